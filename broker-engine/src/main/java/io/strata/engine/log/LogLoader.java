@@ -1,0 +1,245 @@
+package io.strata.engine.log;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+
+/**
+ * Opens a partition directory and brings it to a consistent state.
+ *
+ * <p>After a clean shutdown (a {@code clean-shutdown} marker whose log end offset matches what the files
+ * hold) segments are trusted: only index sanity and the tail after each segment's last index entry are
+ * checked. Otherwise every segment from the one holding the checkpointed recovery point (and always the
+ * last one) is validated batch by batch; the log is cut at the first bad or torn batch, later segments are
+ * deleted, indexes are rebuilt, and the result is fsynced. Segments below the recovery point are still
+ * rebuilt if an index is missing or inconsistent.
+ *
+ * <p>Then the leader epoch cache (truncated to the log end, rebuilt from batch headers if its checkpoint is
+ * missing or corrupt), the producer state (latest snapshot plus a replay of the batch headers after it)
+ * and the high watermark (checkpoint clamped to the log) are loaded.
+ */
+final class LogLoader {
+    private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
+
+    /** A log ready to serve. */
+    record Loaded(LogSegments segments, long logEndOffset, long highWatermark, LeaderEpochCache epochCache,
+                  ProducerStateManager producerState, boolean cleanShutdown) {
+    }
+
+    private LogLoader() {
+    }
+
+    static Loaded load(Path dir, TopicPartition tp, LogConfig config, Time time) throws IOException {
+        Files.createDirectories(dir);
+        deleteStrayFiles(dir);
+        OptionalLong cleanEnd = takeCleanShutdownMarker(dir, tp);
+        boolean brandNew = !hasSegmentFiles(dir);
+        LogSegments segments = openSegments(dir, config);
+        try {
+            boolean clean = brandNew; // nothing to recover
+            if (!clean && cleanEnd.isPresent()) {
+                Recovery trusted = validate(tp, segments, Long.MAX_VALUE, config, time);
+                clean = trusted.truncatedBytes() == 0 && segments.active().nextOffset() == cleanEnd.getAsLong();
+                if (!clean) {
+                    log.warn("{}: clean-shutdown marker does not match the files; validating the log", tp);
+                }
+            }
+            if (!clean) {
+                recover(dir, tp, segments, config, time);
+            }
+            long logStart = segments.first().baseOffset();
+            long logEnd = segments.active().nextOffset();
+            LeaderEpochCache epochs = loadEpochs(dir, tp, segments, logStart, logEnd);
+            ProducerStateManager producers = loadProducerState(dir, tp, segments, logStart, logEnd, time);
+            long hw = Math.max(logStart, Math.min(readOffset(dir.resolve(LogFileNames.HIGH_WATERMARK_CHECKPOINT),
+                    tp).orElse(logStart), logEnd));
+            return new Loaded(segments, logEnd, hw, epochs, producers, clean);
+        } catch (IOException | RuntimeException e) {
+            segments.all().forEach(LogSegment::closeQuietly);
+            throw e;
+        }
+    }
+
+    private static boolean hasSegmentFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(p -> LogFileNames.parseOffset(p.getFileName().toString(), LogFileNames.LOG_SUFFIX)
+                    .isPresent());
+        }
+    }
+
+    private static void deleteStrayFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                boolean orphanIndex = (name.endsWith(LogFileNames.INDEX_SUFFIX) || name.endsWith(LogFileNames.TIME_INDEX_SUFFIX))
+                        && !Files.exists(file.resolveSibling(name.substring(0, name.lastIndexOf('.')) + LogFileNames.LOG_SUFFIX));
+                if (name.endsWith(LogFileNames.TEMP_SUFFIX) || orphanIndex) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    /** Reads and removes the clean-shutdown marker, so a crash after this open is never taken as clean. */
+    private static OptionalLong takeCleanShutdownMarker(Path dir, TopicPartition tp) throws IOException {
+        Path marker = dir.resolve(LogFileNames.CLEAN_SHUTDOWN);
+        OptionalLong end = readOffset(marker, tp);
+        if (Files.deleteIfExists(marker)) {
+            Utils.flushDir(dir);
+        }
+        return end;
+    }
+
+    private static LogSegments openSegments(Path dir, LogConfig config) throws IOException {
+        List<Long> bases;
+        try (Stream<Path> files = Files.list(dir)) {
+            bases = files.map(p -> LogFileNames.parseOffset(p.getFileName().toString(), LogFileNames.LOG_SUFFIX))
+                    .filter(OptionalLong::isPresent).map(OptionalLong::getAsLong).sorted().toList();
+        }
+        LogSegments segments = new LogSegments();
+        try {
+            for (long base : bases) {
+                segments.add(LogSegment.open(dir, base, config));
+            }
+            if (segments.isEmpty()) {
+                segments.add(LogSegment.create(dir, 0, config));
+                Utils.flushDir(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            segments.all().forEach(LogSegment::closeQuietly);
+            throw e;
+        }
+        return segments;
+    }
+
+    /** Outcome of a validation pass. */
+    private record Recovery(List<LogSegment> recovered, long truncatedBytes) {
+    }
+
+    /**
+     * Validates (CRC and all) every segment holding offsets at or after {@code recoverFrom}, and any other
+     * whose indexes fail their sanity check; trusts the rest. At the first bad batch the segment is cut and
+     * all later segments are deleted.
+     */
+    private static Recovery validate(TopicPartition tp, LogSegments segments, long recoverFrom, LogConfig config,
+                                     Time time) throws IOException {
+        long nowMs = time.milliseconds();
+        List<LogSegment> list = new ArrayList<>(segments.all());
+        List<LogSegment> recovered = new ArrayList<>();
+        long expected = list.get(0).baseOffset();
+        long truncatedBytes = 0;
+        for (int i = 0; i < list.size(); i++) {
+            LogSegment segment = list.get(i);
+            long nextBase = i + 1 < list.size() ? list.get(i + 1).baseOffset() : Long.MAX_VALUE;
+            boolean mustValidate = recoverFrom != Long.MAX_VALUE && nextBase > recoverFrom;
+            if (mustValidate || !segment.loadTrusted()) {
+                if (!mustValidate) {
+                    log.warn("{}: rebuilding the indexes of {}", tp, segment.logFile().getFileName());
+                }
+                SegmentRecovery.Result result = segment.recover(expected, config.indexIntervalBytes(), nowMs);
+                recovered.add(segment);
+                if (result.truncatedBytes() > 0) {
+                    truncatedBytes = result.truncatedBytes();
+                    List<LogSegment> later = list.subList(i + 1, list.size());
+                    for (LogSegment dropped : later) {
+                        segments.remove(dropped.baseOffset());
+                        truncatedBytes += Files.size(dropped.logFile());
+                        dropped.delete();
+                    }
+                    log.warn("{}: truncated {} bytes of {} ({}); log now ends at offset {}{}", tp,
+                            result.truncatedBytes(), segment.logFile().getFileName(), result.problem(),
+                            result.nextOffset(), later.isEmpty() ? "" : ", deleted " + later.size() + " later segment(s)");
+                    break;
+                }
+            }
+            expected = segment.nextOffset();
+        }
+        for (LogSegment segment : recovered) {
+            segment.flushLog();
+            segment.flushIndexes();
+        }
+        return new Recovery(recovered, truncatedBytes);
+    }
+
+    private static void recover(Path dir, TopicPartition tp, LogSegments segments, LogConfig config, Time time)
+            throws IOException {
+        long recoveryPoint = readOffset(dir.resolve(LogFileNames.RECOVERY_POINT_CHECKPOINT), tp).orElse(0);
+        long recoverFrom = Math.min(recoveryPoint, segments.active().baseOffset());
+        Recovery recovery = validate(tp, segments, recoverFrom, config, time);
+        Utils.flushDir(dir);
+        long logEnd = segments.active().nextOffset();
+        CheckpointFile.writeOffset(dir.resolve(LogFileNames.RECOVERY_POINT_CHECKPOINT), logEnd);
+        log.info("{}: recovered after an unclean shutdown: validated {} segment(s) from offset {}, truncated {} bytes,"
+                + " log end offset {}", tp, recovery.recovered().size(), recoverFrom, recovery.truncatedBytes(), logEnd);
+    }
+
+    private static LeaderEpochCache loadEpochs(Path dir, TopicPartition tp, LogSegments segments, long logStart,
+                                               long logEnd) throws IOException {
+        Path file = dir.resolve(LogFileNames.LEADER_EPOCH_CHECKPOINT);
+        LeaderEpochCache cache;
+        try {
+            boolean missing = !Files.exists(file);
+            cache = LeaderEpochCache.load(file);
+            if (missing && logEnd > logStart) {
+                cache = rebuildEpochs(file, segments);
+            }
+        } catch (CheckpointFile.CorruptCheckpointException e) {
+            log.warn("{}: {}; rebuilding the leader epoch cache from the log", tp, e.getMessage());
+            cache = rebuildEpochs(file, segments);
+        }
+        cache.truncateFromEnd(logEnd);
+        cache.truncateFromStart(logStart);
+        return cache;
+    }
+
+    private static LeaderEpochCache rebuildEpochs(Path file, LogSegments segments) throws IOException {
+        LeaderEpochCache cache = LeaderEpochCache.empty(file);
+        for (LogSegment segment : segments.all()) {
+            SegmentScanner scanner = segment.scanner(0);
+            for (BatchHeader h = scanner.next(); h != null; h = scanner.next()) {
+                cache.assign(h.partitionLeaderEpoch(), h.baseOffset());
+            }
+        }
+        cache.flush();
+        return cache;
+    }
+
+    private static ProducerStateManager loadProducerState(Path dir, TopicPartition tp, LogSegments segments,
+                                                          long logStart, long logEnd, Time time) throws IOException {
+        ProducerStateManager state = new ProducerStateManager(tp, dir);
+        long from = state.loadSnapshot(logEnd).orElse(logStart);
+        replay(state, segments, from, time.milliseconds());
+        return state;
+    }
+
+    /** Applies the batch headers from {@code from} to the log end to the producer state. */
+    static void replay(ProducerStateManager state, LogSegments segments, long from, long nowMs) throws IOException {
+        for (LogSegment segment : segments.from(from)) {
+            SegmentScanner scanner = segment.scanner(segment.lookupPosition(from));
+            for (BatchHeader h = scanner.next(); h != null; h = scanner.next()) {
+                if (h.baseOffset() >= from) {
+                    state.update(h, nowMs);
+                }
+            }
+        }
+    }
+
+    private static OptionalLong readOffset(Path file, TopicPartition tp) {
+        try {
+            return CheckpointFile.readOffset(file);
+        } catch (IOException e) {
+            log.warn("{}: ignoring unreadable checkpoint: {}", tp, e.getMessage());
+            return OptionalLong.empty();
+        }
+    }
+}

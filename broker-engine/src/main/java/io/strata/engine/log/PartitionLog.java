@@ -1,0 +1,544 @@
+package io.strata.engine.log;
+
+import io.strata.engine.log.ProducerStateManager.ProducerBatch;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InconsistentTopicIdException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The durable log of one partition: segments on disk, the leader epoch cache, producer state, and the
+ * high watermark.
+ *
+ * <p>Concurrency:
+ * <ul>
+ *   <li>Appends, rolls, truncation and close are serialized by {@code appendLock}. Validation (CRC, sizes)
+ *       runs before taking it.</li>
+ *   <li>fsync runs outside the append lock, as a group commit ({@link GroupCommit}): one thread fsyncs
+ *       everything written so far while later appenders queue behind it, and each of them returns at once
+ *       if the fsync it waited for already covered its batch.</li>
+ *   <li>Reads (fetch, timestamp lookups) take no lock. A segment publishes its size (volatile) after the
+ *       bytes and index entries are written, and the log end offset is published after that, so a reader
+ *       bounded by the log end or high watermark never sees a partial batch.</li>
+ *   <li>Checkpoint writes (high watermark, recovery point) are serialized by {@code checkpointLock}.</li>
+ * </ul>
+ * The high watermark only moves forward, under its own small lock.
+ * Lock order: appendLock, then the group commit monitor, then checkpointLock.
+ */
+public final class PartitionLog implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
+
+    private enum State { OPEN, DELETED, CLOSED }
+
+    private final TopicPartition topicPartition;
+    private final Uuid topicId;
+    private final Time time;
+    private final LogSegments segments;
+    private final LeaderEpochCache epochCache;
+    private final ProducerStateManager producerState;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final GroupCommit groupCommit;
+    private final Object checkpointLock = new Object();
+    /** Makes high watermark moves atomic (read-compare-write) without waiting for checkpoint I/O. */
+    private final Object highWatermarkLock = new Object();
+
+    private volatile Path dir;
+    private volatile LogConfig config;
+    private volatile State state = State.OPEN;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+    private volatile long highWatermark;
+    /** Guarded by checkpointLock. */
+    private long checkpointedHighWatermark = -1;
+    private long checkpointedRecoveryPoint = -1;
+
+    private PartitionLog(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time, LogLoader.Loaded loaded) {
+        this.dir = dir;
+        this.topicPartition = tp;
+        this.topicId = topicId;
+        this.config = config;
+        this.time = time;
+        this.segments = loaded.segments();
+        this.epochCache = loaded.epochCache();
+        this.producerState = loaded.producerState();
+        this.logStartOffset = segments.first().baseOffset();
+        this.logEndOffset = loaded.logEndOffset();
+        this.highWatermark = loaded.highWatermark();
+        // Everything loaded was fsynced by recovery (or trusted after a clean close).
+        this.groupCommit = new GroupCommit(segments, time, this::dir, loaded.logEndOffset());
+    }
+
+    /** Opens (creating if needed) the log in {@code dir}, running recovery. */
+    public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time)
+            throws IOException {
+        Files.createDirectories(dir);
+        Optional<Uuid> stored;
+        try {
+            stored = PartitionMetadataFile.read(dir);
+        } catch (IOException e) {
+            log.warn("{}: rewriting unreadable partition metadata: {}", tp, e.getMessage());
+            stored = Optional.empty();
+        }
+        if (stored.isPresent() && !stored.get().equals(topicId)) {
+            throw new InconsistentTopicIdException("Directory " + dir + " belongs to topic id " + stored.get()
+                    + ", not " + topicId);
+        }
+        if (stored.isEmpty()) {
+            PartitionMetadataFile.write(dir, topicId);
+        }
+        LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, time);
+        PartitionLog partitionLog = new PartitionLog(dir, tp, topicId, config, time, loaded);
+        log.info("Opened {} ({}): log start {}, log end {}, high watermark {}, {} segment(s){}", tp, dir.getFileName(),
+                partitionLog.logStartOffset, partitionLog.logEndOffset, partitionLog.highWatermark,
+                loaded.segments().count(), loaded.cleanShutdown() ? "" : ", after recovery");
+        return partitionLog;
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public Uuid topicId() {
+        return topicId;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    public void updateConfig(LogConfig config) {
+        this.config = config;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    public long highWatermark() {
+        return highWatermark;
+    }
+
+    /** Offset up to which (exclusive) data is known to be fsynced. */
+    public long flushedOffset() {
+        return groupCommit.flushedOffset();
+    }
+
+    public LeaderEpochCache leaderEpochCache() {
+        return epochCache;
+    }
+
+    public ProducerStateManager producerState() {
+        return producerState;
+    }
+
+    /** Number of segments (for metrics and tests). */
+    public int segmentCount() {
+        return segments.count();
+    }
+
+    // ---- appends ----
+
+    /** Appends a producer's batch as leader; see {@link #appendAsLeader(MemoryRecords, int, AppendOrigin)}. */
+    public LogAppendResult appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        return appendAsLeader(records, leaderEpoch, AppendOrigin.CLIENT);
+    }
+
+    /**
+     * Validates and appends one record batch as leader: assigns offsets, stamps the leader epoch (and
+     * LogAppendTime if configured), checks idempotent producer sequences and writes; then fsyncs if the
+     * topic's flush policy says so. A retry of one of a producer's last five batches is not written again:
+     * the original offsets come back with {@code duplicate} set. Coordinators may also write control batches.
+     *
+     * @throws org.apache.kafka.common.errors.CorruptRecordException          bad CRC or lengths
+     * @throws org.apache.kafka.common.errors.RecordTooLargeException          batch above max.message.bytes
+     * @throws org.apache.kafka.common.errors.UnsupportedForMessageFormatException magic below 2
+     * @throws org.apache.kafka.common.InvalidRecordException                  inconsistent header fields
+     * @throws org.apache.kafka.common.errors.InvalidTimestampException        CreateTime outside the allowed range
+     * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException      sequence gap
+     * @throws org.apache.kafka.common.errors.InvalidProducerEpochException    stale producer epoch
+     * @throws KafkaStorageException                                           I/O failure or closed log
+     */
+    public LogAppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin) {
+        LogConfig cfg = config;
+        long now = time.milliseconds();
+        BatchValidator.ValidatedBatch batch = BatchValidator.validate(records, cfg, now, origin);
+        LogAppendResult result;
+        appendLock.lock();
+        try {
+            ensureWritable();
+            Optional<ProducerBatch> duplicate = producerState.findDuplicate(batch.header());
+            if (duplicate.isPresent()) {
+                result = duplicateResult(duplicate.get(), batch.header(), cfg);
+            } else {
+                producerState.validate(batch.header(), origin);
+                result = write(batch, leaderEpoch, cfg, now);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw storageError("append to", e);
+        } finally {
+            appendLock.unlock();
+        }
+        if (cfg.fsyncEachAppend() || logEndOffset - groupCommit.flushedOffset() >= cfg.flushMessages()
+                || now - groupCommit.lastFlushMs() >= cfg.flushMs()) {
+            groupCommit.flushTo(result.lastOffset() + 1, this::logEndOffset);
+        }
+        return result;
+    }
+
+    private LogAppendResult write(BatchValidator.ValidatedBatch batch, int leaderEpoch, LogConfig cfg, long now)
+            throws IOException {
+        long firstOffset = logEndOffset;
+        BatchHeader stored = OffsetAssigner.assign(batch, firstOffset, leaderEpoch, cfg.timestampType(), now);
+        LogSegment active = segments.active();
+        if (active.shouldRoll(stored.sizeInBytes(), stored.lastOffset(), now, cfg)) {
+            active = roll(firstOffset, cfg);
+        }
+        epochCache.assign(leaderEpoch, firstOffset);
+        active.append(batch.buffer(), stored, cfg.indexIntervalBytes(), now);
+        producerState.update(stored, now);
+        logEndOffset = stored.nextOffset(); // publishes the batch to readers
+        boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
+        return new LogAppendResult(firstOffset, stored.lastOffset(), logAppendTime ? now : RecordBatch.NO_TIMESTAMP,
+                logStartOffset, stored.recordCount(), (int) stored.sizeInBytes(), false);
+    }
+
+    private LogAppendResult duplicateResult(ProducerBatch original, BatchHeader retry, LogConfig cfg) {
+        log.debug("{}: producer {} retried sequences {}..{}, already at offsets {}..{}", topicPartition,
+                retry.producerId(), original.firstSequence(), original.lastSequence(), original.firstOffset(),
+                original.lastOffset());
+        long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? original.timestamp()
+                : RecordBatch.NO_TIMESTAMP;
+        return new LogAppendResult(original.firstOffset(), original.lastOffset(), appendTime, logStartOffset,
+                (int) (original.lastOffset() - original.firstOffset() + 1), (int) retry.sizeInBytes(), true);
+    }
+
+    /** Starts a new active segment at {@code baseOffset}. Caller holds the append lock. */
+    private LogSegment roll(long baseOffset, LogConfig cfg) throws IOException {
+        LogSegment previous = segments.active();
+        previous.onBecomeInactive();
+        producerState.takeSnapshot(baseOffset);
+        LogSegment next = LogSegment.create(dir, baseOffset, cfg);
+        groupCommit.onRoll(previous);
+        segments.add(next);
+        log.debug("{}: rolled to a new segment at offset {}", topicPartition, baseOffset);
+        return next;
+    }
+
+    private void ensureWritable() {
+        State s = state;
+        if (s == State.DELETED) {
+            throw new NotLeaderOrFollowerException("Log of " + topicPartition + " has been deleted");
+        }
+        if (s == State.CLOSED) {
+            throw new KafkaStorageException("Log of " + topicPartition + " is closed");
+        }
+    }
+
+    private KafkaStorageException storageError(String action, Exception e) {
+        log.error("{}: I/O error on {}", topicPartition, action, e);
+        return new KafkaStorageException("I/O error on " + action + " " + topicPartition + ": " + e.getMessage(), e);
+    }
+
+    // ---- durability ----
+
+    /** fsyncs everything written so far (log and indexes) and advances {@link #flushedOffset()}. */
+    public void flush() {
+        groupCommit.flushTo(logEndOffset, this::logEndOffset);
+        appendLock.lock();
+        try {
+            if (state != State.CLOSED) {
+                segments.active().flushIndexes();
+            }
+        } catch (IOException e) {
+            throw storageError("flush of", e);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** fsyncs if flush.ms has passed with unflushed data (driven by the log manager's background thread). */
+    void flushIfDue(long nowMs) {
+        if (state == State.OPEN && logEndOffset > groupCommit.flushedOffset()
+                && nowMs - groupCommit.lastFlushMs() >= config.flushMs()) {
+            groupCommit.flushTo(logEndOffset, this::logEndOffset);
+        }
+    }
+
+    /** Moves the high watermark forward, never backwards, clamped to the log end. */
+    public void updateHighWatermark(long hw) {
+        synchronized (highWatermarkLock) {
+            long clamped = Math.min(hw, logEndOffset);
+            if (clamped > highWatermark) {
+                highWatermark = clamped;
+            }
+        }
+    }
+
+    /** Writes the high watermark and recovery point checkpoints if they changed. */
+    public void checkpoint() {
+        synchronized (checkpointLock) {
+            if (state != State.OPEN) {
+                return;
+            }
+            try {
+                writeCheckpoints(highWatermark, groupCommit.recoveryPoint());
+            } catch (IOException e) {
+                throw storageError("checkpoint of", e);
+            }
+        }
+    }
+
+    /** Caller holds checkpointLock. */
+    private void writeCheckpoints(long hw, long recoveryPoint) throws IOException {
+        if (hw != checkpointedHighWatermark) {
+            CheckpointFile.writeOffset(dir.resolve(LogFileNames.HIGH_WATERMARK_CHECKPOINT), hw);
+            checkpointedHighWatermark = hw;
+        }
+        if (recoveryPoint != checkpointedRecoveryPoint) {
+            CheckpointFile.writeOffset(dir.resolve(LogFileNames.RECOVERY_POINT_CHECKPOINT), recoveryPoint);
+            checkpointedRecoveryPoint = recoveryPoint;
+        }
+    }
+
+    /** Forgets idle producers (Kafka's producer.id.expiration.ms). */
+    public int removeExpiredProducers(long expirationMs) {
+        appendLock.lock();
+        try {
+            return producerState.removeExpiredProducers(time.milliseconds(), expirationMs);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    // ---- reads ----
+
+    /**
+     * Reads whole batches from the batch holding {@code startOffset}, up to {@code maxBytes} (the first
+     * batch regardless if {@code minOneMessage}), ending below {@code maxOffsetExclusive}, within one segment.
+     *
+     * @throws OffsetOutOfRangeException if startOffset is below the log start or above the log end
+     */
+    public LogReadResult read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
+        long start = logStartOffset;
+        long end = logEndOffset;
+        long hw = highWatermark;
+        if (startOffset < start || startOffset > end) {
+            throw new OffsetOutOfRangeException("Offset " + startOffset + " is out of range for " + topicPartition
+                    + ": log start " + start + ", log end " + end);
+        }
+        long limit = Math.min(maxOffsetExclusive, end);
+        if (startOffset >= limit) {
+            return new LogReadResult(MemoryRecords.EMPTY, 0, startOffset, hw, start, end);
+        }
+        try {
+            LogReader.Slice slice = LogReader.read(segments, startOffset, maxBytes, limit, minOneMessage);
+            return new LogReadResult(slice.records(), slice.recordCount(), slice.nextOffset(), hw, start, end);
+        } catch (IOException | CorruptRecordException e) {
+            throw storageError("read of", e);
+        }
+    }
+
+    /** ListOffsets by timestamp: the first record with timestamp >= {@code timestamp}, or empty. */
+    public Optional<OffsetAndEpoch> offsetForTimestamp(long timestamp) {
+        try {
+            return TimestampSearch.offsetForTimestamp(segments, timestamp);
+        } catch (IOException | CorruptRecordException e) {
+            throw storageError("timestamp lookup in", e);
+        }
+    }
+
+    /** ListOffsets MAX_TIMESTAMP: the first record holding the largest timestamp, or empty for an empty log. */
+    public Optional<OffsetAndEpoch> offsetOfMaxTimestamp() {
+        try {
+            return TimestampSearch.offsetOfMaxTimestamp(segments);
+        } catch (IOException | CorruptRecordException e) {
+            throw storageError("timestamp lookup in", e);
+        }
+    }
+
+    // ---- truncation ----
+
+    /**
+     * Removes everything from {@code offset} on (the batch holding it included), fixing indexes, the leader
+     * epoch cache, producer state, the high watermark and the flushed offset. Below the log start, the log
+     * is emptied and restarts at {@code offset}.
+     */
+    public void truncateTo(long offset) {
+        appendLock.lock();
+        try {
+            ensureWritable();
+            if (offset >= logEndOffset) {
+                return;
+            }
+            long oldEnd = logEndOffset;
+            groupCommit.exclusive(() -> {
+                if (offset < logStartOffset) {
+                    restartAt(offset);
+                } else {
+                    for (LogSegment s : segments.above(offset)) {
+                        segments.remove(s.baseOffset());
+                        s.delete();
+                    }
+                    segments.active().truncateTo(offset);
+                }
+                LogSegment active = segments.active();
+                active.flushLog();
+                active.flushIndexes();
+                Utils.flushDir(dir);
+                logEndOffset = active.nextOffset();
+                groupCommit.truncated(logEndOffset);
+            });
+            long end = logEndOffset;
+            epochCache.truncateFromEnd(end);
+            producerState.deleteSnapshotsAbove(end);
+            long replayFrom = producerState.loadSnapshot(end).orElse(logStartOffset);
+            LogLoader.replay(producerState, segments, replayFrom, time.milliseconds());
+            synchronized (highWatermarkLock) {
+                highWatermark = Math.min(highWatermark, end);
+            }
+            synchronized (checkpointLock) {
+                writeCheckpoints(highWatermark, groupCommit.recoveryPoint());
+            }
+            log.info("{}: truncated from log end {} to {}", topicPartition, oldEnd, end);
+        } catch (IOException | UncheckedIOException e) {
+            throw storageError("truncation of", e);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private void restartAt(long offset) throws IOException {
+        for (LogSegment s : new ArrayList<>(segments.all())) {
+            segments.remove(s.baseOffset());
+            s.delete();
+        }
+        segments.add(LogSegment.create(dir, offset, config));
+        logStartOffset = offset;
+        epochCache.truncateFromStart(offset);
+    }
+
+    // ---- lifecycle ----
+
+    /** Graceful close: flush, snapshot producer state, write checkpoints and the clean-shutdown marker. */
+    @Override
+    public void close() {
+        appendLock.lock();
+        try {
+            if (state != State.OPEN) {
+                closeSegments();
+                return;
+            }
+            try {
+                groupCommit.flushTo(logEndOffset, this::logEndOffset);
+                LogSegment active = segments.active();
+                active.onBecomeInactive();
+                active.flushLog();
+                active.flushIndexes();
+                producerState.takeSnapshot(logEndOffset);
+                synchronized (checkpointLock) {
+                    writeCheckpoints(highWatermark, logEndOffset);
+                    CheckpointFile.writeOffset(dir.resolve(LogFileNames.CLEAN_SHUTDOWN), logEndOffset);
+                    state = State.CLOSED;
+                }
+            } catch (IOException | RuntimeException e) {
+                log.error("{}: graceful close failed; the next start will recover the log", topicPartition, e);
+            } finally {
+                state = State.CLOSED;
+                groupCommit.close();
+                closeSegments();
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Crash simulation: closes file handles without flushing or checkpointing anything. */
+    public void closeWithoutFlush() {
+        appendLock.lock();
+        try {
+            groupCommit.close(); // waits for an fsync in progress
+            state = State.CLOSED;
+            closeSegments();
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Closes the log and deletes its directory. */
+    public void delete() {
+        appendLock.lock();
+        try {
+            groupCommit.close();
+            synchronized (checkpointLock) {
+                state = State.DELETED;
+            }
+            closeSegments();
+            Utils.delete(dir.toFile());
+            log.info("Deleted log of {} in {}", topicPartition, dir);
+        } catch (IOException e) {
+            throw storageError("deletion of", e);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Renames the directory (to a {@code -delete} name) and stops accepting appends; reads in flight keep
+     * working on the open files until {@link #delete()}.
+     */
+    void renameDirForDeletion(Path target) throws IOException {
+        appendLock.lock();
+        try {
+            groupCommit.exclusive(() -> {
+                synchronized (checkpointLock) {
+                    Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+                    dir = target;
+                    state = State.DELETED;
+                }
+            });
+            Utils.flushDir(target.getParent());
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private void closeSegments() {
+        for (LogSegment segment : segments.all()) {
+            segment.closeQuietly();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + logEndOffset
+                + ", hw=" + highWatermark + ")";
+    }
+}

@@ -1,0 +1,137 @@
+package io.strata.engine.log;
+
+import io.strata.engine.log.LogTestSupport.ManualTime;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static io.strata.engine.log.LogTestSupport.T0;
+import static io.strata.engine.log.LogTestSupport.batch;
+import static io.strata.engine.log.LogTestSupport.readAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class LogManagerTest {
+    private static final TopicPartition A0 = new TopicPartition("alpha", 0);
+    private static final TopicPartition A1 = new TopicPartition("alpha", 1);
+    private static final TopicPartition B0 = new TopicPartition("beta-with-dashes", 0);
+    private static final Uuid ALPHA = Uuid.randomUuid();
+    private static final Uuid BETA = Uuid.randomUuid();
+
+    @TempDir
+    Path dataDir;
+
+    private final ManualTime time = new ManualTime(T0);
+    private LogManager manager;
+
+    @AfterEach
+    void close() {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    @Test
+    void logsAreRecreatedFromTheirDirectoriesAfterARestart() throws Exception {
+        manager = new LogManager(dataDir, time);
+        manager.loadLogs(tp -> LogConfig.defaults());
+        assertThat(manager.logs()).isEmpty();
+        PartitionLog a0 = manager.getOrCreateLog(A0, ALPHA, LogConfig.defaults());
+        assertThat(manager.getOrCreateLog(A0, ALPHA, LogConfig.defaults())).isSameAs(a0);
+        manager.getOrCreateLog(A1, ALPHA, LogConfig.defaults());
+        PartitionLog b0 = manager.getOrCreateLog(B0, BETA, LogConfig.defaults());
+        a0.appendAsLeader(batch(T0, "a", 3), 0);
+        b0.appendAsLeader(batch(T0, "b", 4), 0);
+        a0.updateHighWatermark(3);
+        assertThat(dataDir.resolve("alpha-0").resolve("partition.metadata")).content()
+                .contains("version: 0", "topic_id: " + ALPHA);
+        manager.close();
+
+        manager = new LogManager(dataDir, time);
+        manager.loadLogs(tp -> LogConfig.of(Map.of("segment.bytes", "4096")));
+        assertThat(manager.logs()).extracting(PartitionLog::topicPartition).containsExactlyInAnyOrder(A0, A1, B0);
+        PartitionLog reloaded = manager.log(B0).orElseThrow();
+        assertThat(reloaded.topicId()).isEqualTo(BETA);
+        assertThat(reloaded.config().segmentBytes()).isEqualTo(4096);
+        assertThat(readAll(reloaded)).hasSize(4);
+        assertThat(manager.log(A0).orElseThrow().highWatermark()).isEqualTo(3);
+    }
+
+    @Test
+    void aCrashedManagerRecoversEveryLog() throws Exception {
+        manager = new LogManager(dataDir, time);
+        manager.loadLogs(tp -> LogConfig.defaults());
+        manager.getOrCreateLog(A0, ALPHA, LogConfig.defaults()).appendAsLeader(batch(T0, "a", 3), 0);
+        manager.getOrCreateLog(B0, BETA, LogConfig.defaults()).appendAsLeader(batch(T0, "b", 4), 0);
+        manager.checkpointHighWatermarks();
+        manager.closeWithoutFlush();
+
+        manager = new LogManager(dataDir, time);
+        manager.loadLogs(tp -> LogConfig.defaults());
+        assertThat(manager.log(A0).orElseThrow().logEndOffset()).isEqualTo(3);
+        assertThat(manager.log(B0).orElseThrow().logEndOffset()).isEqualTo(4);
+    }
+
+    @Test
+    void deletedLogsLeaveTheirNameAtOnceAndTheDiskAfterTheDelay() throws Exception {
+        manager = new LogManager(dataDir, time);
+        manager.loadLogs(tp -> LogConfig.defaults());
+        PartitionLog doomed = manager.getOrCreateLog(A0, ALPHA, LogConfig.of(Map.of("file.delete.delay.ms", "200")));
+        doomed.appendAsLeader(batch(T0, "x", 2), 0);
+        LogReadResult inFlight = doomed.read(0, 1 << 20, 2, true);
+
+        manager.deleteLog(A0);
+        assertThat(manager.log(A0)).isEmpty();
+        assertThat(dataDir.resolve("alpha-0")).doesNotExist();
+        assertThat(LogTestSupport.batches(inFlight)).as("a fetch in flight still reads its slice").hasSize(1);
+        assertThatThrownBy(() -> doomed.appendAsLeader(batch(T0, "late", 1), 0))
+                .isInstanceOf(NotLeaderOrFollowerException.class);
+
+        // The name is free at once: a re-created topic gets a fresh, empty log.
+        Uuid recreated = Uuid.randomUuid();
+        PartitionLog fresh = manager.getOrCreateLog(A0, recreated, LogConfig.defaults());
+        assertThat(fresh.logEndOffset()).isZero();
+        assertThat(fresh.topicId()).isEqualTo(recreated);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            try (Stream<Path> dirs = Files.list(dataDir)) {
+                assertThat(dirs.map(p -> p.getFileName().toString())).containsExactly("alpha-0");
+            }
+        });
+    }
+
+    @Test
+    void aDirectoryOfAnotherTopicIdIsReplacedNotReused() throws Exception {
+        manager = new LogManager(dataDir, time);
+        manager.loadLogs(tp -> LogConfig.defaults());
+        manager.getOrCreateLog(A0, ALPHA, LogConfig.defaults()).appendAsLeader(batch(T0, "old", 3), 0);
+        manager.close();
+
+        manager = new LogManager(dataDir, time);
+        Uuid other = Uuid.randomUuid();
+        PartitionLog replaced = manager.getOrCreateLog(A0, other, LogConfig.defaults());
+        assertThat(replaced.logEndOffset()).isZero();
+        assertThat(replaced.topicId()).isEqualTo(other);
+    }
+
+    @Test
+    void directoriesThatAreNotPartitionsAreLeftAlone() throws Exception {
+        Files.createDirectories(dataDir.resolve("lost+found"));
+        Files.createDirectories(dataDir.resolve("gamma-0")); // no partition.metadata
+        manager = new LogManager(dataDir, time);
+        manager.loadLogs(tp -> LogConfig.defaults());
+        assertThat(manager.logs()).isEmpty();
+        assertThat(dataDir.resolve("lost+found")).isDirectory();
+        assertThat(dataDir.resolve("gamma-0")).isDirectory();
+    }
+}
