@@ -1,0 +1,122 @@
+package io.strata.engine.handler;
+
+import io.strata.engine.cluster.Partition;
+import io.strata.engine.cluster.ReplicaManager;
+import io.strata.engine.log.LogAppendResult;
+import io.strata.engine.metrics.BrokerMetrics;
+import io.strata.engine.network.RequestContext;
+import io.strata.engine.server.MetadataCache;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Produce: validates and appends each partition's batch as leader. With a single-node ISR an append
+ * is committed once durable, which {@link Partition#appendAsLeader} guarantees before returning, so
+ * acks=1 and acks=all answer at the same point; acks=0 sends no response at all.
+ */
+public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
+    private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+
+    private final MetadataCache metadata;
+    private final ReplicaManager replicaManager;
+    private final BrokerMetrics metrics;
+
+    public ProduceHandler(MetadataCache metadata, ReplicaManager replicaManager, BrokerMetrics metrics) {
+        super(ApiKeys.PRODUCE, ProduceRequest.class);
+        this.metadata = metadata;
+        this.replicaManager = replicaManager;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, ProduceRequest request) {
+        ProduceResponseData response = new ProduceResponseData();
+        boolean byId = context.apiVersion() >= 13;
+        for (ProduceRequestData.TopicProduceData topicData : request.data().topicData()) {
+            String name = byId ? metadata.topicName(topicData.topicId()) : topicData.name();
+            Uuid topicId = byId ? topicData.topicId() : Uuid.ZERO_UUID;
+            ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
+                    .setName(byId ? "" : name).setTopicId(topicId);
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                ProduceResponseData.PartitionProduceResponse partitionResponse = name == null
+                        ? error(partitionData.index(), Errors.UNKNOWN_TOPIC_ID, null)
+                        : append(request, new TopicPartition(name, partitionData.index()), partitionData);
+                topicResponse.partitionResponses().add(partitionResponse);
+            }
+            response.responses().add(topicResponse);
+        }
+        if (request.acks() == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private ProduceResponseData.PartitionProduceResponse append(ProduceRequest request, TopicPartition tp,
+                                                                ProduceRequestData.PartitionProduceData data) {
+        Partition partition = replicaManager.partition(tp).orElse(null);
+        if (partition == null) {
+            Errors error = metadata.topic(tp.topic()).isPresent()
+                    ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            return error(tp.partition(), error, null);
+        }
+        try {
+            if (!(data.records() instanceof MemoryRecords records)) {
+                throw new InvalidRequestException("Produce records must be in memory");
+            }
+            checkTransactional(request, records);
+            LogAppendResult result = partition.appendAsLeader(records);
+            if (!result.duplicate()) {
+                metrics.recordIn(tp.topic(), result.sizeInBytes(), result.recordCount());
+                replicaManager.onHighWatermarkAdvanced(tp);
+            }
+            return new ProduceResponseData.PartitionProduceResponse()
+                    .setIndex(tp.partition())
+                    .setErrorCode(Errors.NONE.code())
+                    .setBaseOffset(result.firstOffset())
+                    .setLogAppendTimeMs(result.logAppendTime())
+                    .setLogStartOffset(result.logStartOffset());
+        } catch (RuntimeException e) {
+            Errors error = Errors.forException(e);
+            if (error == Errors.UNKNOWN_SERVER_ERROR) {
+                log.error("Append to {} failed", tp, e);
+            }
+            return error(tp.partition(), error, e.getMessage());
+        }
+    }
+
+    /** Transactions arrive with their own issue; until then transactional batches are refused, not half-handled. */
+    private static void checkTransactional(ProduceRequest request, MemoryRecords records) {
+        boolean transactional = request.transactionalId() != null;
+        for (RecordBatch batch : records.batches()) {
+            transactional |= batch.isTransactional();
+        }
+        if (transactional) {
+            throw new TransactionalIdAuthorizationException("Transactional produce is not supported by this broker yet");
+        }
+    }
+
+    private static ProduceResponseData.PartitionProduceResponse error(int partition, Errors error, String message) {
+        return new ProduceResponseData.PartitionProduceResponse()
+                .setIndex(partition)
+                .setErrorCode(error.code())
+                .setErrorMessage(message)
+                .setBaseOffset(ProduceResponse.INVALID_OFFSET)
+                .setLogAppendTimeMs(RecordBatch.NO_TIMESTAMP)
+                .setLogStartOffset(ProduceResponse.INVALID_OFFSET);
+    }
+}

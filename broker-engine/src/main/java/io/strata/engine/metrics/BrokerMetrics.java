@@ -1,0 +1,84 @@
+package io.strata.engine.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker's Micrometer meters. Meters are created lazily per topic / API and cached, so the hot
+ * path costs a map lookup and an atomic add. Thread-safe.
+ */
+public final class BrokerMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, TopicMeters> topics = new ConcurrentHashMap<>();
+    private final Map<ApiKeys, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final Map<ApiKeys, Counter> requestErrors = new ConcurrentHashMap<>();
+
+    public BrokerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** One request served, from receipt to response written to the socket buffer. */
+    public void recordRequest(ApiKeys api, long latencyNanos, boolean failed) {
+        requestTimers.computeIfAbsent(api, a -> Timer.builder("strata.requests")
+                .description("Kafka requests served, by API")
+                .tag("api", a.name)
+                .publishPercentileHistogram(false)
+                .register(registry)).record(latencyNanos, TimeUnit.NANOSECONDS);
+        if (failed) {
+            requestErrors.computeIfAbsent(api, a -> Counter.builder("strata.request.errors")
+                    .description("Kafka requests that failed as a whole, by API")
+                    .tag("api", a.name)
+                    .register(registry)).increment();
+        }
+    }
+
+    /** Bytes and records appended to a topic by producers. */
+    public void recordIn(String topic, long bytes, long records) {
+        TopicMeters meters = topic(topic);
+        meters.bytesIn.increment(bytes);
+        meters.messagesIn.increment(records);
+    }
+
+    /** Bytes and records returned to fetchers of a topic. */
+    public void recordOut(String topic, long bytes, long records) {
+        TopicMeters meters = topic(topic);
+        meters.bytesOut.increment(bytes);
+        meters.messagesOut.increment(records);
+    }
+
+    /** Drops a deleted topic's meters so they stop being exported. */
+    public void removeTopic(String topic) {
+        TopicMeters meters = topics.remove(topic);
+        if (meters != null) {
+            registry.remove(meters.bytesIn);
+            registry.remove(meters.bytesOut);
+            registry.remove(meters.messagesIn);
+            registry.remove(meters.messagesOut);
+        }
+    }
+
+    private TopicMeters topic(String topic) {
+        return topics.computeIfAbsent(topic, t -> new TopicMeters(
+                counter("strata.topic.bytes.in", "Bytes appended to the topic", t),
+                counter("strata.topic.bytes.out", "Bytes fetched from the topic", t),
+                counter("strata.topic.messages.in", "Records appended to the topic", t),
+                counter("strata.topic.messages.out", "Records fetched from the topic", t)));
+    }
+
+    private Counter counter(String name, String description, String topic) {
+        return Counter.builder(name).description(description).tag("topic", topic).register(registry);
+    }
+
+    private record TopicMeters(Counter bytesIn, Counter bytesOut, Counter messagesIn, Counter messagesOut) {
+    }
+}

@@ -1,0 +1,266 @@
+package io.strata.engine.server;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.strata.engine.cluster.DelayedOperationPurgatory;
+import io.strata.engine.cluster.ReplicaManager;
+import io.strata.engine.handler.ApiVersionsHandler;
+import io.strata.engine.handler.CreatePartitionsHandler;
+import io.strata.engine.handler.CreateTopicsHandler;
+import io.strata.engine.handler.DeleteTopicsHandler;
+import io.strata.engine.handler.DescribeClusterHandler;
+import io.strata.engine.handler.DescribeConfigsHandler;
+import io.strata.engine.handler.FetchHandler;
+import io.strata.engine.handler.InitProducerIdHandler;
+import io.strata.engine.handler.ListOffsetsHandler;
+import io.strata.engine.handler.MetadataHandler;
+import io.strata.engine.handler.OffsetForLeaderEpochHandler;
+import io.strata.engine.handler.PartitionFetchReader;
+import io.strata.engine.handler.ProduceHandler;
+import io.strata.engine.log.LogConfig;
+import io.strata.engine.log.LogManager;
+import io.strata.engine.log.PartitionLog;
+import io.strata.engine.metadata.BrokerRegistration;
+import io.strata.engine.metadata.MetadataStore;
+import io.strata.engine.metadata.TopicMetadata;
+import io.strata.engine.metrics.BrokerMetrics;
+import io.strata.engine.network.ApiRegistry;
+import io.strata.engine.network.KafkaServer;
+import io.strata.engine.producer.ProducerIdManager;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One Strata broker: logs, partitions and the Kafka listener, assembled from a {@link BrokerConfig}
+ * and a {@link MetadataStore}. Embedders (platform-app, tests) construct it, call {@link #start()},
+ * and {@link #close()} it. Start and stop are serialized on this object.
+ */
+public final class Broker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Broker.class);
+    private static final long CHECKPOINT_INTERVAL_MS = 5_000;
+
+    private final BrokerConfig config;
+    private final MetadataStore metadataStore;
+    private final BrokerMetrics metrics;
+    private final Time time = Time.SYSTEM;
+
+    private volatile BrokerState state = BrokerState.NOT_RUNNING;
+    private volatile BrokerConfig effectiveConfig;
+    private ExecutorService requestExecutor;
+    private ScheduledExecutorService scheduler;
+    private DelayedOperationPurgatory fetchPurgatory;
+    private LogManager logManager;
+    private KafkaServer server;
+
+    public Broker(BrokerConfig config, MetadataStore metadataStore, MeterRegistry meterRegistry) {
+        this.config = config;
+        this.effectiveConfig = config;
+        this.metadataStore = metadataStore;
+        this.metrics = new BrokerMetrics(meterRegistry);
+    }
+
+    /** Recovers logs, opens the listener, registers with the metadata store and takes leadership of its partitions. */
+    public synchronized void start() {
+        if (state != BrokerState.NOT_RUNNING) {
+            throw new IllegalStateException("Broker " + config.brokerId() + " is " + state);
+        }
+        state = BrokerState.STARTING;
+        try {
+            Files.createDirectories(config.dataDir());
+            String clusterId = metadataStore.clusterId();
+            requestExecutor = Executors.newFixedThreadPool(config.numIoThreads(), threads("strata-io-"));
+            scheduler = Executors.newSingleThreadScheduledExecutor(threads("strata-scheduler-"));
+            fetchPurgatory = new DelayedOperationPurgatory(requestExecutor);
+
+            state = BrokerState.RECOVERING_LOGS;
+            logManager = new LogManager(config.dataDir(), time);
+            logManager.loadLogs(this::recoveryConfig);
+
+            MetadataCache cache = new MetadataCache(metadataStore);
+            ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, config.logDefaults(),
+                    fetchPurgatory);
+            TopicService topics = new TopicService(config, metadataStore, cache, replicaManager, metrics);
+            ApiRegistry registry = new ApiRegistry();
+            registerHandlers(registry, clusterId, cache, replicaManager, topics);
+            server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.numNetworkThreads(),
+                    config.socketRequestMaxBytes(), registry, requestExecutor, metrics::recordRequest);
+            server.start();
+            effectiveConfig = withBoundPort(config, server.boundPort());
+
+            metadataStore.registerBroker(new BrokerRegistration(config.brokerId(), effectiveConfig.advertisedHost(),
+                    effectiveConfig.advertisedPort(), config.rack()));
+            topics.loadAll();
+            deleteStrayLogs(cache);
+            scheduler.scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS,
+                    TimeUnit.MILLISECONDS);
+            state = BrokerState.RUNNING;
+            log.info("Broker {} of cluster {} serving Kafka on {}", config.brokerId(), clusterId, bootstrapServers());
+        } catch (IOException e) {
+            stopQuietly();
+            throw new UncheckedIOException("Broker " + config.brokerId() + " failed to start", e);
+        } catch (RuntimeException e) {
+            stopQuietly();
+            throw e;
+        }
+    }
+
+    private void registerHandlers(ApiRegistry registry, String clusterId, MetadataCache cache,
+                                  ReplicaManager replicaManager, TopicService topics) {
+        ConfigDescriber describer = new ConfigDescriber(this::config);
+        PartitionFetchReader fetchReader = new PartitionFetchReader(cache, replicaManager, metrics);
+        registry.register(new ApiVersionsHandler(registry))
+                .register(new MetadataHandler(config.brokerId(), config.autoCreateTopics(), clusterId, cache, topics))
+                .register(new ProduceHandler(cache, replicaManager, metrics))
+                .register(new FetchHandler(fetchReader, fetchPurgatory))
+                .register(new ListOffsetsHandler(cache, replicaManager))
+                .register(new OffsetForLeaderEpochHandler(cache, replicaManager))
+                .register(new InitProducerIdHandler(new ProducerIdManager(metadataStore)))
+                .register(new CreateTopicsHandler(topics, describer))
+                .register(new DeleteTopicsHandler(cache, topics))
+                .register(new CreatePartitionsHandler(topics))
+                .register(new DescribeClusterHandler(config.brokerId(), clusterId, cache))
+                .register(new DescribeConfigsHandler(config.brokerId(), cache, describer));
+    }
+
+    /** Config used while recovering a log: the topic's if the store knows it, else the broker defaults. */
+    private LogConfig recoveryConfig(TopicPartition tp) {
+        Map<String, String> overrides = metadataStore.topic(tp.topic()).map(TopicMetadata::configs).orElse(Map.of());
+        return LogConfig.from(config.logDefaults(), overrides);
+    }
+
+    /** Logs left on disk for topics that were deleted (or re-created under a new id) while we were down. */
+    private void deleteStrayLogs(MetadataCache cache) {
+        List<TopicPartition> stray = new ArrayList<>();
+        for (PartitionLog partitionLog : logManager.logs()) {
+            TopicPartition tp = partitionLog.topicPartition();
+            Optional<TopicMetadata> topic = cache.topic(tp.topic());
+            boolean known = topic.isPresent() && topic.get().id().equals(partitionLog.topicId())
+                    && tp.partition() < topic.get().partitions().size();
+            if (!known) {
+                stray.add(tp);
+            }
+        }
+        for (TopicPartition tp : stray) {
+            log.info("Deleting stray log {}: its topic no longer exists in the metadata store", tp);
+            logManager.deleteLog(tp);
+        }
+    }
+
+    private void checkpoint() {
+        try {
+            logManager.checkpointHighWatermarks();
+        } catch (RuntimeException e) {
+            log.warn("High watermark checkpoint failed", e);
+        }
+    }
+
+    private static BrokerConfig withBoundPort(BrokerConfig c, int boundPort) {
+        return new BrokerConfig(c.brokerId(), c.listenerHost(), boundPort, c.advertisedHost(),
+                c.advertisedPort() == 0 ? boundPort : c.advertisedPort(), c.rack(), c.dataDir(),
+                c.socketRequestMaxBytes(), c.numIoThreads(), c.numNetworkThreads(), c.defaultNumPartitions(),
+                c.defaultReplicationFactor(), c.autoCreateTopics(), c.logDefaults());
+    }
+
+    /** The port the Kafka listener bound (useful with port 0). */
+    public int boundPort() {
+        return effectiveConfig.listenerPort();
+    }
+
+    /** host:port clients should bootstrap from. */
+    public String bootstrapServers() {
+        return effectiveConfig.advertisedHost() + ":" + effectiveConfig.advertisedPort();
+    }
+
+    public BrokerState state() {
+        return state;
+    }
+
+    /** The configuration in force, with the bound and advertised ports resolved. */
+    public BrokerConfig config() {
+        return effectiveConfig;
+    }
+
+    public String clusterId() {
+        return metadataStore.clusterId();
+    }
+
+    /** Simulates a crash: drops connections and file handles without flushing or checkpointing. */
+    public synchronized void halt() {
+        if (state == BrokerState.NOT_RUNNING) {
+            return;
+        }
+        state = BrokerState.SHUTTING_DOWN;
+        closeNetwork();
+        if (logManager != null) {
+            logManager.closeWithoutFlush();
+        }
+        state = BrokerState.NOT_RUNNING;
+    }
+
+    /** Graceful shutdown: stops the listener, answers parked requests, flushes and checkpoints logs. */
+    @Override
+    public synchronized void close() {
+        if (state == BrokerState.NOT_RUNNING) {
+            return;
+        }
+        state = BrokerState.SHUTTING_DOWN;
+        stopQuietly();
+        state = BrokerState.NOT_RUNNING;
+        log.info("Broker {} stopped", config.brokerId());
+    }
+
+    private void stopQuietly() {
+        closeNetwork();
+        if (logManager != null) {
+            logManager.close();
+        }
+        state = BrokerState.NOT_RUNNING;
+    }
+
+    private void closeNetwork() {
+        if (server != null) {
+            server.close();
+        }
+        if (fetchPurgatory != null) {
+            fetchPurgatory.close();
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        if (requestExecutor != null) {
+            requestExecutor.shutdown();
+            try {
+                if (!requestExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
+                    requestExecutor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                requestExecutor.shutdownNow();
+            }
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return r -> {
+            Thread thread = new Thread(r, prefix + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
