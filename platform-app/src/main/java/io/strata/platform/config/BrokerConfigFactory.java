@@ -1,0 +1,58 @@
+package io.strata.platform.config;
+
+import io.strata.engine.log.TopicConfigs;
+import io.strata.engine.server.BrokerConfig;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+
+/** Maps {@link StrataProperties} onto the engine's {@link BrokerConfig}, rejecting what the engine cannot run. */
+public final class BrokerConfigFactory {
+    /** Subdirectory of {@code strata.data-dir} holding the partition logs. */
+    public static final String LOG_DIR = "logs";
+
+    private BrokerConfigFactory() {
+    }
+
+    public static BrokerConfig create(StrataProperties properties) {
+        StrataProperties.Kafka kafka = properties.kafka();
+        long maxBytes = kafka.socketRequestMaxBytes().toBytes();
+        if (maxBytes < 1024 || maxBytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("strata.kafka.socket-request-max-bytes must be between 1KB and "
+                    + Integer.MAX_VALUE + " bytes, got " + kafka.socketRequestMaxBytes());
+        }
+        try {
+            TopicConfigs.validate(properties.logDefaults());
+        } catch (InvalidConfigurationException e) {
+            throw new IllegalArgumentException("Invalid strata.log-defaults: " + e.getMessage(), e);
+        }
+        Path logDir = properties.dataDir().toAbsolutePath().normalize().resolve(LOG_DIR);
+        return new BrokerConfig(properties.broker().id(), kafka.host(), kafka.port(),
+                advertisedHost(kafka), kafka.advertisedPort(), blankToNull(properties.broker().rack()), logDir,
+                (int) maxBytes, kafka.ioThreads(), kafka.networkThreads(), properties.topics().defaultPartitions(),
+                (short) properties.topics().defaultReplicationFactor(), properties.topics().autoCreate(),
+                properties.logDefaults());
+    }
+
+    /** Clients cannot connect to a wildcard address, so binding to one advertises localhost unless told otherwise. */
+    static String advertisedHost(StrataProperties.Kafka kafka) {
+        if (kafka.advertisedHost() != null && !kafka.advertisedHost().isBlank()) {
+            return kafka.advertisedHost().trim();
+        }
+        return isWildcard(kafka.host()) ? "localhost" : kafka.host();
+    }
+
+    private static boolean isWildcard(String host) {
+        try {
+            return InetAddress.getByName(host).isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

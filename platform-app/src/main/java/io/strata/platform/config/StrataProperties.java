@@ -1,0 +1,78 @@
+package io.strata.platform.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Everything under {@code strata.*}. Defaults here are the single-node embedded set-up; the README's
+ * configuration table lists every key.
+ *
+ * @param dataDir     root of all local state: {@code logs/} (partition logs) and {@code metadata/} (H2)
+ * @param broker      this broker's identity
+ * @param kafka       the Kafka protocol listener
+ * @param topics      defaults for topics created without explicit settings
+ * @param logDefaults broker-wide topic config defaults keyed by Kafka topic config name, e.g.
+ *                    {@code strata.log-defaults.[segment.bytes]=536870912}
+ */
+@ConfigurationProperties("strata")
+@Validated
+public record StrataProperties(
+        @DefaultValue("./data") @NotNull Path dataDir,
+        @DefaultValue @Valid @NotNull Broker broker,
+        @DefaultValue @Valid @NotNull Kafka kafka,
+        @DefaultValue @Valid @NotNull Topics topics,
+        Map<String, String> logDefaults) {
+
+    public StrataProperties {
+        logDefaults = logDefaults == null ? Map.of() : Map.copyOf(logDefaults);
+    }
+
+    /**
+     * @param enabled whether this process runs a Kafka broker (false: admin API and metadata store only)
+     * @param id      broker id, unique in the cluster
+     * @param rack    rack id reported to clients, or null
+     */
+    public record Broker(@DefaultValue("true") boolean enabled, @DefaultValue("0") @Min(0) int id, String rack) {
+    }
+
+    /**
+     * @param host                  address the listener binds to
+     * @param port                  listener port; 0 picks a free one
+     * @param advertisedHost        host clients are told to connect to; blank means the bind host, or
+     *                              {@code localhost} when binding to a wildcard address
+     * @param advertisedPort        port clients are told to connect to; 0 means the bound port
+     * @param socketRequestMaxBytes requests larger than this close the connection
+     * @param ioThreads             request handler threads
+     * @param networkThreads        network event loop threads
+     */
+    public record Kafka(
+            @DefaultValue("0.0.0.0") @NotBlank String host,
+            @DefaultValue("9092") @Min(0) @Max(65535) int port,
+            String advertisedHost,
+            @DefaultValue("0") @Min(0) @Max(65535) int advertisedPort,
+            @DefaultValue("100MB") @NotNull DataSize socketRequestMaxBytes,
+            @DefaultValue("8") @Min(1) @Max(1024) int ioThreads,
+            @DefaultValue("2") @Min(1) @Max(1024) int networkThreads) {
+    }
+
+    /**
+     * @param defaultPartitions        partitions of a topic created without a count (and of auto-created topics)
+     * @param defaultReplicationFactor replication factor of a topic created without one
+     * @param autoCreate               whether a Metadata request for an unknown topic creates it
+     */
+    public record Topics(
+            @DefaultValue("1") @Min(1) int defaultPartitions,
+            @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) int defaultReplicationFactor,
+            @DefaultValue("true") boolean autoCreate) {
+    }
+}

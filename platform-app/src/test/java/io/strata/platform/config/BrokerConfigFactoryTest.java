@@ -1,0 +1,103 @@
+package io.strata.platform.config;
+
+import io.strata.engine.server.BrokerConfig;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BrokerConfigFactoryTest {
+
+    @Test
+    void defaultsAreASingleNodeOnPort9092() {
+        BrokerConfig config = BrokerConfigFactory.create(bind(Map.of()));
+
+        assertThat(config.brokerId()).isZero();
+        assertThat(config.listenerHost()).isEqualTo("0.0.0.0");
+        assertThat(config.listenerPort()).isEqualTo(9092);
+        assertThat(config.advertisedHost()).isEqualTo("localhost");
+        assertThat(config.advertisedPort()).isZero();
+        assertThat(config.rack()).isNull();
+        assertThat(config.dataDir()).isEqualTo(Path.of("./data").toAbsolutePath().normalize().resolve("logs"));
+        assertThat(config.socketRequestMaxBytes()).isEqualTo(BrokerConfig.DEFAULT_SOCKET_REQUEST_MAX_BYTES);
+        assertThat(config.numIoThreads()).isEqualTo(8);
+        assertThat(config.numNetworkThreads()).isEqualTo(2);
+        assertThat(config.defaultNumPartitions()).isEqualTo(1);
+        assertThat(config.defaultReplicationFactor()).isEqualTo((short) 1);
+        assertThat(config.autoCreateTopics()).isTrue();
+        assertThat(config.logDefaults()).isEmpty();
+    }
+
+    @Test
+    void applicationYmlStatesTheSameDefaultsAsTheCode() throws IOException {
+        List<PropertySource<?>> yaml = new YamlPropertySourceLoader()
+                .load("application.yml", new ClassPathResource("application.yml"));
+        StrataProperties fromYaml = new Binder(ConfigurationPropertySources.from(yaml))
+                .bindOrCreate("strata", StrataProperties.class);
+
+        assertThat(BrokerConfigFactory.create(fromYaml)).isEqualTo(BrokerConfigFactory.create(bind(Map.of())));
+    }
+
+    @Test
+    void everyPropertyReachesTheBrokerConfig() {
+        BrokerConfig config = BrokerConfigFactory.create(bind(Map.ofEntries(
+                Map.entry("strata.data-dir", "/var/lib/strata"),
+                Map.entry("strata.broker.id", "3"),
+                Map.entry("strata.broker.rack", "eu-1a"),
+                Map.entry("strata.kafka.host", "127.0.0.1"),
+                Map.entry("strata.kafka.port", "19092"),
+                Map.entry("strata.kafka.advertised-host", "broker-3.example"),
+                Map.entry("strata.kafka.advertised-port", "29092"),
+                Map.entry("strata.kafka.socket-request-max-bytes", "2MB"),
+                Map.entry("strata.kafka.io-threads", "4"),
+                Map.entry("strata.kafka.network-threads", "3"),
+                Map.entry("strata.topics.default-partitions", "6"),
+                Map.entry("strata.topics.default-replication-factor", "3"),
+                Map.entry("strata.topics.auto-create", "false"),
+                Map.entry("strata.log-defaults.[segment.bytes]", "1048576"),
+                Map.entry("strata.log-defaults.[retention.ms]", "60000"))));
+
+        assertThat(config).isEqualTo(new BrokerConfig(3, "127.0.0.1", 19092, "broker-3.example", 29092, "eu-1a",
+                Path.of("/var/lib/strata/logs"), 2 * 1024 * 1024, 4, 3, 6, (short) 3, false,
+                Map.of("segment.bytes", "1048576", "retention.ms", "60000")));
+    }
+
+    @Test
+    void aSpecificBindAddressIsAdvertisedAsIs() {
+        BrokerConfig config = BrokerConfigFactory.create(bind(Map.of("strata.kafka.host", "127.0.0.1")));
+
+        assertThat(config.advertisedHost()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void unknownOrInvalidLogDefaultsFailWithThePropertyName() {
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of("strata.log-defaults.[no.such.config]", "1"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("strata.log-defaults").hasMessageContaining("no.such.config");
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of("strata.log-defaults.[segment.bytes]", "big"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("segment.bytes");
+    }
+
+    @Test
+    void socketRequestMaxBytesMustFitAnInt() {
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of("strata.kafka.socket-request-max-bytes", "4GB"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("strata.kafka.socket-request-max-bytes");
+    }
+
+    private static StrataProperties bind(Map<String, String> properties) {
+        return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("strata", StrataProperties.class);
+    }
+}

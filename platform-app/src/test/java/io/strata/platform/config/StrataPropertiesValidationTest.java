@@ -1,0 +1,34 @@
+package io.strata.platform.config;
+
+import io.strata.engine.server.BrokerConfig;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StrataPropertiesValidationTest {
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withUserConfiguration(StrataConfiguration.class);
+
+    @Test
+    void validSettingsYieldABrokerConfig() {
+        runner.withPropertyValues("strata.kafka.port=0", "strata.broker.id=4")
+                .run(context -> assertThat(context.getBean(BrokerConfig.class).brokerId()).isEqualTo(4));
+    }
+
+    @Test
+    void outOfRangeSettingsFailStartUpNamingTheProperty() {
+        runner.withPropertyValues("strata.kafka.port=70000").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("strata.kafka.port").hasStackTraceContaining("rejected value [70000]"));
+        runner.withPropertyValues("strata.kafka.io-threads=0").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("strata.kafka.ioThreads").hasStackTraceContaining("rejected value [0]"));
+        runner.withPropertyValues("strata.broker.id=-1").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("strata.broker.id").hasStackTraceContaining("rejected value [-1]"));
+    }
+
+    @Test
+    void invalidLogDefaultsFailStartUp() {
+        runner.withPropertyValues("strata.log-defaults.[retention.ms]=soon").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("strata.log-defaults").hasStackTraceContaining("retention.ms"));
+    }
+}

@@ -1,0 +1,377 @@
+package io.strata.platform.metadata;
+
+import io.strata.engine.metadata.BrokerRegistration;
+import io.strata.engine.metadata.PartitionMetadata;
+import io.strata.engine.metadata.TopicMetadata;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The {@link JpaMetadataStore} contract, run once per database by the subclasses. One Spring context
+ * (datasource, Flyway, JPA, the store; no broker) is shared by the tests of a class, so every test uses
+ * its own topic names and broker ids.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractJpaMetadataStoreTest {
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    private ConfigurableApplicationContext context;
+    protected JpaMetadataStore store;
+
+    /** {@code spring.datasource.*} properties of the database under test; may skip the class. */
+    protected abstract Map<String, String> datasourceProperties() throws Exception;
+
+    /** Whether commits on this database are forced to disk by {@link EmbeddedDatabaseSync}. */
+    protected abstract boolean forcesCommitsToDisk();
+
+    @BeforeAll
+    void openStore() throws Exception {
+        context = MetadataStoreTestApplication.start(datasourceProperties());
+        store = context.getBean(JpaMetadataStore.class);
+    }
+
+    /** Called after the shared context is closed, to drop what {@link #datasourceProperties()} created. */
+    protected void releaseDatabase() throws Exception {
+    }
+
+    @AfterAll
+    void closeStore() throws Exception {
+        if (context != null) {
+            context.close();
+        }
+        releaseDatabase();
+    }
+
+    @Test
+    void clusterIdIsCreatedOnceAndStable() {
+        String id = store.clusterId();
+        assertThat(id).isNotBlank();
+        assertThat(Uuid.fromString(id)).isNotEqualTo(Uuid.ZERO_UUID);
+        assertThat(store.clusterId()).isEqualTo(id);
+        assertThat(context.getBean(MetadataTransactions.class).loadOrClaimClusterId(Uuid.randomUuid().toString()))
+                .as("a later claim must not replace the stored id").isEqualTo(id);
+    }
+
+    @Test
+    void createdTopicIsReadableByNameByIdAndInTheList() {
+        String name = uniqueName("orders");
+        Map<String, String> configs = Map.of("cleanup.policy", "compact", "retention.ms", "3600000");
+        List<PartitionMetadata> partitions = List.of(
+                new PartitionMetadata(1, 2, 0, List.of(2, 0), List.of(2), 0),
+                new PartitionMetadata(0, 1, 3, List.of(1, 2, 0), List.of(1, 2, 0), 5),
+                new PartitionMetadata(2, 0, 0, List.of(0), List.of(0), 0));
+
+        TopicMetadata created = store.createTopic(name, configs, partitions);
+
+        assertThat(created.id()).isNotEqualTo(Uuid.ZERO_UUID);
+        assertThat(created.name()).isEqualTo(name);
+        assertThat(created.configs()).isEqualTo(configs);
+        assertThat(created.partitions()).extracting(PartitionMetadata::partition).containsExactly(0, 1, 2);
+        assertThat(created.partitions().get(0)).isEqualTo(partitions.get(1));
+        assertThat(store.topic(name)).contains(created);
+        assertThat(store.topic(created.id())).contains(created);
+        assertThat(store.topics()).contains(created);
+    }
+
+    @Test
+    void unknownTopicsAreEmpty() {
+        assertThat(store.topic(uniqueName("missing"))).isEmpty();
+        assertThat(store.topic(Uuid.randomUuid())).isEmpty();
+    }
+
+    @Test
+    void topicListIsSortedByName() {
+        String prefix = uniqueName("sorted");
+        store.createTopic(prefix + "-b", Map.of(), partitions(1));
+        store.createTopic(prefix + "-a", Map.of(), partitions(1));
+
+        List<String> names = store.topics().stream().map(TopicMetadata::name).toList();
+
+        assertThat(names).isSortedAccordingTo(Comparator.naturalOrder()).contains(prefix + "-a", prefix + "-b");
+    }
+
+    @Test
+    void duplicateTopicNameIsRejectedAndTheOriginalKept() {
+        String name = uniqueName("dup");
+        TopicMetadata original = store.createTopic(name, Map.of("retention.ms", "1000"), partitions(2));
+
+        assertThatThrownBy(() -> store.createTopic(name, Map.of(), partitions(5)))
+                .isInstanceOf(TopicExistsException.class)
+                .hasMessageContaining(name);
+        assertThat(store.topic(name)).contains(original);
+    }
+
+    @Test
+    void concurrentCreatesOfOneNameLetExactlyOneWin() throws Exception {
+        String name = uniqueName("race");
+        int threads = 6;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<Boolean>> attempts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            attempts.add(() -> {
+                start.await();
+                try {
+                    store.createTopic(name, Map.of(), partitions(1));
+                    return true;
+                } catch (TopicExistsException e) {
+                    return false;
+                }
+            });
+        }
+        List<Boolean> outcomes = runConcurrently(attempts, start);
+
+        assertThat(outcomes).containsOnlyOnce(true);
+        assertThat(store.topics().stream().filter(t -> t.name().equals(name))).hasSize(1);
+    }
+
+    @Test
+    void deleteRemovesTopicPartitionsAndConfigsAndFreesTheName() {
+        String name = uniqueName("doomed");
+        TopicMetadata topic = store.createTopic(name, Map.of("retention.ms", "1"), partitions(3));
+
+        store.deleteTopic(topic.id());
+
+        assertThat(store.topic(name)).isEmpty();
+        assertThat(store.topic(topic.id())).isEmpty();
+        assertThat(store.topics()).extracting(TopicMetadata::name).doesNotContain(name);
+        TopicMetadata recreated = store.createTopic(name, Map.of(), partitions(1));
+        assertThat(recreated.id()).isNotEqualTo(topic.id());
+        assertThat(recreated.configs()).isEmpty();
+        assertThat(recreated.partitions()).hasSize(1);
+    }
+
+    @Test
+    void deletingAnUnknownTopicIsANoOp() {
+        long version = store.metadataVersion();
+
+        store.deleteTopic(Uuid.randomUuid());
+
+        assertThat(store.metadataVersion()).isEqualTo(version);
+    }
+
+    @Test
+    void configsRoundTripAndAreReplacedWholesale() {
+        String longValue = "x".repeat(TopicConfigEntity.MAX_VALUE_LENGTH);
+        TopicMetadata topic = store.createTopic(uniqueName("configs"),
+                Map.of("retention.ms", "1000", "segment.bytes", "1048576", "strata.test.long.value", longValue),
+                partitions(1));
+        assertThat(store.topic(topic.id()).orElseThrow().configs())
+                .containsEntry("strata.test.long.value", longValue).hasSize(3);
+
+        TopicMetadata replaced = store.replaceTopicConfigs(topic.id(),
+                Map.of("retention.ms", "2000", "cleanup.policy", "compact"));
+
+        Map<String, String> expected = Map.of("retention.ms", "2000", "cleanup.policy", "compact");
+        assertThat(replaced.configs()).isEqualTo(expected);
+        assertThat(store.topic(topic.id()).orElseThrow().configs()).isEqualTo(expected);
+        assertThat(replaced.partitions()).isEqualTo(topic.partitions());
+
+        store.replaceTopicConfigs(topic.id(), Map.of());
+        assertThat(store.topic(topic.id()).orElseThrow().configs()).isEmpty();
+    }
+
+    @Test
+    void oversizedInputIsRejectedWithKafkaErrors() {
+        assertThatThrownBy(() -> store.createTopic("t".repeat(250), Map.of(), partitions(1)))
+                .isInstanceOf(InvalidTopicException.class);
+        String name = uniqueName("big-config");
+        assertThatThrownBy(() -> store.createTopic(name,
+                Map.of("retention.ms", "1".repeat(TopicConfigEntity.MAX_VALUE_LENGTH + 1)), partitions(1)))
+                .isInstanceOf(InvalidConfigurationException.class);
+        assertThat(store.topic(name)).isEmpty();
+    }
+
+    @Test
+    void addPartitionsAppendsAfterTheExistingOnes() {
+        TopicMetadata topic = store.createTopic(uniqueName("grow"), Map.of("retention.ms", "5"), partitions(2));
+
+        TopicMetadata grown = store.addPartitions(topic.id(), List.of(
+                new PartitionMetadata(3, 0, 0, List.of(0), List.of(0), 0),
+                new PartitionMetadata(2, 1, 0, List.of(1, 0), List.of(1, 0), 0)));
+
+        assertThat(grown.partitions()).extracting(PartitionMetadata::partition).containsExactly(0, 1, 2, 3);
+        assertThat(grown.partitions().get(2).replicas()).containsExactly(1, 0);
+        assertThat(grown.configs()).isEqualTo(topic.configs());
+        assertThat(store.topic(topic.id())).contains(grown);
+    }
+
+    @Test
+    void addPartitionsRejectsGapsAndUnknownTopics() {
+        TopicMetadata topic = store.createTopic(uniqueName("gap"), Map.of(), partitions(2));
+
+        assertThatThrownBy(() -> store.addPartitions(topic.id(),
+                List.of(new PartitionMetadata(3, 0, 0, List.of(0), List.of(0), 0))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.topic(topic.id()).orElseThrow().partitions()).hasSize(2);
+        assertThatThrownBy(() -> store.addPartitions(Uuid.randomUuid(), partitions(1)))
+                .isInstanceOf(UnknownTopicIdException.class);
+    }
+
+    @Test
+    void brokerRegistrationIsAnUpsert() {
+        int first = 1000 + NAMES.incrementAndGet() * 2;
+        store.registerBroker(new BrokerRegistration(first + 1, "b.example", 9093, null));
+        store.registerBroker(new BrokerRegistration(first, "a.example", 9092, null));
+        BrokerRepository rows = context.getBean(BrokerRepository.class);
+        Instant registeredAt = rows.findById(first).orElseThrow().getRegisteredAt();
+
+        store.registerBroker(new BrokerRegistration(first, "a2.example", 19092, "rack-1"));
+
+        List<BrokerRegistration> mine = store.brokers().stream()
+                .filter(b -> b.brokerId() == first || b.brokerId() == first + 1).toList();
+        assertThat(mine).containsExactly(
+                new BrokerRegistration(first, "a2.example", 19092, "rack-1"),
+                new BrokerRegistration(first + 1, "b.example", 9093, null));
+        assertThat(store.brokers()).extracting(BrokerRegistration::brokerId).isSorted();
+        BrokerEntity row = rows.findById(first).orElseThrow();
+        assertThat(row.getRegisteredAt()).as("kept from the first registration").isEqualTo(registeredAt);
+        assertThat(row.getLastHeartbeat()).isAfterOrEqualTo(registeredAt);
+    }
+
+    @Test
+    void everyChangeBumpsTheMetadataVersionAndReadsDoNot() {
+        long v0 = store.metadataVersion();
+        TopicMetadata topic = store.createTopic(uniqueName("versioned"), Map.of(), partitions(1));
+        long v1 = store.metadataVersion();
+        store.topics();
+        store.topic(topic.id());
+        store.brokers();
+        assertThat(store.metadataVersion()).isEqualTo(v1);
+        store.replaceTopicConfigs(topic.id(), Map.of("retention.ms", "1"));
+        long v2 = store.metadataVersion();
+        store.addPartitions(topic.id(), List.of(new PartitionMetadata(1, 0, 0, List.of(0), List.of(0), 0)));
+        long v3 = store.metadataVersion();
+        store.registerBroker(new BrokerRegistration(5000 + NAMES.incrementAndGet(), "h", 1, null));
+        long v4 = store.metadataVersion();
+        store.deleteTopic(topic.id());
+        long v5 = store.metadataVersion();
+
+        assertThat(List.of(v0, v1, v2, v3, v4, v5)).doesNotHaveDuplicates().isSorted();
+    }
+
+    @Test
+    void producerIdBlocksNeverOverlap() {
+        long first = store.allocateProducerIds(10);
+        long second = store.allocateProducerIds(1);
+        long third = store.allocateProducerIds(1000);
+
+        assertThat(second).isGreaterThanOrEqualTo(first + 10);
+        assertThat(third).isGreaterThanOrEqualTo(second + 1);
+        assertThatThrownBy(() -> store.allocateProducerIds(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void concurrentProducerIdBlocksFromTwoStoresNeverOverlap() throws Exception {
+        // A second context on the same database stands in for a second broker.
+        try (ConfigurableApplicationContext other = MetadataStoreTestApplication.start(datasourceProperties())) {
+            JpaMetadataStore otherStore = other.getBean(JpaMetadataStore.class);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Callable<List<long[]>>> workers = new ArrayList<>();
+            for (int w = 0; w < 6; w++) {
+                JpaMetadataStore target = w % 2 == 0 ? store : otherStore;
+                int size = 1 + w * 7;
+                workers.add(() -> {
+                    start.await();
+                    List<long[]> blocks = new ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                        long firstId = target.allocateProducerIds(size);
+                        blocks.add(new long[]{firstId, firstId + size});
+                    }
+                    return blocks;
+                });
+            }
+            List<long[]> blocks = new ArrayList<>();
+            runConcurrently(workers, start).forEach(blocks::addAll);
+
+            blocks.sort(Comparator.comparingLong(b -> b[0]));
+            for (int i = 1; i < blocks.size(); i++) {
+                assertThat(blocks.get(i)[0]).as("block %d starts after block %d ends", i, i - 1)
+                        .isGreaterThanOrEqualTo(blocks.get(i - 1)[1]);
+            }
+            assertThat(blocks).hasSize(120);
+        }
+    }
+
+    @Test
+    void aNewContextOnTheSameDatabaseSeesEverything() throws Exception {
+        String clusterId = store.clusterId();
+        String name = uniqueName("durable");
+        TopicMetadata topic = store.createTopic(name, Map.of("retention.ms", "42"), partitions(3));
+        int brokerId = 7000 + NAMES.incrementAndGet();
+        BrokerRegistration broker = new BrokerRegistration(brokerId, "durable.example", 9092, "r1");
+        store.registerBroker(broker);
+        long producerId = store.allocateProducerIds(100);
+        long version = store.metadataVersion();
+
+        context.close();
+        context = MetadataStoreTestApplication.start(datasourceProperties());
+        store = context.getBean(JpaMetadataStore.class);
+
+        assertThat(store.clusterId()).isEqualTo(clusterId);
+        assertThat(store.topic(name)).contains(topic);
+        assertThat(store.brokers()).contains(broker);
+        assertThat(store.allocateProducerIds(1)).isGreaterThanOrEqualTo(producerId + 100);
+        assertThat(store.metadataVersion()).isEqualTo(version);
+    }
+
+    @Test
+    void commitsAreForcedToDiskOnlyWhereTheDatabaseDoesNotDoIt() {
+        assertThat(context.getBean(EmbeddedDatabaseSync.class).isEnabled()).isEqualTo(forcesCommitsToDisk());
+    }
+
+    private static String uniqueName(String base) {
+        return base + "-" + NAMES.incrementAndGet();
+    }
+
+    private static List<PartitionMetadata> partitions(int count) {
+        List<PartitionMetadata> partitions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            partitions.add(new PartitionMetadata(i, 0, 0, List.of(0), List.of(0), 0));
+        }
+        return partitions;
+    }
+
+    /** Runs the tasks on their own threads, releases {@code start}, and returns their results in order. */
+    private static <T> List<T> runConcurrently(List<Callable<T>> tasks, CountDownLatch start) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(task));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get(60, TimeUnit.SECONDS));
+            }
+            return Collections.unmodifiableList(results);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.strata.platform.metadata;
+
+import io.strata.engine.metadata.PartitionMetadata;
+import io.strata.engine.metadata.TopicMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The store contract on the embedded default: an H2 file database, as configured in application.yml. */
+class JpaMetadataStoreH2Test extends AbstractJpaMetadataStoreTest {
+    @TempDir
+    static Path dataDir;
+
+    @Override
+    protected Map<String, String> datasourceProperties() {
+        return Map.of("strata.data-dir", dataDir.toString());
+    }
+
+    @Override
+    protected boolean forcesCommitsToDisk() {
+        return true;
+    }
+
+    @Test
+    void writesSurviveACrashRightAfterTheyReturn(@TempDir Path crashDir) {
+        Map<String, String> properties = Map.of("strata.data-dir", crashDir.toString());
+        TopicMetadata topic;
+        long producerId;
+        try (ConfigurableApplicationContext context = MetadataStoreTestApplication.start(properties)) {
+            JpaMetadataStore crashing = context.getBean(JpaMetadataStore.class);
+            topic = crashing.createTopic("survivor", Map.of("retention.ms", "1"),
+                    List.of(new PartitionMetadata(0, 0, 0, List.of(0), List.of(0), 0)));
+            producerId = crashing.allocateProducerIds(10);
+            // Like kill -9: H2 closes at once and drops whatever it has not yet written to its file.
+            new JdbcTemplate(context.getBean(DataSource.class)).execute("SHUTDOWN IMMEDIATELY");
+        }
+
+        try (ConfigurableApplicationContext context = MetadataStoreTestApplication.start(properties)) {
+            JpaMetadataStore recovered = context.getBean(JpaMetadataStore.class);
+            assertThat(recovered.topic("survivor")).contains(topic);
+            assertThat(recovered.allocateProducerIds(1)).isGreaterThanOrEqualTo(producerId + 10);
+        }
+    }
+}
