@@ -22,14 +22,14 @@ import java.util.List;
  * per-partition byte limits. Stateless apart from its collaborators; used for the first attempt of
  * a fetch and again by its {@link DelayedFetch} when woken or expired.
  */
-final class PartitionFetchReader {
+public final class PartitionFetchReader {
     private static final Logger log = LoggerFactory.getLogger(PartitionFetchReader.class);
 
     private final MetadataCache metadata;
     private final ReplicaManager replicaManager;
     private final BrokerMetrics metrics;
 
-    PartitionFetchReader(MetadataCache metadata, ReplicaManager replicaManager, BrokerMetrics metrics) {
+    public PartitionFetchReader(MetadataCache metadata, ReplicaManager replicaManager, BrokerMetrics metrics) {
         this.metadata = metadata;
         this.replicaManager = replicaManager;
         this.metrics = metrics;

@@ -1,0 +1,89 @@
+package io.strata.engine.network;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+
+/**
+ * The Kafka listener. Netty event loops only frame bytes; parsing, handling and serialization run on
+ * the request executor, one request per connection at a time (see {@link KafkaRequestHandler}).
+ */
+public final class KafkaServer implements AutoCloseable {
+    private final String host;
+    private final int port;
+    private final int numNetworkThreads;
+    private final int socketRequestMaxBytes;
+    private final ApiRegistry registry;
+    private final Executor executor;
+    private final RequestObserver observer;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel serverChannel;
+
+    public KafkaServer(String host, int port, int numNetworkThreads, int socketRequestMaxBytes,
+                       ApiRegistry registry, Executor executor, RequestObserver observer) {
+        this.host = host;
+        this.port = port;
+        this.numNetworkThreads = numNetworkThreads;
+        this.socketRequestMaxBytes = socketRequestMaxBytes;
+        this.registry = registry;
+        this.executor = executor;
+        this.observer = observer;
+    }
+
+    public synchronized void start() {
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(numNetworkThreads, NioIoHandler.newFactory());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        // failFast: an oversized size prefix fails before any bytes are buffered.
+                        ch.pipeline().addLast("frames",
+                                new LengthFieldBasedFrameDecoder(socketRequestMaxBytes, 0, 4, 0, 4, true));
+                        ch.pipeline().addLast("requests", new KafkaRequestHandler(registry, executor, observer));
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("Interrupted while binding " + host + ":" + port, e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public int boundPort() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}
