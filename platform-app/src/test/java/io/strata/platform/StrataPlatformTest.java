@@ -70,6 +70,13 @@ class StrataPlatformTest {
             assertThat(cluster.clusterId().get(30, TimeUnit.SECONDS)).isEqualTo(metadataStore.clusterId());
             assertThat(cluster.nodes().get(30, TimeUnit.SECONDS)).extracting(Node::id).containsExactly(0);
         }
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                "bootstrap.servers", bootstrap,
+                "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class,
+                "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class))) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("metrics-probe", "k", "v"))
+                    .get(30, TimeUnit.SECONDS);
+        }
 
         HttpResponse<String> health = get("/actuator/health");
         assertThat(health.statusCode()).isEqualTo(200);
@@ -86,6 +93,8 @@ class StrataPlatformTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String metrics = get("/actuator/prometheus").body();
             assertThat(metrics).contains("jvm_memory_used_bytes");
+            assertThat(metrics).containsPattern("(?m)^strata_topic_bytes_in_total\\{[^}]*topic=\"metrics-probe\"[^}]*} [1-9]");
+            assertThat(metrics).containsPattern("(?m)^strata_topic_messages_in_total\\{[^}]*topic=\"metrics-probe\"[^}]*} 1\\.0");
             var count = DESCRIBE_CLUSTER_COUNT.matcher(metrics);
             assertThat(count.find()).as("DescribeCluster request count in:%n%s", metrics).isTrue();
             assertThat(Double.parseDouble(count.group(1))).isGreaterThanOrEqualTo(1);
