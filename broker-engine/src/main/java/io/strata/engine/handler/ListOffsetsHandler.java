@@ -61,8 +61,7 @@ public final class ListOffsetsHandler extends TypedApiHandler<ListOffsetsRequest
                                                                             ListOffsetsRequestData.ListOffsetsPartition p) {
         Partition partition = replicaManager.partition(tp).orElse(null);
         if (partition == null) {
-            Errors error = metadata.topic(tp.topic()).isPresent()
-                    ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            Errors error = metadata.missingPartitionError(tp);
             return error(p.partitionIndex(), error);
         }
         try {

@@ -51,8 +51,7 @@ public final class OffsetForLeaderEpochHandler extends TypedApiHandler<OffsetsFo
                 .setEndOffset(-1);
         Partition partition = replicaManager.partition(tp).orElse(null);
         if (partition == null) {
-            Errors error = metadata.topic(tp.topic()).isPresent()
-                    ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            Errors error = metadata.missingPartitionError(tp);
             return out.setErrorCode(error.code());
         }
         try {

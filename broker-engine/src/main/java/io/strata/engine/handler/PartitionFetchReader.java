@@ -99,8 +99,7 @@ public final class PartitionFetchReader {
         TopicPartition tp = target.topicPartition();
         Partition partition = replicaManager.partition(tp).orElse(null);
         if (partition == null) {
-            Errors error = metadata.topic(tp.topic()).isPresent()
-                    ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            Errors error = metadata.missingPartitionError(tp);
             return error(request.partition(), error);
         }
         try {

@@ -70,8 +70,7 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
                                                                 ProduceRequestData.PartitionProduceData data) {
         Partition partition = replicaManager.partition(tp).orElse(null);
         if (partition == null) {
-            Errors error = metadata.topic(tp.topic()).isPresent()
-                    ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            Errors error = metadata.missingPartitionError(tp);
             return error(tp.partition(), error, null);
         }
         try {

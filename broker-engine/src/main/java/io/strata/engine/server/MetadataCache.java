@@ -3,7 +3,9 @@ package io.strata.engine.server;
 import io.strata.engine.metadata.BrokerRegistration;
 import io.strata.engine.metadata.MetadataStore;
 import io.strata.engine.metadata.TopicMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
 
 import java.util.Comparator;
 import java.util.HashMap;
@@ -63,6 +65,11 @@ public final class MetadataCache {
     public Uuid topicId(String name) {
         TopicMetadata topic = snapshot.byName.get(name);
         return topic == null ? Uuid.ZERO_UUID : topic.id();
+    }
+
+    /** Why this broker hosts no replica of {@code tp}: another broker leads it, or it does not exist. */
+    public Errors missingPartitionError(TopicPartition tp) {
+        return snapshot.byName.containsKey(tp.topic()) ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION;
     }
 
     public List<TopicMetadata> topics() {
