@@ -6,24 +6,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 import org.apache.kafka.common.message.ApiVersionsResponseData;
-import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.MessageSizeAccumulator;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.requests.RequestUtils;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.strata.engine.handler.ApiVersionsHandler;
-import io.strata.engine.log.FileSlice;
 
 /**
  * One per connection. Frames arrive on the channel's event loop; each is appended to {@code tail}, a
@@ -123,28 +122,23 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
     private CompletableFuture<Void> send(ChannelHandlerContext ctx, int correlationId, short headerVersion,
                                          short version, ApiMessage body, ApiKeys apiKey, long received,
                                          boolean error) {
-        materializeFileSlices(body);
-        ByteBuffer payload = RequestUtils.serialize(new ResponseHeader(correlationId, headerVersion).data(),
-                headerVersion, body, version);
-        ByteBuf out = Unpooled.buffer(4 + payload.remaining());
-        out.writeInt(payload.remaining());
-        out.writeBytes(payload);
-        ctx.writeAndFlush(out);
+        ResponseHeaderData header = new ResponseHeader(correlationId, headerVersion).data();
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        MessageSizeAccumulator size = new MessageSizeAccumulator();
+        header.addSize(size, cache, headerVersion);
+        body.addSize(size, cache, version);
+        ResponseWriter writer = new ResponseWriter(ctx.alloc(), 4 + size.sizeExcludingZeroCopy());
+        try {
+            writer.writeInt(size.totalSize());
+            header.write(writer, cache, headerVersion);
+            body.write(writer, cache, version);
+        } catch (RuntimeException e) {
+            writer.discard();
+            throw e;
+        }
+        writer.writeAndFlush(ctx);
         observer.onRequestCompleted(apiKey, System.nanoTime() - received, error);
         return CompletableFuture.completedFuture(null);
-    }
-
-    /** The generated serializers only write in-memory records; fetch results are read from the segment. */
-    private static void materializeFileSlices(ApiMessage body) {
-        if (body instanceof FetchResponseData fetch) {
-            for (FetchResponseData.FetchableTopicResponse topic : fetch.responses()) {
-                for (FetchResponseData.PartitionData partition : topic.partitions()) {
-                    if (partition.records() instanceof FileSlice slice) {
-                        partition.setRecords(slice.toMemoryRecords());
-                    }
-                }
-            }
-        }
     }
 
     /** Header layout is fixed for the first fields: api key (int16), api version (int16). */

@@ -1,0 +1,130 @@
+package io.strata.engine.network;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.protocol.Writable;
+import org.apache.kafka.common.record.internal.BaseRecords;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOutboundInvoker;
+import io.strata.engine.log.FileSlice;
+
+/**
+ * Serializes one response frame straight into Netty buffers. Protocol fields go into one pooled buffer;
+ * record sets are not copied: in-memory records are wrapped, segment slices become
+ * {@link SegmentFileRegion}s. The frame is the ordered list of those parts. Used by one thread.
+ */
+final class ResponseWriter implements Writable {
+    private final List<Object> parts = new ArrayList<>();
+    private final ByteBuf fields;
+    /** Start of the bytes in {@link #fields} not yet cut into {@link #parts}. */
+    private int pending;
+
+    ResponseWriter(ByteBufAllocator allocator, int fieldBytes) {
+        this.fields = allocator.buffer(fieldBytes);
+    }
+
+    @Override
+    public void writeByte(byte val) {
+        fields.writeByte(val);
+    }
+
+    @Override
+    public void writeShort(short val) {
+        fields.writeShort(val);
+    }
+
+    @Override
+    public void writeInt(int val) {
+        fields.writeInt(val);
+    }
+
+    @Override
+    public void writeLong(long val) {
+        fields.writeLong(val);
+    }
+
+    @Override
+    public void writeDouble(double val) {
+        fields.writeDouble(val);
+    }
+
+    @Override
+    public void writeByteArray(byte[] arr) {
+        fields.writeBytes(arr);
+    }
+
+    @Override
+    public void writeUnsignedVarint(int i) {
+        while ((i & 0xFFFFFF80) != 0) {
+            fields.writeByte((i & 0x7F) | 0x80);
+            i >>>= 7;
+        }
+        fields.writeByte(i);
+    }
+
+    @Override
+    public void writeByteBuffer(ByteBuffer buf) {
+        fields.writeBytes(buf.duplicate());
+    }
+
+    @Override
+    public void writeVarint(int i) {
+        writeUnsignedVarint((i << 1) ^ (i >> 31));
+    }
+
+    @Override
+    public void writeVarlong(long i) {
+        long v = (i << 1) ^ (i >> 63);
+        while ((v & 0xFFFFFFFFFFFFFF80L) != 0L) {
+            fields.writeByte(((int) v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        fields.writeByte((int) v);
+    }
+
+    @Override
+    public void writeRecords(BaseRecords records) {
+        if (records instanceof FileSlice slice) {
+            cutFields();
+            parts.add(new SegmentFileRegion(slice));
+        } else if (records instanceof MemoryRecords memory) {
+            cutFields();
+            parts.add(Unpooled.wrappedBuffer(memory.buffer().duplicate()));
+        } else {
+            throw new IllegalArgumentException("Cannot send records of type " + records.getClass().getName());
+        }
+    }
+
+    /** Writes the frame's parts in order and flushes; the writer must not be used afterwards. */
+    void writeAndFlush(ChannelOutboundInvoker ctx) {
+        cutFields();
+        fields.release();
+        for (Object part : parts) {
+            ctx.write(part, ctx.voidPromise());
+        }
+        ctx.flush();
+    }
+
+    /** Releases what was written so far when serialization failed half way. */
+    void discard() {
+        fields.release();
+        for (Object part : parts) {
+            io.netty.util.ReferenceCountUtil.release(part);
+        }
+        parts.clear();
+    }
+
+    private void cutFields() {
+        int end = fields.writerIndex();
+        if (end > pending) {
+            parts.add(fields.retainedSlice(pending, end - pending));
+            pending = end;
+        }
+    }
+}
