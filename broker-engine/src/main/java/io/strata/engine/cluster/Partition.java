@@ -1,5 +1,6 @@
 package io.strata.engine.cluster;
 
+import io.strata.engine.log.AppendOrigin;
 import io.strata.engine.log.LogAppendResult;
 import io.strata.engine.log.LogReadResult;
 import io.strata.engine.log.PartitionLog;
@@ -70,7 +71,12 @@ public final class Partition {
 
     /** Appends as leader and advances the high watermark to what is now durable. */
     public LogAppendResult appendAsLeader(MemoryRecords records) {
-        LogAppendResult result = log.appendAsLeader(records, leaderEpoch);
+        return appendAsLeader(records, AppendOrigin.CLIENT);
+    }
+
+    /** Appends for producers or for a coordinator of this broker writing its internal topic. */
+    public LogAppendResult appendAsLeader(MemoryRecords records, AppendOrigin origin) {
+        LogAppendResult result = log.appendAsLeader(records, leaderEpoch, origin);
         advanceHighWatermark();
         return result;
     }

@@ -3,7 +3,20 @@ package io.strata.engine.server;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.engine.cluster.DelayedOperationPurgatory;
 import io.strata.engine.cluster.ReplicaManager;
+import io.strata.engine.group.GroupCoordinator;
+import io.strata.engine.group.GroupMetrics;
 import io.strata.engine.handler.ApiVersionsHandler;
+import io.strata.engine.handler.DeleteGroupsHandler;
+import io.strata.engine.handler.DescribeGroupsHandler;
+import io.strata.engine.handler.FindCoordinatorHandler;
+import io.strata.engine.handler.HeartbeatHandler;
+import io.strata.engine.handler.JoinGroupHandler;
+import io.strata.engine.handler.LeaveGroupHandler;
+import io.strata.engine.handler.ListGroupsHandler;
+import io.strata.engine.handler.OffsetCommitHandler;
+import io.strata.engine.handler.OffsetDeleteHandler;
+import io.strata.engine.handler.OffsetFetchHandler;
+import io.strata.engine.handler.SyncGroupHandler;
 import io.strata.engine.handler.CreatePartitionsHandler;
 import io.strata.engine.handler.CreateTopicsHandler;
 import io.strata.engine.handler.DeleteTopicsHandler;
@@ -27,6 +40,8 @@ import io.strata.engine.network.ApiRegistry;
 import io.strata.engine.network.KafkaServer;
 import io.strata.engine.producer.ProducerIdManager;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +81,7 @@ public final class Broker implements AutoCloseable {
     private DelayedOperationPurgatory fetchPurgatory;
     private LogManager logManager;
     private KafkaServer server;
+    private GroupCoordinator groupCoordinator;
 
     public Broker(BrokerConfig config, MetadataStore metadataStore, MeterRegistry meterRegistry) {
         this.config = config;
@@ -95,6 +111,7 @@ public final class Broker implements AutoCloseable {
             ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, config.logDefaults(),
                     fetchPurgatory);
             TopicService topics = new TopicService(config, metadataStore, cache, replicaManager, metrics);
+            groupCoordinator = newGroupCoordinator(cache, replicaManager, topics);
             ApiRegistry registry = new ApiRegistry();
             registerHandlers(registry, clusterId, cache, replicaManager, topics);
             server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.numNetworkThreads(),
@@ -106,6 +123,7 @@ public final class Broker implements AutoCloseable {
                     effectiveConfig.advertisedPort(), config.rack()));
             topics.loadAll();
             deleteStrayLogs(cache);
+            groupCoordinator.start();
             scheduler.scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS,
                     TimeUnit.MILLISECONDS);
             state = BrokerState.RUNNING;
@@ -134,7 +152,42 @@ public final class Broker implements AutoCloseable {
                 .register(new DeleteTopicsHandler(cache, topics))
                 .register(new CreatePartitionsHandler(topics))
                 .register(new DescribeClusterHandler(config.brokerId(), clusterId, cache))
-                .register(new DescribeConfigsHandler(config.brokerId(), cache, describer));
+                .register(new DescribeConfigsHandler(config.brokerId(), cache, describer))
+                .register(new FindCoordinatorHandler(groupCoordinator, cache))
+                .register(new JoinGroupHandler(groupCoordinator.membership()))
+                .register(new SyncGroupHandler(groupCoordinator.membership()))
+                .register(new HeartbeatHandler(groupCoordinator.membership()))
+                .register(new LeaveGroupHandler(groupCoordinator.membership()))
+                .register(new OffsetCommitHandler(groupCoordinator.offsets(), cache))
+                .register(new OffsetFetchHandler(groupCoordinator.offsets(), cache))
+                .register(new DescribeGroupsHandler(groupCoordinator))
+                .register(new ListGroupsHandler(groupCoordinator))
+                .register(new DeleteGroupsHandler(groupCoordinator.offsets()))
+                .register(new OffsetDeleteHandler(groupCoordinator.offsets(), cache));
+    }
+
+    private GroupCoordinator newGroupCoordinator(MetadataCache cache, ReplicaManager replicaManager,
+                                                 TopicService topics) {
+        GroupCoordinator.OffsetsTopicAccess access = new GroupCoordinator.OffsetsTopicAccess() {
+            @Override
+            public Optional<TopicMetadata> find() {
+                return cache.topic(Topic.GROUP_METADATA_TOPIC_NAME);
+            }
+
+            @Override
+            public TopicMetadata create(int partitions, short replicationFactor, Map<String, String> configs) {
+                short rf = (short) Math.max(1, Math.min(replicationFactor, cache.brokers().size()));
+                try {
+                    return topics.create(Topic.GROUP_METADATA_TOPIC_NAME, partitions, rf, Map.of(), configs, false);
+                } catch (TopicExistsException e) {
+                    return find().orElseThrow(() -> e);
+                }
+            }
+        };
+        GroupMetrics groupMetrics = new GroupMetrics(metrics.registry(), tp -> replicaManager.partition(tp)
+                .map(p -> p.log().highWatermark()).orElse(-1L));
+        return new GroupCoordinator(config.brokerId(), config.groups(), replicaManager, access, time, groupMetrics,
+                requestExecutor);
     }
 
     /** Config used while recovering a log: the topic's if the store knows it, else the broker defaults. */
@@ -173,7 +226,7 @@ public final class Broker implements AutoCloseable {
         return new BrokerConfig(c.brokerId(), c.listenerHost(), boundPort, c.advertisedHost(),
                 c.advertisedPort() == 0 ? boundPort : c.advertisedPort(), c.rack(), c.dataDir(),
                 c.socketRequestMaxBytes(), c.numIoThreads(), c.numNetworkThreads(), c.defaultNumPartitions(),
-                c.defaultReplicationFactor(), c.autoCreateTopics(), c.logDefaults());
+                c.defaultReplicationFactor(), c.autoCreateTopics(), c.logDefaults(), c.groups());
     }
 
     /** The port the Kafka listener bound (useful with port 0). */
@@ -235,6 +288,9 @@ public final class Broker implements AutoCloseable {
     private void closeNetwork() {
         if (server != null) {
             server.close();
+        }
+        if (groupCoordinator != null) {
+            groupCoordinator.close();
         }
         if (fetchPurgatory != null) {
             fetchPurgatory.close();

@@ -3,6 +3,8 @@ package io.strata.engine.server;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.strata.engine.group.GroupConfig;
+
 /**
  * Engine configuration, built by platform-app from its properties.
  *
@@ -15,12 +17,13 @@ import java.util.Map;
  * @param numNetworkThreads     Netty event loop threads
  * @param logDefaults           broker-wide defaults for topic configs, keyed by topic config name
  *                              (e.g. {@code segment.bytes}); unset keys take Strata's defaults
+ * @param groups                group coordinator settings
  */
 public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, String advertisedHost,
                            int advertisedPort, String rack, Path dataDir, int socketRequestMaxBytes,
                            int numIoThreads, int numNetworkThreads, int defaultNumPartitions,
                            short defaultReplicationFactor, boolean autoCreateTopics,
-                           Map<String, String> logDefaults) {
+                           Map<String, String> logDefaults, GroupConfig groups) {
 
     public static final int DEFAULT_SOCKET_REQUEST_MAX_BYTES = 100 * 1024 * 1024;
 
@@ -31,18 +34,24 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
     /** Single-node defaults on the given data dir, listening on the given port on localhost. */
     public static BrokerConfig defaults(Path dataDir, int port) {
         return new BrokerConfig(0, "127.0.0.1", port, "127.0.0.1", 0, null, dataDir,
-                DEFAULT_SOCKET_REQUEST_MAX_BYTES, 8, 2, 1, (short) 1, true, Map.of());
+                DEFAULT_SOCKET_REQUEST_MAX_BYTES, 8, 2, 1, (short) 1, true, Map.of(), GroupConfig.defaults());
     }
 
     public BrokerConfig withLogDefaults(Map<String, String> defaults) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
-                defaultReplicationFactor, autoCreateTopics, defaults);
+                defaultReplicationFactor, autoCreateTopics, defaults, groups);
     }
 
     public BrokerConfig withSocketRequestMaxBytes(int max) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 max, numIoThreads, numNetworkThreads, defaultNumPartitions,
-                defaultReplicationFactor, autoCreateTopics, logDefaults);
+                defaultReplicationFactor, autoCreateTopics, logDefaults, groups);
+    }
+
+    public BrokerConfig withGroups(GroupConfig groupConfig) {
+        return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
+                socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
+                defaultReplicationFactor, autoCreateTopics, logDefaults, groupConfig);
     }
 }

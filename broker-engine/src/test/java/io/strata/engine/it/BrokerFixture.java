@@ -1,6 +1,7 @@
 package io.strata.engine.it;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.strata.engine.group.GroupConfig;
 import io.strata.engine.metadata.InMemoryMetadataStore;
 import io.strata.engine.server.Broker;
 import io.strata.engine.server.BrokerConfig;
@@ -126,7 +127,9 @@ public final class BrokerFixture implements AutoCloseable {
     }
 
     private Broker newBroker(int listenerPort) {
-        BrokerConfig config = BrokerConfig.defaults(dataDir, listenerPort).withLogDefaults(logDefaults);
+        // Groups: no initial rebalance delay, so tests do not wait 3 s per group; short sessions allowed.
+        BrokerConfig config = BrokerConfig.defaults(dataDir, listenerPort).withLogDefaults(logDefaults)
+                .withGroups(GroupConfig.defaults().withInitialRebalanceDelayMs(0).withMinSessionTimeoutMs(1_000));
         return new Broker(config, metadataStore, new SimpleMeterRegistry());
     }
 

@@ -1,5 +1,6 @@
 package io.strata.platform.config;
 
+import io.strata.engine.group.GroupConfig;
 import io.strata.engine.log.TopicConfigs;
 import io.strata.engine.server.BrokerConfig;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -33,7 +34,21 @@ public final class BrokerConfigFactory {
                 advertisedHost(kafka), kafka.advertisedPort(), blankToNull(properties.broker().rack()), logDir,
                 (int) maxBytes, kafka.ioThreads(), kafka.networkThreads(), properties.topics().defaultPartitions(),
                 (short) properties.topics().defaultReplicationFactor(), properties.topics().autoCreate(),
-                properties.logDefaults());
+                properties.logDefaults(), groupConfig(properties.groups()));
+    }
+
+    static GroupConfig groupConfig(StrataProperties.Groups groups) {
+        try {
+            return new GroupConfig(groups.offsetsTopicPartitions(), (short) groups.offsetsTopicReplicationFactor(),
+                    GroupConfig.defaults().offsetsTopicSegmentBytes(),
+                    Math.toIntExact(groups.initialRebalanceDelay().toMillis()),
+                    Math.toIntExact(groups.minSessionTimeout().toMillis()),
+                    Math.toIntExact(groups.maxSessionTimeout().toMillis()), groups.maxSize(),
+                    groups.offsetMetadataMaxBytes(), Math.max(1, groups.offsetsRetention().toMinutes()),
+                    groups.offsetsRetentionCheckInterval().toMillis());
+        } catch (ArithmeticException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid strata.groups: " + e.getMessage(), e);
+        }
     }
 
     /** Clients cannot connect to a wildcard address, so binding to one advertises localhost unless told otherwise. */

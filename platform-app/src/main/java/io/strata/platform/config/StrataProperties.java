@@ -21,6 +21,7 @@ import java.util.Map;
  * @param broker      this broker's identity
  * @param kafka       the Kafka protocol listener
  * @param topics      defaults for topics created without explicit settings
+ * @param groups      the consumer group coordinator
  * @param logDefaults broker-wide topic config defaults keyed by Kafka topic config name, e.g.
  *                    {@code strata.log-defaults.[segment.bytes]=536870912}
  */
@@ -31,6 +32,7 @@ public record StrataProperties(
         @DefaultValue @Valid @NotNull Broker broker,
         @DefaultValue @Valid @NotNull Kafka kafka,
         @DefaultValue @Valid @NotNull Topics topics,
+        @DefaultValue @Valid @NotNull Groups groups,
         Map<String, String> logDefaults) {
 
     public StrataProperties {
@@ -74,5 +76,28 @@ public record StrataProperties(
             @DefaultValue("1") @Min(1) int defaultPartitions,
             @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) int defaultReplicationFactor,
             @DefaultValue("true") boolean autoCreate) {
+    }
+
+    /**
+     * @param offsetsTopicPartitions        partitions of {@code __consumer_offsets}, fixed once it exists
+     * @param offsetsTopicReplicationFactor its replication factor (capped by the live brokers)
+     * @param initialRebalanceDelay         how long the first member of an empty group waits for others
+     * @param minSessionTimeout             smallest session timeout a consumer may ask for
+     * @param maxSessionTimeout             largest session timeout a consumer may ask for
+     * @param maxSize                       most members a group may have
+     * @param offsetMetadataMaxBytes        longest metadata string of a committed offset
+     * @param offsetsRetention              how long offsets of an empty group are kept
+     * @param offsetsRetentionCheckInterval how often expired offsets are removed
+     */
+    public record Groups(
+            @DefaultValue("50") @Min(1) @Max(10_000) int offsetsTopicPartitions,
+            @DefaultValue("3") @Min(1) @Max(Short.MAX_VALUE) int offsetsTopicReplicationFactor,
+            @DefaultValue("3s") @NotNull java.time.Duration initialRebalanceDelay,
+            @DefaultValue("6s") @NotNull java.time.Duration minSessionTimeout,
+            @DefaultValue("30m") @NotNull java.time.Duration maxSessionTimeout,
+            @DefaultValue("2147483647") @Min(1) int maxSize,
+            @DefaultValue("4096") @Min(0) int offsetMetadataMaxBytes,
+            @DefaultValue("7d") @NotNull java.time.Duration offsetsRetention,
+            @DefaultValue("10m") @NotNull java.time.Duration offsetsRetentionCheckInterval) {
     }
 }

@@ -1,5 +1,6 @@
 package io.strata.platform.config;
 
+import io.strata.engine.group.GroupConfig;
 import io.strata.engine.server.BrokerConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -70,7 +71,7 @@ class BrokerConfigFactoryTest {
 
         assertThat(config).isEqualTo(new BrokerConfig(3, "127.0.0.1", 19092, "broker-3.example", 29092, "eu-1a",
                 Path.of("/var/lib/strata/logs"), 2 * 1024 * 1024, 4, 3, 6, (short) 3, false,
-                Map.of("segment.bytes", "1048576", "retention.ms", "60000")));
+                Map.of("segment.bytes", "1048576", "retention.ms", "60000"), GroupConfig.defaults()));
     }
 
     @Test

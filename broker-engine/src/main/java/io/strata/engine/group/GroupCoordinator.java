@@ -1,0 +1,238 @@
+package io.strata.engine.group;
+
+import io.strata.engine.cluster.ReplicaManager;
+import io.strata.engine.metadata.PartitionMetadata;
+import io.strata.engine.metadata.TopicMetadata;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The classic group coordinator of one broker. It owns the groups hashed to the partitions of
+ * {@code __consumer_offsets} this broker leads, creates that topic on first use, loads it on start and
+ * runs the timers. Its one timer thread ("strata-group-coordinator") loads partitions, sweeps groups
+ * for expired sessions and join/sync deadlines, expires offsets and refreshes metrics; request threads
+ * call {@link #membership()} and {@link #offsets()}.
+ */
+public final class GroupCoordinator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
+    private static final long SWEEP_INTERVAL_MS = 100;
+    private static final long METRICS_INTERVAL_MS = 2_000;
+
+    /** How the coordinator finds and creates its topic; implemented by the broker. */
+    public interface OffsetsTopicAccess {
+        Optional<TopicMetadata> find();
+
+        TopicMetadata create(int partitions, short replicationFactor, Map<String, String> configs);
+    }
+
+    private final int brokerId;
+    private final GroupConfig config;
+    private final OffsetsTopicAccess topicAccess;
+    private final Time time;
+    private final GroupMetrics metrics;
+    private final GroupRegistry registry;
+    private final GroupMembership membership;
+    private final GroupOffsets offsets;
+    private ScheduledExecutorService timer;
+
+    public GroupCoordinator(int brokerId, GroupConfig config, ReplicaManager replicaManager, OffsetsTopicAccess topicAccess,
+                            Time time, GroupMetrics metrics, Executor completions) {
+        this.brokerId = brokerId;
+        this.config = config;
+        this.topicAccess = topicAccess;
+        this.time = time;
+        this.metrics = metrics;
+        int partitions = topicAccess.find().map(t -> t.partitions().size()).orElse(config.offsetsTopicPartitions());
+        this.registry = new GroupRegistry(new GroupLog(replicaManager), time, partitions);
+        this.membership = new GroupMembership(registry, config, time, metrics, completions);
+        this.offsets = new GroupOffsets(registry, config, time, metrics);
+    }
+
+    /** Starts the timers and loads the partitions of an existing offsets topic in the background. */
+    public synchronized void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "strata-group-coordinator");
+            t.setDaemon(true);
+            return t;
+        });
+        topicAccess.find().ifPresent(topic -> {
+            List<Integer> led = ledPartitions(topic);
+            registry.markLoading(led);
+            timer.execute(() -> led.forEach(registry::load));
+        });
+        timer.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::expireOffsets, config.offsetsRetentionCheckIntervalMs(),
+                config.offsetsRetentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::refreshMetrics, METRICS_INTERVAL_MS, METRICS_INTERVAL_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    public GroupMembership membership() {
+        return membership;
+    }
+
+    public GroupOffsets offsets() {
+        return offsets;
+    }
+
+    /** The offsets partition of a group. */
+    public int partitionFor(String groupId) {
+        return registry.partitionFor(groupId);
+    }
+
+    /**
+     * Makes sure {@code __consumer_offsets} exists (creating it on first use, as Kafka does when a
+     * coordinator is first looked up) and returns it.
+     */
+    public synchronized TopicMetadata ensureOffsetsTopic() {
+        Optional<TopicMetadata> existing = topicAccess.find();
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Map<String, String> configs = Map.of(
+                "cleanup.policy", "compact",
+                "compression.type", "producer",
+                "segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes()));
+        TopicMetadata topic = topicAccess.create(config.offsetsTopicPartitions(),
+                config.offsetsTopicReplicationFactor(), configs);
+        registry.setPartitionCount(topic.partitions().size());
+        List<Integer> led = ledPartitions(topic);
+        registry.markLoading(led);
+        led.forEach(registry::load); // new and empty: loading is immediate
+        log.info("Created {} with {} partitions", Topic.GROUP_METADATA_TOPIC_NAME, topic.partitions().size());
+        return topic;
+    }
+
+    private List<Integer> ledPartitions(TopicMetadata topic) {
+        List<Integer> led = new ArrayList<>();
+        for (PartitionMetadata p : topic.partitions()) {
+            if (p.leader() == brokerId) {
+                led.add(p.partition());
+            }
+        }
+        return led;
+    }
+
+    /** A snapshot of one group for DescribeGroups. */
+    public record GroupDescription(String groupId, Errors error, String state, String protocolType, String protocol,
+                                   List<MemberDescription> members) {
+    }
+
+    public record MemberDescription(String memberId, String groupInstanceId, String clientId, String clientHost,
+                                    byte[] metadata, byte[] assignment) {
+    }
+
+    /** Describes a group; metadata and assignments are only meaningful (and only given) when it is stable. */
+    public GroupDescription describe(String groupId) {
+        ClassicGroup group;
+        try {
+            group = registry.get(groupId);
+        } catch (ApiException e) {
+            return new GroupDescription(groupId, Errors.forException(e), GroupState.DEAD.displayName(), "", "", List.of());
+        }
+        if (group == null) {
+            return new GroupDescription(groupId, Errors.GROUP_ID_NOT_FOUND, GroupState.DEAD.displayName(), "", "",
+                    List.of());
+        }
+        synchronized (group) {
+            boolean stable = group.is(GroupState.STABLE);
+            List<MemberDescription> members = new ArrayList<>();
+            for (GroupMember m : group.members()) {
+                byte[] metadata = stable ? m.metadata(group.protocolName()) : null;
+                members.add(new MemberDescription(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
+                        metadata == null ? new byte[0] : metadata, stable ? m.assignment() : new byte[0]));
+            }
+            return new GroupDescription(groupId, Errors.NONE, group.state().displayName(),
+                    group.protocolType() == null ? "" : group.protocolType(),
+                    stable && group.protocolName() != null ? group.protocolName() : "", List.copyOf(members));
+        }
+    }
+
+    /** A group as ListGroups reports it. */
+    public record ListedGroup(String groupId, String protocolType, GroupState state) {
+    }
+
+    public List<ListedGroup> list() {
+        List<ListedGroup> out = new ArrayList<>();
+        for (ClassicGroup group : registry.groups()) {
+            synchronized (group) {
+                if (!group.is(GroupState.DEAD)) {
+                    out.add(new ListedGroup(group.groupId(), group.protocolType() == null ? "" : group.protocolType(),
+                            group.state()));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(ListedGroup::groupId));
+        return out;
+    }
+
+    /** Whether any owned partition is still loading (ListGroups reports COORDINATOR_LOAD_IN_PROGRESS then). */
+    public boolean isLoading() {
+        return registry.isLoading();
+    }
+
+    private void sweep() {
+        for (ClassicGroup group : registry.groups()) {
+            try {
+                synchronized (group) {
+                    membership.tick(group);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Timer work for group {} failed", group.groupId(), e);
+            }
+        }
+    }
+
+    private void expireOffsets() {
+        for (ClassicGroup group : registry.groups()) {
+            synchronized (group) {
+                offsets.expire(group);
+            }
+        }
+    }
+
+    private void refreshMetrics() {
+        try {
+            Map<GroupState, Integer> counts = new EnumMap<>(GroupState.class);
+            List<GroupMetrics.Committed> committed = new ArrayList<>();
+            for (ClassicGroup group : registry.groups()) {
+                synchronized (group) {
+                    counts.merge(group.state(), 1, Integer::sum);
+                    group.offsets().forEach((tp, o) ->
+                            committed.add(new GroupMetrics.Committed(group.groupId(), tp, o.offset())));
+                }
+            }
+            Supplier<java.util.Collection<GroupMetrics.Committed>> rows = () -> committed;
+            metrics.refresh(counts, rows);
+        } catch (RuntimeException e) {
+            log.warn("Group metrics refresh failed", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+            try {
+                timer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

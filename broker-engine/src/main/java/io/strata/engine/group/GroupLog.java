@@ -1,0 +1,86 @@
+package io.strata.engine.group;
+
+import io.strata.engine.cluster.Partition;
+import io.strata.engine.cluster.ReplicaManager;
+import io.strata.engine.log.AppendOrigin;
+import io.strata.engine.log.FileSlice;
+import io.strata.engine.log.LogReadResult;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Reads and writes the coordinator's records in the partitions of {@code __consumer_offsets} this broker
+ * leads. Appends are synchronous and durable per the topic's flush policy (fsync by default) before they
+ * return, so a response that follows an append never reports state a crash could lose.
+ */
+final class GroupLog {
+    private static final int LOAD_READ_BYTES = 1024 * 1024;
+
+    private final ReplicaManager replicaManager;
+
+    GroupLog(ReplicaManager replicaManager) {
+        this.replicaManager = replicaManager;
+    }
+
+    static TopicPartition topicPartition(int partition) {
+        return new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partition);
+    }
+
+    boolean hosts(int partition) {
+        return replicaManager.partition(topicPartition(partition)).isPresent();
+    }
+
+    /** Appends the records as one batch. */
+    void append(int partition, List<SimpleRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        TopicPartition tp = topicPartition(partition);
+        Partition target = replicaManager.partition(tp).orElseThrow(() ->
+                new NotCoordinatorException("This broker no longer leads " + tp));
+        target.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, records.toArray(new SimpleRecord[0])),
+                AppendOrigin.COORDINATOR);
+        replicaManager.onHighWatermarkAdvanced(tp);
+    }
+
+    /** Feeds every record of the partition, oldest first, to {@code sink}. */
+    void replay(int partition, Consumer<Record> sink) {
+        TopicPartition tp = topicPartition(partition);
+        Partition source = replicaManager.partition(tp).orElseThrow(() ->
+                new NotCoordinatorException("This broker does not lead " + tp));
+        long offset = source.log().logStartOffset();
+        long end = source.log().logEndOffset();
+        while (offset < end) {
+            LogReadResult read = source.read(offset, LOAD_READ_BYTES, Partition.FetchBound.LOG_END, true);
+            MemoryRecords records = read.records() instanceof FileSlice slice
+                    ? slice.toMemoryRecords() : (MemoryRecords) read.records();
+            long next = offset;
+            for (RecordBatch batch : records.batches()) {
+                if (batch.lastOffset() < offset) {
+                    continue;
+                }
+                if (!batch.isControlBatch()) {
+                    for (Record record : batch) {
+                        if (record.offset() >= offset) {
+                            sink.accept(record);
+                        }
+                    }
+                }
+                next = batch.nextOffset();
+            }
+            if (next == offset) {
+                break;
+            }
+            offset = next;
+        }
+    }
+}
