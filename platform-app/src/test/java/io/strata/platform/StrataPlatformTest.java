@@ -104,6 +104,33 @@ class StrataPlatformTest {
         assertThat(Files.isDirectory(dataDir.resolve("logs"))).isTrue();
     }
 
+    @Test
+    void exportsConsumerLagPerGroupTopicAndPartition() throws Exception {
+        String bootstrap = lifecycle.broker().orElseThrow().bootstrapServers();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                "bootstrap.servers", bootstrap,
+                "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class,
+                "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class))) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("lag-probe", 0, "k", "v" + i));
+            }
+            producer.flush();
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.alterConsumerGroupOffsets("lag-group", Map.of(
+                    new org.apache.kafka.common.TopicPartition("lag-probe", 0),
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(4))).all().get(30, TimeUnit.SECONDS);
+        }
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            String metrics = get("/actuator/prometheus").body();
+            assertThat(metrics).containsPattern("(?m)^strata_group_consumer_lag\\{group=\"lag-group\",partition=\"0\","
+                    + "topic=\"lag-probe\"} 6\\.0$");
+            assertThat(metrics).containsPattern("(?m)^strata_group_count\\{state=\"Empty\"} [1-9]");
+            assertThat(metrics).containsPattern("(?m)^strata_group_offset_commits_total [1-9]");
+        });
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                 .timeout(Duration.ofSeconds(10)).GET().build();

@@ -186,7 +186,7 @@ public final class GroupCoordinator implements AutoCloseable {
         return registry.isLoading();
     }
 
-    private void sweep() {
+    void sweep() {
         for (ClassicGroup group : registry.groups()) {
             try {
                 synchronized (group) {
@@ -198,7 +198,7 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
-    private void expireOffsets() {
+    void expireOffsets() {
         for (ClassicGroup group : registry.groups()) {
             synchronized (group) {
                 offsets.expire(group);

@@ -259,8 +259,8 @@ public final class GroupMembership {
         group.setGeneration(group.generation() + 1);
         metrics.rebalanceCompleted();
         if (group.isEmpty()) {
+            // The protocol type stays: an empty consumer group is still a consumer group (listing, retention).
             group.setProtocolName(null);
-            group.setProtocolType(group.pendingMembers().isEmpty() ? null : group.protocolType());
             group.transitionTo(GroupState.EMPTY, now);
             persist(group);
             log.info("Group {} is empty at generation {}", group.groupId(), group.generation());

@@ -29,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
 public final class ListOffsetsHandler extends TypedApiHandler<ListOffsetsRequest> {
 
     private static final long UNKNOWN_OFFSET = -1L;
+    /** ListOffsets v4 added the leader epoch; older versions (librdkafka sends v2) must not carry one. */
+    private static final short LEADER_EPOCH_VERSION = 4;
 
     private final MetadataCache metadata;
     private final ReplicaManager replicaManager;
@@ -48,9 +50,13 @@ public final class ListOffsetsHandler extends TypedApiHandler<ListOffsetsRequest
                     new ListOffsetsResponseData.ListOffsetsTopicResponse().setName(topic.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
                 TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
-                topicResponse.partitions().add(duplicates.contains(tp)
+                ListOffsetsResponseData.ListOffsetsPartitionResponse result = duplicates.contains(tp)
                         ? error(p.partitionIndex(), Errors.INVALID_REQUEST)
-                        : listOffset(request, tp, p));
+                        : listOffset(request, tp, p);
+                if (context.apiVersion() < LEADER_EPOCH_VERSION) {
+                    result.setLeaderEpoch(RecordBatch.NO_PARTITION_LEADER_EPOCH);
+                }
+                topicResponse.partitions().add(result);
             }
             response.topics().add(topicResponse);
         }

@@ -9,9 +9,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -39,20 +37,8 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /** Crash, graceful restart and torn-tail recovery, observed only through kafka-clients and the data dir. */
-class BrokerRestartTest {
+class BrokerRestartTest extends BrokerTestBase {
     private static final String CLEAN_SHUTDOWN_MARKER = "clean-shutdown";
-
-    @TempDir
-    Path dataDir;
-
-    private BrokerFixture fixture;
-
-    @AfterEach
-    void stopBroker() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     @Test
     void haltMidStreamKeepsEveryAcknowledgedRecordAndNeverReusesAnOffset() throws Exception {

@@ -19,9 +19,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,19 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Topic and broker configs, topic validation, partition growth and deletion through the Admin client. */
-class DescribeConfigsTest {
-    @TempDir
-    Path dataDir;
-
-    private BrokerFixture fixture;
-
-    @AfterEach
-    void stopBroker() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
+class DescribeConfigsTest extends BrokerTestBase {
     @Test
     void topicConfigsReportOverridesDefaultsAndSynonyms() throws Exception {
         fixture = BrokerFixture.start(dataDir);

@@ -11,9 +11,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,24 +25,12 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Small segments: rolling, file layout, and seeks / timestamp lookups that land in old segments. */
-class SegmentRollTest {
+class SegmentRollTest extends BrokerTestBase {
     private static final String TOPIC = "rolling";
     private static final int RECORDS = 5_000;
     private static final int SEGMENT_BYTES = 16_384;
     private static final long BASE_TIMESTAMP = 1_600_000_000_000L;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
-
-    @TempDir
-    Path dataDir;
-
-    private BrokerFixture fixture;
-
-    @AfterEach
-    void stopBroker() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     @Test
     void smallSegmentsRollAndOldSegmentsStayReadable() throws Exception {

@@ -7,11 +7,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,19 +18,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** One subscribe() consumer end to end: join, fetch, commit, and a second consumer resuming at the commit. */
-class SubscribeSmokeTest {
-    @TempDir
-    Path dataDir;
-
-    private BrokerFixture fixture;
-
-    @AfterEach
-    void stopBroker() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
+class SubscribeSmokeTest extends BrokerTestBase {
     @Test
     void subscribedConsumerCommitsAndASuccessorResumesThere() throws Exception {
         fixture = BrokerFixture.start(dataDir);

@@ -2,7 +2,7 @@ package io.strata.engine.log;
 
 import io.strata.engine.log.LeaderEpochCache.EpochEndOffset;
 import io.strata.engine.log.LeaderEpochCache.EpochEntry;
-import io.strata.engine.log.LogTestSupport.ManualTime;
+import io.strata.engine.testing.ManualTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package io.strata.engine.log;
 
-import io.strata.engine.log.LogTestSupport.ManualTime;
+import io.strata.engine.testing.ManualTime;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;

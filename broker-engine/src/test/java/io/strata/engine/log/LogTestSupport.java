@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /** Shared helpers for the log tests: a manual clock, batch builders and a whole-log reader. */
 final class LogTestSupport {
@@ -24,41 +23,6 @@ final class LogTestSupport {
     static final long T0 = 1_700_000_000_000L;
 
     private LogTestSupport() {
-    }
-
-    /** A clock that only moves when told to. */
-    static final class ManualTime implements Time {
-        private volatile long nowMs;
-
-        ManualTime(long startMs) {
-            this.nowMs = startMs;
-        }
-
-        void advance(long ms) {
-            nowMs += ms;
-        }
-
-        @Override
-        public long milliseconds() {
-            return nowMs;
-        }
-
-        @Override
-        public long nanoseconds() {
-            return nowMs * 1_000_000L;
-        }
-
-        @Override
-        public void sleep(long ms) {
-            advance(ms);
-        }
-
-        @Override
-        public void waitObject(Object obj, Supplier<Boolean> condition, long deadlineMs) {
-            if (!condition.get()) {
-                throw new IllegalStateException("waitObject is not used by the log");
-            }
-        }
     }
 
     /** A record read back from the log. */

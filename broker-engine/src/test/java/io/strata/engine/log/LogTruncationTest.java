@@ -1,6 +1,6 @@
 package io.strata.engine.log;
 
-import io.strata.engine.log.LogTestSupport.ManualTime;
+import io.strata.engine.testing.ManualTime;
 import io.strata.engine.log.LogTestSupport.Read;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

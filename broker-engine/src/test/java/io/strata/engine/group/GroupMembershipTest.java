@@ -1,0 +1,242 @@
+package io.strata.engine.group;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class GroupMembershipTest {
+    private static final GroupConfig CONFIG = GroupConfig.defaults().withInitialRebalanceDelayMs(0)
+            .withMinSessionTimeoutMs(1_000);
+
+    @TempDir
+    Path dir;
+
+    private GroupCoordinatorTestSupport support;
+
+    @AfterEach
+    void close() {
+        if (support != null) {
+            support.close();
+        }
+    }
+
+    private GroupCoordinatorTestSupport start(GroupConfig config) throws Exception {
+        support = new GroupCoordinatorTestSupport(dir, config);
+        support.coordinator.ensureOffsetsTopic();
+        return support;
+    }
+
+    @Test
+    void firstJoinWithoutIdIsAskedToComeBackWithTheIdItWasGiven() throws Exception {
+        start(CONFIG);
+
+        JoinGroupResponseData first = support.join(GroupCoordinatorTestSupport.joinRequest("g", "", null, new byte[]{1})).join();
+
+        assertThat(Errors.forCode(first.errorCode())).isEqualTo(Errors.MEMBER_ID_REQUIRED);
+        assertThat(first.memberId()).startsWith("client-");
+        JoinGroupResponseData second = support.join(
+                GroupCoordinatorTestSupport.joinRequest("g", first.memberId(), null, new byte[]{1})).join();
+        assertThat(Errors.forCode(second.errorCode())).isEqualTo(Errors.NONE);
+        assertThat(second.generationId()).isEqualTo(1);
+        assertThat(second.leader()).isEqualTo(first.memberId());
+        assertThat(second.members()).extracting(JoinGroupResponseData.JoinGroupResponseMember::memberId)
+                .containsExactly(first.memberId());
+    }
+
+    @Test
+    void aSecondMemberRebalancesTheGroupAndOnlyTheLeaderGetsTheMemberList() throws Exception {
+        start(CONFIG);
+        JoinGroupResponseData leader = support.joinDynamic("g").join();
+        sync(leader, Map.of(leader.memberId(), new byte[]{7}));
+
+        CompletableFuture<JoinGroupResponseData> follower = support.joinDynamic("g");
+        assertThat(follower).isNotDone();
+        assertThat(support.coordinator.membership().heartbeat("g", leader.memberId(), null, 1))
+                .isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+        JoinGroupResponseData rejoined = support.join(
+                GroupCoordinatorTestSupport.joinRequest("g", leader.memberId(), null, new byte[]{1})).join();
+
+        assertThat(follower).isDone();
+        assertThat(rejoined.generationId()).isEqualTo(2);
+        assertThat(rejoined.members()).hasSize(2);
+        assertThat(follower.join().members()).isEmpty();
+        assertThat(follower.join().leader()).isEqualTo(leader.memberId());
+    }
+
+    @Test
+    void followersWaitForTheLeadersAssignment() throws Exception {
+        start(CONFIG);
+        JoinGroupResponseData leader = support.joinDynamic("g").join();
+        sync(leader, Map.of(leader.memberId(), new byte[0]));
+        CompletableFuture<JoinGroupResponseData> follower = support.joinDynamic("g");
+        JoinGroupResponseData leaderAgain = support.join(
+                GroupCoordinatorTestSupport.joinRequest("g", leader.memberId(), null, new byte[]{1})).join();
+        String followerId = follower.join().memberId();
+
+        CompletableFuture<SyncGroupResponseData> followerSync = support.coordinator.membership().sync(
+                new SyncGroupRequestData().setGroupId("g").setMemberId(followerId).setGenerationId(2));
+        assertThat(followerSync).isNotDone();
+        sync(leaderAgain, Map.of(leader.memberId(), new byte[]{1}, followerId, new byte[]{2}));
+
+        assertThat(followerSync.join().assignment()).containsExactly(2);
+        assertThat(support.coordinator.describe("g").state()).isEqualTo("Stable");
+    }
+
+    @Test
+    void aMemberWhoseSessionExpiresIsRemovedAndTheGroupRebalances() throws Exception {
+        start(CONFIG);
+        JoinGroupResponseData a = support.joinDynamic("g").join();
+        sync(a, Map.of(a.memberId(), new byte[0]));
+        CompletableFuture<JoinGroupResponseData> b = support.joinDynamic("g");
+        JoinGroupResponseData a2 = support.join(GroupCoordinatorTestSupport.joinRequest("g", a.memberId(), null, new byte[]{1})).join();
+        sync(a2, Map.of(a.memberId(), new byte[0], b.join().memberId(), new byte[0]));
+
+        // a keeps heartbeating, b goes silent past its 10 s session.
+        for (int i = 0; i < 12; i++) {
+            support.time.advance(1_000);
+            assertThat(support.coordinator.membership().heartbeat("g", a.memberId(), null, 2)).isIn(Errors.NONE,
+                    Errors.REBALANCE_IN_PROGRESS);
+            support.coordinator.sweep();
+        }
+
+        assertThat(support.coordinator.describe("g").state()).isEqualTo("PreparingRebalance");
+        JoinGroupResponseData a3 = support.join(GroupCoordinatorTestSupport.joinRequest("g", a.memberId(), null, new byte[]{1})).join();
+        assertThat(a3.generationId()).isEqualTo(3);
+        assertThat(a3.members()).extracting(JoinGroupResponseData.JoinGroupResponseMember::memberId)
+                .containsExactly(a.memberId());
+    }
+
+    @Test
+    void aMemberThatDoesNotRejoinWithinTheRebalanceTimeoutIsDropped() throws Exception {
+        start(CONFIG);
+        JoinGroupResponseData a = support.joinDynamic("g").join();
+        sync(a, Map.of(a.memberId(), new byte[0]));
+        CompletableFuture<JoinGroupResponseData> b = support.joinDynamic("g");
+
+        support.time.advance(30_000); // a's rebalance timeout; a heartbeats but never rejoins
+        support.coordinator.membership().heartbeat("g", a.memberId(), null, 1);
+        support.coordinator.sweep();
+
+        assertThat(b).isDone();
+        assertThat(b.join().generationId()).isEqualTo(2);
+        assertThat(b.join().leader()).isEqualTo(b.join().memberId());
+        assertThat(support.coordinator.membership().heartbeat("g", a.memberId(), null, 1))
+                .isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+    }
+
+    @Test
+    void aRestartedStaticMemberTakesOverWithoutRebalanceAndFencesItsOldIncarnation() throws Exception {
+        start(CONFIG);
+        JoinGroupResponseData first = support.join(
+                GroupCoordinatorTestSupport.joinRequest("g", "", "instance-1", new byte[]{1})).join();
+        assertThat(Errors.forCode(first.errorCode())).isEqualTo(Errors.NONE);
+        sync(first, Map.of(first.memberId(), new byte[]{5}));
+
+        JoinGroupResponseData restarted = support.join(
+                GroupCoordinatorTestSupport.joinRequest("g", "", "instance-1", new byte[]{1})).join();
+
+        assertThat(restarted.generationId()).isEqualTo(1);
+        assertThat(restarted.memberId()).isNotEqualTo(first.memberId());
+        assertThat(restarted.skipAssignment()).isTrue();
+        assertThat(support.coordinator.membership().heartbeat("g", first.memberId(), "instance-1", 1))
+                .isEqualTo(Errors.FENCED_INSTANCE_ID);
+        SyncGroupResponseData sync = support.coordinator.membership().sync(new SyncGroupRequestData()
+                .setGroupId("g").setMemberId(restarted.memberId()).setGroupInstanceId("instance-1")
+                .setGenerationId(1)).join();
+        assertThat(sync.assignment()).containsExactly(5);
+    }
+
+    @Test
+    void adminCommitsAreRefusedWhileTheGroupHasMembers() throws Exception {
+        start(CONFIG);
+        JoinGroupResponseData a = support.joinDynamic("g").join();
+        sync(a, Map.of(a.memberId(), new byte[0]));
+        TopicPartition tp = new TopicPartition("t", 0);
+
+        GroupOffsets.CommitResult admin = support.coordinator.offsets().commit("g", -1, "", null,
+                Map.of(tp, new CommittedOffset(5, -1, "", 0)));
+        GroupOffsets.CommitResult member = support.coordinator.offsets().commit("g", 1, a.memberId(), null,
+                Map.of(tp, new CommittedOffset(9, -1, "", 0)));
+        GroupOffsets.CommitResult stale = support.coordinator.offsets().commit("g", 0, a.memberId(), null,
+                Map.of(tp, new CommittedOffset(11, -1, "", 0)));
+
+        assertThat(admin.groupError()).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+        assertThat(member.partitions()).containsEntry(tp, Errors.NONE);
+        assertThat(stale.groupError()).isEqualTo(Errors.ILLEGAL_GENERATION);
+        assertThat(support.coordinator.offsets().fetch("g", List.of(tp)).get(tp).offset()).isEqualTo(9);
+    }
+
+    @Test
+    void groupsAndOffsetsAreRebuiltFromTheLogAfterARestart() throws Exception {
+        start(CONFIG);
+        JoinGroupResponseData a = support.joinDynamic("g").join();
+        sync(a, Map.of(a.memberId(), new byte[]{3}));
+        TopicPartition kept = new TopicPartition("t", 0);
+        TopicPartition deleted = new TopicPartition("t", 1);
+        support.coordinator.offsets().commit("g", 1, a.memberId(), null, Map.of(
+                kept, new CommittedOffset(100, 4, "meta", 0), deleted, new CommittedOffset(7, -1, "", 0)));
+        support.coordinator.membership().leave("g", List.of(new GroupMembership.Leaving(a.memberId(), null, null)));
+        support.coordinator.offsets().deleteOffsets("g", List.of(deleted));
+        support.coordinator.offsets().commit("standalone", -1, "", null, Map.of(kept, new CommittedOffset(1, -1, "", 0)));
+        var topic = support.topic();
+        support.close();
+
+        support = new GroupCoordinatorTestSupport(dir, CONFIG, topic);
+        support.coordinator.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !support.coordinator.isLoading());
+
+        assertThat(support.coordinator.offsets().fetch("g", null))
+                .containsOnlyKeys(kept)
+                .extractingByKey(kept).isEqualTo(new CommittedOffset(100, 4, "meta",
+                        support.coordinator.offsets().fetch("g", null).get(kept).commitTimestamp()));
+        GroupCoordinator.GroupDescription g = support.coordinator.describe("g");
+        assertThat(g.state()).isEqualTo("Empty");
+        assertThat(g.protocolType()).isEqualTo("consumer");
+        assertThat(support.coordinator.list()).extracting(GroupCoordinator.ListedGroup::groupId)
+                .containsExactly("g", "standalone");
+        // The generation continues: a new member joins generation 3 (1 = a, 2 = empty after a left).
+        assertThat(support.joinDynamic("g").join().generationId()).isEqualTo(3);
+    }
+
+    @Test
+    void emptyGroupsLoseTheirOffsetsAfterTheRetentionPeriod() throws Exception {
+        start(CONFIG);
+        TopicPartition tp = new TopicPartition("t", 0);
+        support.coordinator.offsets().commit("standalone", -1, "", null, Map.of(tp, new CommittedOffset(1, -1, "", 0)));
+        support.time.advance(CONFIG.offsetsRetentionMinutes() * 60_000L - 1);
+        expireAll();
+        assertThat(support.coordinator.offsets().fetch("standalone", null)).containsOnlyKeys(tp);
+
+        support.time.advance(1);
+        expireAll();
+        assertThat(support.coordinator.offsets().fetch("standalone", null)).isEmpty();
+        assertThat(support.coordinator.describe("standalone").error()).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+    }
+
+    private void expireAll() {
+        support.coordinator.expireOffsets();
+    }
+
+    private void sync(JoinGroupResponseData leader, Map<String, byte[]> assignments) {
+        SyncGroupRequestData request = new SyncGroupRequestData().setGroupId("g").setMemberId(leader.memberId())
+                .setGenerationId(leader.generationId());
+        assignments.forEach((member, bytes) -> request.assignments().add(
+                new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(member).setAssignment(bytes)));
+        SyncGroupResponseData response = support.coordinator.membership().sync(request).join();
+        assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.NONE);
+    }
+}

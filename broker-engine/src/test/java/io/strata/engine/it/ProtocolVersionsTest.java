@@ -1,0 +1,224 @@
+package io.strata.engine.it;
+
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeGroupsRequest;
+import org.apache.kafka.common.requests.DescribeGroupsResponse;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.FindCoordinatorResponse;
+import org.apache.kafka.common.requests.HeartbeatRequest;
+import org.apache.kafka.common.requests.HeartbeatResponse;
+import org.apache.kafka.common.requests.JoinGroupRequest;
+import org.apache.kafka.common.requests.JoinGroupResponse;
+import org.apache.kafka.common.requests.LeaveGroupRequest;
+import org.apache.kafka.common.requests.LeaveGroupResponse;
+import org.apache.kafka.common.requests.ListGroupsRequest;
+import org.apache.kafka.common.requests.ListGroupsResponse;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
+import org.apache.kafka.common.requests.OffsetCommitRequest;
+import org.apache.kafka.common.requests.OffsetCommitResponse;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
+import org.apache.kafka.common.requests.OffsetFetchResponse;
+import org.apache.kafka.common.requests.SyncGroupRequest;
+import org.apache.kafka.common.requests.SyncGroupResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every version the broker advertises for ListOffsets and the group APIs, sent as raw requests: each
+ * must be answered (not a closed connection) with the right data. Old clients such as librdkafka use
+ * old versions, whose responses may not carry fields newer versions have.
+ */
+class ProtocolVersionsTest {
+    private static final String TOPIC = "versions";
+
+    @TempDir
+    static Path dataDir;
+
+    private static BrokerFixture fixture;
+    private static Uuid topicId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fixture = BrokerFixture.start(dataDir);
+        fixture.createTopic(fixture.admin(), TOPIC, 1, Map.of());
+        KafkaProducer<String, String> producer = fixture.producer(Map.of());
+        for (int i = 0; i < 3; i++) {
+            producer.send(new ProducerRecord<>(TOPIC, 0, "k", "v" + i)).get();
+        }
+        topicId = fixture.admin().describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).topicId();
+    }
+
+    @AfterAll
+    static void stop() {
+        fixture.close();
+    }
+
+    @Test
+    void listOffsetsAtEveryVersion() throws Exception {
+        try (RawKafkaConnection c = new RawKafkaConnection(fixture.bootstrapServers())) {
+            for (short v = ApiKeys.LIST_OFFSETS.oldestVersion(); v <= ApiKeys.LIST_OFFSETS.latestVersion(); v++) {
+                ListOffsetsRequestData.ListOffsetsTopic topic = new ListOffsetsRequestData.ListOffsetsTopic().setName(TOPIC);
+                topic.partitions().add(new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0)
+                        .setTimestamp(ListOffsetsRequest.LATEST_TIMESTAMP));
+                ListOffsetsResponse response = c.send(ListOffsetsRequest.Builder
+                        .forConsumer(false, IsolationLevel.READ_UNCOMMITTED).setTargetTimes(List.of(topic)), v);
+
+                var partition = response.data().topics().get(0).partitions().get(0);
+                assertThat(Errors.forCode(partition.errorCode())).as("v%d", v).isEqualTo(Errors.NONE);
+                assertThat(partition.offset()).as("v%d", v).isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
+    void groupLifecycleAtEveryVersion() throws Exception {
+        try (RawKafkaConnection c = new RawKafkaConnection(fixture.bootstrapServers())) {
+            for (short v = ApiKeys.FIND_COORDINATOR.oldestVersion(); v <= ApiKeys.FIND_COORDINATOR.latestVersion(); v++) {
+                FindCoordinatorRequestData data = new FindCoordinatorRequestData().setKeyType((byte) 0);
+                if (v < FindCoordinatorRequest.MIN_BATCHED_VERSION) {
+                    data.setKey("g");
+                } else {
+                    data.setCoordinatorKeys(List.of("g"));
+                }
+                FindCoordinatorResponse response = c.send(new FindCoordinatorRequest.Builder(data), v);
+                assertThat(response.coordinatorByKey("g").map(x -> Errors.forCode(x.errorCode())))
+                        .as("v%d", v).hasValue(Errors.NONE);
+            }
+            String member = null;
+            for (short v = ApiKeys.JOIN_GROUP.oldestVersion(); v <= ApiKeys.JOIN_GROUP.latestVersion(); v++) {
+                member = join(c, "join-v" + v, v);
+            }
+            member = join(c, "g", ApiKeys.JOIN_GROUP.latestVersion());
+            for (short v = ApiKeys.SYNC_GROUP.oldestVersion(); v <= ApiKeys.SYNC_GROUP.latestVersion(); v++) {
+                SyncGroupRequestData data = new SyncGroupRequestData().setGroupId("g").setMemberId(member)
+                        .setGenerationId(1).setProtocolType("consumer").setProtocolName("range");
+                data.assignments().add(new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(member)
+                        .setAssignment(new byte[]{4, 2}));
+                SyncGroupResponse response = c.send(new SyncGroupRequest.Builder(data), v);
+                assertThat(response.error()).as("v%d", v).isEqualTo(Errors.NONE);
+                assertThat(response.data().assignment()).as("v%d", v).containsExactly(4, 2);
+            }
+            for (short v = ApiKeys.HEARTBEAT.oldestVersion(); v <= ApiKeys.HEARTBEAT.latestVersion(); v++) {
+                HeartbeatResponse response = c.send(new HeartbeatRequest.Builder(new HeartbeatRequestData()
+                        .setGroupId("g").setMemberId(member).setGenerationId(1)), v);
+                assertThat(response.error()).as("v%d", v).isEqualTo(Errors.NONE);
+            }
+            for (short v = ApiKeys.OFFSET_COMMIT.oldestVersion(); v <= ApiKeys.OFFSET_COMMIT.latestVersion(); v++) {
+                OffsetCommitRequestData data = new OffsetCommitRequestData().setGroupId("g").setMemberId(member)
+                        .setGenerationIdOrMemberEpoch(1);
+                OffsetCommitRequestData.OffsetCommitRequestTopic topic = new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                        .setName(TOPIC).setTopicId(topicId);
+                topic.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                        .setPartitionIndex(0).setCommittedOffset(v).setCommittedMetadata("m" + v));
+                data.topics().add(topic);
+                OffsetCommitResponse response = c.send(OffsetCommitRequest.Builder.forTopicIdsOrNames(data), v);
+                assertThat(response.errorCounts()).as("v%d", v).containsOnlyKeys(Errors.NONE);
+
+                for (short f = ApiKeys.OFFSET_FETCH.oldestVersion(); f <= ApiKeys.OFFSET_FETCH.latestVersion(); f++) {
+                    assertThat(fetchOffset(c, "g", f)).as("commit v%d fetch v%d", v, f).isEqualTo(v);
+                }
+            }
+            for (short v = ApiKeys.DESCRIBE_GROUPS.oldestVersion(); v <= ApiKeys.DESCRIBE_GROUPS.latestVersion(); v++) {
+                DescribeGroupsResponse response = c.send(new DescribeGroupsRequest.Builder(
+                        new DescribeGroupsRequestData().setGroups(List.of("g", "no-such-group"))), v);
+                var g = response.data().groups().get(0);
+                assertThat(g.groupState()).as("v%d", v).isEqualTo("Stable");
+                assertThat(g.protocolData()).as("v%d", v).isEqualTo("range");
+                assertThat(g.members()).as("v%d", v).singleElement()
+                        .satisfies(m -> assertThat(m.memberAssignment()).containsExactly(4, 2));
+                var missing = response.data().groups().get(1);
+                assertThat(missing.groupState()).isEqualTo("Dead");
+                assertThat(Errors.forCode(missing.errorCode())).as("v%d", v)
+                        .isEqualTo(v >= 6 ? Errors.GROUP_ID_NOT_FOUND : Errors.NONE);
+            }
+            for (short v = ApiKeys.LIST_GROUPS.oldestVersion(); v <= ApiKeys.LIST_GROUPS.latestVersion(); v++) {
+                ListGroupsRequestData data = new ListGroupsRequestData();
+                if (v >= 4) {
+                    data.setStatesFilter(List.of("stable"));
+                }
+                ListGroupsResponse response = c.send(new ListGroupsRequest.Builder(data), v);
+                assertThat(response.data().groups()).as("v%d", v)
+                        .anySatisfy(g -> assertThat(g.groupId()).isEqualTo("g"));
+            }
+            for (short v = ApiKeys.LEAVE_GROUP.oldestVersion(); v <= ApiKeys.LEAVE_GROUP.latestVersion(); v++) {
+                String leaving = join(c, "leave-v" + v, ApiKeys.JOIN_GROUP.latestVersion());
+                LeaveGroupResponse response = c.send(new LeaveGroupRequest.Builder("leave-v" + v,
+                        List.of(new LeaveGroupRequestData.MemberIdentity().setMemberId(leaving))), v);
+                assertThat(response.error()).as("v%d", v).isEqualTo(Errors.NONE);
+                assertThat(response.memberResponses()).as("v%d", v)
+                        .allSatisfy(m -> assertThat(m.errorCode()).isZero());
+            }
+        }
+    }
+
+    private static long fetchOffset(RawKafkaConnection c, String group, short version) throws Exception {
+        OffsetFetchRequestData data = new OffsetFetchRequestData();
+        if (version < OffsetFetchRequest.BATCH_MIN_VERSION) {
+            data.setGroupId(group).setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopic()
+                    .setName(TOPIC).setPartitionIndexes(List.of(0))));
+        } else {
+            data.setGroups(List.of(new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId(group)
+                    .setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopics()
+                            .setName(TOPIC).setTopicId(topicId).setPartitionIndexes(List.of(0))))));
+        }
+        OffsetFetchResponse response = c.send(OffsetFetchRequest.Builder.forTopicIdsOrNames(data, false), version);
+        if (version < OffsetFetchRequest.BATCH_MIN_VERSION) {
+            var p = response.data().topics().get(0).partitions().get(0);
+            assertThat(Errors.forCode(p.errorCode())).isEqualTo(Errors.NONE);
+            return p.committedOffset();
+        }
+        var p = response.data().groups().get(0).topics().get(0).partitions().get(0);
+        assertThat(Errors.forCode(p.errorCode())).isEqualTo(Errors.NONE);
+        return p.committedOffset();
+    }
+
+    /** Joins a single-member group at the given version (with the MEMBER_ID_REQUIRED round trip from v4). */
+    private static String join(RawKafkaConnection c, String group, short version) throws Exception {
+        ByteBuffer subscription = ConsumerProtocol.serializeSubscription(
+                new ConsumerPartitionAssignor.Subscription(List.of(TOPIC)));
+        byte[] metadata = new byte[subscription.remaining()];
+        subscription.get(metadata);
+        JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
+                new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(metadata));
+        JoinGroupRequestData data = new JoinGroupRequestData().setGroupId(group).setMemberId("")
+                .setProtocolType("consumer").setSessionTimeoutMs(30_000).setRebalanceTimeoutMs(30_000)
+                .setProtocols(protocols);
+        JoinGroupResponse response = c.send(new JoinGroupRequest.Builder(data), version);
+        if (response.error() == Errors.MEMBER_ID_REQUIRED) {
+            assertThat(version).isGreaterThanOrEqualTo((short) 4);
+            response = c.send(new JoinGroupRequest.Builder(data.setMemberId(response.data().memberId())), version);
+        }
+        assertThat(response.error()).as("JoinGroup v%d", version).isEqualTo(Errors.NONE);
+        assertThat(response.data().generationId()).as("JoinGroup v%d", version).isEqualTo(1);
+        assertThat(response.data().leader()).isEqualTo(response.data().memberId());
+        return response.data().memberId();
+    }
+}

@@ -1,0 +1,49 @@
+package io.strata.engine.it;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+
+/** A blocking Kafka connection that sends one request at an exact version and parses the answer. */
+final class RawKafkaConnection implements AutoCloseable {
+    private final Socket socket = new Socket();
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private int correlationId;
+
+    RawKafkaConnection(String bootstrap) throws IOException {
+        String[] hostPort = bootstrap.split(":");
+        socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 10_000);
+        socket.setSoTimeout(30_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = new DataOutputStream(socket.getOutputStream());
+    }
+
+    @SuppressWarnings("unchecked")
+    <R extends AbstractResponse> R send(AbstractRequest.Builder<?> builder, short version) throws IOException {
+        AbstractRequest request = builder.build(version);
+        ApiKeys api = request.apiKey();
+        RequestHeader header = new RequestHeader(api, version, "raw-client", ++correlationId);
+        ByteBuffer payload = request.serializeWithHeader(header);
+        out.writeInt(payload.remaining());
+        out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
+        out.flush();
+        int size = in.readInt();
+        byte[] response = new byte[size];
+        in.readFully(response);
+        return (R) AbstractResponse.parseResponse(ByteBuffer.wrap(response), header);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
