@@ -49,6 +49,8 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupMembership membership;
     private final GroupOffsets offsets;
     private ScheduledExecutorService timer;
+    /** Set by {@link #start()}: before it, the topic list may not be loaded, so nothing may be created. */
+    private volatile boolean started;
 
     public GroupCoordinator(int brokerId, GroupConfig config, ReplicaManager replicaManager, OffsetsTopicAccess topicAccess,
                             Time time, GroupMetrics metrics, Executor completions) {
@@ -63,23 +65,29 @@ public final class GroupCoordinator implements AutoCloseable {
         this.offsets = new GroupOffsets(registry, config, time, metrics);
     }
 
-    /** Starts the timers and loads the partitions of an existing offsets topic in the background. */
+    /** Loads the partitions of an existing offsets topic in the background, then starts the timers. */
     public synchronized void start() {
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "strata-group-coordinator");
             t.setDaemon(true);
             return t;
         });
-        topicAccess.find().ifPresent(topic -> {
-            List<Integer> led = ledPartitions(topic);
-            registry.markLoading(led);
-            timer.execute(() -> led.forEach(registry::load));
-        });
+        startServing(timer);
         timer.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::expireOffsets, config.offsetsRetentionCheckIntervalMs(),
                 config.offsetsRetentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::refreshMetrics, METRICS_INTERVAL_MS, METRICS_INTERVAL_MS,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** Marks the led partitions loading and replays them on {@code loader}; tests drive the timers themselves. */
+    void startServing(Executor loader) {
+        topicAccess.find().ifPresent(topic -> {
+            List<Integer> led = ledPartitions(topic);
+            registry.markLoading(led);
+            loader.execute(() -> led.forEach(registry::load));
+        });
+        started = true;
     }
 
     public GroupMembership membership() {
@@ -100,6 +108,9 @@ public final class GroupCoordinator implements AutoCloseable {
      * coordinator is first looked up) and returns it.
      */
     public synchronized TopicMetadata ensureOffsetsTopic() {
+        if (!started) {
+            throw new org.apache.kafka.common.errors.CoordinatorNotAvailableException("The group coordinator is starting");
+        }
         Optional<TopicMetadata> existing = topicAccess.find();
         if (existing.isPresent()) {
             return existing.get();
@@ -126,6 +137,15 @@ public final class GroupCoordinator implements AutoCloseable {
             }
         }
         return led;
+    }
+
+    /** Drops every group's offsets of a deleted topic (Kafka does the same when partitions are deleted). */
+    public void onTopicDeleted(String topic) {
+        for (ClassicGroup group : registry.groups()) {
+            synchronized (group) {
+                offsets.dropTopic(group, topic);
+            }
+        }
     }
 
     /** A snapshot of one group for DescribeGroups. */

@@ -194,6 +194,23 @@ public final class GroupOffsets {
         return topics;
     }
 
+    /** Tombstones a group's offsets of a deleted topic. Caller holds the monitor. */
+    void dropTopic(ClassicGroup group, String topic) {
+        List<TopicPartition> gone = group.offsets().keySet().stream().filter(tp -> tp.topic().equals(topic)).toList();
+        if (gone.isEmpty() || group.is(GroupState.DEAD)) {
+            return;
+        }
+        long now = time.milliseconds();
+        List<SimpleRecord> tombstones = new ArrayList<>();
+        gone.forEach(tp -> tombstones.add(GroupRecords.offsetTombstone(group.groupId(), tp, now)));
+        try {
+            registry.append(group, tombstones);
+            gone.forEach(group.offsets()::remove);
+        } catch (RuntimeException e) {
+            log.warn("Could not drop offsets of deleted topic {} from group {}", topic, group.groupId(), e);
+        }
+    }
+
     /** Deletes an empty group with its offsets. */
     public Errors deleteGroup(String groupId) {
         ClassicGroup group;

@@ -112,8 +112,10 @@ public final class Broker implements AutoCloseable {
                     fetchPurgatory);
             TopicService topics = new TopicService(config, metadataStore, cache, replicaManager, metrics);
             groupCoordinator = newGroupCoordinator(cache, replicaManager, topics);
+            topics.onTopicDeleted(groupCoordinator::onTopicDeleted);
             ApiRegistry registry = new ApiRegistry();
             registerHandlers(registry, clusterId, cache, replicaManager, topics);
+            cache.refresh(); // before the listener opens: requests must never see an empty topic list
             server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.numNetworkThreads(),
                     config.socketRequestMaxBytes(), registry, requestExecutor, metrics::recordRequest);
             server.start();

@@ -32,6 +32,8 @@ public final class TopicService {
     private final MetadataCache cache;
     private final ReplicaManager replicaManager;
     private final BrokerMetrics metrics;
+    /** Told the name of every deleted topic, after its logs are gone (e.g. the group coordinator drops its offsets). */
+    private final List<java.util.function.Consumer<String>> deletionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TopicService(BrokerConfig config, MetadataStore store, MetadataCache cache, ReplicaManager replicaManager,
                         BrokerMetrics metrics) {
@@ -116,6 +118,13 @@ public final class TopicService {
         cache.refresh();
         replicaManager.removeTopic(topic.name());
         metrics.removeTopic(topic.name());
+        for (java.util.function.Consumer<String> listener : deletionListeners) {
+            listener.accept(topic.name());
+        }
+    }
+
+    public void onTopicDeleted(java.util.function.Consumer<String> listener) {
+        deletionListeners.add(listener);
     }
 
     /** Opens the logs of every topic in the store; called once at start-up. */

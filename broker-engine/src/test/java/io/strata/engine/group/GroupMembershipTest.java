@@ -10,13 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 class GroupMembershipTest {
     private static final GroupConfig CONFIG = GroupConfig.defaults().withInitialRebalanceDelayMs(0)
@@ -36,6 +34,7 @@ class GroupMembershipTest {
 
     private GroupCoordinatorTestSupport start(GroupConfig config) throws Exception {
         support = new GroupCoordinatorTestSupport(dir, config);
+        support.coordinator.startServing(Runnable::run);
         support.coordinator.ensureOffsetsTopic();
         return support;
     }
@@ -196,8 +195,8 @@ class GroupMembershipTest {
         support.close();
 
         support = new GroupCoordinatorTestSupport(dir, CONFIG, topic);
-        support.coordinator.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !support.coordinator.isLoading());
+        support.coordinator.startServing(Runnable::run);
+        assertThat(support.coordinator.isLoading()).isFalse();
 
         assertThat(support.coordinator.offsets().fetch("g", null))
                 .containsOnlyKeys(kept)
@@ -225,6 +224,27 @@ class GroupMembershipTest {
         expireAll();
         assertThat(support.coordinator.offsets().fetch("standalone", null)).isEmpty();
         assertThat(support.coordinator.describe("standalone").error()).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+    }
+
+    @Test
+    void deletingATopicDropsItsOffsetsFromEveryGroupDurably() throws Exception {
+        start(CONFIG);
+        TopicPartition deleted = new TopicPartition("deleted", 0);
+        TopicPartition kept = new TopicPartition("kept", 0);
+        support.coordinator.offsets().commit("a", -1, "", null, Map.of(deleted, new CommittedOffset(1, -1, "", 0),
+                kept, new CommittedOffset(2, -1, "", 0)));
+        support.coordinator.offsets().commit("b", -1, "", null, Map.of(deleted, new CommittedOffset(3, -1, "", 0)));
+
+        support.coordinator.onTopicDeleted("deleted");
+
+        assertThat(support.coordinator.offsets().fetch("a", null)).containsOnlyKeys(kept);
+        assertThat(support.coordinator.offsets().fetch("b", null)).isEmpty();
+        var topic = support.topic();
+        support.close();
+        support = new GroupCoordinatorTestSupport(dir, CONFIG, topic);
+        support.coordinator.startServing(Runnable::run);
+        assertThat(support.coordinator.offsets().fetch("a", null)).containsOnlyKeys(kept);
+        assertThat(support.coordinator.offsets().fetch("b", null)).isEmpty();
     }
 
     private void expireAll() {
