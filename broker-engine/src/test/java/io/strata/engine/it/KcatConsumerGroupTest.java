@@ -9,8 +9,6 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,9 +38,9 @@ class KcatConsumerGroupTest extends BrokerTestBase {
         }
         producer.flush();
 
-        List<String> lines = runKcat("-b", fixture.bootstrapServers(), "-G", "kcat-group", "-c", "300",
-                "-X", "auto.offset.reset=earliest", "-X", "session.timeout.ms=10000",
-                "-f", "%k=%s\\n", "-q", "kcat-topic");
+        List<String> lines = ExternalClient.run(dataDir, 90, List.of(KCAT.toString(), "-b", fixture.bootstrapServers(),
+                "-G", "kcat-group", "-c", "300", "-X", "auto.offset.reset=earliest", "-X", "session.timeout.ms=10000",
+                "-f", "%k=%s\\n", "-q", "kcat-topic"));
 
         assertThat(lines).containsExactlyInAnyOrderElementsOf(
                 IntStream.range(0, 300).mapToObj(i -> "key-" + i + "=value-" + i).toList());
@@ -54,23 +52,5 @@ class KcatConsumerGroupTest extends BrokerTestBase {
         ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("kcat-group"))
                 .describedGroups().get("kcat-group").get(30, TimeUnit.SECONDS);
         assertThat(group.groupState()).isEqualTo(GroupState.EMPTY);
-    }
-
-    private List<String> runKcat(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>();
-        command.add(KCAT.toString());
-        command.addAll(List.of(args));
-        Path stdout = dataDir.resolve("kcat.out");
-        Path stderr = dataDir.resolve("kcat.err");
-        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
-                .start();
-        try {
-            assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("kcat finished; stderr:%n%s",
-                    Files.readString(stderr)).isTrue();
-        } finally {
-            process.destroyForcibly();
-        }
-        assertThat(process.exitValue()).as("kcat exit code; stderr:%n%s", Files.readString(stderr)).isZero();
-        return Files.readAllLines(stdout, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
     }
 }
