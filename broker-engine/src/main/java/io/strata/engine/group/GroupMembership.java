@@ -157,14 +157,15 @@ public final class GroupMembership {
             complete(old.awaitingSync(), new SyncGroupResponseData().setErrorCode(Errors.FENCED_INSTANCE_ID.code()));
             old.setAwaitingSync(null);
         }
-        boolean sameProtocols = old.sameProtocols(args.protocols());
         group.replaceStaticMember(args.instanceId(), oldMemberId, newMemberId);
         old.update(args.clientId(), args.clientHost(), args.request().rebalanceTimeoutMs(),
                 args.request().sessionTimeoutMs(), args.protocols());
         old.heartbeat(time.milliseconds());
         log.info("Static member {} of group {} rejoined as {}", args.instanceId(), group.groupId(), newMemberId);
-        if (group.is(GroupState.STABLE) && sameProtocols) {
-            // Same subscription: no rebalance. The leader learns the members but must not reassign (KIP-814).
+        // As in Kafka, only a change of the protocol the group would select forces a rebalance: the new
+        // incarnation's metadata legitimately differs (e.g. no owned partitions, generation -1 in subscription v2+).
+        if (group.is(GroupState.STABLE) && Objects.equals(group.selectProtocol(), group.protocolName())) {
+            // The leader learns the members but must not reassign (KIP-814).
             persist(group);
             boolean leader = newMemberId.equals(group.leaderId());
             complete(args.response(), joinResponse(group, old, args.version(), leader));

@@ -12,6 +12,7 @@ import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
@@ -53,9 +54,16 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
             ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
                     .setName(byId ? "" : name).setTopicId(topicId);
             for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
-                ProduceResponseData.PartitionProduceResponse partitionResponse = name == null
-                        ? error(partitionData.index(), Errors.UNKNOWN_TOPIC_ID, null)
-                        : append(request, new TopicPartition(name, partitionData.index()), partitionData);
+                ProduceResponseData.PartitionProduceResponse partitionResponse;
+                if (name == null) {
+                    partitionResponse = error(partitionData.index(), Errors.UNKNOWN_TOPIC_ID, null);
+                } else if (Topic.isInternal(name)) {
+                    // Only the coordinators write their internal topics; a client record there would corrupt them.
+                    partitionResponse = error(partitionData.index(), Errors.INVALID_TOPIC_EXCEPTION,
+                            "Cannot append to internal topic " + name);
+                } else {
+                    partitionResponse = append(request, new TopicPartition(name, partitionData.index()), partitionData);
+                }
                 topicResponse.partitionResponses().add(partitionResponse);
             }
             response.responses().add(topicResponse);

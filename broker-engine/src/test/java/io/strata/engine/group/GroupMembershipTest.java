@@ -145,8 +145,9 @@ class GroupMembershipTest {
         assertThat(Errors.forCode(first.errorCode())).isEqualTo(Errors.NONE);
         sync(first, Map.of(first.memberId(), new byte[]{5}));
 
+        // The new incarnation's subscription bytes differ (no owned partitions); the selected protocol does not.
         JoinGroupResponseData restarted = support.join(
-                GroupCoordinatorTestSupport.joinRequest("g", "", "instance-1", new byte[]{1})).join();
+                GroupCoordinatorTestSupport.joinRequest("g", "", "instance-1", new byte[]{2})).join();
 
         assertThat(restarted.generationId()).isEqualTo(1);
         assertThat(restarted.memberId()).isNotEqualTo(first.memberId());
