@@ -247,11 +247,15 @@ public final class GroupCoordinator implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (timer != null) {
-            timer.shutdownNow();
+            // No interrupt: the timer thread appends to segments, and an interrupted FileChannel closes itself.
+            timer.shutdown();
             try {
-                timer.awaitTermination(5, TimeUnit.SECONDS);
+                if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+                    timer.shutdownNow();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                timer.shutdownNow();
             }
         }
     }

@@ -298,18 +298,24 @@ public final class Broker implements AutoCloseable {
             fetchPurgatory.close();
         }
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            // No interrupt: a checkpoint interrupted inside FileChannel.force would close the channel under it.
+            scheduler.shutdown();
+            awaitQuietly(scheduler);
         }
         if (requestExecutor != null) {
             requestExecutor.shutdown();
-            try {
-                if (!requestExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
-                    requestExecutor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                requestExecutor.shutdownNow();
+            awaitQuietly(requestExecutor);
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService executor) {
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
         }
     }
 

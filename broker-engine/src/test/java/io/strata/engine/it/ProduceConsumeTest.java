@@ -17,14 +17,10 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,26 +38,11 @@ import static org.assertj.core.api.Assertions.fail;
  * Produces compressed, keyed records with headers and explicit timestamps through real kafka-clients and
  * checks that consumers and ListOffsets see exactly what was acknowledged.
  */
-class ProduceConsumeTest {
+class ProduceConsumeTest extends StartedBrokerTestBase {
     private static final String TOPIC = "orders";
     private static final int PARTITIONS = 3;
     private static final int RECORDS = 100_000;
     private static final long BASE_TIMESTAMP = 1_700_000_000_000L;
-
-    @TempDir
-    Path dataDir;
-
-    private BrokerFixture fixture;
-
-    @BeforeEach
-    void startBroker() {
-        fixture = BrokerFixture.start(dataDir);
-    }
-
-    @AfterEach
-    void stopBroker() {
-        fixture.close();
-    }
 
     @Test
     void compressedKeyedRecordsRoundTripExactly() throws Exception {
