@@ -81,6 +81,26 @@ public final class Partition {
         return result;
     }
 
+    /**
+     * Appends a producer's batch without waiting for fsync; {@link #makeDurable} must follow before the
+     * batch is acknowledged. Until then the high watermark does not cover it.
+     */
+    public LogAppendResult appendAsLeaderDeferred(MemoryRecords records) {
+        LogAppendResult result = log.appendAsLeader(records, leaderEpoch, AppendOrigin.CLIENT, true);
+        if (!log.config().fsyncEachAppend()) {
+            advanceHighWatermark();
+        }
+        return result;
+    }
+
+    /** Makes everything below {@code nextOffset} durable per the topic's flush policy and advances the high watermark. */
+    public void makeDurable(long nextOffset) {
+        if (log.config().fsyncEachAppend()) {
+            log.flushTo(nextOffset);
+        }
+        advanceHighWatermark();
+    }
+
     /** The high watermark a single-node ISR allows: everything durable by the topic's flush policy. */
     public void advanceHighWatermark() {
         long committed = log.config().fsyncEachAppend() ? log.flushedOffset() : log.logEndOffset();

@@ -23,12 +23,17 @@ import org.apache.kafka.common.requests.ProduceResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
- * Produce: validates and appends each partition's batch as leader. With a single-node ISR an append
- * is committed once durable, which {@link Partition#appendAsLeader} guarantees before returning, so
- * acks=1 and acks=all answer at the same point; acks=0 sends no response at all.
+ * Produce: validates and appends each partition's batch as leader on the request thread (so appends keep
+ * request order), then waits for durability off that thread: the partitions' fsyncs run in parallel on
+ * the executor and merge with those of concurrent requests (group commit). With a single-node ISR an
+ * append is committed once durable, so acks=1 and acks=all answer at the same point; acks=0 sends no
+ * response but is made durable all the same.
  */
 public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
@@ -36,17 +41,26 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
     private final MetadataCache metadata;
     private final ReplicaManager replicaManager;
     private final BrokerMetrics metrics;
+    private final Executor durability;
 
-    public ProduceHandler(MetadataCache metadata, ReplicaManager replicaManager, BrokerMetrics metrics) {
+    public ProduceHandler(MetadataCache metadata, ReplicaManager replicaManager, BrokerMetrics metrics,
+                          Executor durability) {
         super(ApiKeys.PRODUCE, ProduceRequest.class);
         this.metadata = metadata;
         this.replicaManager = replicaManager;
         this.metrics = metrics;
+        this.durability = durability;
+    }
+
+    /** An appended batch whose response waits for durability. */
+    private record Appended(TopicPartition tp, Partition partition, LogAppendResult result,
+                            ProduceResponseData.PartitionProduceResponse response) {
     }
 
     @Override
     protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, ProduceRequest request) {
         ProduceResponseData response = new ProduceResponseData();
+        List<Appended> appended = new ArrayList<>();
         boolean byId = context.apiVersion() >= 13;
         for (ProduceRequestData.TopicProduceData topicData : request.data().topicData()) {
             String name = byId ? metadata.topicName(topicData.topicId()) : topicData.name();
@@ -62,20 +76,40 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
                     partitionResponse = error(partitionData.index(), Errors.INVALID_TOPIC_EXCEPTION,
                             "Cannot append to internal topic " + name);
                 } else {
-                    partitionResponse = append(request, new TopicPartition(name, partitionData.index()), partitionData);
+                    partitionResponse = append(request, new TopicPartition(name, partitionData.index()), partitionData,
+                            appended);
                 }
                 topicResponse.partitionResponses().add(partitionResponse);
             }
             response.responses().add(topicResponse);
         }
-        if (request.acks() == 0) {
-            return CompletableFuture.completedFuture(null);
+        CompletableFuture<?>[] durable = new CompletableFuture<?>[appended.size()];
+        for (int i = 0; i < durable.length; i++) {
+            Appended a = appended.get(i);
+            durable[i] = CompletableFuture.runAsync(() -> makeDurable(a), durability);
         }
-        return CompletableFuture.completedFuture(response);
+        CompletableFuture<Void> all = CompletableFuture.allOf(durable);
+        return all.thenApply(ignored -> request.acks() == 0 ? null : response);
+    }
+
+    private void makeDurable(Appended a) {
+        try {
+            a.partition().makeDurable(a.result().lastOffset() + 1);
+            if (!a.result().duplicate()) {
+                metrics.recordIn(a.tp().topic(), a.result().sizeInBytes(), a.result().recordCount());
+            }
+            replicaManager.onHighWatermarkAdvanced(a.tp());
+        } catch (RuntimeException e) {
+            log.error("Making {} durable failed", a.tp(), e);
+            Errors error = Errors.forException(e);
+            a.response().setErrorCode((error == Errors.UNKNOWN_SERVER_ERROR ? Errors.KAFKA_STORAGE_ERROR : error).code())
+                    .setErrorMessage(e.getMessage()).setBaseOffset(ProduceResponse.INVALID_OFFSET);
+        }
     }
 
     private ProduceResponseData.PartitionProduceResponse append(ProduceRequest request, TopicPartition tp,
-                                                                ProduceRequestData.PartitionProduceData data) {
+                                                                ProduceRequestData.PartitionProduceData data,
+                                                                List<Appended> appended) {
         Partition partition = replicaManager.partition(tp).orElse(null);
         if (partition == null) {
             Errors error = metadata.missingPartitionError(tp);
@@ -86,17 +120,15 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
                 throw new InvalidRequestException("Produce records must be in memory");
             }
             checkTransactional(request, records);
-            LogAppendResult result = partition.appendAsLeader(records);
-            if (!result.duplicate()) {
-                metrics.recordIn(tp.topic(), result.sizeInBytes(), result.recordCount());
-                replicaManager.onHighWatermarkAdvanced(tp);
-            }
-            return new ProduceResponseData.PartitionProduceResponse()
+            LogAppendResult result = partition.appendAsLeaderDeferred(records);
+            ProduceResponseData.PartitionProduceResponse response = new ProduceResponseData.PartitionProduceResponse()
                     .setIndex(tp.partition())
                     .setErrorCode(Errors.NONE.code())
                     .setBaseOffset(result.firstOffset())
                     .setLogAppendTimeMs(result.logAppendTime())
                     .setLogStartOffset(result.logStartOffset());
+            appended.add(new Appended(tp, partition, result, response));
+            return response;
         } catch (RuntimeException e) {
             Errors error = Errors.forException(e);
             if (error == Errors.UNKNOWN_SERVER_ERROR) {

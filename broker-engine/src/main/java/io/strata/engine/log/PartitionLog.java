@@ -187,6 +187,16 @@ public final class PartitionLog implements Closeable {
      * @throws KafkaStorageException                                           I/O failure or closed log
      */
     public LogAppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin) {
+        return appendAsLeader(records, leaderEpoch, origin, false);
+    }
+
+    /**
+     * As {@link #appendAsLeader(MemoryRecords, int, AppendOrigin)}; with {@code deferFsync} a topic that
+     * fsyncs each append is not fsynced here: the caller must {@link #flushTo} the result before it counts
+     * the batch as committed. Deferring lets appends of several requests share one fsync.
+     */
+    public LogAppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin,
+                                          boolean deferFsync) {
         LogConfig cfg = config;
         long now = time.milliseconds();
         BatchValidator.ValidatedBatch batch = BatchValidator.validate(records, cfg, now, origin);
@@ -206,7 +216,7 @@ public final class PartitionLog implements Closeable {
         } finally {
             appendLock.unlock();
         }
-        if (cfg.fsyncEachAppend() || logEndOffset - groupCommit.flushedOffset() >= cfg.flushMessages()
+        if ((cfg.fsyncEachAppend() && !deferFsync) || logEndOffset - groupCommit.flushedOffset() >= cfg.flushMessages()
                 || now - groupCommit.lastFlushMs() >= cfg.flushMs()) {
             groupCommit.flushTo(result.lastOffset() + 1, this::logEndOffset);
         }
@@ -268,6 +278,11 @@ public final class PartitionLog implements Closeable {
     }
 
     // ---- durability ----
+
+    /** Returns once everything below {@code offset} is fsynced (usually by a concurrent caller's fsync). */
+    public void flushTo(long offset) {
+        groupCommit.flushTo(Math.min(offset, logEndOffset), this::logEndOffset);
+    }
 
     /** fsyncs everything written so far (log and indexes) and advances {@link #flushedOffset()}. */
     public void flush() {

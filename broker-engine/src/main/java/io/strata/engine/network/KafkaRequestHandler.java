@@ -25,25 +25,38 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.strata.engine.handler.ApiVersionsHandler;
 
 /**
- * One per connection. Frames arrive on the channel's event loop; each is appended to {@code tail}, a
- * future chain owned by that event loop, so requests of one connection are parsed, handled and answered
- * strictly in order on the executor while different connections proceed in parallel.
+ * One per connection. Frames arrive on the channel's event loop and are handled strictly in order on the
+ * executor: a request's handler is invoked only after the previous request's handler has returned, so its
+ * effects (appends, joins) are ordered, but it need not wait for the previous response to be complete: a
+ * produce waiting for its fsync does not hold back the next produce of the same connection, whose append
+ * can then share that fsync (group commit). Responses are written in request order. At most
+ * {@value #MAX_IN_FLIGHT} requests per connection are in progress; beyond that the channel stops reading.
  * Anything unparseable closes the connection: the Kafka protocol has no way to answer a request whose
  * header cannot be read.
  */
 final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(KafkaRequestHandler.class);
+    static final int MAX_IN_FLIGHT = 8;
 
     private final ApiRegistry registry;
     private final Executor executor;
     private final RequestObserver observer;
+    /** Event-loop confined: completes once the previous request's handler has returned. */
+    private CompletableFuture<Void> invoked = CompletableFuture.completedFuture(null);
+    /** Event-loop confined: completes once the previous response has been written (or dropped). */
+    private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
     /** Event-loop confined. */
-    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    private int inFlight;
 
     KafkaRequestHandler(ApiRegistry registry, Executor executor, RequestObserver observer) {
         this.registry = registry;
         this.executor = executor;
         this.observer = observer;
+    }
+
+    /** A response ready to be written; {@code body} null means the request expects none (acks=0). */
+    private record Outgoing(int correlationId, short headerVersion, short version, ApiMessage body, ApiKeys apiKey,
+                            long received, boolean error) {
     }
 
     @Override
@@ -58,15 +71,31 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
             frame.release();
         }
         long received = System.nanoTime();
-        tail = tail.thenComposeAsync(ignored -> process(ctx, buffer, received), executor)
+        if (++inFlight >= MAX_IN_FLIGHT) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        CompletableFuture<CompletableFuture<Outgoing>> started =
+                invoked.thenApplyAsync(ignored -> process(ctx, buffer, received), executor);
+        invoked = started.handle((result, error) -> null);
+        CompletableFuture<Void> previous = written;
+        written = previous.thenCombine(started.thenCompose(result -> result), (ignored, out) -> out)
+                // Writes always run as event-loop tasks, queued in response order. A write made inline on the
+                // event loop (when this stage completes there) would overtake writes still queued from other threads.
+                .thenAccept(out -> ctx.executor().execute(() -> sendOrClose(ctx, out)))
                 .exceptionally(e -> {
                     log.debug("Closing {} after a failed request", ctx.channel().remoteAddress(), e);
                     ctx.close();
                     return null;
                 });
+        written.whenComplete((ignored, error) -> ctx.executor().execute(() -> {
+            if (--inFlight < MAX_IN_FLIGHT && !ctx.channel().config().isAutoRead()) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }));
     }
 
-    private CompletableFuture<Void> process(ChannelHandlerContext ctx, ByteBuffer buffer, long received) {
+    /** Parses the request and invokes its handler; the returned future completes with the response. */
+    private CompletableFuture<Outgoing> process(ChannelHandlerContext ctx, ByteBuffer buffer, long received) {
         if (!ctx.channel().isActive()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -75,7 +104,9 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
             header = RequestHeader.parse(buffer);
         } catch (RuntimeException e) {
             if (isApiVersionsWithUnknownVersion(buffer)) {
-                return unsupportedApiVersions(ctx, buffer, received);
+                return CompletableFuture.completedFuture(new Outgoing(buffer.getInt(4), (short) 0, (short) 0,
+                        ApiVersionsHandler.response(registry, Errors.UNSUPPORTED_VERSION), ApiKeys.API_VERSIONS,
+                        received, true));
             }
             return failed("Unparseable request header", e);
         }
@@ -84,8 +115,8 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
         ApiHandler handler = registry.handler(apiKey);
         if (handler == null || version < handler.minVersion() || version > handler.maxVersion()) {
             if (apiKey == ApiKeys.API_VERSIONS) {
-                return send(ctx, header.correlationId(), (short) 0, (short) 0,
-                        ApiVersionsHandler.response(registry, Errors.UNSUPPORTED_VERSION), apiKey, received, true);
+                return CompletableFuture.completedFuture(new Outgoing(header.correlationId(), (short) 0, (short) 0,
+                        ApiVersionsHandler.response(registry, Errors.UNSUPPORTED_VERSION), apiKey, received, true));
             }
             return failed("Unsupported " + apiKey + " v" + version, null);
         }
@@ -103,42 +134,50 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
+        short headerVersion = apiKey.responseHeaderVersion(version);
         return result.handle((body, error) -> {
             boolean failed = error != null;
-            ApiMessage response = failed ? request.getErrorResponse(unwrap(error)).data() : body;
             if (failed) {
                 log.warn("{} v{} from {} failed", apiKey, version, header.clientId(), unwrap(error));
             }
-            if (response == null) {
-                observer.onRequestCompleted(apiKey, System.nanoTime() - received, false);
-                return null;
-            }
-            send(ctx, header.correlationId(), header.apiKey().responseHeaderVersion(version), version, response,
-                    apiKey, received, failed);
-            return null;
+            ApiMessage response = failed ? request.getErrorResponse(unwrap(error)).data() : body;
+            return new Outgoing(header.correlationId(), headerVersion, version, response, apiKey, received, failed);
         });
     }
 
-    private CompletableFuture<Void> send(ChannelHandlerContext ctx, int correlationId, short headerVersion,
-                                         short version, ApiMessage body, ApiKeys apiKey, long received,
-                                         boolean error) {
-        ResponseHeaderData header = new ResponseHeader(correlationId, headerVersion).data();
+    private void sendOrClose(ChannelHandlerContext ctx, Outgoing out) {
+        try {
+            send(ctx, out);
+        } catch (RuntimeException e) {
+            log.debug("Closing {}: the response could not be written", ctx.channel().remoteAddress(), e);
+            ctx.close();
+        }
+    }
+
+    private void send(ChannelHandlerContext ctx, Outgoing out) {
+        if (out == null) {
+            return;
+        }
+        if (out.body() == null) {
+            observer.onRequestCompleted(out.apiKey(), System.nanoTime() - out.received(), false);
+            return;
+        }
+        ResponseHeaderData header = new ResponseHeader(out.correlationId(), out.headerVersion()).data();
         ObjectSerializationCache cache = new ObjectSerializationCache();
         MessageSizeAccumulator size = new MessageSizeAccumulator();
-        header.addSize(size, cache, headerVersion);
-        body.addSize(size, cache, version);
+        header.addSize(size, cache, out.headerVersion());
+        out.body().addSize(size, cache, out.version());
         ResponseWriter writer = new ResponseWriter(ctx.alloc(), 4 + size.sizeExcludingZeroCopy());
         try {
             writer.writeInt(size.totalSize());
-            header.write(writer, cache, headerVersion);
-            body.write(writer, cache, version);
+            header.write(writer, cache, out.headerVersion());
+            out.body().write(writer, cache, out.version());
         } catch (RuntimeException e) {
             writer.discard();
             throw e;
         }
         writer.writeAndFlush(ctx);
-        observer.onRequestCompleted(apiKey, System.nanoTime() - received, error);
-        return CompletableFuture.completedFuture(null);
+        observer.onRequestCompleted(out.apiKey(), System.nanoTime() - out.received(), out.error());
     }
 
     /** Header layout is fixed for the first fields: api key (int16), api version (int16). */
@@ -146,14 +185,7 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
         return buffer.limit() >= 8 && buffer.getShort(0) == ApiKeys.API_VERSIONS.id;
     }
 
-    private CompletableFuture<Void> unsupportedApiVersions(ChannelHandlerContext ctx, ByteBuffer buffer,
-                                                           long received) {
-        int correlationId = buffer.getInt(4);
-        ApiVersionsResponseData data = ApiVersionsHandler.response(registry, Errors.UNSUPPORTED_VERSION);
-        return send(ctx, correlationId, (short) 0, (short) 0, data, ApiKeys.API_VERSIONS, received, true);
-    }
-
-    private static CompletableFuture<Void> failed(String reason, Throwable cause) {
+    private static CompletableFuture<Outgoing> failed(String reason, Throwable cause) {
         return CompletableFuture.failedFuture(new IllegalArgumentException(reason, cause));
     }
 

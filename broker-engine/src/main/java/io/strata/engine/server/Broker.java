@@ -145,7 +145,7 @@ public final class Broker implements AutoCloseable {
         PartitionFetchReader fetchReader = new PartitionFetchReader(cache, replicaManager, metrics);
         registry.register(new ApiVersionsHandler(registry))
                 .register(new MetadataHandler(config.brokerId(), config.autoCreateTopics(), clusterId, cache, topics))
-                .register(new ProduceHandler(cache, replicaManager, metrics))
+                .register(new ProduceHandler(cache, replicaManager, metrics, requestExecutor))
                 .register(new FetchHandler(fetchReader, fetchPurgatory))
                 .register(new ListOffsetsHandler(cache, replicaManager))
                 .register(new OffsetForLeaderEpochHandler(cache, replicaManager))

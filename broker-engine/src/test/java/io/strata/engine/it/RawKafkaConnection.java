@@ -27,8 +27,12 @@ final class RawKafkaConnection implements AutoCloseable {
         out = new DataOutputStream(socket.getOutputStream());
     }
 
-    @SuppressWarnings("unchecked")
     <R extends AbstractResponse> R send(AbstractRequest.Builder<?> builder, short version) throws IOException {
+        return receive(write(builder, version));
+    }
+
+    /** Writes a request without waiting for its response; pair with {@link #receive}, in order. */
+    RequestHeader write(AbstractRequest.Builder<?> builder, short version) throws IOException {
         AbstractRequest request = builder.build(version);
         ApiKeys api = request.apiKey();
         RequestHeader header = new RequestHeader(api, version, "raw-client", ++correlationId);
@@ -36,6 +40,12 @@ final class RawKafkaConnection implements AutoCloseable {
         out.writeInt(payload.remaining());
         out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
         out.flush();
+        return header;
+    }
+
+    /** Reads the next response and parses it as the answer to {@code header} (fails on a correlation mismatch). */
+    @SuppressWarnings("unchecked")
+    <R extends AbstractResponse> R receive(RequestHeader header) throws IOException {
         int size = in.readInt();
         byte[] response = new byte[size];
         in.readFully(response);
