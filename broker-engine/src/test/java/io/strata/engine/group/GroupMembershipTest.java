@@ -248,6 +248,31 @@ class GroupMembershipTest {
         assertThat(support.coordinator.offsets().fetch("b", null)).isEmpty();
     }
 
+    @Test
+    void groupsOfAPartitionStillLoadingAnswerLoadInProgress() throws Exception {
+        start(CONFIG);
+        TopicPartition tp = new TopicPartition("t", 0);
+        support.coordinator.offsets().commit("g", -1, "", null, Map.of(tp, new CommittedOffset(8, -1, "", 0)));
+        var topic = support.topic();
+        support.close();
+        support = new GroupCoordinatorTestSupport(dir, CONFIG, topic);
+        List<Runnable> loads = new java.util.ArrayList<>();
+
+        support.coordinator.startServing(loads::add);
+
+        assertThat(support.coordinator.isLoading()).isTrue();
+        assertThat(Errors.forCode(support.join(GroupCoordinatorTestSupport.joinRequest("g", "", null, new byte[]{1}))
+                .join().errorCode())).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> support.coordinator.offsets().fetch("g", null))
+                .isInstanceOf(org.apache.kafka.common.errors.CoordinatorLoadInProgressException.class);
+        assertThat(support.coordinator.describe("g").error()).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+
+        loads.forEach(Runnable::run);
+
+        assertThat(support.coordinator.isLoading()).isFalse();
+        assertThat(support.coordinator.offsets().fetch("g", List.of(tp)).get(tp).offset()).isEqualTo(8);
+    }
+
     private void expireAll() {
         support.coordinator.expireOffsets();
     }
