@@ -194,6 +194,30 @@ public final class GroupOffsets {
         return topics;
     }
 
+    /**
+     * A stable consumer group keeps its offsets for the topics it subscribes to; offsets of topics no member
+     * subscribes to any more expire like a standalone group's, by commit time (as in Kafka since 2.1).
+     */
+    private void expireUnsubscribed(ClassicGroup group, long now, long retentionMs) {
+        Set<String> subscribed = subscribedTopics(group);
+        List<TopicPartition> expired = group.offsets().entrySet().stream()
+                .filter(e -> !subscribed.contains(e.getKey().topic()))
+                .filter(e -> e.getValue().commitTimestamp() + retentionMs <= now)
+                .map(Map.Entry::getKey).toList();
+        if (expired.isEmpty()) {
+            return;
+        }
+        List<SimpleRecord> tombstones = new ArrayList<>();
+        expired.forEach(tp -> tombstones.add(GroupRecords.offsetTombstone(group.groupId(), tp, now)));
+        try {
+            registry.append(group, tombstones);
+            expired.forEach(group.offsets()::remove);
+            log.info("Expired {} offset(s) of topics group {} no longer subscribes to", expired.size(), group.groupId());
+        } catch (RuntimeException e) {
+            log.warn("Offset expiry of group {} failed; retrying at the next check", group.groupId(), e);
+        }
+    }
+
     /** Tombstones a group's offsets of a deleted topic. Caller holds the monitor. */
     void dropTopic(ClassicGroup group, String topic) {
         List<TopicPartition> gone = group.offsets().keySet().stream().filter(tp -> tp.topic().equals(topic)).toList();
@@ -257,11 +281,15 @@ public final class GroupOffsets {
      * group left without offsets is deleted. Caller holds the monitor.
      */
     void expire(ClassicGroup group) {
+        long now = time.milliseconds();
+        long retentionMs = config.offsetsRetentionMinutes() * 60_000L;
+        if (group.is(GroupState.STABLE) && ConsumerProtocol.PROTOCOL_TYPE.equals(group.protocolType())) {
+            expireUnsubscribed(group, now, retentionMs);
+            return;
+        }
         if (!group.is(GroupState.EMPTY)) {
             return;
         }
-        long now = time.milliseconds();
-        long retentionMs = config.offsetsRetentionMinutes() * 60_000L;
         List<TopicPartition> expired = new ArrayList<>();
         for (Map.Entry<TopicPartition, CommittedOffset> e : group.offsets().entrySet()) {
             long base = group.protocolType() == null ? e.getValue().commitTimestamp() : group.stateTimestampMs();

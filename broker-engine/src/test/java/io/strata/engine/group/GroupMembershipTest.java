@@ -273,6 +273,34 @@ class GroupMembershipTest {
         assertThat(support.coordinator.offsets().fetch("g", List.of(tp)).get(tp).offset()).isEqualTo(8);
     }
 
+    @Test
+    void aStableConsumerGroupLosesOnlyOffsetsOfTopicsItNoLongerSubscribesTo() throws Exception {
+        start(CONFIG);
+        byte[] subscription = subscription("kept");
+        JoinGroupResponseData required = support.join(GroupCoordinatorTestSupport.joinRequest("g", "", null, subscription)).join();
+        JoinGroupResponseData a = support.join(
+                GroupCoordinatorTestSupport.joinRequest("g", required.memberId(), null, subscription)).join();
+        sync(a, Map.of(a.memberId(), new byte[0]));
+        TopicPartition kept = new TopicPartition("kept", 0);
+        TopicPartition dropped = new TopicPartition("dropped", 0);
+        support.coordinator.offsets().commit("g", 1, a.memberId(), null, Map.of(
+                kept, new CommittedOffset(1, -1, "", 0), dropped, new CommittedOffset(2, -1, "", 0)));
+
+        support.time.advance(CONFIG.offsetsRetentionMinutes() * 60_000L);
+        support.coordinator.membership().heartbeat("g", a.memberId(), null, 1);
+        expireAll();
+
+        assertThat(support.coordinator.offsets().fetch("g", null)).containsOnlyKeys(kept);
+    }
+
+    private static byte[] subscription(String topic) {
+        java.nio.ByteBuffer buffer = org.apache.kafka.clients.consumer.internals.ConsumerProtocol.serializeSubscription(
+                new org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Subscription(List.of(topic)));
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
     private void expireAll() {
         support.coordinator.expireOffsets();
     }
