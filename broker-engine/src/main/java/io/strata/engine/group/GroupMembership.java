@@ -22,8 +22,7 @@ import java.util.concurrent.Executor;
 /**
  * The classic group membership protocol: JoinGroup, SyncGroup, Heartbeat, LeaveGroup and the timers
  * (join phase end, sync deadline, session expiry). Every method runs with the group's monitor held by
- * its caller or takes it itself; responses parked in futures are completed on {@code completions} so no
- * network code runs under a group lock.
+ * its caller or takes it itself; phase changes are {@link GroupRebalance}'s.
  */
 public final class GroupMembership {
     private static final Logger log = LoggerFactory.getLogger(GroupMembership.class);
@@ -31,15 +30,13 @@ public final class GroupMembership {
     private final GroupRegistry registry;
     private final GroupConfig config;
     private final Time time;
-    private final GroupMetrics metrics;
-    private final Executor completions;
+    private final GroupRebalance rebalance;
 
     GroupMembership(GroupRegistry registry, GroupConfig config, Time time, GroupMetrics metrics, Executor completions) {
         this.registry = registry;
         this.config = config;
         this.time = time;
-        this.metrics = metrics;
-        this.completions = completions;
+        this.rebalance = new GroupRebalance(registry, config, time, metrics, completions);
     }
 
     // ---- JoinGroup ----
@@ -100,13 +97,14 @@ public final class GroupMembership {
             return;
         }
         if (group.size() >= config.maxSize()) {
-            complete(args.response(), errorResponse(args.request().memberId(), Errors.GROUP_MAX_SIZE_REACHED));
+            rebalance.complete(args.response(),
+                    GroupRebalance.errorResponse(args.request().memberId(), Errors.GROUP_MAX_SIZE_REACHED));
             return;
         }
         if (instanceId == null && JoinGroupRequest.requiresKnownMemberId(args.version())) {
             // KIP-394: the member must come back with the id, so a lost response leaves no ghost member.
             group.pendingMembers().put(newMemberId, time.milliseconds() + args.request().sessionTimeoutMs());
-            complete(args.response(), errorResponse(newMemberId, Errors.MEMBER_ID_REQUIRED));
+            rebalance.complete(args.response(), GroupRebalance.errorResponse(newMemberId, Errors.MEMBER_ID_REQUIRED));
             return;
         }
         addMemberAndRebalance(group, args, newMemberId);
@@ -120,12 +118,12 @@ public final class GroupMembership {
         }
         Errors fenced = validateStatic(group, memberId, args.instanceId());
         if (fenced != Errors.NONE) {
-            complete(args.response(), errorResponse(memberId, fenced));
+            rebalance.complete(args.response(), GroupRebalance.errorResponse(memberId, fenced));
             return;
         }
         GroupMember member = group.member(memberId);
         if (member == null) {
-            complete(args.response(), errorResponse(memberId, Errors.UNKNOWN_MEMBER_ID));
+            rebalance.complete(args.response(), GroupRebalance.errorResponse(memberId, Errors.UNKNOWN_MEMBER_ID));
             return;
         }
         boolean sameProtocols = member.sameProtocols(args.protocols());
@@ -136,13 +134,13 @@ public final class GroupMembership {
                 if (sameProtocols && !(leader && group.is(GroupState.STABLE))) {
                     // A retry of a join the member already completed: answer with the current generation.
                     member.heartbeat(time.milliseconds());
-                    complete(args.response(), joinResponse(group, member, args.version(), leader));
+                    rebalance.complete(args.response(), rebalance.joinResponse(group, member, args.version(), leader));
                 } else {
                     updateMemberAndAwaitJoin(group, member, args);
-                    prepareRebalance(group, "member " + memberId + " rejoined with new metadata or as leader");
+                    rebalance.prepare(group, "member " + memberId + " rejoined with new metadata or as leader");
                 }
             }
-            default -> complete(args.response(), errorResponse(memberId, Errors.UNKNOWN_MEMBER_ID));
+            default -> rebalance.complete(args.response(), GroupRebalance.errorResponse(memberId, Errors.UNKNOWN_MEMBER_ID));
         }
     }
 
@@ -150,11 +148,11 @@ public final class GroupMembership {
     private void replaceStaticMember(ClassicGroup group, JoinArgs args, String oldMemberId, String newMemberId) {
         GroupMember old = group.member(oldMemberId);
         if (old.awaitingJoin() != null) {
-            complete(old.awaitingJoin(), errorResponse(oldMemberId, Errors.FENCED_INSTANCE_ID));
+            rebalance.complete(old.awaitingJoin(), GroupRebalance.errorResponse(oldMemberId, Errors.FENCED_INSTANCE_ID));
             old.setAwaitingJoin(null, (short) 0);
         }
         if (old.awaitingSync() != null) {
-            complete(old.awaitingSync(), new SyncGroupResponseData().setErrorCode(Errors.FENCED_INSTANCE_ID.code()));
+            rebalance.complete(old.awaitingSync(), new SyncGroupResponseData().setErrorCode(Errors.FENCED_INSTANCE_ID.code()));
             old.setAwaitingSync(null);
         }
         group.replaceStaticMember(args.instanceId(), oldMemberId, newMemberId);
@@ -166,12 +164,12 @@ public final class GroupMembership {
         // incarnation's metadata legitimately differs (e.g. no owned partitions, generation -1 in subscription v2+).
         if (group.is(GroupState.STABLE) && Objects.equals(group.selectProtocol(), group.protocolName())) {
             // The leader learns the members but must not reassign (KIP-814).
-            persist(group);
+            rebalance.persist(group);
             boolean leader = newMemberId.equals(group.leaderId());
-            complete(args.response(), joinResponse(group, old, args.version(), leader));
+            rebalance.complete(args.response(), rebalance.joinResponse(group, old, args.version(), leader));
         } else {
             updateMemberAndAwaitJoin(group, old, args);
-            prepareRebalance(group, "static member " + args.instanceId() + " rejoined");
+            rebalance.prepare(group, "static member " + args.instanceId() + " rejoined");
         }
     }
 
@@ -186,10 +184,10 @@ public final class GroupMembership {
         member.setAwaitingJoin(args.response(), args.version());
         member.heartbeat(time.milliseconds());
         if (group.is(GroupState.PREPARING_REBALANCE)) {
-            extendInitialDelay(group);
-            maybeCompleteJoin(group);
+            rebalance.extendInitialDelay(group);
+            rebalance.maybeCompleteJoin(group);
         } else {
-            prepareRebalance(group, "member " + memberId + " joined");
+            rebalance.prepare(group, "member " + memberId + " joined");
         }
     }
 
@@ -197,115 +195,16 @@ public final class GroupMembership {
         JoinGroupRequestData r = args.request();
         if (member.awaitingJoin() != null && member.awaitingJoin() != args.response()) {
             // A newer join of the same member supersedes the parked one.
-            complete(member.awaitingJoin(), errorResponse(member.memberId(), Errors.REBALANCE_IN_PROGRESS));
+            rebalance.complete(member.awaitingJoin(),
+                    GroupRebalance.errorResponse(member.memberId(), Errors.REBALANCE_IN_PROGRESS));
         }
         member.update(args.clientId(), args.clientHost(), r.rebalanceTimeoutMs(), r.sessionTimeoutMs(),
                 args.protocols());
         member.setAwaitingJoin(args.response(), args.version());
         member.heartbeat(time.milliseconds());
         if (group.is(GroupState.PREPARING_REBALANCE)) {
-            maybeCompleteJoin(group);
+            rebalance.maybeCompleteJoin(group);
         }
-    }
-
-    /** Starts a join phase: everyone must rejoin (or be dropped when the rebalance timeout passes). */
-    void prepareRebalance(ClassicGroup group, String reason) {
-        long now = time.milliseconds();
-        if (group.is(GroupState.COMPLETING_REBALANCE)) {
-            for (GroupMember m : group.members()) {
-                m.setAssignment(new byte[0]);
-                if (m.awaitingSync() != null) {
-                    complete(m.awaitingSync(), new SyncGroupResponseData()
-                            .setErrorCode(Errors.REBALANCE_IN_PROGRESS.code()));
-                    m.setAwaitingSync(null);
-                }
-            }
-        }
-        boolean fromEmpty = group.is(GroupState.EMPTY);
-        int rebalanceTimeout = group.maxRebalanceTimeoutMs();
-        group.setJoinDeadlineMs(now + rebalanceTimeout);
-        group.setInitialDelayUntilMs(fromEmpty ? now + Math.min(config.initialRebalanceDelayMs(), rebalanceTimeout) : 0);
-        group.transitionTo(GroupState.PREPARING_REBALANCE, now);
-        log.info("Preparing to rebalance group {} in generation {}: {}", group.groupId(), group.generation(), reason);
-        maybeCompleteJoin(group);
-    }
-
-    /** Each member joining during the initial delay extends it, up to the rebalance timeout (as Kafka does). */
-    private void extendInitialDelay(ClassicGroup group) {
-        if (group.initialDelayUntilMs() > 0) {
-            long now = time.milliseconds();
-            group.setInitialDelayUntilMs(Math.min(now + config.initialRebalanceDelayMs(), group.joinDeadlineMs()));
-        }
-    }
-
-    private void maybeCompleteJoin(ClassicGroup group) {
-        long now = time.milliseconds();
-        boolean delayOver = now >= group.initialDelayUntilMs();
-        if (group.is(GroupState.PREPARING_REBALANCE) && ((group.allMembersJoined() && delayOver)
-                || now >= group.joinDeadlineMs())) {
-            completeJoin(group);
-        }
-    }
-
-    private void completeJoin(ClassicGroup group) {
-        long now = time.milliseconds();
-        for (GroupMember m : new ArrayList<>(group.members())) {
-            if (m.awaitingJoin() == null) {
-                log.info("Removing member {} of group {}: it did not rejoin within the rebalance timeout",
-                        m.memberId(), group.groupId());
-                group.remove(m.memberId());
-            }
-        }
-        group.pendingMembers().values().removeIf(deadline -> deadline <= now);
-        group.setGeneration(group.generation() + 1);
-        metrics.rebalanceCompleted();
-        if (group.isEmpty()) {
-            // The protocol type stays: an empty consumer group is still a consumer group (listing, retention).
-            group.setProtocolName(null);
-            group.transitionTo(GroupState.EMPTY, now);
-            persist(group);
-            log.info("Group {} is empty at generation {}", group.groupId(), group.generation());
-            return;
-        }
-        group.setProtocolName(group.selectProtocol());
-        group.transitionTo(GroupState.COMPLETING_REBALANCE, now);
-        group.setSyncDeadlineMs(now + group.maxRebalanceTimeoutMs());
-        for (GroupMember m : group.members()) {
-            CompletableFuture<JoinGroupResponseData> waiting = m.awaitingJoin();
-            boolean leader = m.memberId().equals(group.leaderId());
-            JoinGroupResponseData response = joinResponse(group, m, m.joinVersion(), leader);
-            m.setAwaitingJoin(null, (short) 0);
-            m.heartbeat(now);
-            complete(waiting, response);
-        }
-        log.info("Group {} completed its join phase: generation {}, protocol {}, {} member(s)", group.groupId(),
-                group.generation(), group.protocolName(), group.members().size());
-    }
-
-    private JoinGroupResponseData joinResponse(ClassicGroup group, GroupMember member, short version,
-                                               boolean withMembers) {
-        JoinGroupResponseData response = new JoinGroupResponseData()
-                .setErrorCode(Errors.NONE.code())
-                .setGenerationId(group.generation())
-                .setProtocolType(group.protocolType())
-                .setProtocolName(group.protocolName())
-                .setLeader(group.leaderId())
-                .setMemberId(member.memberId())
-                .setSkipAssignment(withMembers && group.is(GroupState.STABLE));
-        if (withMembers) {
-            for (GroupMember m : group.members()) {
-                byte[] metadata = m.metadata(group.protocolName());
-                response.members().add(new JoinGroupResponseData.JoinGroupResponseMember()
-                        .setMemberId(m.memberId())
-                        .setGroupInstanceId(m.groupInstanceId())
-                        .setMetadata(metadata == null ? new byte[0] : metadata));
-            }
-        }
-        if (response.skipAssignment() && !JoinGroupRequest.supportsSkippingAssignment(version)) {
-            // Older leaders cannot be told to skip: they get no member list and keep their assignment.
-            response.setSkipAssignment(false).members().clear();
-        }
-        return response;
     }
 
     // ---- SyncGroup ----
@@ -315,29 +214,29 @@ public final class GroupMembership {
         try {
             group = registry.get(request.groupId());
         } catch (ApiException e) {
-            return CompletableFuture.completedFuture(syncError(Errors.forException(e)));
+            return CompletableFuture.completedFuture(GroupRebalance.syncError(Errors.forException(e)));
         }
         if (group == null) {
-            return CompletableFuture.completedFuture(syncError(Errors.UNKNOWN_MEMBER_ID));
+            return CompletableFuture.completedFuture(GroupRebalance.syncError(Errors.UNKNOWN_MEMBER_ID));
         }
         synchronized (group) {
             Errors error = validateMember(group, request.memberId(), request.groupInstanceId(),
                     request.generationId());
             if (error != Errors.NONE) {
-                return CompletableFuture.completedFuture(syncError(error));
+                return CompletableFuture.completedFuture(GroupRebalance.syncError(error));
             }
             if ((request.protocolType() != null && !request.protocolType().equals(group.protocolType()))
                     || (request.protocolName() != null && !request.protocolName().equals(group.protocolName()))) {
-                return CompletableFuture.completedFuture(syncError(Errors.INCONSISTENT_GROUP_PROTOCOL));
+                return CompletableFuture.completedFuture(GroupRebalance.syncError(Errors.INCONSISTENT_GROUP_PROTOCOL));
             }
             GroupMember member = group.member(request.memberId());
             switch (group.state()) {
                 case PREPARING_REBALANCE -> {
-                    return CompletableFuture.completedFuture(syncError(Errors.REBALANCE_IN_PROGRESS));
+                    return CompletableFuture.completedFuture(GroupRebalance.syncError(Errors.REBALANCE_IN_PROGRESS));
                 }
                 case STABLE -> {
                     member.heartbeat(time.milliseconds());
-                    return CompletableFuture.completedFuture(syncResponse(group, member));
+                    return CompletableFuture.completedFuture(GroupRebalance.syncResponse(group, member));
                 }
                 case COMPLETING_REBALANCE -> {
                     CompletableFuture<SyncGroupResponseData> response = new CompletableFuture<>();
@@ -349,54 +248,15 @@ public final class GroupMembership {
                         for (GroupMember m : group.members()) {
                             m.setAssignment(assignments.get(m.memberId()));
                         }
-                        completeSync(group);
+                        rebalance.completeSync(group);
                     }
                     return response;
                 }
                 default -> {
-                    return CompletableFuture.completedFuture(syncError(Errors.UNKNOWN_MEMBER_ID));
+                    return CompletableFuture.completedFuture(GroupRebalance.syncError(Errors.UNKNOWN_MEMBER_ID));
                 }
             }
         }
-    }
-
-    /** The leader's assignment arrived: persist the generation, then release every waiting member. */
-    private void completeSync(ClassicGroup group) {
-        try {
-            persist(group);
-        } catch (RuntimeException e) {
-            log.warn("Could not persist group {} generation {}; rebalancing again", group.groupId(),
-                    group.generation(), e);
-            Errors error = Errors.forException(e) == Errors.UNKNOWN_SERVER_ERROR
-                    ? Errors.COORDINATOR_NOT_AVAILABLE : Errors.forException(e);
-            for (GroupMember m : group.members()) {
-                if (m.awaitingSync() != null) {
-                    complete(m.awaitingSync(), syncError(error));
-                    m.setAwaitingSync(null);
-                }
-            }
-            prepareRebalance(group, "failed to persist the assignment");
-            return;
-        }
-        group.transitionTo(GroupState.STABLE, time.milliseconds());
-        for (GroupMember m : group.members()) {
-            if (m.awaitingSync() != null) {
-                complete(m.awaitingSync(), syncResponse(group, m));
-                m.setAwaitingSync(null);
-            }
-        }
-        log.info("Group {} is stable at generation {}", group.groupId(), group.generation());
-    }
-
-    private static SyncGroupResponseData syncResponse(ClassicGroup group, GroupMember member) {
-        return new SyncGroupResponseData().setErrorCode(Errors.NONE.code())
-                .setProtocolType(group.protocolType())
-                .setProtocolName(group.protocolName())
-                .setAssignment(member.assignment());
-    }
-
-    private static SyncGroupResponseData syncError(Errors error) {
-        return new SyncGroupResponseData().setErrorCode(error.code()).setAssignment(new byte[0]);
     }
 
     // ---- Heartbeat ----
@@ -464,16 +324,16 @@ public final class GroupMembership {
     private void removeMember(ClassicGroup group, String memberId, String why) {
         GroupMember member = group.member(memberId);
         if (member.awaitingJoin() != null) {
-            complete(member.awaitingJoin(), errorResponse(memberId, Errors.UNKNOWN_MEMBER_ID));
+            rebalance.complete(member.awaitingJoin(), GroupRebalance.errorResponse(memberId, Errors.UNKNOWN_MEMBER_ID));
         }
         if (member.awaitingSync() != null) {
-            complete(member.awaitingSync(), syncError(Errors.UNKNOWN_MEMBER_ID));
+            rebalance.complete(member.awaitingSync(), GroupRebalance.syncError(Errors.UNKNOWN_MEMBER_ID));
         }
         group.remove(memberId);
         log.info("Member {} of group {} {}", memberId, group.groupId(), why);
         switch (group.state()) {
-            case STABLE, COMPLETING_REBALANCE -> prepareRebalance(group, "member " + memberId + " " + why);
-            case PREPARING_REBALANCE -> maybeCompleteJoin(group);
+            case STABLE, COMPLETING_REBALANCE -> rebalance.prepare(group, "member " + memberId + " " + why);
+            case PREPARING_REBALANCE -> rebalance.maybeCompleteJoin(group);
             default -> { }
         }
     }
@@ -485,7 +345,7 @@ public final class GroupMembership {
         long now = time.milliseconds();
         group.pendingMembers().values().removeIf(deadline -> deadline <= now);
         switch (group.state()) {
-            case PREPARING_REBALANCE -> maybeCompleteJoin(group);
+            case PREPARING_REBALANCE -> rebalance.maybeCompleteJoin(group);
             case COMPLETING_REBALANCE -> {
                 if (now >= group.syncDeadlineMs()) {
                     for (GroupMember m : new ArrayList<>(group.members())) {
@@ -495,7 +355,7 @@ public final class GroupMembership {
                                     m.memberId(), group.groupId());
                         }
                     }
-                    prepareRebalance(group, "members missed the sync deadline");
+                    rebalance.prepare(group, "members missed the sync deadline");
                     return;
                 }
             }
@@ -539,22 +399,7 @@ public final class GroupMembership {
         return Errors.NONE;
     }
 
-    /** Writes the group's membership record; the caller holds the monitor. */
-    private void persist(ClassicGroup group) {
-        registry.append(group, List.of(GroupRecords.groupMetadata(group.groupId(), group.toValue(),
-                time.milliseconds())));
-    }
-
-    private static JoinGroupResponseData errorResponse(String memberId, Errors error) {
-        return new JoinGroupResponseData().setErrorCode(error.code()).setMemberId(memberId)
-                .setGenerationId(JoinGroupRequest.UNKNOWN_GENERATION_ID).setLeader("").setProtocolName(null);
-    }
-
     private static CompletableFuture<JoinGroupResponseData> joinError(String memberId, Errors error) {
-        return CompletableFuture.completedFuture(errorResponse(memberId, error));
-    }
-
-    private <T> void complete(CompletableFuture<T> future, T value) {
-        completions.execute(() -> future.complete(value));
+        return CompletableFuture.completedFuture(GroupRebalance.errorResponse(memberId, error));
     }
 }

@@ -1,0 +1,192 @@
+package io.strata.engine.group;
+
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.JoinGroupRequest;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Moves a classic group through a rebalance: starts the join phase, ends it (dropping members that did not
+ * rejoin, bumping the generation, choosing protocol and leader, answering the parked joins), and ends the
+ * sync phase once the leader's assignment is persisted. Callers hold the group's monitor; parked responses
+ * are completed on {@code completions} so no network code runs under it.
+ */
+final class GroupRebalance {
+    private static final Logger log = LoggerFactory.getLogger(GroupRebalance.class);
+
+    private final GroupRegistry registry;
+    private final GroupConfig config;
+    private final Time time;
+    private final GroupMetrics metrics;
+    private final Executor completions;
+
+    GroupRebalance(GroupRegistry registry, GroupConfig config, Time time, GroupMetrics metrics, Executor completions) {
+        this.registry = registry;
+        this.config = config;
+        this.time = time;
+        this.metrics = metrics;
+        this.completions = completions;
+    }
+
+    /** Starts a join phase: everyone must rejoin (or be dropped when the rebalance timeout passes). */
+    void prepare(ClassicGroup group, String reason) {
+        long now = time.milliseconds();
+        if (group.is(GroupState.COMPLETING_REBALANCE)) {
+            for (GroupMember m : group.members()) {
+                m.setAssignment(new byte[0]);
+                if (m.awaitingSync() != null) {
+                    complete(m.awaitingSync(), new SyncGroupResponseData()
+                            .setErrorCode(Errors.REBALANCE_IN_PROGRESS.code()));
+                    m.setAwaitingSync(null);
+                }
+            }
+        }
+        boolean fromEmpty = group.is(GroupState.EMPTY);
+        int rebalanceTimeout = group.maxRebalanceTimeoutMs();
+        group.setJoinDeadlineMs(now + rebalanceTimeout);
+        group.setInitialDelayUntilMs(fromEmpty ? now + Math.min(config.initialRebalanceDelayMs(), rebalanceTimeout) : 0);
+        group.transitionTo(GroupState.PREPARING_REBALANCE, now);
+        log.info("Preparing to rebalance group {} in generation {}: {}", group.groupId(), group.generation(), reason);
+        maybeCompleteJoin(group);
+    }
+
+    /** Each member joining during the initial delay extends it, up to the rebalance timeout (as Kafka does). */
+    void extendInitialDelay(ClassicGroup group) {
+        if (group.initialDelayUntilMs() > 0) {
+            long now = time.milliseconds();
+            group.setInitialDelayUntilMs(Math.min(now + config.initialRebalanceDelayMs(), group.joinDeadlineMs()));
+        }
+    }
+
+    void maybeCompleteJoin(ClassicGroup group) {
+        long now = time.milliseconds();
+        boolean delayOver = now >= group.initialDelayUntilMs();
+        if (group.is(GroupState.PREPARING_REBALANCE) && ((group.allMembersJoined() && delayOver)
+                || now >= group.joinDeadlineMs())) {
+            completeJoin(group);
+        }
+    }
+
+    private void completeJoin(ClassicGroup group) {
+        long now = time.milliseconds();
+        for (GroupMember m : new ArrayList<>(group.members())) {
+            if (m.awaitingJoin() == null) {
+                log.info("Removing member {} of group {}: it did not rejoin within the rebalance timeout",
+                        m.memberId(), group.groupId());
+                group.remove(m.memberId());
+            }
+        }
+        group.pendingMembers().values().removeIf(deadline -> deadline <= now);
+        group.setGeneration(group.generation() + 1);
+        metrics.rebalanceCompleted();
+        if (group.isEmpty()) {
+            // The protocol type stays: an empty consumer group is still a consumer group (listing, retention).
+            group.setProtocolName(null);
+            group.transitionTo(GroupState.EMPTY, now);
+            persist(group);
+            log.info("Group {} is empty at generation {}", group.groupId(), group.generation());
+            return;
+        }
+        group.setProtocolName(group.selectProtocol());
+        group.transitionTo(GroupState.COMPLETING_REBALANCE, now);
+        group.setSyncDeadlineMs(now + group.maxRebalanceTimeoutMs());
+        for (GroupMember m : group.members()) {
+            CompletableFuture<JoinGroupResponseData> waiting = m.awaitingJoin();
+            boolean leader = m.memberId().equals(group.leaderId());
+            JoinGroupResponseData response = joinResponse(group, m, m.joinVersion(), leader);
+            m.setAwaitingJoin(null, (short) 0);
+            m.heartbeat(now);
+            complete(waiting, response);
+        }
+        log.info("Group {} completed its join phase: generation {}, protocol {}, {} member(s)", group.groupId(),
+                group.generation(), group.protocolName(), group.members().size());
+    }
+
+    JoinGroupResponseData joinResponse(ClassicGroup group, GroupMember member, short version,
+                                               boolean withMembers) {
+        JoinGroupResponseData response = new JoinGroupResponseData()
+                .setErrorCode(Errors.NONE.code())
+                .setGenerationId(group.generation())
+                .setProtocolType(group.protocolType())
+                .setProtocolName(group.protocolName())
+                .setLeader(group.leaderId())
+                .setMemberId(member.memberId())
+                .setSkipAssignment(withMembers && group.is(GroupState.STABLE));
+        if (withMembers) {
+            for (GroupMember m : group.members()) {
+                byte[] metadata = m.metadata(group.protocolName());
+                response.members().add(new JoinGroupResponseData.JoinGroupResponseMember()
+                        .setMemberId(m.memberId())
+                        .setGroupInstanceId(m.groupInstanceId())
+                        .setMetadata(metadata == null ? new byte[0] : metadata));
+            }
+        }
+        if (response.skipAssignment() && !JoinGroupRequest.supportsSkippingAssignment(version)) {
+            // Older leaders cannot be told to skip: they get no member list and keep their assignment.
+            response.setSkipAssignment(false).members().clear();
+        }
+        return response;
+    }
+
+    /** The leader's assignment arrived: persist the generation, then release every waiting member. */
+    void completeSync(ClassicGroup group) {
+        try {
+            persist(group);
+        } catch (RuntimeException e) {
+            log.warn("Could not persist group {} generation {}; rebalancing again", group.groupId(),
+                    group.generation(), e);
+            Errors error = Errors.forException(e) == Errors.UNKNOWN_SERVER_ERROR
+                    ? Errors.COORDINATOR_NOT_AVAILABLE : Errors.forException(e);
+            for (GroupMember m : group.members()) {
+                if (m.awaitingSync() != null) {
+                    complete(m.awaitingSync(), syncError(error));
+                    m.setAwaitingSync(null);
+                }
+            }
+            prepare(group, "failed to persist the assignment");
+            return;
+        }
+        group.transitionTo(GroupState.STABLE, time.milliseconds());
+        for (GroupMember m : group.members()) {
+            if (m.awaitingSync() != null) {
+                complete(m.awaitingSync(), syncResponse(group, m));
+                m.setAwaitingSync(null);
+            }
+        }
+        log.info("Group {} is stable at generation {}", group.groupId(), group.generation());
+    }
+
+    static SyncGroupResponseData syncResponse(ClassicGroup group, GroupMember member) {
+        return new SyncGroupResponseData().setErrorCode(Errors.NONE.code())
+                .setProtocolType(group.protocolType())
+                .setProtocolName(group.protocolName())
+                .setAssignment(member.assignment());
+    }
+
+    static SyncGroupResponseData syncError(Errors error) {
+        return new SyncGroupResponseData().setErrorCode(error.code()).setAssignment(new byte[0]);
+    }
+
+    /** Writes the group's membership record; the caller holds the monitor. */
+    void persist(ClassicGroup group) {
+        registry.append(group, List.of(GroupRecords.groupMetadata(group.groupId(), group.toValue(),
+                time.milliseconds())));
+    }
+
+    static JoinGroupResponseData errorResponse(String memberId, Errors error) {
+        return new JoinGroupResponseData().setErrorCode(error.code()).setMemberId(memberId)
+                .setGenerationId(JoinGroupRequest.UNKNOWN_GENERATION_ID).setLeader("").setProtocolName(null);
+    }
+
+    <T> void complete(CompletableFuture<T> future, T value) {
+        completions.execute(() -> future.complete(value));
+    }
+}
