@@ -37,6 +37,8 @@ final class ClassicGroup {
     private long initialDelayUntilMs;
     /** CompletingRebalance: when members that have not synced are dropped. */
     private long syncDeadlineMs;
+    /** The membership last written to the log: what a restart would restore, and what compaction rewrites. */
+    private GroupRecords.GroupValue persisted;
 
     ClassicGroup(String groupId, long nowMs) {
         this.groupId = groupId;
@@ -274,6 +276,14 @@ final class ClassicGroup {
 
     void setSyncDeadlineMs(long ms) {
         syncDeadlineMs = ms;
+    }
+
+    GroupRecords.GroupValue persisted() {
+        return persisted;
+    }
+
+    void setPersisted(GroupRecords.GroupValue value) {
+        persisted = value;
     }
 
     /** The persisted form of the group's membership. */

@@ -32,6 +32,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
     private static final long SWEEP_INTERVAL_MS = 100;
     private static final long METRICS_INTERVAL_MS = 2_000;
+    private static final long COMPACTION_INTERVAL_MS = 30_000;
 
     /** How the coordinator finds and creates its topic; implemented by the broker. */
     public interface OffsetsTopicAccess {
@@ -48,6 +49,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupRegistry registry;
     private final GroupMembership membership;
     private final GroupOffsets offsets;
+    private final OffsetsLogCompactor compactor;
     private ScheduledExecutorService timer;
     /** Set by {@link #start()}: before it, the topic list may not be loaded, so nothing may be created. */
     private volatile boolean started;
@@ -63,6 +65,7 @@ public final class GroupCoordinator implements AutoCloseable {
         this.registry = new GroupRegistry(new GroupLog(replicaManager), time, partitions);
         this.membership = new GroupMembership(registry, config, time, metrics, completions);
         this.offsets = new GroupOffsets(registry, config, time, metrics);
+        this.compactor = new OffsetsLogCompactor(registry, time);
     }
 
     /** Loads the partitions of an existing offsets topic in the background, then starts the timers. */
@@ -78,6 +81,13 @@ public final class GroupCoordinator implements AutoCloseable {
                 config.offsetsRetentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::refreshMetrics, METRICS_INTERVAL_MS, METRICS_INTERVAL_MS,
                 TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::compactOffsetsLog, COMPACTION_INTERVAL_MS, COMPACTION_INTERVAL_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Bounds the offsets partitions' logs (see {@link OffsetsLogCompactor}). */
+    void compactOffsetsLog() {
+        compactor.compactAll();
     }
 
     /** Marks the led partitions loading and replays them on {@code loader}; tests drive the timers themselves. */

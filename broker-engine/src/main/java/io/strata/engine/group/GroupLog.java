@@ -52,6 +52,13 @@ final class GroupLog {
         replicaManager.onHighWatermarkAdvanced(tp);
     }
 
+    /** The log of a led partition, for compaction decisions. */
+    io.strata.engine.log.PartitionLog log(int partition) {
+        TopicPartition tp = topicPartition(partition);
+        return replicaManager.partition(tp).orElseThrow(() ->
+                new NotCoordinatorException("This broker does not lead " + tp)).log();
+    }
+
     /** Feeds every record of the partition, oldest first, to {@code sink}. */
     void replay(int partition, Consumer<Record> sink) {
         TopicPartition tp = topicPartition(partition);

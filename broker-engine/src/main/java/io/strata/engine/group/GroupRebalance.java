@@ -177,8 +177,9 @@ final class GroupRebalance {
 
     /** Writes the group's membership record; the caller holds the monitor. */
     void persist(ClassicGroup group) {
-        registry.append(group, List.of(GroupRecords.groupMetadata(group.groupId(), group.toValue(),
-                time.milliseconds())));
+        GroupRecords.GroupValue value = group.toValue();
+        registry.append(group, List.of(GroupRecords.groupMetadata(group.groupId(), value, time.milliseconds())));
+        group.setPersisted(value);
     }
 
     static JoinGroupResponseData errorResponse(String memberId, Errors error) {

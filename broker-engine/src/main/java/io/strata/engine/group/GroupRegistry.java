@@ -77,6 +77,15 @@ final class GroupRegistry {
         return groups.values();
     }
 
+    /** Partitions of {@code __consumer_offsets} this coordinator serves (loaded). */
+    Set<Integer> ownedPartitions() {
+        return Set.copyOf(owned);
+    }
+
+    GroupLog groupLog() {
+        return groupLog;
+    }
+
     /** Whether this broker coordinates (or is loading) any partition, i.e. has answered for groups at all. */
     boolean isLoading() {
         return !loading.isEmpty();
@@ -162,6 +171,7 @@ final class GroupRegistry {
             group.setLeaderId(value.members().isEmpty() ? null : value.leader());
             group.transitionTo(value.members().isEmpty() ? GroupState.EMPTY : GroupState.STABLE, nowMs);
             group.restoreStateTimestamp(value.stateTimestamp());
+            group.setPersisted(value);
         }
 
         Collection<ClassicGroup> groups() {

@@ -5,39 +5,17 @@ import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class GroupMembershipTest {
+class GroupMembershipTest extends GroupCoordinatorTestBase {
     private static final GroupConfig CONFIG = GroupConfig.defaults().withInitialRebalanceDelayMs(0)
             .withMinSessionTimeoutMs(1_000);
-
-    @TempDir
-    Path dir;
-
-    private GroupCoordinatorTestSupport support;
-
-    @AfterEach
-    void close() {
-        if (support != null) {
-            support.close();
-        }
-    }
-
-    private GroupCoordinatorTestSupport start(GroupConfig config) throws Exception {
-        support = new GroupCoordinatorTestSupport(dir, config);
-        support.coordinator.startServing(Runnable::run);
-        support.coordinator.ensureOffsetsTopic();
-        return support;
-    }
 
     @Test
     void firstJoinWithoutIdIsAskedToComeBackWithTheIdItWasGiven() throws Exception {
