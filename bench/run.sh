@@ -115,6 +115,7 @@ start_platform() {
         "--$KAFKA_PORT_PROPERTY=$kafka_port" \
         "--$HTTP_PORT_PROPERTY=$http_port" \
         "--$DATA_DIR_PROPERTY=$data_dir" \
+        "--strata.groups.initial-rebalance-delay=0s" \
         >"$RUN_DIR/platform.log" 2>&1 &
     PLATFORM_PID=$!
 

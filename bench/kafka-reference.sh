@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs bench/run.sh against Apache Kafka 4.3.1 (single KRaft node, same machine) as the reference the
+# Strata figures are compared with. Not part of `mvn verify`.
+#
+# Environment (all optional), plus everything bench/run.sh reads (RECORDS, RECORD_SIZE, PARTITIONS, ...):
+#   KAFKA_HEAP=-Xmx1g   heap of the Kafka broker
+#   KAFKA_FSYNC=0       1: log.flush.interval.messages=1, i.e. fsync every append like Strata's default;
+#                       0: Kafka's own default (no fsync on the produce path)
+set -euo pipefail
+export LC_ALL=C
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REF="$ROOT/bench/reference"
+KAFKA_HEAP=${KAFKA_HEAP:--Xmx1g}
+KAFKA_FSYNC=${KAFKA_FSYNC:-0}
+
+log() { printf '[reference] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+command -v java >/dev/null || die "java not found"
+if ! compgen -G "$REF/lib/kafka_2.13-*.jar" >/dev/null; then
+    log "copying Apache Kafka (kafka_2.13) and its dependencies into bench/reference/lib"
+    mvn -B -q -f "$REF/pom.xml" dependency:copy-dependencies
+fi
+CP="$REF/lib/*"
+RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kafka-reference.XXXXXX")
+KAFKA_PID=""
+cleanup() {
+    if [[ -n "$KAFKA_PID" ]] && kill -0 "$KAFKA_PID" 2>/dev/null; then
+        kill "$KAFKA_PID" 2>/dev/null || true
+        wait "$KAFKA_PID" 2>/dev/null || true
+    fi
+    rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+
+broker_port=$(free_port)
+controller_port=$(free_port)
+while [[ "$controller_port" == "$broker_port" ]]; do controller_port=$(free_port); done
+cat >"$RUN_DIR/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$broker_port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$broker_port
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$RUN_DIR/data
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+PROPS
+if [[ "$KAFKA_FSYNC" == "1" ]]; then
+    echo "log.flush.interval.messages=1" >>"$RUN_DIR/server.properties"
+fi
+
+cluster_id=$(java -cp "$CP" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
+java -cp "$CP" kafka.tools.StorageTool format -t "$cluster_id" -c "$RUN_DIR/server.properties" --standalone \
+    >"$RUN_DIR/format.log" 2>&1 || { cat "$RUN_DIR/format.log" >&2; die "storage format failed"; }
+log "starting Apache Kafka 4.3.1 on 127.0.0.1:$broker_port (fsync every append: $KAFKA_FSYNC)"
+# shellcheck disable=SC2086
+java $KAFKA_HEAP -cp "$CP" kafka.Kafka "$RUN_DIR/server.properties" >"$RUN_DIR/kafka.log" 2>&1 &
+KAFKA_PID=$!
+for _ in $(seq 1 120); do
+    kill -0 "$KAFKA_PID" 2>/dev/null || { tail -n 50 "$RUN_DIR/kafka.log" >&2; die "Kafka exited during start-up"; }
+    port_in_use "$broker_port" && break
+    sleep 0.5
+done
+port_in_use "$broker_port" || die "Kafka did not open its port"
+
+BOOTSTRAP_SERVERS="127.0.0.1:$broker_port" bash "$ROOT/bench/run.sh"
