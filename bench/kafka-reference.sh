@@ -71,4 +71,5 @@ for _ in $(seq 1 120); do
 done
 port_in_use "$broker_port" || die "Kafka did not open its port"
 
-BOOTSTRAP_SERVERS="127.0.0.1:$broker_port" bash "$ROOT/bench/run.sh"
+BENCH_LABEL="Apache Kafka 4.3.1 (fsync every append: $KAFKA_FSYNC)" BOOTSTRAP_SERVERS="127.0.0.1:$broker_port" \
+    bash "$ROOT/bench/run.sh"

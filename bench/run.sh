@@ -12,6 +12,7 @@
 #   PRODUCER_PROPS="linger.ms=5 batch.size=65536"   extra producer properties (space separated)
 #   KEEP_DATA=1            keep the temp data dir and logs
 #   BOOTSTRAP_SERVERS=h:p  bench an already running cluster instead of starting platform-app
+#   BENCH_LABEL=Strata     name printed above the summary
 set -euo pipefail
 export LC_ALL=C
 
@@ -188,7 +189,7 @@ CONSUME_LINE=$(grep -E '^[0-9]{4}-' "$RUN_DIR/consume.log" | tail -n 1 || true)
 IFS=',' read -r _ _ _ C_MB C_N C_RATE _ _ C_FETCH_MB C_FETCH_RATE <<<"$(tr -d ' ' <<<"$CONSUME_LINE")"
 
 # ---- summary ----
-printf '\nStrata bench: %s records x %s bytes, topic %s (%s partitions)\n' "$RECORDS" "$RECORD_SIZE" "$TOPIC" "$PARTITIONS"
+printf '\n%s bench: %s records x %s bytes, topic %s (%s partitions)\n' "${BENCH_LABEL:-Strata}" "$RECORDS" "$RECORD_SIZE" "$TOPIC" "$PARTITIONS"
 printf '%-22s %12s %14s %10s %14s\n' phase records records/s MB/s avg-latency-ms
 printf '%-22s %12s %14.0f %10.2f %14.2f\n' "produce acks=all" "$ALL_N" "$ALL_RATE" "$ALL_MB" "$ALL_LAT"
 printf '%-22s %12s %14.0f %10.2f %14.2f\n' "produce acks=1" "$ONE_N" "$ONE_RATE" "$ONE_MB" "$ONE_LAT"
