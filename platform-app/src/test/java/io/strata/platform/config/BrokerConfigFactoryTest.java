@@ -98,6 +98,31 @@ class BrokerConfigFactoryTest {
                 .hasMessageContaining("strata.kafka.socket-request-max-bytes");
     }
 
+    @Test
+    void groupPropertiesReachTheGroupConfig() {
+        BrokerConfig config = BrokerConfigFactory.create(bind(Map.of(
+                "strata.groups.offsets-topic-partitions", "12",
+                "strata.groups.offsets-topic-replication-factor", "1",
+                "strata.groups.initial-rebalance-delay", "250ms",
+                "strata.groups.min-session-timeout", "2s",
+                "strata.groups.max-session-timeout", "5m",
+                "strata.groups.max-size", "100",
+                "strata.groups.offset-metadata-max-bytes", "512",
+                "strata.groups.offsets-retention", "2d",
+                "strata.groups.offsets-retention-check-interval", "1m")));
+
+        assertThat(config.groups()).isEqualTo(new GroupConfig(12, (short) 1,
+                GroupConfig.defaults().offsetsTopicSegmentBytes(), 250, 2_000, 300_000, 100, 512, 2 * 24 * 60, 60_000));
+    }
+
+    @Test
+    void inconsistentGroupTimeoutsFailWithThePropertyPrefix() {
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of(
+                "strata.groups.min-session-timeout", "1h", "strata.groups.max-session-timeout", "30m"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("strata.groups").hasMessageContaining("session.timeout");
+    }
+
     private static StrataProperties bind(Map<String, String> properties) {
         return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("strata", StrataProperties.class);
     }
