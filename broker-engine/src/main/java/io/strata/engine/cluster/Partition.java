@@ -87,15 +87,20 @@ public final class Partition {
      */
     public LogAppendResult appendAsLeaderDeferred(MemoryRecords records) {
         LogAppendResult result = log.appendAsLeader(records, leaderEpoch, AppendOrigin.CLIENT, true);
-        if (!log.config().fsyncEachAppend()) {
+        if (!commitNeedsFsync()) {
             advanceHighWatermark();
         }
         return result;
     }
 
+    /** Whether an append counts as committed only after an fsync (the topic's flush policy). */
+    public boolean commitNeedsFsync() {
+        return log.config().fsyncEachAppend();
+    }
+
     /** Makes everything below {@code nextOffset} durable per the topic's flush policy and advances the high watermark. */
     public void makeDurable(long nextOffset) {
-        if (log.config().fsyncEachAppend()) {
+        if (commitNeedsFsync()) {
             log.flushTo(nextOffset);
         }
         advanceHighWatermark();
@@ -103,7 +108,7 @@ public final class Partition {
 
     /** The high watermark a single-node ISR allows: everything durable by the topic's flush policy. */
     public void advanceHighWatermark() {
-        long committed = log.config().fsyncEachAppend() ? log.flushedOffset() : log.logEndOffset();
+        long committed = commitNeedsFsync() ? log.flushedOffset() : log.logEndOffset();
         log.updateHighWatermark(committed);
     }
 

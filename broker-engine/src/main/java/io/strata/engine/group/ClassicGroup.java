@@ -175,15 +175,6 @@ final class ClassicGroup {
         return true;
     }
 
-    boolean allMembersSynced() {
-        for (GroupMember m : members.values()) {
-            if (m.awaitingSync() == null) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     int maxRebalanceTimeoutMs() {
         int max = 0;
         for (GroupMember m : members.values()) {

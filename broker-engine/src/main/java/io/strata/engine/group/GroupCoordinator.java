@@ -19,7 +19,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * The classic group coordinator of one broker. It owns the groups hashed to the partitions of
@@ -247,8 +246,7 @@ public final class GroupCoordinator implements AutoCloseable {
                             committed.add(new GroupMetrics.Committed(group.groupId(), tp, o.offset())));
                 }
             }
-            Supplier<java.util.Collection<GroupMetrics.Committed>> rows = () -> committed;
-            metrics.refresh(counts, rows);
+            metrics.refresh(counts, committed);
         } catch (RuntimeException e) {
             log.warn("Group metrics refresh failed", e);
         }

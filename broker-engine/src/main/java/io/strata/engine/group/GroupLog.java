@@ -35,35 +35,30 @@ final class GroupLog {
         return new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partition);
     }
 
-    boolean hosts(int partition) {
-        return replicaManager.partition(topicPartition(partition)).isPresent();
-    }
-
     /** Appends the records as one batch. */
     void append(int partition, List<SimpleRecord> records) {
         if (records.isEmpty()) {
             return;
         }
-        TopicPartition tp = topicPartition(partition);
-        Partition target = replicaManager.partition(tp).orElseThrow(() ->
-                new NotCoordinatorException("This broker no longer leads " + tp));
-        target.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, records.toArray(new SimpleRecord[0])),
-                AppendOrigin.COORDINATOR);
-        replicaManager.onHighWatermarkAdvanced(tp);
+        partition(partition).appendAsLeader(MemoryRecords.withRecords(Compression.NONE,
+                records.toArray(new SimpleRecord[0])), AppendOrigin.COORDINATOR);
+        replicaManager.onHighWatermarkAdvanced(topicPartition(partition));
     }
 
     /** The log of a led partition, for compaction decisions. */
     io.strata.engine.log.PartitionLog log(int partition) {
+        return partition(partition).log();
+    }
+
+    private Partition partition(int partition) {
         TopicPartition tp = topicPartition(partition);
         return replicaManager.partition(tp).orElseThrow(() ->
-                new NotCoordinatorException("This broker does not lead " + tp)).log();
+                new NotCoordinatorException("This broker does not lead " + tp));
     }
 
     /** Feeds every record of the partition, oldest first, to {@code sink}. */
     void replay(int partition, Consumer<Record> sink) {
-        TopicPartition tp = topicPartition(partition);
-        Partition source = replicaManager.partition(tp).orElseThrow(() ->
-                new NotCoordinatorException("This broker does not lead " + tp));
+        Partition source = partition(partition);
         long offset = source.log().logStartOffset();
         long end = source.log().logEndOffset();
         while (offset < end) {

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -57,12 +56,12 @@ public final class GroupMetrics {
     }
 
     /** Replaces the per-state counts and the set of lag series; lag values are read live at scrape time. */
-    synchronized void refresh(Map<GroupState, Integer> counts, Supplier<Collection<Committed>> committed) {
+    synchronized void refresh(Map<GroupState, Integer> counts, Collection<Committed> committed) {
         for (GroupState state : GroupState.values()) {
             byState.put(state, counts.getOrDefault(state, 0));
         }
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (Committed c : committed.get()) {
+        for (Committed c : committed) {
             rows.add(MultiGauge.Row.of(Tags.of("group", c.group(), "topic", c.partition().topic(),
                     "partition", Integer.toString(c.partition().partition())), c, this::lagOf));
         }

@@ -156,24 +156,15 @@ public final class GroupOffsets {
                 throw new GroupNotEmptyException("Group " + groupId + " has members and no consumer subscriptions");
             }
             Map<TopicPartition, Errors> results = new LinkedHashMap<>();
-            List<SimpleRecord> tombstones = new ArrayList<>();
-            long now = time.milliseconds();
+            List<TopicPartition> deletable = new ArrayList<>();
             for (TopicPartition tp : partitions) {
-                if (subscribed.contains(tp.topic())) {
-                    results.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
-                } else {
-                    results.put(tp, Errors.NONE);
-                    if (group.offsets().containsKey(tp)) {
-                        tombstones.add(GroupRecords.offsetTombstone(groupId, tp, now));
-                    }
+                boolean inUse = subscribed.contains(tp.topic());
+                results.put(tp, inUse ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE);
+                if (!inUse) {
+                    deletable.add(tp);
                 }
             }
-            registry.append(group, tombstones);
-            results.forEach((tp, error) -> {
-                if (error == Errors.NONE) {
-                    group.offsets().remove(tp);
-                }
-            });
+            removeOffsets(group, deletable);
             return results;
         }
     }
@@ -207,11 +198,8 @@ public final class GroupOffsets {
         if (expired.isEmpty()) {
             return;
         }
-        List<SimpleRecord> tombstones = new ArrayList<>();
-        expired.forEach(tp -> tombstones.add(GroupRecords.offsetTombstone(group.groupId(), tp, now)));
         try {
-            registry.append(group, tombstones);
-            expired.forEach(group.offsets()::remove);
+            removeOffsets(group, expired);
             log.info("Expired {} offset(s) of topics group {} no longer subscribes to", expired.size(), group.groupId());
         } catch (RuntimeException e) {
             log.warn("Offset expiry of group {} failed; retrying at the next check", group.groupId(), e);
@@ -224,12 +212,8 @@ public final class GroupOffsets {
         if (gone.isEmpty() || group.is(GroupState.DEAD)) {
             return;
         }
-        long now = time.milliseconds();
-        List<SimpleRecord> tombstones = new ArrayList<>();
-        gone.forEach(tp -> tombstones.add(GroupRecords.offsetTombstone(group.groupId(), tp, now)));
         try {
-            registry.append(group, tombstones);
-            gone.forEach(group.offsets()::remove);
+            removeOffsets(group, gone);
         } catch (RuntimeException e) {
             log.warn("Could not drop offsets of deleted topic {} from group {}", topic, group.groupId(), e);
         }
@@ -263,11 +247,27 @@ public final class GroupOffsets {
         }
     }
 
+    /** Tombstones those of {@code partitions} the group has offsets for, then drops them. Caller holds the monitor. */
+    private void removeOffsets(ClassicGroup group, Collection<TopicPartition> partitions) {
+        registry.append(group, offsetTombstones(group, partitions, time.milliseconds()));
+        partitions.forEach(group.offsets()::remove);
+    }
+
+    private static List<SimpleRecord> offsetTombstones(ClassicGroup group, Collection<TopicPartition> partitions,
+                                                       long now) {
+        List<SimpleRecord> tombstones = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            if (group.offsets().containsKey(tp)) {
+                tombstones.add(GroupRecords.offsetTombstone(group.groupId(), tp, now));
+            }
+        }
+        return tombstones;
+    }
+
     /** Tombstones the group's offsets and metadata, then forgets it. Caller holds the monitor. */
     private void removeGroup(ClassicGroup group) {
         long now = time.milliseconds();
-        List<SimpleRecord> tombstones = new ArrayList<>();
-        group.offsets().keySet().forEach(tp -> tombstones.add(GroupRecords.offsetTombstone(group.groupId(), tp, now)));
+        List<SimpleRecord> tombstones = offsetTombstones(group, group.offsets().keySet(), now);
         tombstones.add(GroupRecords.groupTombstone(group.groupId(), now));
         registry.append(group, tombstones);
         group.offsets().clear();
@@ -305,10 +305,7 @@ public final class GroupOffsets {
                 }
                 return;
             }
-            List<SimpleRecord> tombstones = new ArrayList<>();
-            expired.forEach(tp -> tombstones.add(GroupRecords.offsetTombstone(group.groupId(), tp, now)));
-            registry.append(group, tombstones);
-            expired.forEach(group.offsets()::remove);
+            removeOffsets(group, expired);
             log.info("Expired {} offset(s) of group {}", expired.size(), group.groupId());
         } catch (RuntimeException e) {
             log.warn("Offset expiry of group {} failed; retrying at the next check", group.groupId(), e);

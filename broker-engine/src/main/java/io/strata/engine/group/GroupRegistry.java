@@ -86,7 +86,7 @@ final class GroupRegistry {
         return groupLog;
     }
 
-    /** Whether this broker coordinates (or is loading) any partition, i.e. has answered for groups at all. */
+    /** Whether any offsets partition this broker leads is still being loaded. */
     boolean isLoading() {
         return !loading.isEmpty();
     }

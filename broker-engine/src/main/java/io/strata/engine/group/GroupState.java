@@ -17,14 +17,4 @@ public enum GroupState {
     public String displayName() {
         return displayName;
     }
-
-    /** Case-insensitive lookup of a ListGroups states filter entry; null when no classic group has that state. */
-    public static GroupState parse(String name) {
-        for (GroupState state : values()) {
-            if (state.displayName.equalsIgnoreCase(name)) {
-                return state;
-            }
-        }
-        return null;
-    }
 }

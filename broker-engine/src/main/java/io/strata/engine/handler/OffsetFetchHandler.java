@@ -5,7 +5,6 @@ import io.strata.engine.group.GroupOffsets;
 import io.strata.engine.network.RequestContext;
 import io.strata.engine.server.MetadataCache;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
@@ -55,16 +54,13 @@ public final class OffsetFetchHandler extends TypedApiHandler<OffsetFetchRequest
         OffsetFetchResponseData.OffsetFetchResponseGroup out = new OffsetFetchResponseData.OffsetFetchResponseGroup()
                 .setGroupId(g.groupId());
         List<TopicPartition> requested = null;
-        Map<TopicPartition, Uuid> ids = new LinkedHashMap<>();
         if (g.topics() != null) {
             requested = new ArrayList<>();
             for (OffsetFetchRequestData.OffsetFetchRequestTopics t : g.topics()) {
-                String name = byId ? metadata.topicName(t.topicId()) : t.name();
-                for (int partition : t.partitionIndexes()) {
-                    TopicPartition tp = new TopicPartition(name == null ? "" : name, partition);
-                    ids.put(tp, t.topicId());
-                    if (name != null) {
-                        requested.add(tp);
+                String name = topicName(t, byId);
+                if (name != null) {
+                    for (int partition : t.partitionIndexes()) {
+                        requested.add(new TopicPartition(name, partition));
                     }
                 }
             }
@@ -75,31 +71,44 @@ public final class OffsetFetchHandler extends TypedApiHandler<OffsetFetchRequest
         } catch (ApiException e) {
             return out.setErrorCode(Errors.forException(e).code());
         }
-        Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> topics = new LinkedHashMap<>();
-        // Requested partitions of unknown topic ids answer UNKNOWN_TOPIC_ID; the rest come from the group.
-        Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
-        if (g.topics() != null) {
-            ids.keySet().forEach(tp -> errors.put(tp, tp.topic().isEmpty() ? Errors.UNKNOWN_TOPIC_ID : Errors.NONE));
-        } else {
-            found.keySet().forEach(tp -> errors.put(tp, Errors.NONE));
-        }
-        errors.forEach((tp, error) -> {
-            Uuid id = ids.getOrDefault(tp, metadata.topicId(tp.topic()));
-            String key = byId ? id.toString() : tp.topic();
-            CommittedOffset offset = found.get(tp);
-            topics.computeIfAbsent(key, k -> {
+        if (g.topics() == null) {
+            Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> byTopic = new LinkedHashMap<>();
+            found.forEach((tp, offset) -> byTopic.computeIfAbsent(tp.topic(), name -> {
                 OffsetFetchResponseData.OffsetFetchResponseTopics t = new OffsetFetchResponseData.OffsetFetchResponseTopics()
-                        .setName(tp.topic()).setTopicId(id);
+                        .setName(name).setTopicId(metadata.topicId(name));
                 out.topics().add(t);
                 return t;
-            }).partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartitions()
-                    .setPartitionIndex(tp.partition())
-                    .setCommittedOffset(offset == null ? -1 : offset.offset())
-                    .setCommittedLeaderEpoch(offset == null ? -1 : offset.leaderEpoch())
-                    .setMetadata(offset == null ? "" : offset.metadata())
-                    .setErrorCode(error.code()));
-        });
+            }).partitions().add(partition(tp.partition(), offset, Errors.NONE)));
+        } else {
+            // Requested partitions answer in request order; those of unknown topic ids with UNKNOWN_TOPIC_ID.
+            for (OffsetFetchRequestData.OffsetFetchRequestTopics t : g.topics()) {
+                String name = topicName(t, byId);
+                OffsetFetchResponseData.OffsetFetchResponseTopics topic = new OffsetFetchResponseData.OffsetFetchResponseTopics()
+                        .setName(name == null ? t.name() : name).setTopicId(t.topicId());
+                for (int p : t.partitionIndexes()) {
+                    topic.partitions().add(name == null ? partition(p, null, Errors.UNKNOWN_TOPIC_ID)
+                            : partition(p, found.get(new TopicPartition(name, p)), Errors.NONE));
+                }
+                out.topics().add(topic);
+            }
+        }
         return out.setErrorCode(Errors.NONE.code());
+    }
+
+    /** The topic a request names (v8-9) or identifies (v10+); null for an unknown topic id. */
+    private String topicName(OffsetFetchRequestData.OffsetFetchRequestTopics t, boolean byId) {
+        return byId ? metadata.topicName(t.topicId()) : t.name();
+    }
+
+    /** A partition without a committed offset reports offset -1 and empty metadata. */
+    private static OffsetFetchResponseData.OffsetFetchResponsePartitions partition(int index, CommittedOffset offset,
+                                                                                  Errors error) {
+        return new OffsetFetchResponseData.OffsetFetchResponsePartitions()
+                .setPartitionIndex(index)
+                .setCommittedOffset(offset == null ? -1 : offset.offset())
+                .setCommittedLeaderEpoch(offset == null ? -1 : offset.leaderEpoch())
+                .setMetadata(offset == null ? "" : offset.metadata())
+                .setErrorCode(error.code());
     }
 
     /** v1-7 carry one group's topics at the top level. */

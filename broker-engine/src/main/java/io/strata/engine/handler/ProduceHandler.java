@@ -83,13 +83,16 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
             }
             response.responses().add(topicResponse);
         }
-        CompletableFuture<?>[] durable = new CompletableFuture<?>[appended.size()];
-        for (int i = 0; i < durable.length; i++) {
-            Appended a = appended.get(i);
-            durable[i] = CompletableFuture.runAsync(() -> makeDurable(a), durability);
+        List<CompletableFuture<Void>> durable = new ArrayList<>();
+        for (Appended a : appended) {
+            if (a.partition().commitNeedsFsync()) {
+                durable.add(CompletableFuture.runAsync(() -> makeDurable(a), durability));
+            } else {
+                makeDurable(a); // no I/O: not worth a thread hop
+            }
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(durable);
-        return all.thenApply(ignored -> request.acks() == 0 ? null : response);
+        return CompletableFuture.allOf(durable.toArray(new CompletableFuture<?>[0]))
+                .thenApply(ignored -> request.acks() == 0 ? null : response);
     }
 
     private void makeDurable(Appended a) {
