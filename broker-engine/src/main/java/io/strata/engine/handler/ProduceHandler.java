@@ -3,6 +3,7 @@ package io.strata.engine.handler;
 import io.strata.engine.cluster.Partition;
 import io.strata.engine.cluster.ReplicaManager;
 import io.strata.engine.log.LogAppendResult;
+import io.strata.engine.log.RecordValidationException;
 import io.strata.engine.metrics.BrokerMetrics;
 import io.strata.engine.network.RequestContext;
 import io.strata.engine.server.MetadataCache;
@@ -131,6 +132,15 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
                     .setLogAppendTimeMs(result.logAppendTime())
                     .setLogStartOffset(result.logStartOffset());
             appended.add(new Appended(tp, partition, result, response));
+            return response;
+        } catch (RecordValidationException e) {
+            log.debug("Refused a batch for {}: {}", tp, e.getMessage());
+            ProduceResponseData.PartitionProduceResponse response = error(tp.partition(), e.error(), e.getMessage());
+            for (RecordValidationException.RecordError recordError : e.recordErrors()) {
+                response.recordErrors().add(new ProduceResponseData.BatchIndexAndErrorMessage()
+                        .setBatchIndex(recordError.batchIndex())
+                        .setBatchIndexErrorMessage(recordError.message()));
+            }
             return response;
         } catch (RuntimeException e) {
             Errors error = Errors.forException(e);

@@ -30,6 +30,7 @@ record BatchHeader(long position, long baseOffset, int length, int partitionLead
     private static final int TIMESTAMP_TYPE_MASK = 0x08;
     private static final int TRANSACTIONAL_MASK = 0x10;
     private static final int CONTROL_MASK = 0x20;
+    private static final int DELETE_HORIZON_MASK = 0x40;
 
     /** Parses the header at {@code index} of {@code buffer}; the caller guarantees SIZE readable bytes. */
     static BatchHeader parse(ByteBuffer buffer, int index, long position) {
@@ -72,6 +73,10 @@ record BatchHeader(long position, long baseOffset, int length, int partitionLead
 
     boolean isTransactional() {
         return (attributes & TRANSACTIONAL_MASK) != 0;
+    }
+
+    boolean hasDeleteHorizon() {
+        return (attributes & DELETE_HORIZON_MASK) != 0;
     }
 
     boolean isControl() {

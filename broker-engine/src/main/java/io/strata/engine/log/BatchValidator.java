@@ -1,8 +1,8 @@
 package io.strata.engine.log;
 
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.CorruptRecordException;
-import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
 import org.apache.kafka.common.record.TimestampType;
@@ -16,14 +16,15 @@ import java.nio.ByteBuffer;
 import java.util.Iterator;
 
 /**
- * Checks a produce request's records before they are appended, from the batch header and CRC only:
- * records are never decompressed, so every compression type is accepted and stored as sent.
+ * Checks a produce request's records before they are appended: first the batch header and CRC, then every
+ * record ({@link RecordsValidator}: structure, offset deltas, timestamps, keys on compacted topics, with
+ * compressed batches decoded as a stream), so the log only ever holds batches a consumer can read. Under
+ * CreateTime the batch's max timestamp is set from its records. When the topic's {@code compression.type}
+ * names another codec than the batch's, the batch is rewritten in it ({@link BatchRecompressor}).
  *
  * <p>A produce request carries exactly one v2 batch per partition (as Kafka requires). Lengths are checked
  * against the buffer before anything is parsed, so garbled input cannot cause large allocations.
- *
- * <p>CreateTime limits are checked on the batch's base timestamp (its first record) and max timestamp, not
- * on every record, since that would mean decompressing. Stateless; safe from any thread.
+ * Stateless; safe from any thread.
  */
 final class BatchValidator {
     private static final int MAX_COMPRESSION_ID = CompressionType.ZSTD.id;
@@ -81,7 +82,19 @@ final class BatchValidator {
         DefaultRecordBatch batch = onlyBatch(buffer);
         batch.ensureValid(); // CRC32C over attributes..end: CorruptRecordException on mismatch
         checkHeader(header, origin);
-        checkTimestamps(header, config, nowMs);
+        Compression target = header.isControl() ? null : config.storedCompression();
+        if (target != null && target.type().id != header.compressionId()) {
+            BatchRecompressor rewrite = new BatchRecompressor(header, target, config.maxMessageBytes());
+            RecordsValidator.validate(buffer, header, config, nowMs, rewrite);
+            ByteBuffer rewritten = rewrite.build();
+            return new ValidatedBatch(rewritten, onlyBatch(rewritten),
+                    BatchHeader.parse(rewritten, rewritten.position(), -1));
+        }
+        RecordsValidator.Summary summary = RecordsValidator.validate(buffer, header, config, nowMs, null);
+        if (config.timestampType() == TimestampType.CREATE_TIME && summary.maxTimestamp() != header.maxTimestamp()) {
+            batch.setMaxTimestamp(TimestampType.CREATE_TIME, summary.maxTimestamp()); // recomputes the CRC
+            header = BatchHeader.parse(buffer, buffer.position(), -1);
+        }
         return new ValidatedBatch(buffer, batch, header);
     }
 
@@ -116,37 +129,15 @@ final class BatchValidator {
         if (header.isControl() && origin == AppendOrigin.CLIENT) {
             throw new InvalidRecordException("Clients are not allowed to write control records");
         }
+        if (header.hasDeleteHorizon() && origin == AppendOrigin.CLIENT) {
+            throw new InvalidRecordException("Clients may not set a batch's delete horizon; only the log cleaner does");
+        }
         if (header.isTransactional() && !header.hasProducerId()) {
             throw new InvalidRecordException("Transactional batch without a producer id");
         }
         if (header.hasProducerId() && !header.isControl() && header.baseSequence() < 0) {
             throw new InvalidRecordException("Invalid sequence number " + header.baseSequence()
                     + " for producer " + header.producerId());
-        }
-    }
-
-    private static void checkTimestamps(BatchHeader header, LogConfig config, long nowMs) {
-        if (config.timestampType() != TimestampType.CREATE_TIME) {
-            return;
-        }
-        checkTimestamp(header.baseTimestamp(), config, nowMs);
-        checkTimestamp(header.maxTimestamp(), config, nowMs);
-    }
-
-    private static void checkTimestamp(long timestamp, LogConfig config, long nowMs) {
-        if (timestamp == RecordBatch.NO_TIMESTAMP) {
-            return;
-        }
-        if (timestamp < 0) {
-            throw new InvalidTimestampException("Invalid negative timestamp " + timestamp);
-        }
-        if (timestamp < nowMs && nowMs - timestamp > config.timestampBeforeMaxMs()) {
-            throw new InvalidTimestampException("Timestamp " + timestamp + " is more than "
-                    + config.timestampBeforeMaxMs() + " ms before the broker time " + nowMs);
-        }
-        if (timestamp > nowMs && timestamp - nowMs > config.timestampAfterMaxMs()) {
-            throw new InvalidTimestampException("Timestamp " + timestamp + " is more than "
-                    + config.timestampAfterMaxMs() + " ms after the broker time " + nowMs);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.strata.engine.log;
 
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.TimestampType;
 
 import java.util.Map;
@@ -16,7 +17,8 @@ public record LogConfig(int segmentBytes, long segmentMs, int maxMessageBytes, i
                         String cleanupPolicy, long segmentJitterMs, boolean preallocate, long fileDeleteDelayMs,
                         String compressionType, long deleteRetentionMs, long minCompactionLagMs,
                         long maxCompactionLagMs, double minCleanableDirtyRatio, int minInsyncReplicas,
-                        boolean uncleanLeaderElectionEnable) {
+                        boolean uncleanLeaderElectionEnable, int maxDecompressedMessageBytes,
+                        int compressionGzipLevel, int compressionLz4Level, int compressionZstdLevel) {
 
     /**
      * brokerDefaults and topicOverrides are keyed by topic config name; overrides win, then broker
@@ -48,7 +50,11 @@ public record LogConfig(int segmentBytes, long segmentMs, int maxMessageBytes, i
                 r.longValue(MAX_COMPACTION_LAG_MS),
                 parseDouble(MIN_CLEANABLE_DIRTY_RATIO, r.string(MIN_CLEANABLE_DIRTY_RATIO)),
                 r.intValue(MIN_INSYNC_REPLICAS),
-                parseBoolean(UNCLEAN_LEADER_ELECTION_ENABLE, r.string(UNCLEAN_LEADER_ELECTION_ENABLE)));
+                parseBoolean(UNCLEAN_LEADER_ELECTION_ENABLE, r.string(UNCLEAN_LEADER_ELECTION_ENABLE)),
+                r.intValue(MAX_DECOMPRESSED_MESSAGE_BYTES),
+                r.intValue(COMPRESSION_GZIP_LEVEL),
+                r.intValue(COMPRESSION_LZ4_LEVEL),
+                r.intValue(COMPRESSION_ZSTD_LEVEL));
     }
 
     /** Catalogue defaults only. */
@@ -64,6 +70,22 @@ public record LogConfig(int segmentBytes, long segmentMs, int maxMessageBytes, i
     /** True when every appended batch is fsynced before it counts as committed. */
     public boolean fsyncEachAppend() {
         return flushMessages <= 1;
+    }
+
+    /**
+     * The codec batches must be stored in, with the topic's level for it; null for {@code producer}, which
+     * keeps each batch as sent.
+     */
+    public Compression storedCompression() {
+        return switch (compressionType) {
+            case "producer" -> null;
+            case "uncompressed" -> Compression.NONE;
+            case "gzip" -> Compression.gzip().level(compressionGzipLevel).build();
+            case "snappy" -> Compression.snappy().build();
+            case "lz4" -> Compression.lz4().level(compressionLz4Level).build();
+            case "zstd" -> Compression.zstd().level(compressionZstdLevel).build();
+            default -> throw new IllegalStateException("Unvalidated compression.type " + compressionType);
+        };
     }
 
     public boolean compact() {

@@ -20,8 +20,9 @@ import java.util.function.Consumer;
  * it counts as committed ({@code flush.messages=1}); topics relax that by raising it (fsync every N
  * messages, or after {@code flush.ms}).
  *
- * <p>{@code compression.type} is accepted and reported but batches are always stored exactly as the
- * producer sent them: Strata never decompresses or recompresses, whatever the value.
+ * <p>{@code compression.type} is enforced: {@code producer} stores batches as sent; a codec name (or
+ * {@code uncompressed}) rewrites batches that arrive in another codec, at the topic's
+ * {@code compression.<codec>.level}.
  *
  * <p>{@code segment.bytes} accepts values down to 1024 bytes (Kafka's floor is 1 MiB) so tests can roll
  * segments cheaply; {@code segment.index.bytes} must hold at least one time index entry (12 bytes).
@@ -37,12 +38,16 @@ public final class TopicConfigs {
 
     public static final String CLEANUP_POLICY = "cleanup.policy";
     public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String COMPRESSION_GZIP_LEVEL = "compression.gzip.level";
+    public static final String COMPRESSION_LZ4_LEVEL = "compression.lz4.level";
+    public static final String COMPRESSION_ZSTD_LEVEL = "compression.zstd.level";
     public static final String DELETE_RETENTION_MS = "delete.retention.ms";
     public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
     public static final String FLUSH_MESSAGES = "flush.messages";
     public static final String FLUSH_MS = "flush.ms";
     public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
     public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
+    public static final String MAX_DECOMPRESSED_MESSAGE_BYTES = "max.decompressed.message.bytes";
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
     public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";
@@ -76,8 +81,18 @@ public final class TopicConfigs {
                 "Retention policy for old segments: delete, compact, or both (compact,delete).",
                 TopicConfigs::checkCleanupPolicy);
         add(COMPRESSION_TYPE, Type.STRING, "producer", "compression.type",
-                "Accepted for compatibility: Strata stores batches exactly as sent and never recompresses.",
+                "Codec batches are stored in: producer keeps each batch as sent; uncompressed, gzip, snappy, lz4 "
+                        + "or zstd rewrites batches sent in another codec.",
                 v -> checkOneOf(COMPRESSION_TYPE, v, COMPRESSION_TYPES));
+        add(COMPRESSION_GZIP_LEVEL, Type.INT, "-1", "compression.gzip.level",
+                "gzip level (1-9, or -1 for zlib's default) when compression.type=gzip rewrites a batch.",
+                v -> checkIntIn(COMPRESSION_GZIP_LEVEL, v, 1, 9, -1));
+        add(COMPRESSION_LZ4_LEVEL, Type.INT, "9", "compression.lz4.level",
+                "lz4 level (1-17) when compression.type=lz4 rewrites a batch.",
+                v -> checkIntIn(COMPRESSION_LZ4_LEVEL, v, 1, 17, 9));
+        add(COMPRESSION_ZSTD_LEVEL, Type.INT, "3", "compression.zstd.level",
+                "zstd level (-131072 to 22) when compression.type=zstd rewrites a batch.",
+                v -> checkIntIn(COMPRESSION_ZSTD_LEVEL, v, -131072, 22, 3));
         add(DELETE_RETENTION_MS, Type.LONG, "86400000", "log.cleaner.delete.retention.ms",
                 "How long tombstones are kept on compacted topics.", v -> checkLong(DELETE_RETENTION_MS, v, 0));
         add(FILE_DELETE_DELAY_MS, Type.LONG, "60000", "log.segment.delete.delay.ms",
@@ -92,6 +107,10 @@ public final class TopicConfigs {
                 "Bytes of batches between two offset index entries.", v -> checkInt(INDEX_INTERVAL_BYTES, v, 0));
         add(MAX_COMPACTION_LAG_MS, Type.LONG, MAX_LONG, "log.cleaner.max.compaction.lag.ms",
                 "Longest time a record stays ineligible for compaction.", v -> checkLong(MAX_COMPACTION_LAG_MS, v, 1));
+        add(MAX_DECOMPRESSED_MESSAGE_BYTES, Type.INT, "2147483639", "max.decompressed.message.bytes",
+                "Largest decompressed size of one record of a compressed batch; larger records are refused "
+                        + "with INVALID_RECORD before they are decompressed.",
+                v -> checkIntIn(MAX_DECOMPRESSED_MESSAGE_BYTES, v, 1, 2147483639, 1));
         add(MAX_MESSAGE_BYTES, Type.INT, "1048588", "message.max.bytes",
                 "Largest record batch the topic accepts.", v -> checkInt(MAX_MESSAGE_BYTES, v, 0));
         add(MESSAGE_TIMESTAMP_TYPE, Type.STRING, "CreateTime", "log.message.timestamp.type",
@@ -252,6 +271,15 @@ public final class TopicConfigs {
     private static void checkInt(String name, String value, int min) {
         if (parseInt(name, value) < min) {
             throw invalid(name, value, "must be at least " + min);
+        }
+    }
+
+    /** Within [min, max], or exactly {@code alsoAllowed} (a codec's "library default" marker). */
+    private static void checkIntIn(String name, String value, int min, int max, int alsoAllowed) {
+        int v = parseInt(name, value);
+        if (v != alsoAllowed && (v < min || v > max)) {
+            throw invalid(name, value, "must be between " + min + " and " + max
+                    + (alsoAllowed < min || alsoAllowed > max ? " or " + alsoAllowed : ""));
         }
     }
 

@@ -4,7 +4,6 @@ import io.strata.engine.testing.ManualTime;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.CorruptRecordException;
-import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
 import org.apache.kafka.common.protocol.Errors;
@@ -127,8 +126,10 @@ class BatchValidationTest {
     @Test
     void createTimeOutsideTheAllowedWindowIsRejected() {
         assertThatThrownBy(() -> log.appendAsLeader(batch(T0 + 3_600_001, "future", 1), 0))
-                .isInstanceOf(InvalidTimestampException.class);
+                .isInstanceOfSatisfying(RecordValidationException.class,
+                        e -> assertThat(e.error()).isEqualTo(Errors.INVALID_TIMESTAMP));
         assertThatThrownBy(() -> log.appendAsLeader(batch(T0 - 86_400_001, "past", 1), 0))
-                .isInstanceOf(InvalidTimestampException.class);
+                .isInstanceOfSatisfying(RecordValidationException.class,
+                        e -> assertThat(e.error()).isEqualTo(Errors.INVALID_TIMESTAMP));
     }
 }
