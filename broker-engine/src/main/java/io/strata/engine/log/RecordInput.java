@@ -142,21 +142,24 @@ abstract sealed class RecordInput {
         }
     }
 
+    /** Reads the stream in chunks into {@code chunk}, so parsing costs no call into the codec per byte. */
     private static final class Streamed extends RecordInput {
         private final InputStream stream;
-        private final byte[] scratch;
-        private long position;
-        /** A byte read ahead by {@link #atEnd()}, or -1. */
-        private int peeked = -1;
+        private final byte[] chunk;
+        private int next;
+        private int filled;
+        /** Bytes consumed before the current chunk. */
+        private long consumedBefore;
+        private boolean eof;
 
-        Streamed(InputStream stream, byte[] scratch) {
+        Streamed(InputStream stream, byte[] chunk) {
             this.stream = stream;
-            this.scratch = scratch;
+            this.chunk = chunk;
         }
 
         @Override
         long position() {
-            return position;
+            return consumedBefore + next;
         }
 
         @Override
@@ -164,80 +167,73 @@ abstract sealed class RecordInput {
             return Long.MAX_VALUE;
         }
 
-        @Override
-        int readByte() throws IOException {
-            int b;
-            if (peeked >= 0) {
-                b = peeked;
-                peeked = -1;
-            } else {
-                b = stream.read();
-                if (b < 0) {
-                    throw new TruncatedException("the decompressed records end inside a record");
+        /** Makes at least one unread byte available in the chunk; false at the end of the stream. */
+        private boolean fill() throws IOException {
+            if (next < filled) {
+                return true;
+            }
+            consumedBefore += filled;
+            next = 0;
+            filled = 0;
+            while (!eof) {
+                int read = stream.read(chunk, 0, chunk.length);
+                if (read < 0) {
+                    eof = true;
+                } else if (read > 0) {
+                    filled = read;
+                    return true;
                 }
             }
-            position++;
-            return b;
+            return false;
+        }
+
+        @Override
+        int readByte() throws IOException {
+            if (!fill()) {
+                throw new TruncatedException("the decompressed records end inside a record");
+            }
+            return chunk[next++] & 0xff;
         }
 
         @Override
         void skip(int n) throws IOException {
-            int left = n;
-            if (left > 0 && peeked >= 0) {
-                peeked = -1;
-                left--;
-            }
-            while (left > 0) {
-                int read = stream.read(scratch, 0, Math.min(left, scratch.length));
-                if (read < 0) {
-                    throw truncated(n, n - left);
-                }
-                left -= read;
-            }
-            position += n;
+            copy(n, null);
         }
 
         @Override
         byte[] readBytes(int n) throws IOException {
-            // Fill in chunks so a length claiming more than the stream holds cannot allocate it up front.
-            ByteBuffer out = ByteBuffer.allocate(Math.min(n, scratch.length));
-            int left = n;
-            if (left > 0 && peeked >= 0) {
-                out.put((byte) peeked);
-                peeked = -1;
-                left--;
-            }
-            while (left > 0) {
-                int read = stream.read(scratch, 0, Math.min(left, scratch.length));
-                if (read < 0) {
-                    throw truncated(n, n - left);
-                }
-                if (out.remaining() < read) {
-                    ByteBuffer grown = ByteBuffer.allocate((int) Math.min(n, Math.max(2L * out.capacity(),
-                            (long) out.position() + read)));
-                    out.flip();
-                    grown.put(out);
-                    out = grown;
-                }
-                out.put(scratch, 0, read);
-                left -= read;
-            }
-            position += n;
-            return out.array();
+            // Grown as bytes arrive, so a length claiming more than the stream holds is never allocated up front.
+            ByteBuffer out = ByteBuffer.allocate(Math.min(n, chunk.length));
+            return copy(n, out).array();
         }
 
-        private static TruncatedException truncated(int wanted, int got) {
-            return new TruncatedException("a length of " + wanted + " runs past the end of the decompressed records ("
-                    + got + " bytes left)");
+        /** Consumes {@code n} bytes, appending them to {@code out} unless it is null; returns the final buffer. */
+        private ByteBuffer copy(int n, ByteBuffer out) throws IOException {
+            int left = n;
+            while (left > 0) {
+                if (!fill()) {
+                    throw new TruncatedException("a length of " + n + " runs past the end of the decompressed records ("
+                            + (n - left) + " bytes left)");
+                }
+                int take = Math.min(left, filled - next);
+                if (out != null) {
+                    if (out.remaining() < take) {
+                        ByteBuffer grown = ByteBuffer.allocate((int) Math.min(n,
+                                Math.max(2L * out.capacity(), (long) out.position() + take)));
+                        grown.put(out.flip());
+                        out = grown;
+                    }
+                    out.put(chunk, next, take);
+                }
+                next += take;
+                left -= take;
+            }
+            return out;
         }
 
         @Override
         boolean atEnd() throws IOException {
-            if (peeked >= 0) {
-                return false;
-            }
-            peeked = stream.read();
-            return peeked < 0;
+            return !fill();
         }
     }
 }
