@@ -70,6 +70,12 @@ final class RecordsValidator {
         if (type == CompressionType.NONE) {
             return walk(RecordInput.of(records), false, header, config, nowMs, sink);
         }
+        if (type == CompressionType.SNAPPY) {
+            String problem = SnappyFrames.check(records);
+            if (problem != null) {
+                throw undecodable(type, 0, List.of(), new IOException(problem));
+            }
+        }
         try (InputStream stream = Compression.of(type).build()
                 .wrapForInput(records, RecordBatch.MAGIC_VALUE_V2, DECOMPRESSION_BUFFERS.get())) {
             return walk(RecordInput.of(stream, SCRATCH.get()), true, header, config, nowMs, sink);
