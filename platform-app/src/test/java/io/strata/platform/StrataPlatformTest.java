@@ -6,8 +6,12 @@ import io.strata.engine.server.Broker;
 import io.strata.platform.broker.BrokerLifecycle;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -129,6 +134,22 @@ class StrataPlatformTest {
             assertThat(metrics).containsPattern("(?m)^strata_group_count\\{state=\"Empty\"} [1-9]");
             assertThat(metrics).containsPattern("(?m)^strata_group_offset_commits_total [1-9]");
         });
+    }
+
+    @Test
+    void topicConfigChangesAreStoredInTheMetadataDatabase() throws Exception {
+        String bootstrap = lifecycle.broker().orElseThrow().bootstrapServers();
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "configs-probe");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic("configs-probe", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.incrementalAlterConfigs(Map.of(topic, List.of(
+                    new AlterConfigOp(new ConfigEntry("retention.ms", "3600000"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.APPEND))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(metadataStore.topic("configs-probe").orElseThrow().configs())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("retention.ms", "3600000", "cleanup.policy", "delete,compact"));
     }
 
     private HttpResponse<String> get(String path) throws Exception {

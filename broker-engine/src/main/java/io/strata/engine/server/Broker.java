@@ -17,12 +17,14 @@ import io.strata.engine.handler.OffsetCommitHandler;
 import io.strata.engine.handler.OffsetDeleteHandler;
 import io.strata.engine.handler.OffsetFetchHandler;
 import io.strata.engine.handler.SyncGroupHandler;
+import io.strata.engine.handler.AlterConfigsHandler;
 import io.strata.engine.handler.CreatePartitionsHandler;
 import io.strata.engine.handler.CreateTopicsHandler;
 import io.strata.engine.handler.DeleteTopicsHandler;
 import io.strata.engine.handler.DescribeClusterHandler;
 import io.strata.engine.handler.DescribeConfigsHandler;
 import io.strata.engine.handler.FetchHandler;
+import io.strata.engine.handler.IncrementalAlterConfigsHandler;
 import io.strata.engine.handler.InitProducerIdHandler;
 import io.strata.engine.handler.ListOffsetsHandler;
 import io.strata.engine.handler.MetadataHandler;
@@ -155,6 +157,8 @@ public final class Broker implements AutoCloseable {
                 .register(new CreatePartitionsHandler(topics))
                 .register(new DescribeClusterHandler(config.brokerId(), clusterId, cache))
                 .register(new DescribeConfigsHandler(config.brokerId(), cache, describer))
+                .register(new IncrementalAlterConfigsHandler(topics))
+                .register(new AlterConfigsHandler(topics))
                 .register(new FindCoordinatorHandler(groupCoordinator, cache))
                 .register(new JoinGroupHandler(groupCoordinator.membership()))
                 .register(new SyncGroupHandler(groupCoordinator.membership()))

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Creates, grows and deletes topics: validates the request, writes the metadata store, refreshes the
@@ -108,6 +109,29 @@ public final class TopicService {
             return topic;
         }
         TopicMetadata updated = store.addPartitions(topic.id(), added);
+        cache.refresh();
+        replicaManager.applyTopic(updated);
+        return updated;
+    }
+
+    /**
+     * Replaces a topic's config overrides with what {@code change} makes of the current ones, validated
+     * as a whole against the catalogue. Unless {@code validateOnly}, the result is stored and the logs this
+     * broker leads use it before this returns, so the next request on them sees it. Reading and writing
+     * under this object's lock keeps concurrent alters on this broker from losing each other's updates.
+     *
+     * @return the topic with the new overrides (not stored when {@code validateOnly})
+     */
+    public synchronized TopicMetadata alterConfigs(String name, UnaryOperator<Map<String, String>> change,
+                                                   boolean validateOnly) {
+        TopicMetadata topic = cache.topic(name).orElseThrow(() ->
+                new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist."));
+        Map<String, String> overrides = change.apply(topic.configs());
+        TopicConfigs.validate(overrides);
+        if (validateOnly || overrides.equals(topic.configs())) {
+            return new TopicMetadata(topic.id(), topic.name(), overrides, topic.partitions());
+        }
+        TopicMetadata updated = store.replaceTopicConfigs(topic.id(), overrides);
         cache.refresh();
         replicaManager.applyTopic(updated);
         return updated;
