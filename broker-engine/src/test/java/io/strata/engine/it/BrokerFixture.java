@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -209,6 +210,17 @@ public final class BrokerFixture implements AutoCloseable {
                     .sorted(Comparator.comparingLong(BrokerFixture::baseOffset))
                     .toList();
         }
+    }
+
+    /** The codec of every batch stored in the partition's segments, oldest first. */
+    public List<String> storedCodecs(String topic, int partition) throws IOException {
+        List<String> codecs = new ArrayList<>();
+        for (Path segment : segmentFiles(topic, partition)) {
+            try (FileRecords records = FileRecords.open(segment.toFile())) {
+                records.batches().forEach(b -> codecs.add(b.compressionType().name));
+            }
+        }
+        return codecs;
     }
 
     /** Base offset from a segment file name such as {@code 00000000000000001234.log}. */

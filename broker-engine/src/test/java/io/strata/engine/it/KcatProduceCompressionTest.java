@@ -4,14 +4,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.record.internal.FileRecords;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -54,16 +52,6 @@ class KcatProduceCompressionTest extends BrokerTestBase {
         assertThat(read).extracting(ConsumerRecord::offset)
                 .containsExactlyElementsOf(IntStream.range(0, RECORDS).mapToObj(i -> (long) i).toList());
         String stored = topicCompression.equals("producer") ? codec : topicCompression.replace("uncompressed", "none");
-        assertThat(storedCodecs("kcat-in")).containsOnly(stored);
-    }
-
-    private List<String> storedCodecs(String topic) throws Exception {
-        List<String> codecs = new ArrayList<>();
-        for (Path segment : fixture.segmentFiles(topic, 0)) {
-            try (FileRecords records = FileRecords.open(segment.toFile())) {
-                records.batches().forEach(b -> codecs.add(b.compressionType().name));
-            }
-        }
-        return codecs;
+        assertThat(fixture.storedCodecs("kcat-in", 0)).containsOnly(stored);
     }
 }
