@@ -9,21 +9,16 @@
 set -euo pipefail
 export LC_ALL=C
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LOG_TAG=reference
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+ROOT=$BENCH_ROOT
 REF="$ROOT/bench/reference"
 KAFKA_HEAP=${KAFKA_HEAP:--Xmx1g}
 KAFKA_FSYNC=${KAFKA_FSYNC:-0}
 
-log() { printf '[reference] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 command -v java >/dev/null || die "java not found"
-if ! compgen -G "$REF/lib/kafka_2.13-*.jar" >/dev/null; then
-    log "copying Apache Kafka (kafka_2.13) and its dependencies into bench/reference/lib"
-    mvn -B -q -f "$REF/pom.xml" dependency:copy-dependencies
-fi
+ensure_lib "$REF" 'kafka_2.13-*.jar' 'Apache Kafka (kafka_2.13)'
 CP="$REF/lib/*"
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kafka-reference.XXXXXX")
 KAFKA_PID=""
