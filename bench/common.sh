@@ -1,4 +1,4 @@
-# Shared by the bench scripts (run.sh, kafka-reference.sh); source it, do not run it.
+# Shared by the bench scripts (run.sh, compression.sh, kafka-reference.sh); source it, do not run it.
 # Sourcing only sets defaults and defines functions; bench_setup does the work (prerequisites, temp dir,
 # clean-up trap, platform start).
 #

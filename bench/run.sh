@@ -2,6 +2,7 @@
 # Throughput bench: starts platform-app on a temp data dir with free ports, then runs Apache Kafka's own
 # perf tools (kafka-tools 4.3.1) against it: ProducerPerformance with acks=all and acks=1, then
 # ConsumerPerformance, and prints a summary. Not part of `mvn verify`.
+# bench/compression.sh is the per-codec produce CPU bench.
 #
 # Environment (all optional): see bench/common.sh (RECORDS, RECORD_SIZE, PARTITIONS, PRODUCER_PROPS,
 # PLATFORM_HEAP, TOOLS_HEAP, KEEP_DATA, BOOTSTRAP_SERVERS, BENCH_LABEL).
