@@ -1,29 +1,28 @@
 #!/usr/bin/env bash
-# Runs bench/run.sh against Apache Kafka 4.3.1 (single KRaft node, same machine) as the reference the
-# Strata figures are compared with. Not part of `mvn verify`.
+# Runs a bench script (bench/run.sh unless BENCH_SCRIPT says otherwise) against Apache Kafka 4.3.1 (single
+# KRaft node, same machine) as the reference the Strata figures are compared with. Not part of `mvn verify`.
 #
-# Environment (all optional), plus everything bench/run.sh reads (RECORDS, RECORD_SIZE, PARTITIONS, ...):
+# Environment (all optional), plus everything the bench script reads (RECORDS, RECORD_SIZE, PARTITIONS, ...):
+#   BENCH_SCRIPT=run.sh  the bench to run: run.sh, or compression.sh (which then reads Kafka's CPU time and
+#                       data dir through BROKER_PID and BROKER_DATA_DIR)
 #   KAFKA_HEAP=-Xmx1g   heap of the Kafka broker
 #   KAFKA_FSYNC=0       1: log.flush.interval.messages=1, i.e. fsync every append like Strata's default;
 #                       0: Kafka's own default (no fsync on the produce path)
 set -euo pipefail
 export LC_ALL=C
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LOG_TAG=reference
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+ROOT=$BENCH_ROOT
 REF="$ROOT/bench/reference"
 KAFKA_HEAP=${KAFKA_HEAP:--Xmx1g}
 KAFKA_FSYNC=${KAFKA_FSYNC:-0}
-
-log() { printf '[reference] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+BENCH_SCRIPT=${BENCH_SCRIPT:-run.sh}
+[[ -f "$ROOT/bench/$BENCH_SCRIPT" ]] || die "no bench script bench/$BENCH_SCRIPT"
 
 command -v java >/dev/null || die "java not found"
-if ! compgen -G "$REF/lib/kafka_2.13-*.jar" >/dev/null; then
-    log "copying Apache Kafka (kafka_2.13) and its dependencies into bench/reference/lib"
-    mvn -B -q -f "$REF/pom.xml" dependency:copy-dependencies
-fi
+ensure_lib "$REF" 'kafka_2.13-*.jar' 'Apache Kafka (kafka_2.13)'
 CP="$REF/lib/*"
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kafka-reference.XXXXXX")
 KAFKA_PID=""
@@ -72,4 +71,4 @@ done
 port_in_use "$broker_port" || die "Kafka did not open its port"
 
 BENCH_LABEL="Apache Kafka 4.3.1 (fsync every append: $KAFKA_FSYNC)" BOOTSTRAP_SERVERS="127.0.0.1:$broker_port" \
-    bash "$ROOT/bench/run.sh"
+    BROKER_PID="$KAFKA_PID" BROKER_DATA_DIR="$RUN_DIR/data" bash "$ROOT/bench/$BENCH_SCRIPT"

@@ -1,0 +1,187 @@
+# Shared by the bench scripts (run.sh, compression.sh, kafka-reference.sh); source it, do not run it.
+# Sourcing only sets defaults and defines functions; bench_setup does the work (prerequisites, temp dir,
+# clean-up trap, platform start).
+#
+# Environment (all optional):
+#   RECORDS=1000000        records per producer run (and for the consumer run of run.sh)
+#   RECORD_SIZE=1024       bytes per record
+#   PARTITIONS=3           partitions of each bench topic
+#   PLATFORM_HEAP=-Xmx1g   heap of the platform JVM
+#   TOOLS_HEAP=-Xmx512m    heap of the perf tool JVMs
+#   PRODUCER_PROPS="linger.ms=5 batch.size=65536"   extra producer properties (space separated)
+#   KEEP_DATA=1            keep the temp data dir and logs
+#   BOOTSTRAP_SERVERS=h:p  bench an already running cluster instead of starting platform-app
+#   BENCH_LABEL=Strata     name printed above the summary
+
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH="$BENCH_ROOT/bench"
+RECORDS=${RECORDS:-1000000}
+RECORD_SIZE=${RECORD_SIZE:-1024}
+PARTITIONS=${PARTITIONS:-3}
+PLATFORM_HEAP=${PLATFORM_HEAP:--Xmx1g}
+TOOLS_HEAP=${TOOLS_HEAP:--Xmx512m}
+PRODUCER_PROPS=${PRODUCER_PROPS:-}
+LOG_TAG=${LOG_TAG:-bench}
+
+# Property names from platform-app's StrataProperties / application.yml (the H2 metadata DB lives under the data dir).
+KAFKA_HOST_PROPERTY=strata.kafka.host
+KAFKA_PORT_PROPERTY=strata.kafka.port
+HTTP_PORT_PROPERTY=server.port
+DATA_DIR_PROPERTY=strata.data-dir
+
+log() { printf '[%s] %s\n' "$LOG_TAG" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+    if command -v python3 >/dev/null; then
+        python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+        return
+    fi
+    local port
+    for _ in $(seq 1 100); do
+        port=$((20000 + RANDOM % 40000))
+        if ! port_in_use "$port"; then echo "$port"; return; fi
+    done
+    die "no free port found"
+}
+
+find_platform_jar() {
+    find "$BENCH_ROOT/platform-app/target" -maxdepth 1 -name 'platform-app-*.jar' \
+        ! -name '*-plain.jar' ! -name '*-sources.jar' ! -name '*.original' 2>/dev/null | head -n 1
+}
+
+# ensure_lib POM_DIR JAR_GLOB WHAT: unless POM_DIR/lib holds a JAR_GLOB jar, copies the dependencies of
+# POM_DIR/pom.xml (WHAT names them in the log) into POM_DIR/lib.
+ensure_lib() {
+    compgen -G "$1/lib/$2" >/dev/null && return
+    log "copying $3 and its dependencies into ${1#"$BENCH_ROOT"/}/lib"
+    mvn -B -q -f "$1/pom.xml" dependency:copy-dependencies
+}
+
+bench_cleanup() {
+    local status=$?
+    if [[ -n "$PLATFORM_PID" ]] && kill -0 "$PLATFORM_PID" 2>/dev/null; then
+        log "stopping platform (pid $PLATFORM_PID)"
+        kill -TERM "$PLATFORM_PID" 2>/dev/null || true
+        for _ in $(seq 1 60); do
+            kill -0 "$PLATFORM_PID" 2>/dev/null || break
+            sleep 0.5
+        done
+        if kill -0 "$PLATFORM_PID" 2>/dev/null; then
+            log "platform did not stop within 30 s, killing it"
+            kill -KILL "$PLATFORM_PID" 2>/dev/null || true
+        fi
+        wait "$PLATFORM_PID" 2>/dev/null || true
+    fi
+    if [[ "${KEEP_DATA:-0}" == "1" || $status -ne 0 ]]; then
+        log "logs and data kept in $RUN_DIR"
+    else
+        rm -rf "$RUN_DIR"
+    fi
+    exit $status
+}
+
+# ---- platform ----
+# Builds the jar if needed, starts it on free ports with a fresh data dir ($RUN_DIR/data) and waits until
+# it is ready. Sets BOOTSTRAP, PLATFORM_PID and PLATFORM_DATA_DIR.
+start_platform() {
+    local jar kafka_port http_port data_dir ready=0
+    jar=$(find_platform_jar)
+    if [[ -z "$jar" ]]; then
+        log "building platform jar (mvn install -DskipTests)"
+        (cd "$BENCH_ROOT" && mvn -B -q install -DskipTests)
+        jar=$(find_platform_jar)
+        [[ -n "$jar" ]] || die "platform-app jar not found after the build"
+    fi
+    data_dir="$RUN_DIR/data"
+    mkdir -p "$data_dir"
+    kafka_port=$(free_port)
+    http_port=$(free_port)
+    while [[ "$http_port" == "$kafka_port" ]]; do http_port=$(free_port); done
+
+    log "starting $(basename "$jar"): kafka port $kafka_port, http port $http_port, data $data_dir"
+    # shellcheck disable=SC2086
+    java $PLATFORM_HEAP -jar "$jar" \
+        "--$KAFKA_HOST_PROPERTY=127.0.0.1" \
+        "--$KAFKA_PORT_PROPERTY=$kafka_port" \
+        "--$HTTP_PORT_PROPERTY=$http_port" \
+        "--$DATA_DIR_PROPERTY=$data_dir" \
+        "--strata.groups.initial-rebalance-delay=0s" \
+        >"$RUN_DIR/platform.log" 2>&1 &
+    PLATFORM_PID=$!
+
+    for _ in $(seq 1 240); do
+        kill -0 "$PLATFORM_PID" 2>/dev/null \
+            || { tail -n 50 "$RUN_DIR/platform.log" >&2; die "platform exited during start-up"; }
+        if port_in_use "$kafka_port"; then
+            if ! command -v curl >/dev/null \
+                || curl -fsS "http://127.0.0.1:$http_port/actuator/health" 2>/dev/null | grep -q '"UP"'; then
+                ready=1
+                break
+            fi
+        fi
+        sleep 0.5
+    done
+    [[ $ready == 1 ]] || { tail -n 50 "$RUN_DIR/platform.log" >&2; die "platform not ready within 120 s"; }
+    BOOTSTRAP="127.0.0.1:$kafka_port"
+    PLATFORM_DATA_DIR=$data_dir
+    log "platform ready"
+}
+
+# Checks prerequisites, fetches the perf tools if needed, creates RUN_DIR with its clean-up trap and
+# starts platform-app, unless BOOTSTRAP_SERVERS names a running cluster. Sets TOOLS_CP, RUN_DIR,
+# BOOTSTRAP, PLATFORM_PID and PLATFORM_DATA_DIR (both empty for an external cluster).
+bench_setup() {
+    command -v java >/dev/null || die "java not found"
+    command -v mvn >/dev/null || die "mvn not found"
+    ensure_lib "$BENCH" 'kafka-tools-*.jar' kafka-tools
+    TOOLS_CP="$BENCH/lib/*"
+    RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/strata-bench.XXXXXX")
+    PLATFORM_PID=""
+    PLATFORM_DATA_DIR=""
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+
+    if [[ -n "${BOOTSTRAP_SERVERS:-}" ]]; then
+        BOOTSTRAP=$BOOTSTRAP_SERVERS
+        log "benchmarking the running cluster at $BOOTSTRAP"
+    else
+        start_platform
+    fi
+}
+
+# tool NAME CLASS ARGS...: runs a perf tool class, output in $RUN_DIR/NAME.log; fails the bench on error.
+tool() {
+    local name=$1; shift
+    # shellcheck disable=SC2086
+    java $TOOLS_HEAP -cp "$TOOLS_CP" "$@" >"$RUN_DIR/$name.log" 2>&1 \
+        || { tail -n 30 "$RUN_DIR/$name.log" >&2; die "$name failed (log: $RUN_DIR/$name.log)"; }
+}
+
+# create_topic TOPIC [TopicCommand args, e.g. --config compression.type=zstd]
+create_topic() {
+    local topic=$1; shift
+    tool "create-topic-$topic" org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --create \
+        --topic "$topic" --partitions "$PARTITIONS" --replication-factor 1 "$@"
+    log "created topic $topic with $PARTITIONS partitions${*:+ ($*)}"
+}
+
+# perf_produce NAME TOPIC NUM_RECORDS "PROPS" PAYLOAD_ARGS...
+# Runs ProducerPerformance unthrottled. PROPS (space separated k=v) all go after one --command-property:
+# the tool keeps only the last such flag. PAYLOAD_ARGS is --record-size N or --payload-file F.
+# Final ProducerPerformance line: "N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency, ..."
+# Sets PRODUCED, PRODUCE_RATE, PRODUCE_MB, PRODUCE_LATENCY.
+perf_produce() {
+    local name=$1 topic=$2 num=$3 props=$4; shift 4
+    # shellcheck disable=SC2086
+    tool "$name" org.apache.kafka.tools.ProducerPerformance --bootstrap-server "$BOOTSTRAP" \
+        --topic "$topic" --num-records "$num" --throughput -1 "$@" --command-property $props
+    local line
+    line=$(grep '50th' "$RUN_DIR/$name.log" | tail -n 1 || true)
+    [[ -n "$line" ]] || die "no summary line in $RUN_DIR/$name.log"
+    read -r PRODUCED PRODUCE_RATE PRODUCE_MB PRODUCE_LATENCY <<<"$(sed -E \
+        's/^([0-9]+)[^,]* records sent, ([0-9.]+) records\/sec \(([0-9.]+) MB\/sec\), ([0-9.]+) ms avg latency.*/\1 \2 \3 \4/' \
+        <<<"$line")"
+}
