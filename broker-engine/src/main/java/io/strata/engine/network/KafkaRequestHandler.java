@@ -1,5 +1,6 @@
 package io.strata.engine.network;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -20,8 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.strata.engine.handler.ApiVersionsHandler;
 
 /**
@@ -30,13 +34,17 @@ import io.strata.engine.handler.ApiVersionsHandler;
  * effects (appends, joins) are ordered, but it need not wait for the previous response to be complete: a
  * produce waiting for its fsync does not hold back the next produce of the same connection, whose append
  * can then share that fsync (group commit). Responses are written in request order. At most
- * {@value #MAX_IN_FLIGHT} requests per connection are in progress; beyond that the channel stops reading.
+ * {@value InFlightRequests#MAX} requests per connection are in progress; beyond that the channel stops reading.
  * Anything unparseable closes the connection: the Kafka protocol has no way to answer a request whose
  * header cannot be read.
+ *
+ * <p>A peer that goes away does not cancel its requests: its close only ends our input (half-closure), every
+ * request read is handled, responses nobody can receive any more are dropped without being serialized, and
+ * the connection closes once all are done ({@link InFlightRequests}). Socket errors therefore do not close
+ * the channel here: Netty ends the failed direction itself (half-closure for reads, auto-close off for writes).
  */
 final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(KafkaRequestHandler.class);
-    static final int MAX_IN_FLIGHT = 8;
 
     private final ApiRegistry registry;
     private final Executor executor;
@@ -45,8 +53,8 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
     private CompletableFuture<Void> invoked = CompletableFuture.completedFuture(null);
     /** Event-loop confined: completes once the previous response has been written (or dropped). */
     private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
-    /** Event-loop confined. */
-    private int inFlight;
+    /** Event-loop confined; set when the handler is added to the pipeline. */
+    private InFlightRequests inFlight;
 
     KafkaRequestHandler(ApiRegistry registry, Executor executor, RequestObserver observer) {
         this.registry = registry;
@@ -57,6 +65,19 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
     /** A response ready to be written; {@code body} null means the request expects none (acks=0). */
     private record Outgoing(int correlationId, short headerVersion, short version, ApiMessage body, ApiKeys apiKey,
                             long received, boolean error) {
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        inFlight = new InFlightRequests(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inFlight.inputEnded();
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -71,9 +92,7 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
             frame.release();
         }
         long received = System.nanoTime();
-        if (++inFlight >= MAX_IN_FLIGHT) {
-            ctx.channel().config().setAutoRead(false);
-        }
+        inFlight.started();
         CompletableFuture<CompletableFuture<Outgoing>> started =
                 invoked.thenApplyAsync(ignored -> process(ctx, buffer, received), executor);
         invoked = started.handle((result, error) -> null);
@@ -87,15 +106,14 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
                     ctx.close();
                     return null;
                 });
-        written.whenComplete((ignored, error) -> ctx.executor().execute(() -> {
-            if (--inFlight < MAX_IN_FLIGHT && !ctx.channel().config().isAutoRead()) {
-                ctx.channel().config().setAutoRead(true);
-            }
-        }));
+        // Queued after this response's write task, so the connection cannot close before that write.
+        written.whenComplete((ignored, error) -> ctx.executor().execute(() -> inFlight.finished()));
     }
 
     /** Parses the request and invokes its handler; the returned future completes with the response. */
     private CompletableFuture<Outgoing> process(ChannelHandlerContext ctx, ByteBuffer buffer, long received) {
+        // Only a connection this broker closed itself (bad input, shutdown) is inactive with requests still
+        // queued: a peer's close merely ends the input.
         if (!ctx.channel().isActive()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -158,8 +176,9 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
         if (out == null) {
             return;
         }
-        if (out.body() == null) {
-            observer.onRequestCompleted(out.apiKey(), System.nanoTime() - out.received(), false);
+        if (out.body() == null || !canWrite(ctx.channel())) {
+            // No response expected, or nobody left to receive it: nothing is serialized, nothing to release.
+            observer.onRequestCompleted(out.apiKey(), System.nanoTime() - out.received(), out.error());
             return;
         }
         ResponseHeaderData header = new ResponseHeader(out.correlationId(), out.headerVersion()).data();
@@ -180,6 +199,11 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
         observer.onRequestCompleted(out.apiKey(), System.nanoTime() - out.received(), out.error());
     }
 
+    /** False once the channel is closed or a write failed (Netty then shuts the output down). */
+    private static boolean canWrite(Channel channel) {
+        return channel.isActive() && !(channel instanceof DuplexChannel duplex && duplex.isOutputShutdown());
+    }
+
     /** Header layout is fixed for the first fields: api key (int16), api version (int16). */
     private static boolean isApiVersionsWithUnknownVersion(ByteBuffer buffer) {
         return buffer.limit() >= 8 && buffer.getShort(0) == ApiKeys.API_VERSIONS.id;
@@ -195,6 +219,11 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            // A socket error: Netty has ended the failed direction, requests already read still finish.
+            log.debug("I/O error on {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            return;
+        }
         log.debug("Closing {}: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }

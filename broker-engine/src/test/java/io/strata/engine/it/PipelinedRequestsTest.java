@@ -1,19 +1,13 @@
 package io.strata.engine.it;
 
-import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +31,8 @@ class PipelinedRequestsTest extends StartedBrokerTestBase {
                 if (i % 3 == 2) {
                     sent.add(c.write(new ApiVersionsRequest.Builder(), (short) 3));
                 } else {
-                    sent.add(c.write(produce("v" + i), (short) 12)); // the last version naming topics
+                    sent.add(c.write(ProduceRequests.produce("pipelined", (short) -1, "v" + i),
+                            ProduceRequests.VERSION_WITH_TOPIC_NAMES));
                 }
             }
             long expectedOffset = 0;
@@ -54,16 +49,5 @@ class PipelinedRequestsTest extends StartedBrokerTestBase {
                 }
             }
         }
-    }
-
-    private static ProduceRequest.Builder produce(String value) {
-        ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName("pipelined");
-        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)
-                .setRecords(MemoryRecords.withRecords(Compression.NONE,
-                        new SimpleRecord(value.getBytes(StandardCharsets.UTF_8)))));
-        ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
-        topics.add(topic);
-        return ProduceRequest.builder(new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000)
-                .setTopicData(topics));
     }
 }

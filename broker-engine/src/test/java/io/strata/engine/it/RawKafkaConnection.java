@@ -20,6 +20,14 @@ final class RawKafkaConnection implements AutoCloseable {
     private int correlationId;
 
     RawKafkaConnection(String bootstrap) throws IOException {
+        this(bootstrap, 0);
+    }
+
+    /** With {@code receiveBufferBytes} > 0 the socket's receive buffer is fixed to that size (no autotuning). */
+    RawKafkaConnection(String bootstrap, int receiveBufferBytes) throws IOException {
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes); // before connecting, so the TCP window honours it
+        }
         String[] hostPort = bootstrap.split(":");
         socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 10_000);
         socket.setSoTimeout(30_000);
@@ -50,6 +58,16 @@ final class RawKafkaConnection implements AutoCloseable {
         byte[] response = new byte[size];
         in.readFully(response);
         return (R) AbstractResponse.parseResponse(ByteBuffer.wrap(response), header);
+    }
+
+    /** Half-closes the connection: the broker reads end of stream, this side can still read responses. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /** True when the broker has closed the connection and no further response bytes arrived. */
+    boolean readsEndOfStream() throws IOException {
+        return in.read() == -1;
     }
 
     @Override

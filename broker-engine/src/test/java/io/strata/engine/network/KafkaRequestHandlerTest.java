@@ -1,0 +1,159 @@
+package io.strata.engine.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.strata.engine.log.FileSlice;
+
+/**
+ * The handler on an embedded channel, with a fetch handler whose responses the test completes: what happens
+ * to a request whose connection closes while it is in progress. (Closing after the last write is covered on
+ * real sockets by ClosedConnectionTest: an embedded channel runs queued tasks in the middle of a write.)
+ */
+class KafkaRequestHandlerTest {
+    private static final short FETCH_VERSION = 12;
+
+    @TempDir
+    Path dir;
+
+    private final List<CompletableFuture<ApiMessage>> pending = new ArrayList<>();
+    private final List<ApiKeys> completed = new ArrayList<>();
+    private final CountingAllocator allocator = new CountingAllocator();
+    private EmbeddedChannel channel;
+    private FileChannel segment;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        segment = FileChannel.open(dir.resolve("00000000000000000000.log"), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        segment.write(ByteBuffer.wrap(new byte[64]));
+        ApiRegistry registry = new ApiRegistry().register(new PendingFetches());
+        channel = new ClientChannel();
+        channel.config().setAllocator(allocator);
+        // Handlers run inline: the embedded channel's single thread plays event loop and request executor.
+        channel.pipeline().addLast(new KafkaRequestHandler(registry, Runnable::run,
+                (api, latency, error) -> completed.add(api)));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        channel.finishAndReleaseAll();
+        segment.close();
+    }
+
+    @Test
+    void aResponseFinishedAfterTheConnectionClosedIsDroppedWithoutBeingSerialized() {
+        channel.writeInbound(fetchFrame());
+        channel.close();
+        pending.get(0).complete(fetchResponse());
+        channel.runPendingTasks();
+
+        assertThat(completed).as("the request was handled").containsExactly(ApiKeys.FETCH);
+        assertThat(allocator.allocated).as("no buffer was allocated, so none can leak").isZero();
+    }
+
+    private static ByteBuf fetchFrame() {
+        FetchRequest request = FetchRequest.Builder.forConsumer(FETCH_VERSION, 0, 1,
+                Map.of(new TopicPartition("t", 0), new FetchRequest.PartitionData(Uuid.ZERO_UUID, 0, 0, 1024,
+                        Optional.empty()))).build(FETCH_VERSION);
+        return Unpooled.wrappedBuffer(request.serializeWithHeader(
+                new RequestHeader(ApiKeys.FETCH, FETCH_VERSION, "test", 1)));
+    }
+
+    /** A response whose records are a segment slice, i.e. one that would be sent as a FileRegion. */
+    private FetchResponseData fetchResponse() {
+        FetchResponseData data = new FetchResponseData();
+        FetchResponseData.FetchableTopicResponse topic = new FetchResponseData.FetchableTopicResponse().setTopic("t");
+        topic.partitions().add(new FetchResponseData.PartitionData().setPartitionIndex(0)
+                .setRecords(new FileSlice(segment, 0, 64)));
+        data.responses().add(topic);
+        return data;
+    }
+
+    /** Fetch whose responses wait until the test completes them. */
+    private final class PendingFetches implements ApiHandler {
+        @Override
+        public ApiKeys apiKey() {
+            return ApiKeys.FETCH;
+        }
+
+        @Override
+        public short minVersion() {
+            return FETCH_VERSION;
+        }
+
+        @Override
+        public short maxVersion() {
+            return FETCH_VERSION;
+        }
+
+        @Override
+        public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+            CompletableFuture<ApiMessage> response = new CompletableFuture<>();
+            pending.add(response);
+            return response;
+        }
+    }
+
+    /** Requests carry the client's socket address. */
+    private static final class ClientChannel extends EmbeddedChannel {
+        @Override
+        protected SocketAddress remoteAddress0() {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), 50_000);
+        }
+    }
+
+    private static final class CountingAllocator extends AbstractByteBufAllocator {
+        int allocated;
+
+        CountingAllocator() {
+            super(false);
+        }
+
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            allocated++;
+            return Unpooled.buffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            allocated++;
+            return Unpooled.directBuffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
+    }
+}
