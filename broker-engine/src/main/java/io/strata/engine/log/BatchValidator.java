@@ -132,6 +132,14 @@ final class BatchValidator {
         if (header.hasDeleteHorizon() && origin == AppendOrigin.CLIENT) {
             throw new InvalidRecordException("Clients may not set a batch's delete horizon; only the log cleaner does");
         }
+        // No writer sends these, and a batch rewritten in the topic's codec could not be built with them.
+        if (header.producerId() < RecordBatch.NO_PRODUCER_ID) {
+            throw new InvalidRecordException("Invalid producer id " + header.producerId());
+        }
+        if (header.hasProducerId() && header.producerEpoch() < 0) {
+            throw new InvalidRecordException("Invalid producer epoch " + header.producerEpoch()
+                    + " for producer " + header.producerId());
+        }
         if (header.isTransactional() && !header.hasProducerId()) {
             throw new InvalidRecordException("Transactional batch without a producer id");
         }
