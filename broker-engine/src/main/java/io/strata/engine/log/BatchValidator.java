@@ -19,8 +19,9 @@ import java.util.Iterator;
  * Checks a produce request's records before they are appended: first the batch header and CRC, then every
  * record ({@link RecordsValidator}: structure, offset deltas, timestamps, keys on compacted topics, with
  * compressed batches decoded as a stream), so the log only ever holds batches a consumer can read. Under
- * CreateTime the batch's max timestamp is set from its records. When the topic's {@code compression.type}
- * names another codec than the batch's, the batch is rewritten in it ({@link BatchRecompressor}).
+ * CreateTime the batch's max timestamp is set from its records, and its timestamp type to CreateTime. When
+ * the topic's {@code compression.type} names another codec than the batch's, the batch is rewritten in it
+ * ({@link BatchRecompressor}).
  *
  * <p>A produce request carries exactly one v2 batch per partition (as Kafka requires). Lengths are checked
  * against the buffer before anything is parsed, so garbled input cannot cause large allocations.
@@ -91,7 +92,9 @@ final class BatchValidator {
                     BatchHeader.parse(rewritten, rewritten.position(), -1));
         }
         RecordsValidator.Summary summary = RecordsValidator.validate(buffer, header, config, nowMs, null);
-        if (config.timestampType() == TimestampType.CREATE_TIME && summary.maxTimestamp() != header.maxTimestamp()) {
+        // Also when a client flagged the batch LogAppendTime: the topic's timestamp type decides, as in Kafka.
+        if (config.timestampType() == TimestampType.CREATE_TIME && (summary.maxTimestamp() != header.maxTimestamp()
+                || header.timestampType() != TimestampType.CREATE_TIME)) {
             batch.setMaxTimestamp(TimestampType.CREATE_TIME, summary.maxTimestamp()); // recomputes the CRC
             header = BatchHeader.parse(buffer, buffer.position(), -1);
         }
@@ -131,6 +134,14 @@ final class BatchValidator {
         }
         if (header.hasDeleteHorizon() && origin == AppendOrigin.CLIENT) {
             throw new InvalidRecordException("Clients may not set a batch's delete horizon; only the log cleaner does");
+        }
+        // No writer sends these, and a batch rewritten in the topic's codec could not be built with them.
+        if (header.producerId() < RecordBatch.NO_PRODUCER_ID) {
+            throw new InvalidRecordException("Invalid producer id " + header.producerId());
+        }
+        if (header.hasProducerId() && header.producerEpoch() < 0) {
+            throw new InvalidRecordException("Invalid producer epoch " + header.producerEpoch()
+                    + " for producer " + header.producerId());
         }
         if (header.isTransactional() && !header.hasProducerId()) {
             throw new InvalidRecordException("Transactional batch without a producer id");

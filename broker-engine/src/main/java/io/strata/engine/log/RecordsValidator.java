@@ -26,7 +26,8 @@ import java.util.List;
  *
  * <p>Compressed batches are decoded as a stream: keys and values are skipped, not materialised, unless a
  * {@link RecordSink} (recompression) needs them; a compressed record whose declared size exceeds
- * {@code max.decompressed.message.bytes} is refused before it is read. Decompression buffers come from a
+ * {@code max.decompressed.message.bytes} is refused before it is read, and a snappy payload's declared
+ * sizes are checked before snappy-java allocates them ({@link SnappyFrames}). Decompression buffers come from a
  * per-thread {@link BufferSupplier}, so each request thread holds at most one set per codec buffer size.
  *
  * <p>Structural faults stop the walk at the faulty record; key and timestamp faults are collected for every
@@ -79,10 +80,11 @@ final class RecordsValidator {
         try (InputStream stream = Compression.of(type).build()
                 .wrapForInput(records, RecordBatch.MAGIC_VALUE_V2, DECOMPRESSION_BUFFERS.get())) {
             return walk(RecordInput.of(stream, SCRATCH.get()), true, header, config, nowMs, sink);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             if (e instanceof ApiException refused) {
                 throw refused;
             }
+            rethrowUnlessCodecFault(e);
             throw undecodable(type, 0, List.of(), e);
         }
     }
@@ -149,10 +151,11 @@ final class RecordsValidator {
         } catch (StructureException | RecordInput.TruncatedException | RecordInput.MalformedVarintException e) {
             errors.add(new RecordValidationException.RecordError(index, "Record " + index + ": " + e.getMessage()));
             throw new RecordValidationException(Errors.INVALID_RECORD, summary(errors), errors);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             if (e instanceof ApiException refused) {
                 throw refused; // from the sink (e.g. a rewritten batch too large)
             }
+            rethrowUnlessCodecFault(e);
             throw undecodable(CompressionType.forId(header.compressionId()), index, errors, e);
         }
         if (!errors.isEmpty()) {
@@ -160,6 +163,17 @@ final class RecordsValidator {
             throw new RecordValidationException(error, summary(errors), errors);
         }
         return new Summary(maxTimestamp, input.position());
+    }
+
+    /**
+     * snappy-java reports corrupt input with {@code org.xerial.snappy.SnappyError}, an {@link Error} (it is
+     * only on the runtime classpath, hence the name). That one is bad input like any decoder exception;
+     * other errors are the JVM's or a missing codec's and propagate.
+     */
+    private static void rethrowUnlessCodecFault(Throwable e) {
+        if (e instanceof Error error && !error.getClass().getName().equals("org.xerial.snappy.SnappyError")) {
+            throw error;
+        }
     }
 
     /** Reads a key or value length: -1 is null; anything below, or past the record's end, is a fault. */
@@ -234,7 +248,7 @@ final class RecordsValidator {
 
     private static RecordValidationException undecodable(CompressionType type, int index,
                                                          List<RecordValidationException.RecordError> earlier,
-                                                         Exception cause) {
+                                                         Throwable cause) {
         List<RecordValidationException.RecordError> errors = new ArrayList<>(earlier);
         String message = type == CompressionType.NONE
                 ? "Record " + index + " could not be parsed: " + cause

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -262,6 +263,17 @@ public final class BrokerFixture implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Assigns the consumer to {@code partitions}, reads them from their beginning to their end offsets as of
+     * now and returns the records per partition in offset order.
+     */
+    public static Map<TopicPartition, List<ConsumerRecord<String, String>>> readAll(
+            KafkaConsumer<String, String> consumer, Collection<TopicPartition> partitions, Duration timeout) {
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return pollUntilEnd(consumer, consumer.endOffsets(partitions), timeout);
     }
 
     /** Seeks to {@code offset} and returns the next {@code count} records of that single assigned partition. */
