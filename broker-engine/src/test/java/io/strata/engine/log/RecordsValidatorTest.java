@@ -199,13 +199,13 @@ class RecordsValidatorTest {
     @Test
     void aNegativeSnappyChunkSizeIsRefused() {
         // Unchecked, snappy-java throws an Error (SnappyError), which used to close the connection.
-        assertSnappyRefused(snappyWithFirstChunkSize(0xa0000000), "snappy chunk of -1610612736 bytes");
+        assertSnappyRefused(snappyWithFirstChunkSize(0xa0000000), "snappy chunk 0 declares -1610612736 bytes");
     }
 
     @Test
     void aSnappyChunkLargerThanThePayloadIsRefused() {
         // Unchecked, snappy-java allocates the 256 MiB before finding the bytes missing.
-        assertSnappyRefused(snappyWithFirstChunkSize(0x10000000), "snappy chunk of 268435456 bytes");
+        assertSnappyRefused(snappyWithFirstChunkSize(0x10000000), "snappy chunk 0 declares 268435456 bytes");
     }
 
     @Test
@@ -214,14 +214,14 @@ class RecordsValidatorTest {
         byte[] header = Arrays.copyOf(RawBatches.recordsSection(snappy()), 16);
         byte[] chunk = concat(raw(0, 0, 0, 6), raw(0xff, 0xff, 0xff, 0xff, 0x07, 0x00));
         assertSnappyRefused(batch(CompressionType.SNAPPY, concat(header, chunk), 1, false),
-                "declares 2147483647 bytes uncompressed");
+                "claims 2147483647 bytes uncompressed");
     }
 
     @Test
     void aHeaderlessSnappyBlockDeclaringMoreThanSnappyCanExpandToIsRefused() {
         // Without snappy-java's header the whole payload is one raw block, read and allocated at once.
         assertSnappyRefused(batch(CompressionType.SNAPPY, raw(0xff, 0xff, 0xff, 0xff, 0x07, 0x00), 1, false),
-                "declares 2147483647 bytes uncompressed");
+                "claims 2147483647 bytes uncompressed");
     }
 
     // ---- timestamp type ----
