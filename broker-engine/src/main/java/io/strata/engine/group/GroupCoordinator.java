@@ -1,5 +1,6 @@
 package io.strata.engine.group;
 
+import io.strata.engine.config.GroupConfig;
 import io.strata.engine.cluster.ReplicaManager;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;

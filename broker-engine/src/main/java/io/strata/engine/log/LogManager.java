@@ -1,5 +1,9 @@
 package io.strata.engine.log;
 
+import io.strata.engine.config.LogConfig;
+import io.strata.engine.log.checkpoint.LogFileNames;
+import io.strata.engine.log.checkpoint.PartitionMetadataFile;
+import io.strata.engine.log.producer.ProducerStateManager;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;

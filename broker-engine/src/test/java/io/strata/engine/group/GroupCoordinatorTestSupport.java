@@ -1,5 +1,6 @@
 package io.strata.engine.group;
 
+import io.strata.engine.config.GroupConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strata.engine.cluster.DelayedOperationPurgatory;
 import io.strata.engine.cluster.ReplicaManager;
@@ -40,7 +41,7 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
     /** Opens the logs under {@code dir}; with an existing topic, the coordinator loads it like a restarted broker. */
     GroupCoordinatorTestSupport(Path dir, GroupConfig config, TopicMetadata existing) throws IOException {
         logManager = new LogManager(dir, time);
-        logManager.loadLogs(tp -> io.strata.engine.log.LogConfig.from(Map.of(), Map.of()));
+        logManager.loadLogs(tp -> io.strata.engine.config.LogConfig.from(Map.of(), Map.of()));
         replicaManager = new ReplicaManager(0, logManager, Map.of(), new DelayedOperationPurgatory(Runnable::run));
         topic = existing;
         if (existing != null) {

@@ -1,5 +1,6 @@
 package io.strata.engine.log;
 
+import io.strata.engine.config.LogConfig;
 import io.strata.engine.testing.ManualTime;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
