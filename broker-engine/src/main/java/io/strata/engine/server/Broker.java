@@ -59,12 +59,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One Strata broker: logs, partitions and the Kafka listener, assembled from a {@link BrokerConfig}
@@ -82,8 +77,8 @@ public final class Broker implements AutoCloseable {
 
     private volatile BrokerState state = BrokerState.NOT_RUNNING;
     private volatile BrokerConfig effectiveConfig;
-    private ExecutorService requestExecutor;
-    private ScheduledExecutorService scheduler;
+    /** Every thread pool of this broker; created in start, stopped in close (see BrokerExecutors). */
+    private BrokerExecutors executors;
     private DelayedOperationPurgatory fetchPurgatory;
     private LogManager logManager;
     private KafkaServer server;
@@ -105,12 +100,11 @@ public final class Broker implements AutoCloseable {
         try {
             Files.createDirectories(config.dataDir());
             String clusterId = metadataStore.clusterId();
-            requestExecutor = Executors.newFixedThreadPool(config.numIoThreads(), threads("strata-io-"));
-            scheduler = Executors.newSingleThreadScheduledExecutor(threads("strata-scheduler-"));
-            fetchPurgatory = new DelayedOperationPurgatory(requestExecutor);
+            executors = BrokerExecutors.forBroker(config.numIoThreads());
+            fetchPurgatory = new DelayedOperationPurgatory(executors.requests(), executors.purgatoryTimer());
 
             state = BrokerState.RECOVERING_LOGS;
-            logManager = new LogManager(config.dataDir(), time);
+            logManager = new LogManager(config.dataDir(), time, executors.logBackground(), executors.logOpenClose());
             logManager.loadLogs(this::recoveryConfig);
 
             MetadataCache cache = new MetadataCache(metadataStore);
@@ -123,7 +117,7 @@ public final class Broker implements AutoCloseable {
             registerHandlers(registry, clusterId, cache, replicaManager, topics);
             cache.refresh(); // before the listener opens: requests must never see an empty topic list
             server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.numNetworkThreads(),
-                    config.socketRequestMaxBytes(), registry, requestExecutor, metrics::recordRequest);
+                    config.socketRequestMaxBytes(), registry, executors.requests(), metrics::recordRequest);
             server.start();
             effectiveConfig = withBoundPort(config, server.boundPort());
 
@@ -131,8 +125,8 @@ public final class Broker implements AutoCloseable {
                     effectiveConfig.advertisedPort(), config.rack()));
             topics.loadAll();
             deleteStrayLogs(cache);
-            groupCoordinator.start();
-            scheduler.scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS,
+            groupCoordinator.start(executors.groupTimer());
+            executors.checkpoints().scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS,
                     TimeUnit.MILLISECONDS);
             state = BrokerState.RUNNING;
             log.info("Broker {} of cluster {} serving Kafka on {}", config.brokerId(), clusterId, bootstrapServers());
@@ -151,7 +145,7 @@ public final class Broker implements AutoCloseable {
         PartitionFetchReader fetchReader = new PartitionFetchReader(cache, replicaManager, metrics);
         registry.register(new ApiVersionsHandler(registry))
                 .register(new MetadataHandler(config.brokerId(), config.autoCreateTopics(), clusterId, cache, topics))
-                .register(new ProduceHandler(cache, replicaManager, metrics, requestExecutor))
+                .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests()))
                 .register(new FetchHandler(fetchReader, fetchPurgatory))
                 .register(new ListOffsetsHandler(cache, replicaManager))
                 .register(new OffsetForLeaderEpochHandler(cache, replicaManager))
@@ -197,7 +191,7 @@ public final class Broker implements AutoCloseable {
         GroupMetrics groupMetrics = new GroupMetrics(metrics.registry(), tp -> replicaManager.partition(tp)
                 .map(p -> p.log().highWatermark()).orElse(-1L));
         return new GroupCoordinator(config.brokerId(), config.groups(), replicaManager, access, time, groupMetrics,
-                requestExecutor);
+                executors.requests());
     }
 
     /** Config used while recovering a log: the topic's if the store knows it, else the broker defaults. */
@@ -272,6 +266,7 @@ public final class Broker implements AutoCloseable {
         if (logManager != null) {
             logManager.closeWithoutFlush();
         }
+        closeExecutors();
         state = BrokerState.NOT_RUNNING;
     }
 
@@ -292,6 +287,7 @@ public final class Broker implements AutoCloseable {
         if (logManager != null) {
             logManager.close();
         }
+        closeExecutors();
         state = BrokerState.NOT_RUNNING;
     }
 
@@ -305,34 +301,15 @@ public final class Broker implements AutoCloseable {
         if (fetchPurgatory != null) {
             fetchPurgatory.close();
         }
-        if (scheduler != null) {
-            // No interrupt: a checkpoint interrupted inside FileChannel.force would close the channel under it.
-            scheduler.shutdown();
-            awaitQuietly(scheduler);
-        }
-        if (requestExecutor != null) {
-            requestExecutor.shutdown();
-            awaitQuietly(requestExecutor);
+        if (executors != null) {
+            executors.stopServing(); // waits for running group, checkpoint and request tasks; logs stay open
         }
     }
 
-    private static void awaitQuietly(ExecutorService executor) {
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            executor.shutdownNow();
+    private void closeExecutors() {
+        if (executors != null) {
+            executors.close();
+            executors = null;
         }
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return r -> {
-            Thread thread = new Thread(r, prefix + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
