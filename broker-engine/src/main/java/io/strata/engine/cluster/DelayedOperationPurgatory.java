@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -19,15 +18,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DelayedOperationPurgatory implements AutoCloseable {
     private final Executor executor;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "strata-purgatory-timer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Owned and stopped by the broker; the purgatory only schedules deadlines on it. */
+    private final ScheduledExecutorService timer;
     private final Map<TopicPartition, Set<DelayedOperation>> watchers = new ConcurrentHashMap<>();
 
-    public DelayedOperationPurgatory(Executor executor) {
+    public DelayedOperationPurgatory(Executor executor, ScheduledExecutorService timer) {
         this.executor = executor;
+        this.timer = timer;
     }
 
     /**
@@ -79,10 +76,9 @@ public final class DelayedOperationPurgatory implements AutoCloseable {
         }
     }
 
-    /** Completes everything still parked (their responses go out) and stops the timer. */
+    /** Completes everything still parked (their responses go out); deadlines that fire later find nothing. */
     @Override
     public void close() {
-        timer.shutdownNow();
         for (Set<DelayedOperation> set : watchers.values()) {
             for (DelayedOperation operation : set) {
                 operation.forceComplete();

@@ -1,6 +1,6 @@
 package io.strata.engine.cluster;
 
-import io.strata.engine.log.AppendOrigin;
+import io.strata.engine.log.validation.AppendOrigin;
 import io.strata.engine.log.LogAppendResult;
 import io.strata.engine.log.LogReadResult;
 import io.strata.engine.log.PartitionLog;

@@ -1,6 +1,6 @@
 package io.strata.engine.cluster;
 
-import io.strata.engine.log.LogConfig;
+import io.strata.engine.config.LogConfig;
 import io.strata.engine.log.LogManager;
 import io.strata.engine.log.PartitionLog;
 import io.strata.engine.metadata.PartitionMetadata;

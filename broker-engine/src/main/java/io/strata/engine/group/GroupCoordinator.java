@@ -1,5 +1,6 @@
 package io.strata.engine.group;
 
+import io.strata.engine.config.GroupConfig;
 import io.strata.engine.cluster.ReplicaManager;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
@@ -16,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,8 +50,9 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupMembership membership;
     private final GroupOffsets offsets;
     private final OffsetsLogCompactor compactor;
-    private ScheduledExecutorService timer;
-    /** Set by {@link #start()}: before it, the topic list may not be loaded, so nothing may be created. */
+    /** Tasks on the broker's group timer (which the broker owns and stops); close cancels them. */
+    private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
+    /** Set by {@link #start(ScheduledExecutorService)}: before it, the topic list may not be loaded, so nothing may be created. */
     private volatile boolean started;
 
     public GroupCoordinator(int brokerId, GroupConfig config, ReplicaManager replicaManager, OffsetsTopicAccess topicAccess,
@@ -68,20 +70,16 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /** Loads the partitions of an existing offsets topic in the background, then starts the timers. */
-    public synchronized void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "strata-group-coordinator");
-            t.setDaemon(true);
-            return t;
-        });
+    public synchronized void start(ScheduledExecutorService timer) {
         startServing(timer);
-        timer.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::expireOffsets, config.offsetsRetentionCheckIntervalMs(),
-                config.offsetsRetentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::refreshMetrics, METRICS_INTERVAL_MS, METRICS_INTERVAL_MS,
-                TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::compactOffsetsLog, COMPACTION_INTERVAL_MS, COMPACTION_INTERVAL_MS,
-                TimeUnit.MILLISECONDS);
+        scheduled.add(timer.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS,
+                TimeUnit.MILLISECONDS));
+        scheduled.add(timer.scheduleWithFixedDelay(this::expireOffsets, config.offsetsRetentionCheckIntervalMs(),
+                config.offsetsRetentionCheckIntervalMs(), TimeUnit.MILLISECONDS));
+        scheduled.add(timer.scheduleWithFixedDelay(this::refreshMetrics, METRICS_INTERVAL_MS, METRICS_INTERVAL_MS,
+                TimeUnit.MILLISECONDS));
+        scheduled.add(timer.scheduleWithFixedDelay(this::compactOffsetsLog, COMPACTION_INTERVAL_MS,
+                COMPACTION_INTERVAL_MS, TimeUnit.MILLISECONDS));
     }
 
     /** Bounds the offsets partitions' logs (see {@link OffsetsLogCompactor}). */
@@ -252,19 +250,13 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
+    /**
+     * Cancels the timers. A task already running finishes: the broker waits for it when it stops the timer
+     * pool, before it closes the logs.
+     */
     @Override
     public synchronized void close() {
-        if (timer != null) {
-            // No interrupt: the timer thread appends to segments, and an interrupted FileChannel closes itself.
-            timer.shutdown();
-            try {
-                if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
-                    timer.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                timer.shutdownNow();
-            }
-        }
+        scheduled.forEach(f -> f.cancel(false));
+        scheduled.clear();
     }
 }

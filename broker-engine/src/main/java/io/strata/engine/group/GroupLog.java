@@ -2,8 +2,8 @@ package io.strata.engine.group;
 
 import io.strata.engine.cluster.Partition;
 import io.strata.engine.cluster.ReplicaManager;
-import io.strata.engine.log.AppendOrigin;
-import io.strata.engine.log.FileSlice;
+import io.strata.engine.log.validation.AppendOrigin;
+import io.strata.engine.log.segment.FileSlice;
 import io.strata.engine.log.LogReadResult;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;

@@ -1,5 +1,6 @@
 package io.strata.engine.group;
 
+import io.strata.engine.config.GroupConfig;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;

@@ -1,5 +1,15 @@
 package io.strata.engine.log;
 
+import io.strata.engine.config.LogConfig;
+import io.strata.engine.log.checkpoint.CheckpointFile;
+import io.strata.engine.log.checkpoint.LeaderEpochCache;
+import io.strata.engine.log.checkpoint.LogFileNames;
+import io.strata.engine.log.producer.ProducerStateManager;
+import io.strata.engine.log.segment.BatchHeader;
+import io.strata.engine.log.segment.LogSegment;
+import io.strata.engine.log.segment.LogSegments;
+import io.strata.engine.log.segment.SegmentRecovery;
+import io.strata.engine.log.segment.SegmentScanner;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;

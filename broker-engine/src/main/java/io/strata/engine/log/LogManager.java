@@ -1,5 +1,9 @@
 package io.strata.engine.log;
 
+import io.strata.engine.config.LogConfig;
+import io.strata.engine.log.checkpoint.LogFileNames;
+import io.strata.engine.log.checkpoint.PartitionMetadataFile;
+import io.strata.engine.log.producer.ProducerStateManager;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -25,13 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -40,10 +42,12 @@ import java.util.stream.Stream;
  * Owns the partition logs under one data directory: {@code topic-partition/} directories, each with a
  * {@code partition.metadata} naming its topic id, as in Kafka.
  *
- * <p>One background thread ("strata-log-manager") applies {@code flush.ms}, expires idle producer ids and
+ * <p>On the broker's log background thread ("strata-log-manager", owned by the broker, which stops it after
+ * {@link #close()}) it applies {@code flush.ms}, expires idle producer ids and
  * deletes removed logs after {@code file.delete.delay.ms} (their directories are renamed to
  * {@code topic-partition.<uuid>-delete} at once, so the partition name is free immediately and reads in
- * flight finish on the open files). Creation is serialized; lookups use a concurrent map.
+ * flight finish on the open files). Logs are opened and closed in parallel on the broker's open/close pool.
+ * Creation is serialized; lookups use a concurrent map.
  */
 public final class LogManager implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(LogManager.class);
@@ -54,20 +58,26 @@ public final class LogManager implements Closeable {
     private final Time time;
     private final ConcurrentMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Set<PartitionLog> pendingDeletion = ConcurrentHashMap.newKeySet();
+    /** The broker's log background pool and open/close pool: owned and stopped by the broker, not here. */
     private final ScheduledExecutorService background;
+    private final ExecutorService openClose;
+    private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
+    /** Held by each periodic pass, so {@link #close()} can wait for one already running. */
+    private final Object passLock = new Object();
     private final Object createLock = new Object();
     private volatile boolean closed;
 
-    public LogManager(Path dataDir, Time time) {
+    public LogManager(Path dataDir, Time time, ScheduledExecutorService background, ExecutorService openClose) {
         this.dataDir = dataDir;
         this.time = time;
-        this.background = Executors.newSingleThreadScheduledExecutor(threads("strata-log-manager"));
-        background.scheduleWithFixedDelay(() -> forEachLog(l -> l.flushIfDue(time.milliseconds()), "flush"),
-                FLUSH_CHECK_INTERVAL_MS, FLUSH_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        background.scheduleWithFixedDelay(() -> forEachLog(
+        this.background = background;
+        this.openClose = openClose;
+        periodic.add(background.scheduleWithFixedDelay(() -> forEachLog(l -> l.flushIfDue(time.milliseconds()), "flush"),
+                FLUSH_CHECK_INTERVAL_MS, FLUSH_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS));
+        periodic.add(background.scheduleWithFixedDelay(() -> forEachLog(
                         l -> l.removeExpiredProducers(ProducerStateManager.DEFAULT_PRODUCER_ID_EXPIRATION_MS),
                         "producer expiration"),
-                PRODUCER_EXPIRATION_CHECK_MS, PRODUCER_EXPIRATION_CHECK_MS, TimeUnit.MILLISECONDS);
+                PRODUCER_EXPIRATION_CHECK_MS, PRODUCER_EXPIRATION_CHECK_MS, TimeUnit.MILLISECONDS));
     }
 
     public Path dataDir() {
@@ -99,7 +109,7 @@ public final class LogManager implements Closeable {
                 tasks.add(() -> PartitionLog.open(dir, tp.get(), topicId.get(), configFor.apply(tp.get()), time));
             }
         }
-        for (PartitionLog opened : runInParallel(tasks, "strata-log-recovery", PartitionLog::closeWithoutFlush)) {
+        for (PartitionLog opened : runInParallel(tasks, PartitionLog::closeWithoutFlush)) {
             logs.put(opened.topicPartition(), opened);
         }
         log.info("Loaded {} partition log(s) from {} in {} ms", tasks.size(), dataDir, time.milliseconds() - startMs);
@@ -214,6 +224,15 @@ public final class LogManager implements Closeable {
     }
 
     private void forEachLog(Consumer<PartitionLog> action, String what) {
+        synchronized (passLock) {
+            if (closed) {
+                return;
+            }
+            forEachOpenLog(action, what);
+        }
+    }
+
+    private void forEachOpenLog(Consumer<PartitionLog> action, String what) {
         for (PartitionLog partitionLog : logs.values()) {
             try {
                 action.accept(partitionLog);
@@ -234,7 +253,7 @@ public final class LogManager implements Closeable {
             runInParallel(toClose.stream().<Callable<PartitionLog>>map(l -> () -> {
                 l.close();
                 return l;
-            }).toList(), "strata-log-close", l -> { });
+            }).toList(), l -> { });
         } catch (IOException e) {
             log.warn("Closing logs of {} was interrupted", dataDir, e);
         }
@@ -256,11 +275,10 @@ public final class LogManager implements Closeable {
         synchronized (createLock) {
             closed = true;
         }
-        background.shutdownNow();
-        try {
-            background.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // No interrupt (a pass may be inside FileChannel.force): cancel, then wait for a running pass to end.
+        periodic.forEach(f -> f.cancel(false));
+        synchronized (passLock) {
+            periodic.clear();
         }
         List<PartitionLog> all = List.copyOf(logs.values());
         logs.clear();
@@ -268,17 +286,15 @@ public final class LogManager implements Closeable {
     }
 
     /** Runs the tasks on a temporary pool; if any fails, the others' results go to {@code undo} and the failure is thrown. */
-    private static List<PartitionLog> runInParallel(List<Callable<PartitionLog>> tasks, String threadName,
-                                                    Consumer<PartitionLog> undo) throws IOException {
+    private List<PartitionLog> runInParallel(List<Callable<PartitionLog>> tasks, Consumer<PartitionLog> undo)
+            throws IOException {
         if (tasks.isEmpty()) {
             return List.of();
         }
-        int threads = Math.max(1, Math.min(tasks.size(), Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, threads(threadName + "-"));
         try {
             List<PartitionLog> done = new ArrayList<>(tasks.size());
             Exception failure = null;
-            for (Future<PartitionLog> future : pool.invokeAll(tasks)) {
+            for (Future<PartitionLog> future : openClose.invokeAll(tasks)) {
                 try {
                     done.add(future.get());
                 } catch (ExecutionException e) {
@@ -303,17 +319,6 @@ public final class LogManager implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while opening or closing logs");
-        } finally {
-            pool.shutdownNow();
         }
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return r -> {
-            Thread thread = new Thread(r, prefix.endsWith("-") ? prefix + counter.incrementAndGet() : prefix);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -1,5 +1,6 @@
 package io.strata.engine.log;
 
+import io.strata.engine.log.segment.FileSlice;
 import org.apache.kafka.common.record.internal.BaseRecords;
 
 /**

@@ -1,5 +1,10 @@
 package io.strata.engine.log;
 
+import io.strata.engine.log.segment.BatchHeader;
+import io.strata.engine.log.segment.FileSlice;
+import io.strata.engine.log.segment.LogSegment;
+import io.strata.engine.log.segment.LogSegments;
+import io.strata.engine.log.segment.SegmentScanner;
 import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 

@@ -1,5 +1,7 @@
 package io.strata.engine.log;
 
+import io.strata.engine.log.segment.BatchHeader;
+import io.strata.engine.log.validation.BatchValidator;
 import org.apache.kafka.common.record.TimestampType;
 
 /**

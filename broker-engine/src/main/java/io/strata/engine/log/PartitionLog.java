@@ -1,6 +1,19 @@
 package io.strata.engine.log;
 
-import io.strata.engine.log.ProducerStateManager.ProducerBatch;
+import io.strata.engine.config.LogConfig;
+import io.strata.engine.log.checkpoint.CheckpointFile;
+import io.strata.engine.log.checkpoint.LeaderEpochCache;
+import io.strata.engine.log.checkpoint.LogFileNames;
+import io.strata.engine.log.checkpoint.PartitionMetadataFile;
+import io.strata.engine.log.producer.ProducerStateManager;
+import io.strata.engine.log.segment.BatchHeader;
+import io.strata.engine.log.segment.LogSegment;
+import io.strata.engine.log.segment.LogSegments;
+import io.strata.engine.log.segment.OffsetAndEpoch;
+import io.strata.engine.log.segment.TimestampSearch;
+import io.strata.engine.log.validation.AppendOrigin;
+import io.strata.engine.log.validation.BatchValidator;
+import io.strata.engine.log.producer.ProducerStateManager.ProducerBatch;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -35,7 +48,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>Appends, rolls, truncation and close are serialized by {@code appendLock}. Validation (CRC, sizes)
  *       runs before taking it.</li>
- *   <li>fsync runs outside the append lock, as a group commit ({@link GroupCommit}): one thread fsyncs
+ *   <li>fsync runs outside the append lock, as a group commit ({@link LogFlusher}): one thread fsyncs
  *       everything written so far while later appenders queue behind it, and each of them returns at once
  *       if the fsync it waited for already covered its batch.</li>
  *   <li>Reads (fetch, timestamp lookups) take no lock. A segment publishes its size (volatile) after the
@@ -58,7 +71,7 @@ public final class PartitionLog implements Closeable {
     private final LeaderEpochCache epochCache;
     private final ProducerStateManager producerState;
     private final ReentrantLock appendLock = new ReentrantLock();
-    private final GroupCommit groupCommit;
+    private final LogFlusher groupCommit;
     private final Object checkpointLock = new Object();
     /** Makes high watermark moves atomic (read-compare-write) without waiting for checkpoint I/O. */
     private final Object highWatermarkLock = new Object();
@@ -86,7 +99,7 @@ public final class PartitionLog implements Closeable {
         this.logEndOffset = loaded.logEndOffset();
         this.highWatermark = loaded.highWatermark();
         // Everything loaded was fsynced by recovery (or trusted after a clean close).
-        this.groupCommit = new GroupCommit(segments, time, this::dir, loaded.logEndOffset());
+        this.groupCommit = new LogFlusher(segments, time, this::dir, loaded.logEndOffset());
     }
 
     /** Opens (creating if needed) the log in {@code dir}, running recovery. */

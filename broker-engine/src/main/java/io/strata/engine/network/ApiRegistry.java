@@ -1,5 +1,8 @@
 package io.strata.engine.network;
 
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.Errors;
+
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
@@ -26,5 +29,18 @@ public final class ApiRegistry {
     /** Every served API, for ApiVersions. */
     public Collection<ApiHandler> advertised() {
         return List.copyOf(handlers.values());
+    }
+
+    /**
+     * The ApiVersions answer: every advertised handler with its version range. Also sent, at v0 so any client
+     * can read it, for an ApiVersions version this broker does not serve.
+     */
+    public ApiVersionsResponseData apiVersionsResponse(Errors error) {
+        ApiVersionsResponseData data = new ApiVersionsResponseData().setErrorCode(error.code());
+        for (ApiHandler h : advertised()) {
+            data.apiKeys().add(new ApiVersionsResponseData.ApiVersion()
+                    .setApiKey(h.apiKey().id).setMinVersion(h.minVersion()).setMaxVersion(h.maxVersion()));
+        }
+        return data;
     }
 }

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
-import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -26,7 +25,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.strata.engine.handler.ApiVersionsHandler;
 
 /**
  * One per connection. Frames arrive on the channel's event loop and are handled strictly in order on the
@@ -123,7 +121,7 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             if (isApiVersionsWithUnknownVersion(buffer)) {
                 return CompletableFuture.completedFuture(new Outgoing(buffer.getInt(4), (short) 0, (short) 0,
-                        ApiVersionsHandler.response(registry, Errors.UNSUPPORTED_VERSION), ApiKeys.API_VERSIONS,
+                        registry.apiVersionsResponse(Errors.UNSUPPORTED_VERSION), ApiKeys.API_VERSIONS,
                         received, true));
             }
             return failed("Unparseable request header", e);
@@ -134,7 +132,7 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
         if (handler == null || version < handler.minVersion() || version > handler.maxVersion()) {
             if (apiKey == ApiKeys.API_VERSIONS) {
                 return CompletableFuture.completedFuture(new Outgoing(header.correlationId(), (short) 0, (short) 0,
-                        ApiVersionsHandler.response(registry, Errors.UNSUPPORTED_VERSION), apiKey, received, true));
+                        registry.apiVersionsResponse(Errors.UNSUPPORTED_VERSION), apiKey, received, true));
             }
             return failed("Unsupported " + apiKey + " v" + version, null);
         }

@@ -12,7 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOutboundInvoker;
-import io.strata.engine.log.FileSlice;
+import io.strata.engine.log.segment.FileSlice;
 
 /**
  * Serializes one response frame straight into Netty buffers. Protocol fields go into one pooled buffer;

@@ -6,7 +6,7 @@ import java.nio.channels.WritableByteChannel;
 
 import io.netty.channel.FileRegion;
 import io.netty.util.AbstractReferenceCounted;
-import io.strata.engine.log.FileSlice;
+import io.strata.engine.log.segment.FileSlice;
 
 /**
  * Sends a {@link FileSlice} with {@link FileChannel#transferTo}, i.e. sendfile on Linux: batches go from

@@ -1,37 +1,41 @@
 package io.strata.engine.server;
 
+import io.strata.engine.config.BrokerConfig;
+import io.strata.engine.config.ConfigDescriber;
+import io.strata.engine.metadata.MetadataCache;
+import io.strata.engine.topic.TopicService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.engine.cluster.DelayedOperationPurgatory;
 import io.strata.engine.cluster.ReplicaManager;
 import io.strata.engine.group.GroupCoordinator;
 import io.strata.engine.group.GroupMetrics;
-import io.strata.engine.handler.ApiVersionsHandler;
-import io.strata.engine.handler.DeleteGroupsHandler;
-import io.strata.engine.handler.DescribeGroupsHandler;
-import io.strata.engine.handler.FindCoordinatorHandler;
-import io.strata.engine.handler.HeartbeatHandler;
-import io.strata.engine.handler.JoinGroupHandler;
-import io.strata.engine.handler.LeaveGroupHandler;
-import io.strata.engine.handler.ListGroupsHandler;
-import io.strata.engine.handler.OffsetCommitHandler;
-import io.strata.engine.handler.OffsetDeleteHandler;
-import io.strata.engine.handler.OffsetFetchHandler;
-import io.strata.engine.handler.SyncGroupHandler;
-import io.strata.engine.handler.AlterConfigsHandler;
-import io.strata.engine.handler.CreatePartitionsHandler;
-import io.strata.engine.handler.CreateTopicsHandler;
-import io.strata.engine.handler.DeleteTopicsHandler;
-import io.strata.engine.handler.DescribeClusterHandler;
-import io.strata.engine.handler.DescribeConfigsHandler;
-import io.strata.engine.handler.FetchHandler;
-import io.strata.engine.handler.IncrementalAlterConfigsHandler;
-import io.strata.engine.handler.InitProducerIdHandler;
-import io.strata.engine.handler.ListOffsetsHandler;
-import io.strata.engine.handler.MetadataHandler;
-import io.strata.engine.handler.OffsetForLeaderEpochHandler;
-import io.strata.engine.handler.PartitionFetchReader;
-import io.strata.engine.handler.ProduceHandler;
-import io.strata.engine.log.LogConfig;
+import io.strata.engine.handler.admin.ApiVersionsHandler;
+import io.strata.engine.handler.group.DeleteGroupsHandler;
+import io.strata.engine.handler.group.DescribeGroupsHandler;
+import io.strata.engine.handler.group.FindCoordinatorHandler;
+import io.strata.engine.handler.group.HeartbeatHandler;
+import io.strata.engine.handler.group.JoinGroupHandler;
+import io.strata.engine.handler.group.LeaveGroupHandler;
+import io.strata.engine.handler.group.ListGroupsHandler;
+import io.strata.engine.handler.group.OffsetCommitHandler;
+import io.strata.engine.handler.group.OffsetDeleteHandler;
+import io.strata.engine.handler.group.OffsetFetchHandler;
+import io.strata.engine.handler.group.SyncGroupHandler;
+import io.strata.engine.handler.admin.AlterConfigsHandler;
+import io.strata.engine.handler.admin.CreatePartitionsHandler;
+import io.strata.engine.handler.admin.CreateTopicsHandler;
+import io.strata.engine.handler.admin.DeleteTopicsHandler;
+import io.strata.engine.handler.admin.DescribeClusterHandler;
+import io.strata.engine.handler.admin.DescribeConfigsHandler;
+import io.strata.engine.handler.data.FetchHandler;
+import io.strata.engine.handler.admin.IncrementalAlterConfigsHandler;
+import io.strata.engine.handler.txn.InitProducerIdHandler;
+import io.strata.engine.handler.data.ListOffsetsHandler;
+import io.strata.engine.handler.data.MetadataHandler;
+import io.strata.engine.handler.data.OffsetForLeaderEpochHandler;
+import io.strata.engine.handler.data.PartitionFetchReader;
+import io.strata.engine.handler.data.ProduceHandler;
+import io.strata.engine.config.LogConfig;
 import io.strata.engine.log.LogManager;
 import io.strata.engine.log.PartitionLog;
 import io.strata.engine.metadata.BrokerRegistration;
@@ -40,7 +44,7 @@ import io.strata.engine.metadata.TopicMetadata;
 import io.strata.engine.metrics.BrokerMetrics;
 import io.strata.engine.network.ApiRegistry;
 import io.strata.engine.network.KafkaServer;
-import io.strata.engine.producer.ProducerIdManager;
+import io.strata.engine.txn.ProducerIdManager;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.internals.Topic;
@@ -55,12 +59,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One Strata broker: logs, partitions and the Kafka listener, assembled from a {@link BrokerConfig}
@@ -78,8 +77,8 @@ public final class Broker implements AutoCloseable {
 
     private volatile BrokerState state = BrokerState.NOT_RUNNING;
     private volatile BrokerConfig effectiveConfig;
-    private ExecutorService requestExecutor;
-    private ScheduledExecutorService scheduler;
+    /** Every thread pool of this broker; created in start, stopped in close (see BrokerExecutors). */
+    private BrokerExecutors executors;
     private DelayedOperationPurgatory fetchPurgatory;
     private LogManager logManager;
     private KafkaServer server;
@@ -101,12 +100,11 @@ public final class Broker implements AutoCloseable {
         try {
             Files.createDirectories(config.dataDir());
             String clusterId = metadataStore.clusterId();
-            requestExecutor = Executors.newFixedThreadPool(config.numIoThreads(), threads("strata-io-"));
-            scheduler = Executors.newSingleThreadScheduledExecutor(threads("strata-scheduler-"));
-            fetchPurgatory = new DelayedOperationPurgatory(requestExecutor);
+            executors = BrokerExecutors.forBroker(config.numIoThreads());
+            fetchPurgatory = new DelayedOperationPurgatory(executors.requests(), executors.purgatoryTimer());
 
             state = BrokerState.RECOVERING_LOGS;
-            logManager = new LogManager(config.dataDir(), time);
+            logManager = new LogManager(config.dataDir(), time, executors.logBackground(), executors.logOpenClose());
             logManager.loadLogs(this::recoveryConfig);
 
             MetadataCache cache = new MetadataCache(metadataStore);
@@ -119,7 +117,7 @@ public final class Broker implements AutoCloseable {
             registerHandlers(registry, clusterId, cache, replicaManager, topics);
             cache.refresh(); // before the listener opens: requests must never see an empty topic list
             server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.numNetworkThreads(),
-                    config.socketRequestMaxBytes(), registry, requestExecutor, metrics::recordRequest);
+                    config.socketRequestMaxBytes(), registry, executors.requests(), metrics::recordRequest);
             server.start();
             effectiveConfig = withBoundPort(config, server.boundPort());
 
@@ -127,8 +125,8 @@ public final class Broker implements AutoCloseable {
                     effectiveConfig.advertisedPort(), config.rack()));
             topics.loadAll();
             deleteStrayLogs(cache);
-            groupCoordinator.start();
-            scheduler.scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS,
+            groupCoordinator.start(executors.groupTimer());
+            executors.checkpoints().scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS,
                     TimeUnit.MILLISECONDS);
             state = BrokerState.RUNNING;
             log.info("Broker {} of cluster {} serving Kafka on {}", config.brokerId(), clusterId, bootstrapServers());
@@ -147,7 +145,7 @@ public final class Broker implements AutoCloseable {
         PartitionFetchReader fetchReader = new PartitionFetchReader(cache, replicaManager, metrics);
         registry.register(new ApiVersionsHandler(registry))
                 .register(new MetadataHandler(config.brokerId(), config.autoCreateTopics(), clusterId, cache, topics))
-                .register(new ProduceHandler(cache, replicaManager, metrics, requestExecutor))
+                .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests()))
                 .register(new FetchHandler(fetchReader, fetchPurgatory))
                 .register(new ListOffsetsHandler(cache, replicaManager))
                 .register(new OffsetForLeaderEpochHandler(cache, replicaManager))
@@ -193,7 +191,7 @@ public final class Broker implements AutoCloseable {
         GroupMetrics groupMetrics = new GroupMetrics(metrics.registry(), tp -> replicaManager.partition(tp)
                 .map(p -> p.log().highWatermark()).orElse(-1L));
         return new GroupCoordinator(config.brokerId(), config.groups(), replicaManager, access, time, groupMetrics,
-                requestExecutor);
+                executors.requests());
     }
 
     /** Config used while recovering a log: the topic's if the store knows it, else the broker defaults. */
@@ -268,6 +266,7 @@ public final class Broker implements AutoCloseable {
         if (logManager != null) {
             logManager.closeWithoutFlush();
         }
+        closeExecutors();
         state = BrokerState.NOT_RUNNING;
     }
 
@@ -288,6 +287,7 @@ public final class Broker implements AutoCloseable {
         if (logManager != null) {
             logManager.close();
         }
+        closeExecutors();
         state = BrokerState.NOT_RUNNING;
     }
 
@@ -301,34 +301,15 @@ public final class Broker implements AutoCloseable {
         if (fetchPurgatory != null) {
             fetchPurgatory.close();
         }
-        if (scheduler != null) {
-            // No interrupt: a checkpoint interrupted inside FileChannel.force would close the channel under it.
-            scheduler.shutdown();
-            awaitQuietly(scheduler);
-        }
-        if (requestExecutor != null) {
-            requestExecutor.shutdown();
-            awaitQuietly(requestExecutor);
+        if (executors != null) {
+            executors.stopServing(); // waits for running group, checkpoint and request tasks; logs stay open
         }
     }
 
-    private static void awaitQuietly(ExecutorService executor) {
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            executor.shutdownNow();
+    private void closeExecutors() {
+        if (executors != null) {
+            executors.close();
+            executors = null;
         }
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return r -> {
-            Thread thread = new Thread(r, prefix + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

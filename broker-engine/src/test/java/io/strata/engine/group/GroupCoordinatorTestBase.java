@@ -1,5 +1,6 @@
 package io.strata.engine.group;
 
+import io.strata.engine.config.GroupConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 

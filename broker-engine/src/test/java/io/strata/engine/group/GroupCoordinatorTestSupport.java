@@ -1,5 +1,8 @@
 package io.strata.engine.group;
 
+import io.strata.engine.server.BrokerExecutors;
+
+import io.strata.engine.config.GroupConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strata.engine.cluster.DelayedOperationPurgatory;
 import io.strata.engine.cluster.ReplicaManager;
@@ -28,6 +31,7 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
     static final int PARTITIONS = 3;
 
     final ManualTime time = new ManualTime(1_700_000_000_000L);
+    private final BrokerExecutors executors = new BrokerExecutors(1, 2);
     final LogManager logManager;
     final ReplicaManager replicaManager;
     final GroupCoordinator coordinator;
@@ -39,9 +43,9 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
 
     /** Opens the logs under {@code dir}; with an existing topic, the coordinator loads it like a restarted broker. */
     GroupCoordinatorTestSupport(Path dir, GroupConfig config, TopicMetadata existing) throws IOException {
-        logManager = new LogManager(dir, time);
-        logManager.loadLogs(tp -> io.strata.engine.log.LogConfig.from(Map.of(), Map.of()));
-        replicaManager = new ReplicaManager(0, logManager, Map.of(), new DelayedOperationPurgatory(Runnable::run));
+        logManager = new LogManager(dir, time, executors.logBackground(), executors.logOpenClose());
+        logManager.loadLogs(tp -> io.strata.engine.config.LogConfig.from(Map.of(), Map.of()));
+        replicaManager = new ReplicaManager(0, logManager, Map.of(), new DelayedOperationPurgatory(Runnable::run, executors.purgatoryTimer()));
         topic = existing;
         if (existing != null) {
             replicaManager.applyTopic(existing);
@@ -94,5 +98,6 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
     public void close() {
         coordinator.close();
         logManager.close();
+        executors.close();
     }
 }

@@ -1,10 +1,10 @@
 package io.strata.engine.it;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.strata.engine.group.GroupConfig;
+import io.strata.engine.config.GroupConfig;
 import io.strata.engine.metadata.InMemoryMetadataStore;
 import io.strata.engine.server.Broker;
-import io.strata.engine.server.BrokerConfig;
+import io.strata.engine.config.BrokerConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -1,5 +1,8 @@
 package io.strata.engine.log;
 
+import io.strata.engine.config.LogConfig;
+import io.strata.engine.log.checkpoint.LogFileNames;
+import io.strata.engine.log.validation.AppendOrigin;
 import io.strata.engine.testing.ManualTime;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;

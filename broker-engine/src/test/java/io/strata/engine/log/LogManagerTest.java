@@ -1,5 +1,8 @@
 package io.strata.engine.log;
 
+import io.strata.engine.server.BrokerExecutors;
+
+import io.strata.engine.config.LogConfig;
 import io.strata.engine.testing.ManualTime;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -32,6 +35,7 @@ class LogManagerTest {
     Path dataDir;
 
     private final ManualTime time = new ManualTime(T0);
+    private final BrokerExecutors executors = new BrokerExecutors(1, 2);
     private LogManager manager;
 
     @AfterEach
@@ -39,11 +43,12 @@ class LogManagerTest {
         if (manager != null) {
             manager.close();
         }
+        executors.close();
     }
 
     @Test
     void logsAreRecreatedFromTheirDirectoriesAfterARestart() throws Exception {
-        manager = new LogManager(dataDir, time);
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
         manager.loadLogs(tp -> LogConfig.defaults());
         assertThat(manager.logs()).isEmpty();
         PartitionLog a0 = manager.getOrCreateLog(A0, ALPHA, LogConfig.defaults());
@@ -57,7 +62,7 @@ class LogManagerTest {
                 .contains("version: 0", "topic_id: " + ALPHA);
         manager.close();
 
-        manager = new LogManager(dataDir, time);
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
         manager.loadLogs(tp -> LogConfig.of(Map.of("segment.bytes", "4096")));
         assertThat(manager.logs()).extracting(PartitionLog::topicPartition).containsExactlyInAnyOrder(A0, A1, B0);
         PartitionLog reloaded = manager.log(B0).orElseThrow();
@@ -69,14 +74,14 @@ class LogManagerTest {
 
     @Test
     void aCrashedManagerRecoversEveryLog() throws Exception {
-        manager = new LogManager(dataDir, time);
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
         manager.loadLogs(tp -> LogConfig.defaults());
         manager.getOrCreateLog(A0, ALPHA, LogConfig.defaults()).appendAsLeader(batch(T0, "a", 3), 0);
         manager.getOrCreateLog(B0, BETA, LogConfig.defaults()).appendAsLeader(batch(T0, "b", 4), 0);
         manager.checkpointHighWatermarks();
         manager.closeWithoutFlush();
 
-        manager = new LogManager(dataDir, time);
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
         manager.loadLogs(tp -> LogConfig.defaults());
         assertThat(manager.log(A0).orElseThrow().logEndOffset()).isEqualTo(3);
         assertThat(manager.log(B0).orElseThrow().logEndOffset()).isEqualTo(4);
@@ -84,7 +89,7 @@ class LogManagerTest {
 
     @Test
     void deletedLogsLeaveTheirNameAtOnceAndTheDiskAfterTheDelay() throws Exception {
-        manager = new LogManager(dataDir, time);
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
         manager.loadLogs(tp -> LogConfig.defaults());
         PartitionLog doomed = manager.getOrCreateLog(A0, ALPHA, LogConfig.of(Map.of("file.delete.delay.ms", "200")));
         doomed.appendAsLeader(batch(T0, "x", 2), 0);
@@ -112,12 +117,12 @@ class LogManagerTest {
 
     @Test
     void aDirectoryOfAnotherTopicIdIsReplacedNotReused() throws Exception {
-        manager = new LogManager(dataDir, time);
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
         manager.loadLogs(tp -> LogConfig.defaults());
         manager.getOrCreateLog(A0, ALPHA, LogConfig.defaults()).appendAsLeader(batch(T0, "old", 3), 0);
         manager.close();
 
-        manager = new LogManager(dataDir, time);
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
         Uuid other = Uuid.randomUuid();
         PartitionLog replaced = manager.getOrCreateLog(A0, other, LogConfig.defaults());
         assertThat(replaced.logEndOffset()).isZero();
@@ -128,7 +133,7 @@ class LogManagerTest {
     void directoriesThatAreNotPartitionsAreLeftAlone() throws Exception {
         Files.createDirectories(dataDir.resolve("lost+found"));
         Files.createDirectories(dataDir.resolve("gamma-0")); // no partition.metadata
-        manager = new LogManager(dataDir, time);
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
         manager.loadLogs(tp -> LogConfig.defaults());
         assertThat(manager.logs()).isEmpty();
         assertThat(dataDir.resolve("lost+found")).isDirectory();

@@ -1,5 +1,12 @@
 package io.strata.engine.log;
 
+import io.strata.engine.config.LogConfig;
+import io.strata.engine.log.checkpoint.CheckpointFile;
+import io.strata.engine.log.checkpoint.LeaderEpochCache;
+import io.strata.engine.log.checkpoint.LogFileNames;
+import io.strata.engine.log.segment.OffsetAndEpoch;
+import io.strata.engine.log.segment.OffsetIndex;
+import io.strata.engine.log.segment.SegmentScanner;
 import io.strata.engine.testing.ManualTime;
 import io.strata.engine.log.LogTestSupport.Read;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.strata.engine.log;
 
+import io.strata.engine.log.checkpoint.LogFileNames;
 import io.strata.engine.testing.ManualTime;
 import io.strata.engine.log.LogTestSupport.Read;
 import org.apache.kafka.common.compress.Compression;

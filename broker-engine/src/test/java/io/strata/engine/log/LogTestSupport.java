@@ -1,5 +1,7 @@
 package io.strata.engine.log;
 
+import io.strata.engine.config.LogConfig;
+import io.strata.engine.log.segment.FileSlice;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
@@ -17,36 +19,36 @@ import java.util.List;
 import java.util.Map;
 
 /** Shared helpers for the log tests: a manual clock, batch builders and a whole-log reader. */
-final class LogTestSupport {
-    static final TopicPartition TP = new TopicPartition("orders", 0);
-    static final Uuid TOPIC_ID = Uuid.fromString("b2fJ5Ks0TKK3j9Mz1pAbxg");
-    static final long T0 = 1_700_000_000_000L;
+public final class LogTestSupport {
+    public static final TopicPartition TP = new TopicPartition("orders", 0);
+    public static final Uuid TOPIC_ID = Uuid.fromString("b2fJ5Ks0TKK3j9Mz1pAbxg");
+    public static final long T0 = 1_700_000_000_000L;
 
     private LogTestSupport() {
     }
 
     /** A record read back from the log. */
-    record Read(long offset, long timestamp, String key, String value, int leaderEpoch) {
+    public record Read(long offset, long timestamp, String key, String value, int leaderEpoch) {
     }
 
-    static PartitionLog open(Path dir, LogConfig config, Time time) throws IOException {
+    public static PartitionLog open(Path dir, LogConfig config, Time time) throws IOException {
         return PartitionLog.open(dir, TP, TOPIC_ID, config, time);
     }
 
-    static LogConfig config(Map<String, String> overrides) {
+    public static LogConfig config(Map<String, String> overrides) {
         return LogConfig.of(overrides);
     }
 
     /** One batch with records "prefix-i" timestamped ts, ts+1, ... */
-    static MemoryRecords batch(Compression compression, long ts, String prefix, int count) {
+    public static MemoryRecords batch(Compression compression, long ts, String prefix, int count) {
         return MemoryRecords.withRecords(compression, records(ts, prefix, count));
     }
 
-    static MemoryRecords batch(long ts, String prefix, int count) {
+    public static MemoryRecords batch(long ts, String prefix, int count) {
         return batch(Compression.NONE, ts, prefix, count);
     }
 
-    static SimpleRecord[] records(long ts, String prefix, int count) {
+    public static SimpleRecord[] records(long ts, String prefix, int count) {
         SimpleRecord[] records = new SimpleRecord[count];
         for (int i = 0; i < count; i++) {
             records[i] = new SimpleRecord(ts + i, bytes("k" + i), bytes(prefix + "-" + i));
@@ -54,16 +56,16 @@ final class LogTestSupport {
         return records;
     }
 
-    static MemoryRecords idempotent(long producerId, short epoch, int baseSequence, long ts, String prefix, int count) {
+    public static MemoryRecords idempotent(long producerId, short epoch, int baseSequence, long ts, String prefix, int count) {
         return MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, epoch, baseSequence,
                 records(ts, prefix, count));
     }
 
-    static byte[] bytes(String s) {
+    public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static String string(java.nio.ByteBuffer buffer) {
+    public static String string(java.nio.ByteBuffer buffer) {
         if (buffer == null) {
             return null;
         }
@@ -73,7 +75,7 @@ final class LogTestSupport {
     }
 
     /** The batches of a read, copied to the heap. */
-    static List<RecordBatch> batches(LogReadResult result) {
+    public static List<RecordBatch> batches(LogReadResult result) {
         List<RecordBatch> out = new ArrayList<>();
         if (result.records() instanceof FileSlice slice) {
             for (RecordBatch b : slice.toMemoryRecords().batches()) {
@@ -84,7 +86,7 @@ final class LogTestSupport {
     }
 
     /** Every record from {@code from} to the log end, reading with the given fetch size. */
-    static List<Read> readAll(PartitionLog log, long from, int maxBytes) {
+    public static List<Read> readAll(PartitionLog log, long from, int maxBytes) {
         List<Read> out = new ArrayList<>();
         long next = from;
         while (next < log.logEndOffset()) {
@@ -108,7 +110,7 @@ final class LogTestSupport {
         return out;
     }
 
-    static List<Read> readAll(PartitionLog log) {
+    public static List<Read> readAll(PartitionLog log) {
         return readAll(log, log.logStartOffset(), 1 << 20);
     }
 }

@@ -1,5 +1,6 @@
 package io.strata.engine.log;
 
+import io.strata.engine.log.segment.OffsetAndEpoch;
 import io.strata.engine.testing.ManualTime;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MemoryRecords;

@@ -32,7 +32,7 @@ import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.strata.engine.log.FileSlice;
+import io.strata.engine.log.segment.FileSlice;
 
 /**
  * The handler on an embedded channel, with a fetch handler whose responses the test completes: what happens

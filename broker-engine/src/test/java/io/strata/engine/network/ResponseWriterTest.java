@@ -3,7 +3,7 @@ package io.strata.engine.network;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.strata.engine.log.FileSlice;
+import io.strata.engine.log.segment.FileSlice;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ResponseHeaderData;

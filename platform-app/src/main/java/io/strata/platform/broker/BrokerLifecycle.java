@@ -3,7 +3,7 @@ package io.strata.platform.broker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.engine.metadata.MetadataStore;
 import io.strata.engine.server.Broker;
-import io.strata.engine.server.BrokerConfig;
+import io.strata.engine.config.BrokerConfig;
 import io.strata.engine.server.BrokerState;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;

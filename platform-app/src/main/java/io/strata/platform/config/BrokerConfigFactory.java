@@ -1,8 +1,8 @@
 package io.strata.platform.config;
 
-import io.strata.engine.group.GroupConfig;
-import io.strata.engine.log.TopicConfigs;
-import io.strata.engine.server.BrokerConfig;
+import io.strata.engine.config.GroupConfig;
+import io.strata.engine.config.TopicConfigs;
+import io.strata.engine.config.BrokerConfig;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package io.strata.platform.config;
 
-import io.strata.engine.server.BrokerConfig;
+import io.strata.engine.config.BrokerConfig;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

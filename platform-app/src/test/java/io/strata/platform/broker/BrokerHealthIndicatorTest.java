@@ -2,7 +2,7 @@ package io.strata.platform.broker;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strata.engine.metadata.InMemoryMetadataStore;
-import io.strata.engine.server.BrokerConfig;
+import io.strata.engine.config.BrokerConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;

@@ -1,7 +1,7 @@
 package io.strata.platform.config;
 
-import io.strata.engine.group.GroupConfig;
-import io.strata.engine.server.BrokerConfig;
+import io.strata.engine.config.GroupConfig;
+import io.strata.engine.config.BrokerConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;

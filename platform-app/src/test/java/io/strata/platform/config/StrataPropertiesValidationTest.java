@@ -1,6 +1,6 @@
 package io.strata.platform.config;
 
-import io.strata.engine.server.BrokerConfig;
+import io.strata.engine.config.BrokerConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 

@@ -1,0 +1,28 @@
+package io.strata.engine.handler.admin;
+
+import io.strata.engine.handler.TypedApiHandler;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+
+import io.strata.engine.network.ApiRegistry;
+import io.strata.engine.network.RequestContext;
+
+/** ApiVersions: lists every registered handler with its version range. */
+public final class ApiVersionsHandler extends TypedApiHandler<ApiVersionsRequest> {
+    private final ApiRegistry registry;
+
+    public ApiVersionsHandler(ApiRegistry registry) {
+        super(ApiKeys.API_VERSIONS, ApiVersionsRequest.class);
+        this.registry = registry;
+    }
+
+    @Override
+    protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, ApiVersionsRequest request) {
+        return CompletableFuture.completedFuture(registry.apiVersionsResponse(Errors.NONE));
+    }
+
+}

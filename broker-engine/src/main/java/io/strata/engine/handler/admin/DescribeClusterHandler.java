@@ -1,0 +1,48 @@
+package io.strata.engine.handler.admin;
+
+import io.strata.engine.handler.TypedApiHandler;
+import io.strata.engine.metadata.BrokerRegistration;
+import io.strata.engine.network.RequestContext;
+import io.strata.engine.metadata.MetadataCache;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeClusterRequest;
+
+import java.util.concurrent.CompletableFuture;
+
+/** DescribeCluster: cluster id, controller and brokers (the broker endpoint type only; there are no controllers). */
+public final class DescribeClusterHandler extends TypedApiHandler<DescribeClusterRequest> {
+    private static final byte BROKER_ENDPOINT_TYPE = 1;
+
+    private final int brokerId;
+    private final String clusterId;
+    private final MetadataCache metadata;
+
+    public DescribeClusterHandler(int brokerId, String clusterId, MetadataCache metadata) {
+        super(ApiKeys.DESCRIBE_CLUSTER, DescribeClusterRequest.class);
+        this.brokerId = brokerId;
+        this.clusterId = clusterId;
+        this.metadata = metadata;
+    }
+
+    @Override
+    protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, DescribeClusterRequest request) {
+        DescribeClusterResponseData response = new DescribeClusterResponseData()
+                .setClusterId(clusterId)
+                .setControllerId(brokerId)
+                .setEndpointType(BROKER_ENDPOINT_TYPE);
+        if (context.apiVersion() >= 1 && request.data().endpointType() != BROKER_ENDPOINT_TYPE) {
+            return CompletableFuture.completedFuture(response
+                    .setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
+                    .setErrorMessage("Only the broker endpoint type is served here"));
+        }
+        for (BrokerRegistration broker : metadata.brokers()) {
+            response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
+                    .setBrokerId(broker.brokerId()).setHost(broker.host()).setPort(broker.port())
+                    .setRack(broker.rack()).setIsFenced(false));
+        }
+        return CompletableFuture.completedFuture(response.setErrorCode(Errors.NONE.code()));
+    }
+}

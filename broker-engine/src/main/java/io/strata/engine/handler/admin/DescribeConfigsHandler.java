@@ -1,0 +1,84 @@
+package io.strata.engine.handler.admin;
+
+import io.strata.engine.handler.TypedApiHandler;
+import io.strata.engine.network.RequestContext;
+import io.strata.engine.config.ConfigDescriber;
+import io.strata.engine.metadata.MetadataCache;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeConfigsRequest;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** DescribeConfigs for topics and for this broker, with sources, synonyms and documentation on request. */
+public final class DescribeConfigsHandler extends TypedApiHandler<DescribeConfigsRequest> {
+    private final int brokerId;
+    private final MetadataCache metadata;
+    private final ConfigDescriber describer;
+
+    public DescribeConfigsHandler(int brokerId, MetadataCache metadata, ConfigDescriber describer) {
+        super(ApiKeys.DESCRIBE_CONFIGS, DescribeConfigsRequest.class);
+        this.brokerId = brokerId;
+        this.metadata = metadata;
+        this.describer = describer;
+    }
+
+    @Override
+    protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, DescribeConfigsRequest request) {
+        DescribeConfigsRequestData data = request.data();
+        DescribeConfigsResponseData response = new DescribeConfigsResponseData();
+        for (DescribeConfigsRequestData.DescribeConfigsResource resource : data.resources()) {
+            DescribeConfigsResponseData.DescribeConfigsResult result = new DescribeConfigsResponseData.DescribeConfigsResult()
+                    .setResourceType(resource.resourceType())
+                    .setResourceName(resource.resourceName());
+            ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
+            Optional<List<ConfigDescriber.DescribedConfig>> configs = switch (type) {
+                case TOPIC -> metadata.topic(resource.resourceName()).map(describer::topicConfigs);
+                case BROKER -> isThisBroker(resource.resourceName()) ? Optional.of(describer.brokerConfigs()) : Optional.empty();
+                default -> Optional.empty();
+            };
+            if (configs.isEmpty()) {
+                Errors error = type == ConfigResource.Type.TOPIC ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.INVALID_REQUEST;
+                response.results().add(result.setErrorCode(error.code()).setErrorMessage(
+                        "Cannot describe configs of " + type + " '" + resource.resourceName() + "' on broker " + brokerId));
+                continue;
+            }
+            Set<String> keys = resource.configurationKeys() == null ? null : new HashSet<>(resource.configurationKeys());
+            for (ConfigDescriber.DescribedConfig c : configs.get()) {
+                if (keys != null && !keys.contains(c.name())) {
+                    continue;
+                }
+                DescribeConfigsResponseData.DescribeConfigsResourceResult entry =
+                        new DescribeConfigsResponseData.DescribeConfigsResourceResult()
+                                .setName(c.name())
+                                .setValue(c.sensitive() ? null : c.value())
+                                .setReadOnly(c.readOnly())
+                                .setConfigSource(c.source().id())
+                                .setIsSensitive(c.sensitive())
+                                .setConfigType(c.type().id())
+                                .setDocumentation(data.includeDocumentation() ? c.documentation() : null);
+                if (data.includeSynonyms()) {
+                    for (ConfigDescriber.Synonym s : c.synonyms()) {
+                        entry.synonyms().add(new DescribeConfigsResponseData.DescribeConfigsSynonym()
+                                .setName(s.name()).setValue(c.sensitive() ? null : s.value()).setSource(s.source().id()));
+                    }
+                }
+                result.configs().add(entry);
+            }
+            response.results().add(result.setErrorCode(Errors.NONE.code()));
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private boolean isThisBroker(String name) {
+        return name == null || name.isEmpty() || name.equals(String.valueOf(brokerId));
+    }
+}

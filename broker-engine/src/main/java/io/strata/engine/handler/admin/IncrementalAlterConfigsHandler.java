@@ -1,0 +1,63 @@
+package io.strata.engine.handler.admin;
+
+import io.strata.engine.handler.TypedApiHandler;
+import io.strata.engine.network.RequestContext;
+import io.strata.engine.topic.TopicService;
+import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.ApiError;
+import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * IncrementalAlterConfigs, every version 4.3.1 defines (v0-1; v1 only adds flexible encoding): SET,
+ * DELETE, APPEND and SUBTRACT on TOPIC resources (see {@link TopicConfigOperations}), applied to the
+ * topic's partitions before the reply. Other resource types are refused per resource.
+ */
+public final class IncrementalAlterConfigsHandler extends TypedApiHandler<IncrementalAlterConfigsRequest> {
+    private final TopicService topics;
+
+    public IncrementalAlterConfigsHandler(TopicService topics) {
+        super(ApiKeys.INCREMENTAL_ALTER_CONFIGS, IncrementalAlterConfigsRequest.class);
+        this.topics = topics;
+    }
+
+    @Override
+    protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, IncrementalAlterConfigsRequest request) {
+        IncrementalAlterConfigsRequestData data = request.data();
+        List<AlterConfigsResource> resources = new ArrayList<>(data.resources());
+        List<ApiError> errors = ConfigAlterations.alterEach(resources, IncrementalAlterConfigsHandler::view,
+                r -> topics.alterConfigs(r.resourceName(),
+                        overrides -> TopicConfigOperations.apply(overrides, r.configs()), data.validateOnly()));
+        IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+        for (int i = 0; i < resources.size(); i++) {
+            response.responses().add(new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
+                    .setResourceType(resources.get(i).resourceType())
+                    .setResourceName(resources.get(i).resourceName())
+                    .setErrorCode(errors.get(i).error().code())
+                    .setErrorMessage(errors.get(i).message()));
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    /** Only DELETE may come without a value. */
+    private static ConfigAlterations.Resource view(AlterConfigsResource resource) {
+        List<String> names = new ArrayList<>();
+        List<String> withoutValue = new ArrayList<>();
+        for (AlterableConfig config : resource.configs()) {
+            names.add(config.name());
+            if (config.value() == null && config.configOperation() != OpType.DELETE.id()) {
+                withoutValue.add(config.name());
+            }
+        }
+        return new ConfigAlterations.Resource(resource.resourceType(), resource.resourceName(), names, withoutValue);
+    }
+}

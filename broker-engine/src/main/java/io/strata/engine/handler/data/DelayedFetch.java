@@ -1,0 +1,52 @@
+package io.strata.engine.handler.data;
+
+import io.strata.engine.cluster.DelayedOperation;
+import io.strata.engine.cluster.Partition;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * A fetch that had less than fetch.min.bytes available: it completes when an append makes enough
+ * data visible, when a partition turns to an error (deleted, out of range), or at fetch.max.wait.ms.
+ * Each check re-reads the logs; reads only look up positions, no bytes are copied.
+ */
+final class DelayedFetch extends DelayedOperation {
+    private final PartitionFetchReader reader;
+    private final List<PartitionFetchReader.Target> targets;
+    private final int maxBytes;
+    private final int minBytes;
+    private final Partition.FetchBound bound;
+    private final Function<PartitionFetchReader.Reads, FetchResponseData> responseBuilder;
+    private final CompletableFuture<ApiMessage> response;
+
+    DelayedFetch(PartitionFetchReader reader, List<PartitionFetchReader.Target> targets, int maxBytes, int minBytes,
+                 Partition.FetchBound bound, Function<PartitionFetchReader.Reads, FetchResponseData> responseBuilder,
+                 CompletableFuture<ApiMessage> response) {
+        this.reader = reader;
+        this.targets = targets;
+        this.maxBytes = maxBytes;
+        this.minBytes = minBytes;
+        this.bound = bound;
+        this.responseBuilder = responseBuilder;
+        this.response = response;
+    }
+
+    @Override
+    protected boolean isSatisfied() {
+        PartitionFetchReader.Reads reads = reader.read(targets, maxBytes, bound);
+        return reads.anyError() || reads.bytes() >= minBytes;
+    }
+
+    @Override
+    protected void onComplete() {
+        try {
+            response.complete(responseBuilder.apply(reader.read(targets, maxBytes, bound)));
+        } catch (RuntimeException e) {
+            response.completeExceptionally(e);
+        }
+    }
+}

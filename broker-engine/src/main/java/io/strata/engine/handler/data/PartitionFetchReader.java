@@ -1,0 +1,140 @@
+package io.strata.engine.handler.data;
+
+import io.strata.engine.cluster.Partition;
+import io.strata.engine.cluster.ReplicaManager;
+import io.strata.engine.log.LogReadResult;
+import io.strata.engine.metrics.BrokerMetrics;
+import io.strata.engine.metadata.MetadataCache;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads every partition of one fetch request against the logs, honouring the request-wide and
+ * per-partition byte limits. Stateless apart from its collaborators; used for the first attempt of
+ * a fetch and again by its {@link DelayedFetch} when woken or expired.
+ */
+public final class PartitionFetchReader {
+    private static final Logger log = LoggerFactory.getLogger(PartitionFetchReader.class);
+
+    private final MetadataCache metadata;
+    private final ReplicaManager replicaManager;
+    private final BrokerMetrics metrics;
+
+    public PartitionFetchReader(MetadataCache metadata, ReplicaManager replicaManager, BrokerMetrics metrics) {
+        this.metadata = metadata;
+        this.replicaManager = replicaManager;
+        this.metrics = metrics;
+    }
+
+    /** One requested partition, resolved against the metadata (name null when the topic is unknown). */
+    record Target(String topicName, Uuid topicId, boolean byId, FetchRequestData.FetchPartition request) {
+        TopicPartition topicPartition() {
+            return new TopicPartition(topicName, request.partition());
+        }
+    }
+
+    List<Target> resolve(FetchRequestData data, boolean byId) {
+        List<Target> targets = new ArrayList<>();
+        for (FetchRequestData.FetchTopic topic : data.topics()) {
+            String name = byId ? metadata.topicName(topic.topicId()) : topic.topic();
+            Uuid id = byId ? topic.topicId() : metadata.topicId(topic.topic());
+            for (FetchRequestData.FetchPartition partition : topic.partitions()) {
+                targets.add(new Target(name, id, byId, partition));
+            }
+        }
+        return targets;
+    }
+
+    /** Result of reading all targets: per-target partition responses and the bytes they carry. */
+    record Reads(List<FetchResponseData.PartitionData> partitions, long bytes, boolean anyError,
+                 List<Delivered> delivered) {
+    }
+
+    /** Records handed out for one partition, counted into the topic's out-meters once the response is final. */
+    record Delivered(String topic, long bytes, long records) {
+    }
+
+    /** Counts a final response's records into the metrics; intermediate long-poll checks are not counted. */
+    void recordDelivered(Reads reads) {
+        for (Delivered d : reads.delivered()) {
+            metrics.recordOut(d.topic(), d.bytes(), d.records());
+        }
+    }
+
+    Reads read(List<Target> targets, int maxBytes, Partition.FetchBound bound) {
+        List<FetchResponseData.PartitionData> out = new ArrayList<>(targets.size());
+        long bytes = 0;
+        boolean anyError = false;
+        boolean minOneMessage = true;
+        List<Delivered> delivered = new ArrayList<>();
+        for (Target target : targets) {
+            FetchResponseData.PartitionData data = readOne(target, (int) Math.max(0, maxBytes - bytes), bound,
+                    minOneMessage, delivered);
+            int size = data.records() == null ? 0 : data.records().sizeInBytes();
+            if (size > 0) {
+                minOneMessage = false;
+            }
+            bytes += size;
+            anyError |= data.errorCode() != Errors.NONE.code();
+            out.add(data);
+        }
+        return new Reads(out, bytes, anyError, delivered);
+    }
+
+    private FetchResponseData.PartitionData readOne(Target target, int remainingBytes, Partition.FetchBound bound,
+                                                    boolean minOneMessage, List<Delivered> delivered) {
+        FetchRequestData.FetchPartition request = target.request();
+        if (target.topicName() == null) {
+            return error(request.partition(), target.byId() ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        }
+        TopicPartition tp = target.topicPartition();
+        Partition partition = replicaManager.partition(tp).orElse(null);
+        if (partition == null) {
+            Errors error = metadata.missingPartitionError(tp);
+            return error(request.partition(), error);
+        }
+        try {
+            partition.checkLeaderEpoch(request.currentLeaderEpoch());
+            int limit = Math.min(request.partitionMaxBytes(), remainingBytes);
+            LogReadResult result = partition.read(request.fetchOffset(), limit, bound, minOneMessage);
+            if (result.recordCount() > 0) {
+                delivered.add(new Delivered(tp.topic(), result.records().sizeInBytes(), result.recordCount()));
+            }
+            return new FetchResponseData.PartitionData()
+                    .setPartitionIndex(request.partition())
+                    .setErrorCode(Errors.NONE.code())
+                    .setHighWatermark(result.highWatermark())
+                    .setLastStableOffset(partition.lastStableOffset())
+                    .setLogStartOffset(result.logStartOffset())
+                    .setRecords(result.records());
+        } catch (RuntimeException e) {
+            Errors error = Errors.forException(e);
+            if (error == Errors.UNKNOWN_SERVER_ERROR) {
+                log.error("Fetch from {} failed", tp, e);
+            }
+            return error(request.partition(), error)
+                    .setHighWatermark(partition.log().highWatermark())
+                    .setLastStableOffset(partition.lastStableOffset())
+                    .setLogStartOffset(partition.log().logStartOffset());
+        }
+    }
+
+    private static FetchResponseData.PartitionData error(int partition, Errors error) {
+        return new FetchResponseData.PartitionData()
+                .setPartitionIndex(partition)
+                .setErrorCode(error.code())
+                .setHighWatermark(-1)
+                .setLastStableOffset(-1)
+                .setLogStartOffset(-1)
+                .setRecords(MemoryRecords.EMPTY);
+    }
+}

@@ -1,0 +1,175 @@
+package io.strata.engine.handler.data;
+
+import io.strata.engine.handler.TypedApiHandler;
+import io.strata.engine.cluster.Partition;
+import io.strata.engine.cluster.ReplicaManager;
+import io.strata.engine.log.LogAppendResult;
+import io.strata.engine.log.validation.RecordValidationException;
+import io.strata.engine.metrics.BrokerMetrics;
+import io.strata.engine.network.RequestContext;
+import io.strata.engine.metadata.MetadataCache;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Produce: validates and appends each partition's batch as leader on the request thread (so appends keep
+ * request order), then waits for durability off that thread: the partitions' fsyncs run in parallel on
+ * the executor and merge with those of concurrent requests (group commit). With a single-node ISR an
+ * append is committed once durable, so acks=1 and acks=all answer at the same point; acks=0 sends no
+ * response but is made durable all the same.
+ */
+public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
+    private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+
+    private final MetadataCache metadata;
+    private final ReplicaManager replicaManager;
+    private final BrokerMetrics metrics;
+    private final Executor durability;
+
+    public ProduceHandler(MetadataCache metadata, ReplicaManager replicaManager, BrokerMetrics metrics,
+                          Executor durability) {
+        super(ApiKeys.PRODUCE, ProduceRequest.class);
+        this.metadata = metadata;
+        this.replicaManager = replicaManager;
+        this.metrics = metrics;
+        this.durability = durability;
+    }
+
+    /** An appended batch whose response waits for durability. */
+    private record Appended(TopicPartition tp, Partition partition, LogAppendResult result,
+                            ProduceResponseData.PartitionProduceResponse response) {
+    }
+
+    @Override
+    protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, ProduceRequest request) {
+        ProduceResponseData response = new ProduceResponseData();
+        List<Appended> appended = new ArrayList<>();
+        boolean byId = context.apiVersion() >= 13;
+        for (ProduceRequestData.TopicProduceData topicData : request.data().topicData()) {
+            String name = byId ? metadata.topicName(topicData.topicId()) : topicData.name();
+            Uuid topicId = byId ? topicData.topicId() : Uuid.ZERO_UUID;
+            ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
+                    .setName(byId ? "" : name).setTopicId(topicId);
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                ProduceResponseData.PartitionProduceResponse partitionResponse;
+                if (name == null) {
+                    partitionResponse = error(partitionData.index(), Errors.UNKNOWN_TOPIC_ID, null);
+                } else if (Topic.isInternal(name)) {
+                    // Only the coordinators write their internal topics; a client record there would corrupt them.
+                    partitionResponse = error(partitionData.index(), Errors.INVALID_TOPIC_EXCEPTION,
+                            "Cannot append to internal topic " + name);
+                } else {
+                    partitionResponse = append(request, new TopicPartition(name, partitionData.index()), partitionData,
+                            appended);
+                }
+                topicResponse.partitionResponses().add(partitionResponse);
+            }
+            response.responses().add(topicResponse);
+        }
+        List<CompletableFuture<Void>> durable = new ArrayList<>();
+        for (Appended a : appended) {
+            if (a.partition().commitNeedsFsync()) {
+                durable.add(CompletableFuture.runAsync(() -> makeDurable(a), durability));
+            } else {
+                makeDurable(a); // no I/O: not worth a thread hop
+            }
+        }
+        return CompletableFuture.allOf(durable.toArray(new CompletableFuture<?>[0]))
+                .thenApply(ignored -> request.acks() == 0 ? null : response);
+    }
+
+    private void makeDurable(Appended a) {
+        try {
+            a.partition().makeDurable(a.result().lastOffset() + 1);
+            if (!a.result().duplicate()) {
+                metrics.recordIn(a.tp().topic(), a.result().sizeInBytes(), a.result().recordCount());
+            }
+            replicaManager.onHighWatermarkAdvanced(a.tp());
+        } catch (RuntimeException e) {
+            log.error("Making {} durable failed", a.tp(), e);
+            Errors error = Errors.forException(e);
+            a.response().setErrorCode((error == Errors.UNKNOWN_SERVER_ERROR ? Errors.KAFKA_STORAGE_ERROR : error).code())
+                    .setErrorMessage(e.getMessage()).setBaseOffset(ProduceResponse.INVALID_OFFSET);
+        }
+    }
+
+    private ProduceResponseData.PartitionProduceResponse append(ProduceRequest request, TopicPartition tp,
+                                                                ProduceRequestData.PartitionProduceData data,
+                                                                List<Appended> appended) {
+        Partition partition = replicaManager.partition(tp).orElse(null);
+        if (partition == null) {
+            Errors error = metadata.missingPartitionError(tp);
+            return error(tp.partition(), error, null);
+        }
+        try {
+            if (!(data.records() instanceof MemoryRecords records)) {
+                throw new InvalidRequestException("Produce records must be in memory");
+            }
+            checkTransactional(request, records);
+            LogAppendResult result = partition.appendAsLeaderDeferred(records);
+            ProduceResponseData.PartitionProduceResponse response = new ProduceResponseData.PartitionProduceResponse()
+                    .setIndex(tp.partition())
+                    .setErrorCode(Errors.NONE.code())
+                    .setBaseOffset(result.firstOffset())
+                    .setLogAppendTimeMs(result.logAppendTime())
+                    .setLogStartOffset(result.logStartOffset());
+            appended.add(new Appended(tp, partition, result, response));
+            return response;
+        } catch (RecordValidationException e) {
+            log.debug("Refused a batch for {}: {}", tp, e.getMessage());
+            ProduceResponseData.PartitionProduceResponse response = error(tp.partition(), e.error(), e.getMessage());
+            for (RecordValidationException.RecordError recordError : e.recordErrors()) {
+                response.recordErrors().add(new ProduceResponseData.BatchIndexAndErrorMessage()
+                        .setBatchIndex(recordError.batchIndex())
+                        .setBatchIndexErrorMessage(recordError.message()));
+            }
+            return response;
+        } catch (RuntimeException e) {
+            Errors error = Errors.forException(e);
+            if (error == Errors.UNKNOWN_SERVER_ERROR) {
+                log.error("Append to {} failed", tp, e);
+            }
+            return error(tp.partition(), error, e.getMessage());
+        }
+    }
+
+    /** Transactions arrive with their own issue; until then transactional batches are refused, not half-handled. */
+    private static void checkTransactional(ProduceRequest request, MemoryRecords records) {
+        boolean transactional = request.transactionalId() != null;
+        for (RecordBatch batch : records.batches()) {
+            transactional |= batch.isTransactional();
+        }
+        if (transactional) {
+            throw new TransactionalIdAuthorizationException("Transactional produce is not supported by this broker yet");
+        }
+    }
+
+    private static ProduceResponseData.PartitionProduceResponse error(int partition, Errors error, String message) {
+        return new ProduceResponseData.PartitionProduceResponse()
+                .setIndex(partition)
+                .setErrorCode(error.code())
+                .setErrorMessage(message)
+                .setBaseOffset(ProduceResponse.INVALID_OFFSET)
+                .setLogAppendTimeMs(RecordBatch.NO_TIMESTAMP)
+                .setLogStartOffset(ProduceResponse.INVALID_OFFSET);
+    }
+}

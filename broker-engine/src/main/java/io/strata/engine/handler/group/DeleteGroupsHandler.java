@@ -1,0 +1,31 @@
+package io.strata.engine.handler.group;
+
+import io.strata.engine.handler.TypedApiHandler;
+import io.strata.engine.group.GroupOffsets;
+import io.strata.engine.network.RequestContext;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.DeleteGroupsRequest;
+
+import java.util.concurrent.CompletableFuture;
+
+/** DeleteGroups: removes empty groups with their committed offsets. */
+public final class DeleteGroupsHandler extends TypedApiHandler<DeleteGroupsRequest> {
+    private final GroupOffsets offsets;
+
+    public DeleteGroupsHandler(GroupOffsets offsets) {
+        super(ApiKeys.DELETE_GROUPS, DeleteGroupsRequest.class);
+        this.offsets = offsets;
+    }
+
+    @Override
+    protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, DeleteGroupsRequest request) {
+        DeleteGroupsResponseData response = new DeleteGroupsResponseData();
+        for (String groupId : request.data().groupsNames()) {
+            response.results().add(new DeleteGroupsResponseData.DeletableGroupResult()
+                    .setGroupId(groupId).setErrorCode(offsets.deleteGroup(groupId).code()));
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+}

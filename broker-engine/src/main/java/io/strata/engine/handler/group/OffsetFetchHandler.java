@@ -1,0 +1,136 @@
+package io.strata.engine.handler.group;
+
+import io.strata.engine.handler.TypedApiHandler;
+import io.strata.engine.group.CommittedOffset;
+import io.strata.engine.group.GroupOffsets;
+import io.strata.engine.network.RequestContext;
+import io.strata.engine.metadata.MetadataCache;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * OffsetFetch for one group (v1-7) or a batch (v8+), for given partitions or, with null topics, all of a
+ * group's offsets. A partition without a committed offset reports offset -1. No transactional offsets
+ * are pending on this broker, so require_stable never has to wait.
+ */
+public final class OffsetFetchHandler extends TypedApiHandler<OffsetFetchRequest> {
+    private final GroupOffsets offsets;
+    private final MetadataCache metadata;
+
+    public OffsetFetchHandler(GroupOffsets offsets, MetadataCache metadata) {
+        super(ApiKeys.OFFSET_FETCH, OffsetFetchRequest.class);
+        this.offsets = offsets;
+        this.metadata = metadata;
+    }
+
+    @Override
+    protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, OffsetFetchRequest request) {
+        short version = context.apiVersion();
+        boolean byId = OffsetFetchRequest.useTopicIds(version);
+        List<OffsetFetchResponseData.OffsetFetchResponseGroup> groups = new ArrayList<>();
+        for (OffsetFetchRequestData.OffsetFetchRequestGroup g : request.groups()) {
+            groups.add(fetchGroup(g, byId));
+        }
+        OffsetFetchResponseData response = new OffsetFetchResponseData();
+        if (version >= OffsetFetchRequest.BATCH_MIN_VERSION) {
+            return CompletableFuture.completedFuture(response.setGroups(groups));
+        }
+        return CompletableFuture.completedFuture(flatten(groups.get(0), response, version));
+    }
+
+    private OffsetFetchResponseData.OffsetFetchResponseGroup fetchGroup(OffsetFetchRequestData.OffsetFetchRequestGroup g,
+                                                                        boolean byId) {
+        OffsetFetchResponseData.OffsetFetchResponseGroup out = new OffsetFetchResponseData.OffsetFetchResponseGroup()
+                .setGroupId(g.groupId());
+        List<TopicPartition> requested = null;
+        if (g.topics() != null) {
+            requested = new ArrayList<>();
+            for (OffsetFetchRequestData.OffsetFetchRequestTopics t : g.topics()) {
+                String name = topicName(t, byId);
+                if (name != null) {
+                    for (int partition : t.partitionIndexes()) {
+                        requested.add(new TopicPartition(name, partition));
+                    }
+                }
+            }
+        }
+        Map<TopicPartition, CommittedOffset> found;
+        try {
+            found = offsets.fetch(g.groupId(), requested);
+        } catch (ApiException e) {
+            return out.setErrorCode(Errors.forException(e).code());
+        }
+        if (g.topics() == null) {
+            Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> byTopic = new LinkedHashMap<>();
+            found.forEach((tp, offset) -> byTopic.computeIfAbsent(tp.topic(), name -> {
+                OffsetFetchResponseData.OffsetFetchResponseTopics t = new OffsetFetchResponseData.OffsetFetchResponseTopics()
+                        .setName(name).setTopicId(metadata.topicId(name));
+                out.topics().add(t);
+                return t;
+            }).partitions().add(partition(tp.partition(), offset, Errors.NONE)));
+        } else {
+            // Requested partitions answer in request order; those of unknown topic ids with UNKNOWN_TOPIC_ID.
+            for (OffsetFetchRequestData.OffsetFetchRequestTopics t : g.topics()) {
+                String name = topicName(t, byId);
+                OffsetFetchResponseData.OffsetFetchResponseTopics topic = new OffsetFetchResponseData.OffsetFetchResponseTopics()
+                        .setName(name == null ? t.name() : name).setTopicId(t.topicId());
+                for (int p : t.partitionIndexes()) {
+                    topic.partitions().add(name == null ? partition(p, null, Errors.UNKNOWN_TOPIC_ID)
+                            : partition(p, found.get(new TopicPartition(name, p)), Errors.NONE));
+                }
+                out.topics().add(topic);
+            }
+        }
+        return out.setErrorCode(Errors.NONE.code());
+    }
+
+    /** The topic a request names (v8-9) or identifies (v10+); null for an unknown topic id. */
+    private String topicName(OffsetFetchRequestData.OffsetFetchRequestTopics t, boolean byId) {
+        return byId ? metadata.topicName(t.topicId()) : t.name();
+    }
+
+    /** A partition without a committed offset reports offset -1 and empty metadata. */
+    private static OffsetFetchResponseData.OffsetFetchResponsePartitions partition(int index, CommittedOffset offset,
+                                                                                  Errors error) {
+        return new OffsetFetchResponseData.OffsetFetchResponsePartitions()
+                .setPartitionIndex(index)
+                .setCommittedOffset(offset == null ? -1 : offset.offset())
+                .setCommittedLeaderEpoch(offset == null ? -1 : offset.leaderEpoch())
+                .setMetadata(offset == null ? "" : offset.metadata())
+                .setErrorCode(error.code());
+    }
+
+    /** v1-7 carry one group's topics at the top level. */
+    private static OffsetFetchResponseData flatten(OffsetFetchResponseData.OffsetFetchResponseGroup group,
+                                                   OffsetFetchResponseData response, short version) {
+        for (OffsetFetchResponseData.OffsetFetchResponseTopics t : group.topics()) {
+            OffsetFetchResponseData.OffsetFetchResponseTopic topic = new OffsetFetchResponseData.OffsetFetchResponseTopic()
+                    .setName(t.name());
+            for (OffsetFetchResponseData.OffsetFetchResponsePartitions p : t.partitions()) {
+                topic.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition()
+                        .setPartitionIndex(p.partitionIndex()).setCommittedOffset(p.committedOffset())
+                        .setCommittedLeaderEpoch(p.committedLeaderEpoch()).setMetadata(p.metadata())
+                        .setErrorCode(p.errorCode()));
+            }
+            response.topics().add(topic);
+        }
+        if (version >= 2) {
+            response.setErrorCode(group.errorCode());
+        } else if (group.errorCode() != Errors.NONE.code()) {
+            response.topics().forEach(t -> t.partitions().forEach(p -> p.setErrorCode(group.errorCode())));
+        }
+        return response;
+    }
+}

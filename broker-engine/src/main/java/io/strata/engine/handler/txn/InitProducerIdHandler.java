@@ -1,0 +1,50 @@
+package io.strata.engine.handler.txn;
+
+import io.strata.engine.handler.TypedApiHandler;
+import io.strata.engine.network.RequestContext;
+import io.strata.engine.txn.ProducerIdManager;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * InitProducerId for idempotent producers (the default in Kafka clients). A fresh producer gets a new
+ * id at epoch 0; a producer that asks to bump its epoch after a sequence error (KIP-360) gets epoch+1,
+ * or a new id once the epoch is exhausted. Transactional ids need the transaction coordinator, which
+ * is not part of this broker yet: those requests are refused with an explicit error.
+ */
+public final class InitProducerIdHandler extends TypedApiHandler<InitProducerIdRequest> {
+    private final ProducerIdManager producerIds;
+
+    public InitProducerIdHandler(ProducerIdManager producerIds) {
+        super(ApiKeys.INIT_PRODUCER_ID, InitProducerIdRequest.class);
+        this.producerIds = producerIds;
+    }
+
+    @Override
+    protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, InitProducerIdRequest request) {
+        InitProducerIdRequestData data = request.data();
+        InitProducerIdResponseData response = new InitProducerIdResponseData()
+                .setProducerId(RecordBatch.NO_PRODUCER_ID)
+                .setProducerEpoch(RecordBatch.NO_PRODUCER_EPOCH);
+        if (data.transactionalId() != null) {
+            return CompletableFuture.completedFuture(response
+                    .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
+        }
+        boolean bump = data.producerId() != RecordBatch.NO_PRODUCER_ID
+                && data.producerEpoch() != RecordBatch.NO_PRODUCER_EPOCH
+                && data.producerEpoch() < Short.MAX_VALUE - 1;
+        if (bump) {
+            response.setProducerId(data.producerId()).setProducerEpoch((short) (data.producerEpoch() + 1));
+        } else {
+            response.setProducerId(producerIds.nextProducerId()).setProducerEpoch((short) 0);
+        }
+        return CompletableFuture.completedFuture(response.setErrorCode(Errors.NONE.code()));
+    }
+}

@@ -1,0 +1,253 @@
+package io.strata.engine.log.producer;
+
+import io.strata.engine.log.checkpoint.LogFileNames;
+import io.strata.engine.log.segment.BatchHeader;
+import io.strata.engine.log.validation.AppendOrigin;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+
+/**
+ * Per-partition state of idempotent and transactional producers: each producer id's epoch, its last five
+ * batches (sequence range, offsets, timestamp) for duplicate detection and sequence checks, and the first
+ * offset of its open transaction, for the last stable offset.
+ *
+ * <p>Rebuilt on open from the latest {@code <offset>.snapshot} plus the batch headers after it; snapshots are
+ * written when a segment rolls and on clean close, so a restart scans at most the active segment.
+ *
+ * <p>Threading: changes happen on the log's append path (under its lock) and while loading; methods are
+ * synchronized so request threads can query producers. {@link #firstUnstableOffset()} is lock-free, since
+ * every fetch asks for it.
+ */
+public final class ProducerStateManager {
+    private static final Logger log = LoggerFactory.getLogger(ProducerStateManager.class);
+
+    /** Batches remembered per producer: the producer keeps at most five in flight. */
+    static final int RETAINED_BATCHES = 5;
+    /** Kafka's producer.id.expiration.ms default: idle producers without an open transaction are forgotten. */
+    public static final long DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86_400_000L;
+    private static final int SNAPSHOTS_KEPT = 2;
+
+    /** A batch written by a producer. */
+    public record ProducerBatch(int firstSequence, int lastSequence, long firstOffset, long lastOffset, long timestamp) {
+    }
+
+    /** A read-only view of a producer's state. */
+    public record ActiveProducer(long producerId, short epoch, int lastSequence, long lastTimestamp,
+                                 OptionalLong currentTxnFirstOffset) {
+    }
+
+    private final TopicPartition topicPartition;
+    private final Path dir;
+    private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
+    /** First offset of each open transaction -> producer id. */
+    private final ConcurrentSkipListMap<Long, Long> ongoingTxns = new ConcurrentSkipListMap<>();
+
+    public ProducerStateManager(TopicPartition topicPartition, Path dir) {
+        this.topicPartition = topicPartition;
+        this.dir = dir;
+    }
+
+    // ---- append path ----
+
+    /** The retained batch this one retries, if it is a duplicate of one of the producer's last five. */
+    public synchronized Optional<ProducerBatch> findDuplicate(BatchHeader batch) {
+        if (!batch.hasProducerId() || batch.isControl()) {
+            return Optional.empty();
+        }
+        ProducerStateEntry entry = producers.get(batch.producerId());
+        return entry == null ? Optional.empty()
+                : entry.findDuplicate(batch.producerEpoch(), batch.baseSequence(), batch.lastSequence());
+    }
+
+    /** Checks the producer epoch and (for client writes) the sequence; throws the error the producer expects. */
+    public synchronized void validate(BatchHeader batch, AppendOrigin origin) {
+        if (!batch.hasProducerId()) {
+            return;
+        }
+        ProducerStateEntry entry = producers.get(batch.producerId());
+        short currentEpoch = entry == null ? RecordBatch.NO_PRODUCER_EPOCH : entry.epoch;
+        if (batch.producerEpoch() < currentEpoch) {
+            throw new InvalidProducerEpochException("Epoch " + batch.producerEpoch() + " of producer "
+                    + batch.producerId() + " is older than its current epoch " + currentEpoch + " on " + topicPartition);
+        }
+        if (batch.isControl() || origin != AppendOrigin.CLIENT) {
+            return;
+        }
+        int firstSeq = batch.baseSequence();
+        if (batch.producerEpoch() != currentEpoch) {
+            if (firstSeq != 0 && currentEpoch != RecordBatch.NO_PRODUCER_EPOCH) {
+                throw new OutOfOrderSequenceException("Producer " + batch.producerId() + " starts epoch "
+                        + batch.producerEpoch() + " with sequence " + firstSeq + " instead of 0 on " + topicPartition);
+            }
+            return;
+        }
+        // An entry without batches (e.g. it only wrote a transaction marker) accepts any sequence, like Kafka.
+        if (entry.hasBatches() && !inSequence(entry.lastSequence(), firstSeq)) {
+            throw new OutOfOrderSequenceException("Out of order sequence number for producer " + batch.producerId()
+                    + " on " + topicPartition + ": " + firstSeq + " (incoming seq. number), "
+                    + entry.lastSequence() + " (current end sequence number)");
+        }
+    }
+
+    private static boolean inSequence(int lastSeq, int nextSeq) {
+        return nextSeq == lastSeq + 1L || (nextSeq == 0 && lastSeq == Integer.MAX_VALUE);
+    }
+
+    /**
+     * Applies a written batch (with its final offsets): records its sequence range, opens a transaction
+     * on its first transactional batch, and closes it on a control batch (commit or abort marker).
+     */
+    public synchronized void update(BatchHeader batch, long nowMs) {
+        if (!batch.hasProducerId()) {
+            return;
+        }
+        ProducerStateEntry entry = producers.computeIfAbsent(batch.producerId(), ProducerStateEntry::new);
+        if (batch.producerEpoch() > entry.epoch) {
+            entry.updateEpoch(batch.producerEpoch());
+        }
+        entry.lastUpdateMs = nowMs;
+        if (batch.isControl()) {
+            if (entry.currentTxnFirstOffset >= 0) {
+                ongoingTxns.remove(entry.currentTxnFirstOffset);
+                entry.currentTxnFirstOffset = -1;
+            }
+            return;
+        }
+        entry.addBatch(new ProducerBatch(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
+                batch.lastOffset(), batch.maxTimestamp()));
+        if (batch.isTransactional() && entry.currentTxnFirstOffset < 0) {
+            entry.currentTxnFirstOffset = batch.baseOffset();
+            ongoingTxns.put(batch.baseOffset(), batch.producerId());
+        }
+    }
+
+    // ---- queries ----
+
+    /** First offset of the oldest open transaction: read_committed consumers stop there. */
+    public OptionalLong firstUnstableOffset() {
+        Map.Entry<Long, Long> first = ongoingTxns.firstEntry();
+        return first == null ? OptionalLong.empty() : OptionalLong.of(first.getKey());
+    }
+
+    public synchronized Optional<ActiveProducer> producer(long producerId) {
+        ProducerStateEntry entry = producers.get(producerId);
+        return entry == null ? Optional.empty() : Optional.of(entry.view());
+    }
+
+    public synchronized List<ActiveProducer> activeProducers() {
+        return producers.values().stream().map(ProducerStateEntry::view).toList();
+    }
+
+    /** The retained batches of a producer, oldest first. */
+    public synchronized List<ProducerBatch> batches(long producerId) {
+        ProducerStateEntry entry = producers.get(producerId);
+        return entry == null ? List.of() : entry.batches();
+    }
+
+    /** Forgets producers idle for {@code expirationMs} without an open transaction; returns how many. */
+    public synchronized int removeExpiredProducers(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers.values().removeIf(e -> e.currentTxnFirstOffset < 0 && nowMs - e.lastUpdateMs >= expirationMs);
+        return before - producers.size();
+    }
+
+    // ---- persistence ----
+
+    /** Writes {@code <offset>.snapshot} with the state after the batches below {@code offset}; keeps the newest two. */
+    public synchronized void takeSnapshot(long offset) throws IOException {
+        List<ProducerSnapshotFile.Entry> entries = new ArrayList<>(producers.size());
+        for (ProducerStateEntry e : producers.values()) {
+            entries.add(new ProducerSnapshotFile.Entry(e.producerId, e.epoch, e.lastUpdateMs,
+                    e.currentTxnFirstOffset, e.batches()));
+        }
+        ProducerSnapshotFile.write(LogFileNames.snapshotFile(dir, offset), entries);
+        List<Long> offsets = snapshotOffsets();
+        for (int i = 0; i < offsets.size() - SNAPSHOTS_KEPT; i++) {
+            Files.deleteIfExists(LogFileNames.snapshotFile(dir, offsets.get(i)));
+        }
+    }
+
+    /**
+     * Replaces the state with the newest readable snapshot at or below {@code maxOffset}, deleting newer
+     * and unreadable ones.
+     *
+     * @return the snapshot's offset (replay batches from there), or empty if none was usable
+     */
+    public synchronized OptionalLong loadSnapshot(long maxOffset) throws IOException {
+        clear();
+        List<Long> offsets = snapshotOffsets();
+        for (int i = offsets.size() - 1; i >= 0; i--) {
+            long offset = offsets.get(i);
+            Path file = LogFileNames.snapshotFile(dir, offset);
+            if (offset > maxOffset) {
+                Files.deleteIfExists(file);
+                continue;
+            }
+            try {
+                for (ProducerSnapshotFile.Entry e : ProducerSnapshotFile.read(file)) {
+                    restore(e);
+                }
+                return OptionalLong.of(offset);
+            } catch (IOException e) {
+                log.warn("Ignoring unreadable producer snapshot of {}: {}", topicPartition, e.getMessage());
+                clear();
+                Files.deleteIfExists(file);
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    private void restore(ProducerSnapshotFile.Entry stored) {
+        ProducerStateEntry entry = new ProducerStateEntry(stored.producerId());
+        entry.epoch = stored.epoch();
+        entry.lastUpdateMs = stored.lastUpdateMs();
+        entry.currentTxnFirstOffset = stored.txnFirstOffset();
+        stored.batches().forEach(entry::addBatch);
+        producers.put(entry.producerId, entry);
+        if (entry.currentTxnFirstOffset >= 0) {
+            ongoingTxns.put(entry.currentTxnFirstOffset, entry.producerId);
+        }
+    }
+
+    /** Deletes snapshots above {@code offset} (the log was truncated below them). */
+    public synchronized void deleteSnapshotsAbove(long offset) throws IOException {
+        for (long o : snapshotOffsets()) {
+            if (o > offset) {
+                Files.deleteIfExists(LogFileNames.snapshotFile(dir, o));
+            }
+        }
+    }
+
+    synchronized void clear() {
+        producers.clear();
+        ongoingTxns.clear();
+    }
+
+    /** Offsets of the snapshot files in the directory, ascending. */
+    List<Long> snapshotOffsets() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> LogFileNames.parseOffset(p.getFileName().toString(), LogFileNames.SNAPSHOT_SUFFIX))
+                    .filter(OptionalLong::isPresent)
+                    .map(OptionalLong::getAsLong)
+                    .sorted(Comparator.naturalOrder())
+                    .toList();
+        }
+    }
+}

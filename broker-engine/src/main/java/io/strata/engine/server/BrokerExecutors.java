@@ -1,0 +1,127 @@
+package io.strata.engine.server;
+
+import org.apache.kafka.common.utils.ThreadUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Creates and stops every thread pool of one broker; components get their pool from here and never stop
+ * it themselves (they cancel their own scheduled tasks). Threads are daemons named after their role.
+ *
+ * <p>Stopping never interrupts: request, coordinator and log threads may be inside
+ * {@code FileChannel.force}, and an interrupt there closes the channel under every other user of the file.
+ * A pool that does not finish within {@link #STOP_TIMEOUT_MS} is reported and left to end on its own.
+ * Stopping happens in two steps so the logs close last: {@link #stopServing()} once the listener is closed
+ * (nothing new can arrive), then {@link #close()} after the logs are closed.
+ *
+ * <p>Thread-safety: the pools are created in the constructor; the stop methods are called by the broker's
+ * lifecycle thread (synchronized on it).
+ */
+public final class BrokerExecutors implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BrokerExecutors.class);
+    static final long STOP_TIMEOUT_MS = 30_000;
+
+    private final ExecutorService requests;
+    private final ScheduledExecutorService checkpoints;
+    private final ScheduledExecutorService groupTimer;
+    private final ScheduledExecutorService purgatoryTimer;
+    private final ScheduledExecutorService logBackground;
+    private final ExecutorService logOpenClose;
+
+    /**
+     * @param ioThreads      request handler threads ({@code strata.kafka.io-threads})
+     * @param logOpenThreads threads that open and close partition logs in parallel at start and stop
+     */
+    public BrokerExecutors(int ioThreads, int logOpenThreads) {
+        requests = Executors.newFixedThreadPool(ioThreads, ThreadUtils.createThreadFactory("strata-io-%d", true));
+        checkpoints = single("strata-checkpointer");
+        groupTimer = single("strata-group-coordinator");
+        purgatoryTimer = single("strata-purgatory-timer");
+        logBackground = single("strata-log-manager");
+        logOpenClose = Executors.newFixedThreadPool(logOpenThreads,
+                ThreadUtils.createThreadFactory("strata-log-open-close-%d", true));
+    }
+
+    /** One per available core, as Kafka's recovery threads scale with the disk and CPU at hand. */
+    public static BrokerExecutors forBroker(int ioThreads) {
+        return new BrokerExecutors(ioThreads, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Delayed tasks still pending at shutdown are dropped (parked-fetch deadlines: the purgatory answers those). */
+    private static ScheduledExecutorService single(String name) {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, ThreadUtils.createThreadFactory(name, true));
+        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        pool.setRemoveOnCancelPolicy(true);
+        return pool;
+    }
+
+    /** Request handlers; also runs produce durability waits and purgatory completions. */
+    public ExecutorService requests() {
+        return requests;
+    }
+
+    /** High-watermark and recovery-point checkpoints. */
+    public ScheduledExecutorService checkpoints() {
+        return checkpoints;
+    }
+
+    /** The group coordinator's loading, session sweeps and offset expiration. */
+    public ScheduledExecutorService groupTimer() {
+        return groupTimer;
+    }
+
+    /** Deadlines of parked fetches. */
+    public ScheduledExecutorService purgatoryTimer() {
+        return purgatoryTimer;
+    }
+
+    /** The log manager's periodic flush and producer-expiration passes. */
+    public ScheduledExecutorService logBackground() {
+        return logBackground;
+    }
+
+    /** Opens logs at start-up and closes them at shutdown, in parallel. */
+    public ExecutorService logOpenClose() {
+        return logOpenClose;
+    }
+
+    /** Stops every pool that serves requests; the logs stay usable. */
+    public void stopServing() {
+        stop(List.of(purgatoryTimer, groupTimer, checkpoints, requests));
+    }
+
+    /** Stops everything still running; call after the logs are closed. */
+    @Override
+    public void close() {
+        stop(List.of(purgatoryTimer, groupTimer, checkpoints, requests, logBackground, logOpenClose));
+    }
+
+    private static void stop(List<ExecutorService> pools) {
+        pools.forEach(ExecutorService::shutdown);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_TIMEOUT_MS);
+        List<ExecutorService> late = new ArrayList<>();
+        for (ExecutorService pool : pools) {
+            try {
+                if (!pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    late.add(pool);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                late.add(pool);
+                break;
+            }
+        }
+        if (!late.isEmpty()) {
+            log.warn("{} thread pool(s) still busy {} ms after shutdown; left to finish on their own", late.size(),
+                    STOP_TIMEOUT_MS);
+        }
+    }
+}

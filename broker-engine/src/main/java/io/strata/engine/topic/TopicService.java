@@ -1,0 +1,206 @@
+package io.strata.engine.topic;
+
+import io.strata.engine.config.BrokerConfig;
+import io.strata.engine.metadata.MetadataCache;
+import io.strata.engine.cluster.ReplicaManager;
+import io.strata.engine.config.TopicConfigs;
+import io.strata.engine.metadata.BrokerRegistration;
+import io.strata.engine.metadata.MetadataStore;
+import io.strata.engine.metadata.PartitionMetadata;
+import io.strata.engine.metadata.TopicMetadata;
+import io.strata.engine.metrics.BrokerMetrics;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.Topic;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Creates, grows and deletes topics: validates the request, writes the metadata store, refreshes the
+ * cache and opens or removes the local logs. Mutations are serialized on this object so two creates
+ * of one name cannot both pass validation.
+ */
+public final class TopicService {
+    private final BrokerConfig config;
+    private final MetadataStore store;
+    private final MetadataCache cache;
+    private final ReplicaManager replicaManager;
+    private final BrokerMetrics metrics;
+    /** Told the name of every deleted topic, after its logs are gone (e.g. the group coordinator drops its offsets). */
+    private final List<java.util.function.Consumer<String>> deletionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public TopicService(BrokerConfig config, MetadataStore store, MetadataCache cache, ReplicaManager replicaManager,
+                        BrokerMetrics metrics) {
+        this.config = config;
+        this.store = store;
+        this.cache = cache;
+        this.replicaManager = replicaManager;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Creates a topic. numPartitions / replicationFactor of -1 take the broker defaults; explicit
+     * assignments (partition -> broker ids) override both.
+     */
+    public synchronized TopicMetadata create(String name, int numPartitions, short replicationFactor,
+                                             Map<Integer, List<Integer>> assignments, Map<String, String> configs,
+                                             boolean validateOnly) {
+        Topic.validate(name);
+        for (TopicMetadata existing : cache.topics()) {
+            if (existing.name().equals(name)) {
+                throw new TopicExistsException("Topic '" + name + "' already exists.");
+            }
+            if (Topic.hasCollision(existing.name(), name)) {
+                throw new InvalidTopicException("Topic '" + name + "' collides with existing topic '"
+                        + existing.name() + "': '.' and '_' are interchangeable in metric names.");
+            }
+        }
+        TopicConfigs.validate(configs);
+        List<PartitionMetadata> partitions = assignments.isEmpty()
+                ? assign(0, numPartitions < 0 ? config.defaultNumPartitions() : numPartitions,
+                replicationFactor < 0 ? config.defaultReplicationFactor() : replicationFactor)
+                : explicit(assignments, 0);
+        if (validateOnly) {
+            return new TopicMetadata(org.apache.kafka.common.Uuid.ZERO_UUID, name, configs, partitions);
+        }
+        TopicMetadata topic = store.createTopic(name, configs, partitions);
+        cache.refresh();
+        replicaManager.applyTopic(topic);
+        return topic;
+    }
+
+    /** Creates a topic with the broker defaults if it doesn't exist (Metadata auto-creation). */
+    public synchronized TopicMetadata createIfAbsent(String name) {
+        return cache.topic(name).orElseGet(() -> create(name, -1, (short) -1, Map.of(), Map.of(), false));
+    }
+
+    /** Grows a topic to {@code totalCount} partitions. */
+    public synchronized TopicMetadata createPartitions(String name, int totalCount, List<List<Integer>> assignments,
+                                                       boolean validateOnly) {
+        TopicMetadata topic = cache.topic(name).orElseThrow(() ->
+                new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist."));
+        int current = topic.partitions().size();
+        if (totalCount <= current) {
+            throw new InvalidPartitionsException("Topic currently has " + current + " partitions, "
+                    + totalCount + " would not be an increase.");
+        }
+        List<PartitionMetadata> added;
+        if (assignments == null || assignments.isEmpty()) {
+            added = assign(current, totalCount - current, (short) topic.partitions().get(0).replicas().size());
+        } else {
+            if (assignments.size() != totalCount - current) {
+                throw new InvalidReplicaAssignmentException("Increasing the number of partitions by "
+                        + (totalCount - current) + " but " + assignments.size() + " assignments provided.");
+            }
+            Map<Integer, List<Integer>> byIndex = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < assignments.size(); i++) {
+                byIndex.put(current + i, assignments.get(i));
+            }
+            added = explicit(byIndex, current);
+        }
+        if (validateOnly) {
+            return topic;
+        }
+        TopicMetadata updated = store.addPartitions(topic.id(), added);
+        cache.refresh();
+        replicaManager.applyTopic(updated);
+        return updated;
+    }
+
+    /**
+     * Replaces a topic's config overrides with what {@code change} makes of the current ones, validated
+     * as a whole against the catalogue. Unless {@code validateOnly}, the result is stored and the logs this
+     * broker leads use it before this returns, so the next request on them sees it. Reading and writing
+     * under this object's lock keeps concurrent alters on this broker from losing each other's updates.
+     *
+     * @return the topic with the new overrides (not stored when {@code validateOnly})
+     */
+    public synchronized TopicMetadata alterConfigs(String name, UnaryOperator<Map<String, String>> change,
+                                                   boolean validateOnly) {
+        TopicMetadata topic = cache.topic(name).orElseThrow(() ->
+                new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist."));
+        Map<String, String> overrides = change.apply(topic.configs());
+        TopicConfigs.validate(overrides);
+        if (validateOnly || overrides.equals(topic.configs())) {
+            return new TopicMetadata(topic.id(), topic.name(), overrides, topic.partitions());
+        }
+        TopicMetadata updated = store.replaceTopicConfigs(topic.id(), overrides);
+        cache.refresh();
+        replicaManager.applyTopic(updated);
+        return updated;
+    }
+
+    public synchronized void delete(TopicMetadata topic) {
+        store.deleteTopic(topic.id());
+        cache.refresh();
+        replicaManager.removeTopic(topic.name());
+        metrics.removeTopic(topic.name());
+        for (java.util.function.Consumer<String> listener : deletionListeners) {
+            listener.accept(topic.name());
+        }
+    }
+
+    public void onTopicDeleted(java.util.function.Consumer<String> listener) {
+        deletionListeners.add(listener);
+    }
+
+    /** Opens the logs of every topic in the store; called once at start-up. */
+    public synchronized void loadAll() {
+        cache.refresh();
+        for (TopicMetadata topic : cache.topics()) {
+            replicaManager.applyTopic(topic);
+        }
+    }
+
+    private List<PartitionMetadata> assign(int firstIndex, int count, short replicationFactor) {
+        if (count <= 0) {
+            throw new InvalidPartitionsException("Number of partitions must be larger than 0.");
+        }
+        if (replicationFactor <= 0) {
+            throw new InvalidReplicationFactorException("Replication factor must be larger than 0.");
+        }
+        List<Integer> brokers = cache.brokers().stream().map(BrokerRegistration::brokerId).toList();
+        if (replicationFactor > brokers.size()) {
+            throw new InvalidReplicationFactorException("Replication factor: " + replicationFactor
+                    + " larger than available brokers: " + brokers.size() + ".");
+        }
+        List<PartitionMetadata> partitions = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int index = firstIndex + i;
+            List<Integer> replicas = new ArrayList<>(replicationFactor);
+            for (int r = 0; r < replicationFactor; r++) {
+                replicas.add(brokers.get((index + r) % brokers.size()));
+            }
+            partitions.add(new PartitionMetadata(index, replicas.get(0), 0, replicas, replicas, 0));
+        }
+        return partitions;
+    }
+
+    private List<PartitionMetadata> explicit(Map<Integer, List<Integer>> assignments, int firstIndex) {
+        Set<Integer> known = new HashSet<>(cache.brokers().stream().map(BrokerRegistration::brokerId).toList());
+        List<PartitionMetadata> partitions = new ArrayList<>();
+        for (int i = 0; i < assignments.size(); i++) {
+            List<Integer> replicas = assignments.get(firstIndex + i);
+            if (replicas == null) {
+                throw new InvalidReplicaAssignmentException("Partitions must be numbered consecutively from "
+                        + firstIndex + "; partition " + (firstIndex + i) + " has no assignment.");
+            }
+            if (replicas.isEmpty() || new HashSet<>(replicas).size() != replicas.size()
+                    || !known.containsAll(replicas)) {
+                throw new InvalidReplicaAssignmentException("Invalid replica assignment " + replicas
+                        + " for partition " + (firstIndex + i) + ": brokers must be distinct and registered.");
+            }
+            partitions.add(new PartitionMetadata(firstIndex + i, replicas.get(0), 0, replicas, replicas, 0));
+        }
+        return partitions;
+    }
+}
