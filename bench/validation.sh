@@ -13,4 +13,4 @@ CP_FILE=$(mktemp)
 trap 'rm -f "$CP_FILE"' EXIT
 mvn -B -q -pl broker-engine dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
 java -Xmx512m -cp "broker-engine/target/test-classes:broker-engine/target/classes:$(cat "$CP_FILE")" \
-    io.strata.engine.log.ValidationBench "$@"
+    io.strata.engine.log.validation.ValidationBench "$@"
