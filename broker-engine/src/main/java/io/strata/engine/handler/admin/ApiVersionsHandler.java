@@ -11,12 +11,12 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 import io.strata.engine.network.ApiRegistry;
 import io.strata.engine.network.RequestContext;
 
-/** ApiVersions: lists every registered handler with its version range. */
+/** ApiVersions v0-4: lists every registered handler with its version range. */
 public final class ApiVersionsHandler extends TypedApiHandler<ApiVersionsRequest> {
     private final ApiRegistry registry;
 
     public ApiVersionsHandler(ApiRegistry registry) {
-        super(ApiKeys.API_VERSIONS, ApiVersionsRequest.class);
+        super(ApiKeys.API_VERSIONS, ApiVersionsRequest.class, 0, 4);
         this.registry = registry;
     }
 

@@ -10,12 +10,12 @@ import org.apache.kafka.common.requests.DeleteGroupsRequest;
 
 import java.util.concurrent.CompletableFuture;
 
-/** DeleteGroups: removes empty groups with their committed offsets. */
+/** DeleteGroups v0-2: removes empty groups with their committed offsets. */
 public final class DeleteGroupsHandler extends TypedApiHandler<DeleteGroupsRequest> {
     private final GroupOffsets offsets;
 
     public DeleteGroupsHandler(GroupOffsets offsets) {
-        super(ApiKeys.DELETE_GROUPS, DeleteGroupsRequest.class);
+        super(ApiKeys.DELETE_GROUPS, DeleteGroupsRequest.class, 0, 2);
         this.offsets = offsets;
     }
 
