@@ -7,6 +7,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -21,6 +22,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.DeleteGroupsRequest;
+import org.apache.kafka.common.requests.DeleteGroupsResponse;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsResponse;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
@@ -56,7 +59,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The advertised version table, pinned, and every version the broker advertises for ApiVersions,
- * ListOffsets and the group APIs, sent as raw requests: each must be answered (not a closed connection)
+ * ListOffsets, DeleteGroups and the group lifecycle APIs, sent as raw requests: each must be answered (not a closed connection)
  * with the right data. Old clients such as librdkafka use old versions, whose responses may not carry
  * fields newer versions have.
  */
@@ -92,7 +95,7 @@ class ProtocolVersionsTest {
             Map.entry(ApiKeys.DESCRIBE_CONFIGS, "1-4"),
             Map.entry(ApiKeys.ALTER_CONFIGS, "0-2"),
             Map.entry(ApiKeys.CREATE_PARTITIONS, "0-3"),
-            Map.entry(ApiKeys.DELETE_GROUPS, "0-2"),
+            Map.entry(ApiKeys.DELETE_GROUPS, "0-3"),
             Map.entry(ApiKeys.INCREMENTAL_ALTER_CONFIGS, "0-1"),
             Map.entry(ApiKeys.OFFSET_DELETE, "0-0"),
             Map.entry(ApiKeys.DESCRIBE_CLUSTER, "0-2"));
@@ -233,6 +236,32 @@ class ProtocolVersionsTest {
                 assertThat(response.error()).as("v%d", v).isEqualTo(Errors.NONE);
                 assertThat(response.memberResponses()).as("v%d", v)
                         .allSatisfy(m -> assertThat(m.errorCode()).isZero());
+            }
+        }
+    }
+
+    @Test
+    void deleteGroupsAtEveryVersion() throws Exception {
+        try (RawKafkaConnection c = new RawKafkaConnection(fixture.bootstrapServers())) {
+            for (short v = min(ApiKeys.DELETE_GROUPS); v <= max(ApiKeys.DELETE_GROUPS); v++) {
+                String group = "delete-v" + v;
+                // A standalone commit (no members) leaves an empty group that can be deleted.
+                OffsetCommitRequestData commit = new OffsetCommitRequestData().setGroupId(group)
+                        .setGenerationIdOrMemberEpoch(-1);
+                OffsetCommitRequestData.OffsetCommitRequestTopic topic = new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                        .setName(TOPIC).setTopicId(topicId);
+                topic.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                        .setPartitionIndex(0).setCommittedOffset(2));
+                commit.topics().add(topic);
+                OffsetCommitResponse committed = c.send(OffsetCommitRequest.Builder.forTopicIdsOrNames(commit),
+                        max(ApiKeys.OFFSET_COMMIT));
+                assertThat(committed.errorCounts()).containsOnlyKeys(Errors.NONE);
+
+                DeleteGroupsRequestData data = new DeleteGroupsRequestData().setGroupsNames(List.of(group, group + "-missing"));
+                DeleteGroupsResponse response = c.send(new DeleteGroupsRequest.Builder(data), v);
+                assertThat(response.errors()).as("v%d", v).containsExactlyInAnyOrderEntriesOf(Map.of(
+                        group, Errors.NONE, group + "-missing", Errors.GROUP_ID_NOT_FOUND));
+                assertThat(fetchOffset(c, group, max(ApiKeys.OFFSET_FETCH))).as("v%d", v).isEqualTo(-1);
             }
         }
     }
