@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throughput bench: starts platform-app on a temp data dir with free ports, then runs Apache Kafka's own
-# perf tools (kafka-tools 4.3.1) against it: ProducerPerformance with acks=all and acks=1, then
+# perf tools (kafka-tools 4.4.0) against it: ProducerPerformance with acks=all and acks=1, then
 # ConsumerPerformance, and prints a summary. Not part of `mvn verify`.
 # bench/compression.sh is the per-codec produce CPU bench.
 #

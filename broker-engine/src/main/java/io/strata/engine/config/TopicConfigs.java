@@ -1,5 +1,6 @@
 package io.strata.engine.config;
 
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 
 import java.util.Arrays;
@@ -47,7 +48,8 @@ public final class TopicConfigs {
     public static final String FLUSH_MS = "flush.ms";
     public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
     public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
-    public static final String MAX_DECOMPRESSED_MESSAGE_BYTES = "max.decompressed.message.bytes";
+    /** Defined here before Kafka 4.4 named it; now Kafka's constant, so the two cannot drift. */
+    public static final String MAX_DECOMPRESSED_MESSAGE_BYTES = TopicConfig.MAX_DECOMPRESSED_MESSAGE_BYTES_CONFIG;
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
     public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";

@@ -9,16 +9,26 @@ import org.apache.kafka.common.requests.AbstractRequest;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Base for handlers: advertises every version the 4.3.1 message classes know for the API (the oldest
- * Kafka 4 still accepts up to the latest stable one) and casts the request to its concrete type.
+ * Base for handlers: advertises the version range the handler states and casts the request to its
+ * concrete type. The range is explicit, not the kafka-clients one, so a library upgrade cannot advertise
+ * versions nobody implemented; it must lie within what the message classes can parse.
  */
 public abstract class TypedApiHandler<R extends AbstractRequest> implements ApiHandler {
     private final ApiKeys apiKey;
     private final Class<R> requestType;
+    private final short minVersion;
+    private final short maxVersion;
 
-    protected TypedApiHandler(ApiKeys apiKey, Class<R> requestType) {
+    protected TypedApiHandler(ApiKeys apiKey, Class<R> requestType, int minVersion, int maxVersion) {
+        if (minVersion > maxVersion || minVersion < apiKey.oldestVersion() || maxVersion > apiKey.latestVersion()) {
+            throw new IllegalArgumentException(apiKey + " v" + minVersion + "-" + maxVersion
+                    + " is outside what kafka-clients parses (v" + apiKey.oldestVersion() + "-"
+                    + apiKey.latestVersion() + ")");
+        }
         this.apiKey = apiKey;
         this.requestType = requestType;
+        this.minVersion = (short) minVersion;
+        this.maxVersion = (short) maxVersion;
     }
 
     @Override
@@ -27,13 +37,13 @@ public abstract class TypedApiHandler<R extends AbstractRequest> implements ApiH
     }
 
     @Override
-    public short minVersion() {
-        return apiKey.oldestVersion();
+    public final short minVersion() {
+        return minVersion;
     }
 
     @Override
-    public short maxVersion() {
-        return apiKey.latestVersion();
+    public final short maxVersion() {
+        return maxVersion;
     }
 
     @Override

@@ -6,6 +6,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -18,6 +20,10 @@ import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.DeleteGroupsRequest;
+import org.apache.kafka.common.requests.DeleteGroupsResponse;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsResponse;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
@@ -45,15 +51,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every version the broker advertises for ListOffsets and the group APIs, sent as raw requests: each
- * must be answered (not a closed connection) with the right data. Old clients such as librdkafka use
- * old versions, whose responses may not carry fields newer versions have.
+ * The advertised version table, pinned, and every version the broker advertises for ApiVersions,
+ * ListOffsets, DeleteGroups and the group lifecycle APIs, sent as raw requests: each must be answered (not a closed connection)
+ * with the right data. Old clients such as librdkafka use old versions, whose responses may not carry
+ * fields newer versions have.
  */
 class ProtocolVersionsTest {
     private static final String TOPIC = "versions";
@@ -61,8 +69,41 @@ class ProtocolVersionsTest {
     @TempDir
     static Path dataDir;
 
+    /**
+     * What ApiVersions must list. A kafka-clients upgrade must not change it: widening a range is a
+     * deliberate change to a handler and to this table.
+     */
+    private static final Map<ApiKeys, String> PINNED = Map.ofEntries(
+            Map.entry(ApiKeys.PRODUCE, "3-13"),
+            Map.entry(ApiKeys.FETCH, "4-18"),
+            Map.entry(ApiKeys.LIST_OFFSETS, "1-11"),
+            Map.entry(ApiKeys.METADATA, "0-13"),
+            Map.entry(ApiKeys.OFFSET_COMMIT, "2-10"),
+            Map.entry(ApiKeys.OFFSET_FETCH, "1-10"),
+            Map.entry(ApiKeys.FIND_COORDINATOR, "0-6"),
+            Map.entry(ApiKeys.JOIN_GROUP, "0-9"),
+            Map.entry(ApiKeys.HEARTBEAT, "0-4"),
+            Map.entry(ApiKeys.LEAVE_GROUP, "0-5"),
+            Map.entry(ApiKeys.SYNC_GROUP, "0-5"),
+            Map.entry(ApiKeys.DESCRIBE_GROUPS, "0-6"),
+            Map.entry(ApiKeys.LIST_GROUPS, "0-5"),
+            Map.entry(ApiKeys.API_VERSIONS, "0-4"),
+            Map.entry(ApiKeys.CREATE_TOPICS, "2-7"),
+            Map.entry(ApiKeys.DELETE_TOPICS, "1-6"),
+            Map.entry(ApiKeys.INIT_PRODUCER_ID, "0-6"),
+            Map.entry(ApiKeys.OFFSET_FOR_LEADER_EPOCH, "2-4"),
+            Map.entry(ApiKeys.DESCRIBE_CONFIGS, "1-4"),
+            Map.entry(ApiKeys.ALTER_CONFIGS, "0-2"),
+            Map.entry(ApiKeys.CREATE_PARTITIONS, "0-3"),
+            Map.entry(ApiKeys.DELETE_GROUPS, "0-3"),
+            Map.entry(ApiKeys.INCREMENTAL_ALTER_CONFIGS, "0-1"),
+            Map.entry(ApiKeys.OFFSET_DELETE, "0-0"),
+            Map.entry(ApiKeys.DESCRIBE_CLUSTER, "0-2"));
+
     private static BrokerFixture fixture;
     private static Uuid topicId;
+    /** The broker's ApiVersions answer; the tests below walk its ranges. */
+    private static ApiVersionsResponseData advertised;
 
     @BeforeAll
     static void start() throws Exception {
@@ -73,6 +114,11 @@ class ProtocolVersionsTest {
             producer.send(new ProducerRecord<>(TOPIC, 0, "k", "v" + i)).get();
         }
         topicId = fixture.admin().describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).topicId();
+        try (RawKafkaConnection c = new RawKafkaConnection(fixture.bootstrapServers())) {
+            ApiVersionsResponse response = c.send(new ApiVersionsRequest.Builder(), (short) 3);
+            assertThat(response.data().errorCode()).isEqualTo(Errors.NONE.code());
+            advertised = response.data();
+        }
     }
 
     @AfterAll
@@ -81,9 +127,25 @@ class ProtocolVersionsTest {
     }
 
     @Test
+    void advertisedTableIsPinned() {
+        assertThat(table(advertised)).isEqualTo(new EnumMap<>(PINNED));
+    }
+
+    @Test
+    void apiVersionsAtEveryVersion() throws Exception {
+        try (RawKafkaConnection c = new RawKafkaConnection(fixture.bootstrapServers())) {
+            for (short v = min(ApiKeys.API_VERSIONS); v <= max(ApiKeys.API_VERSIONS); v++) {
+                ApiVersionsResponse response = c.send(new ApiVersionsRequest.Builder(), v);
+                assertThat(response.data().errorCode()).as("v%d", v).isEqualTo(Errors.NONE.code());
+                assertThat(table(response.data())).as("v%d", v).isEqualTo(table(advertised));
+            }
+        }
+    }
+
+    @Test
     void listOffsetsAtEveryVersion() throws Exception {
         try (RawKafkaConnection c = new RawKafkaConnection(fixture.bootstrapServers())) {
-            for (short v = ApiKeys.LIST_OFFSETS.oldestVersion(); v <= ApiKeys.LIST_OFFSETS.latestVersion(); v++) {
+            for (short v = min(ApiKeys.LIST_OFFSETS); v <= max(ApiKeys.LIST_OFFSETS); v++) {
                 ListOffsetsRequestData.ListOffsetsTopic topic = new ListOffsetsRequestData.ListOffsetsTopic().setName(TOPIC);
                 topic.partitions().add(new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0)
                         .setTimestamp(ListOffsetsRequest.LATEST_TIMESTAMP));
@@ -100,7 +162,7 @@ class ProtocolVersionsTest {
     @Test
     void groupLifecycleAtEveryVersion() throws Exception {
         try (RawKafkaConnection c = new RawKafkaConnection(fixture.bootstrapServers())) {
-            for (short v = ApiKeys.FIND_COORDINATOR.oldestVersion(); v <= ApiKeys.FIND_COORDINATOR.latestVersion(); v++) {
+            for (short v = min(ApiKeys.FIND_COORDINATOR); v <= max(ApiKeys.FIND_COORDINATOR); v++) {
                 FindCoordinatorRequestData data = new FindCoordinatorRequestData().setKeyType((byte) 0);
                 if (v < FindCoordinatorRequest.MIN_BATCHED_VERSION) {
                     data.setKey("g");
@@ -112,11 +174,11 @@ class ProtocolVersionsTest {
                         .as("v%d", v).hasValue(Errors.NONE);
             }
             String member = null;
-            for (short v = ApiKeys.JOIN_GROUP.oldestVersion(); v <= ApiKeys.JOIN_GROUP.latestVersion(); v++) {
+            for (short v = min(ApiKeys.JOIN_GROUP); v <= max(ApiKeys.JOIN_GROUP); v++) {
                 member = join(c, "join-v" + v, v);
             }
-            member = join(c, "g", ApiKeys.JOIN_GROUP.latestVersion());
-            for (short v = ApiKeys.SYNC_GROUP.oldestVersion(); v <= ApiKeys.SYNC_GROUP.latestVersion(); v++) {
+            member = join(c, "g", max(ApiKeys.JOIN_GROUP));
+            for (short v = min(ApiKeys.SYNC_GROUP); v <= max(ApiKeys.SYNC_GROUP); v++) {
                 SyncGroupRequestData data = new SyncGroupRequestData().setGroupId("g").setMemberId(member)
                         .setGenerationId(1).setProtocolType("consumer").setProtocolName("range");
                 data.assignments().add(new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(member)
@@ -125,12 +187,12 @@ class ProtocolVersionsTest {
                 assertThat(response.error()).as("v%d", v).isEqualTo(Errors.NONE);
                 assertThat(response.data().assignment()).as("v%d", v).containsExactly(4, 2);
             }
-            for (short v = ApiKeys.HEARTBEAT.oldestVersion(); v <= ApiKeys.HEARTBEAT.latestVersion(); v++) {
+            for (short v = min(ApiKeys.HEARTBEAT); v <= max(ApiKeys.HEARTBEAT); v++) {
                 HeartbeatResponse response = c.send(new HeartbeatRequest.Builder(new HeartbeatRequestData()
                         .setGroupId("g").setMemberId(member).setGenerationId(1)), v);
                 assertThat(response.error()).as("v%d", v).isEqualTo(Errors.NONE);
             }
-            for (short v = ApiKeys.OFFSET_COMMIT.oldestVersion(); v <= ApiKeys.OFFSET_COMMIT.latestVersion(); v++) {
+            for (short v = min(ApiKeys.OFFSET_COMMIT); v <= max(ApiKeys.OFFSET_COMMIT); v++) {
                 OffsetCommitRequestData data = new OffsetCommitRequestData().setGroupId("g").setMemberId(member)
                         .setGenerationIdOrMemberEpoch(1);
                 OffsetCommitRequestData.OffsetCommitRequestTopic topic = new OffsetCommitRequestData.OffsetCommitRequestTopic()
@@ -141,11 +203,11 @@ class ProtocolVersionsTest {
                 OffsetCommitResponse response = c.send(OffsetCommitRequest.Builder.forTopicIdsOrNames(data), v);
                 assertThat(response.errorCounts()).as("v%d", v).containsOnlyKeys(Errors.NONE);
 
-                for (short f = ApiKeys.OFFSET_FETCH.oldestVersion(); f <= ApiKeys.OFFSET_FETCH.latestVersion(); f++) {
+                for (short f = min(ApiKeys.OFFSET_FETCH); f <= max(ApiKeys.OFFSET_FETCH); f++) {
                     assertThat(fetchOffset(c, "g", f)).as("commit v%d fetch v%d", v, f).isEqualTo(v);
                 }
             }
-            for (short v = ApiKeys.DESCRIBE_GROUPS.oldestVersion(); v <= ApiKeys.DESCRIBE_GROUPS.latestVersion(); v++) {
+            for (short v = min(ApiKeys.DESCRIBE_GROUPS); v <= max(ApiKeys.DESCRIBE_GROUPS); v++) {
                 DescribeGroupsResponse response = c.send(new DescribeGroupsRequest.Builder(
                         new DescribeGroupsRequestData().setGroups(List.of("g", "no-such-group"))), v);
                 var g = response.data().groups().get(0);
@@ -158,7 +220,7 @@ class ProtocolVersionsTest {
                 assertThat(Errors.forCode(missing.errorCode())).as("v%d", v)
                         .isEqualTo(v >= 6 ? Errors.GROUP_ID_NOT_FOUND : Errors.NONE);
             }
-            for (short v = ApiKeys.LIST_GROUPS.oldestVersion(); v <= ApiKeys.LIST_GROUPS.latestVersion(); v++) {
+            for (short v = min(ApiKeys.LIST_GROUPS); v <= max(ApiKeys.LIST_GROUPS); v++) {
                 ListGroupsRequestData data = new ListGroupsRequestData();
                 if (v >= 4) {
                     data.setStatesFilter(List.of("stable"));
@@ -167,8 +229,8 @@ class ProtocolVersionsTest {
                 assertThat(response.data().groups()).as("v%d", v)
                         .anySatisfy(g -> assertThat(g.groupId()).isEqualTo("g"));
             }
-            for (short v = ApiKeys.LEAVE_GROUP.oldestVersion(); v <= ApiKeys.LEAVE_GROUP.latestVersion(); v++) {
-                String leaving = join(c, "leave-v" + v, ApiKeys.JOIN_GROUP.latestVersion());
+            for (short v = min(ApiKeys.LEAVE_GROUP); v <= max(ApiKeys.LEAVE_GROUP); v++) {
+                String leaving = join(c, "leave-v" + v, max(ApiKeys.JOIN_GROUP));
                 LeaveGroupResponse response = c.send(new LeaveGroupRequest.Builder("leave-v" + v,
                         List.of(new LeaveGroupRequestData.MemberIdentity().setMemberId(leaving))), v);
                 assertThat(response.error()).as("v%d", v).isEqualTo(Errors.NONE);
@@ -176,6 +238,48 @@ class ProtocolVersionsTest {
                         .allSatisfy(m -> assertThat(m.errorCode()).isZero());
             }
         }
+    }
+
+    @Test
+    void deleteGroupsAtEveryVersion() throws Exception {
+        try (RawKafkaConnection c = new RawKafkaConnection(fixture.bootstrapServers())) {
+            for (short v = min(ApiKeys.DELETE_GROUPS); v <= max(ApiKeys.DELETE_GROUPS); v++) {
+                String group = "delete-v" + v;
+                // A standalone commit (no members) leaves an empty group that can be deleted.
+                OffsetCommitRequestData commit = new OffsetCommitRequestData().setGroupId(group)
+                        .setGenerationIdOrMemberEpoch(-1);
+                OffsetCommitRequestData.OffsetCommitRequestTopic topic = new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                        .setName(TOPIC).setTopicId(topicId);
+                topic.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                        .setPartitionIndex(0).setCommittedOffset(2));
+                commit.topics().add(topic);
+                OffsetCommitResponse committed = c.send(OffsetCommitRequest.Builder.forTopicIdsOrNames(commit),
+                        max(ApiKeys.OFFSET_COMMIT));
+                assertThat(committed.errorCounts()).containsOnlyKeys(Errors.NONE);
+
+                DeleteGroupsRequestData data = new DeleteGroupsRequestData().setGroupsNames(List.of(group, group + "-missing"));
+                DeleteGroupsResponse response = c.send(new DeleteGroupsRequest.Builder(data), v);
+                assertThat(response.errors()).as("v%d", v).containsExactlyInAnyOrderEntriesOf(Map.of(
+                        group, Errors.NONE, group + "-missing", Errors.GROUP_ID_NOT_FOUND));
+                assertThat(fetchOffset(c, group, max(ApiKeys.OFFSET_FETCH))).as("v%d", v).isEqualTo(-1);
+            }
+        }
+    }
+
+    private static Map<ApiKeys, String> table(ApiVersionsResponseData data) {
+        Map<ApiKeys, String> table = new EnumMap<>(ApiKeys.class);
+        for (ApiVersionsResponseData.ApiVersion v : data.apiKeys()) {
+            table.put(ApiKeys.forId(v.apiKey()), v.minVersion() + "-" + v.maxVersion());
+        }
+        return table;
+    }
+
+    private static short min(ApiKeys api) {
+        return advertised.apiKeys().find(api.id).minVersion();
+    }
+
+    private static short max(ApiKeys api) {
+        return advertised.apiKeys().find(api.id).maxVersion();
     }
 
     private static long fetchOffset(RawKafkaConnection c, String group, short version) throws Exception {

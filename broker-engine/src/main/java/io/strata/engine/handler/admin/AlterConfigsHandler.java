@@ -19,15 +19,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * AlterConfigs, every version 4.3.1 defines (v0-2; v1 is v0, v2 adds flexible encoding): the configs
- * given for a TOPIC resource become its overrides and every override not named is dropped, as in Kafka.
+ * AlterConfigs v0-2 (v1 is v0, v2 adds flexible encoding): the configs given for a TOPIC resource
+ * become its overrides and every override not named is dropped, as in Kafka.
  * Kafka deprecated this API for IncrementalAlterConfigs; older tools still send it.
  */
 public final class AlterConfigsHandler extends TypedApiHandler<AlterConfigsRequest> {
     private final TopicService topics;
 
     public AlterConfigsHandler(TopicService topics) {
-        super(ApiKeys.ALTER_CONFIGS, AlterConfigsRequest.class);
+        super(ApiKeys.ALTER_CONFIGS, AlterConfigsRequest.class, 0, 2);
         this.topics = topics;
     }
 

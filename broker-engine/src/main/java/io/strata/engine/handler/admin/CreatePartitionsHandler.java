@@ -14,12 +14,12 @@ import org.apache.kafka.common.requests.CreatePartitionsRequest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** CreatePartitions: grows topics; new partitions' logs are created before the reply. */
+/** CreatePartitions v0-3: grows topics; new partitions' logs are created before the reply. */
 public final class CreatePartitionsHandler extends TypedApiHandler<CreatePartitionsRequest> {
     private final TopicService topics;
 
     public CreatePartitionsHandler(TopicService topics) {
-        super(ApiKeys.CREATE_PARTITIONS, CreatePartitionsRequest.class);
+        super(ApiKeys.CREATE_PARTITIONS, CreatePartitionsRequest.class, 0, 3);
         this.topics = topics;
     }
 

@@ -23,13 +23,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** CreateTopics, per topic: validated and created (or only validated), with its effective configs in the reply. */
+/** CreateTopics v2-7, per topic: validated and created (or only validated), with its effective configs in the reply. */
 public final class CreateTopicsHandler extends TypedApiHandler<CreateTopicsRequest> {
     private final TopicService topics;
     private final ConfigDescriber configs;
 
     public CreateTopicsHandler(TopicService topics, ConfigDescriber configs) {
-        super(ApiKeys.CREATE_TOPICS, CreateTopicsRequest.class);
+        super(ApiKeys.CREATE_TOPICS, CreateTopicsRequest.class, 2, 7);
         this.topics = topics;
         this.configs = configs;
     }

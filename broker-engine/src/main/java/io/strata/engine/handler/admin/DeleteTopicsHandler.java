@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** DeleteTopics by name (all versions) or by topic id (v6+). */
+/** DeleteTopics v1-6, by name (all versions) or by topic id (v6). */
 public final class DeleteTopicsHandler extends TypedApiHandler<DeleteTopicsRequest> {
     private final MetadataCache metadata;
     private final TopicService topics;
 
     public DeleteTopicsHandler(MetadataCache metadata, TopicService topics) {
-        super(ApiKeys.DELETE_TOPICS, DeleteTopicsRequest.class);
+        super(ApiKeys.DELETE_TOPICS, DeleteTopicsRequest.class, 1, 6);
         this.metadata = metadata;
         this.topics = topics;
     }

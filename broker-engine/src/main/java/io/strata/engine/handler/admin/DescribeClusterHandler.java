@@ -12,7 +12,7 @@ import org.apache.kafka.common.requests.DescribeClusterRequest;
 
 import java.util.concurrent.CompletableFuture;
 
-/** DescribeCluster: cluster id, controller and brokers (the broker endpoint type only; there are no controllers). */
+/** DescribeCluster v0-2: cluster id, controller and brokers (the broker endpoint type only; there are no controllers). */
 public final class DescribeClusterHandler extends TypedApiHandler<DescribeClusterRequest> {
     private static final byte BROKER_ENDPOINT_TYPE = 1;
 
@@ -21,7 +21,7 @@ public final class DescribeClusterHandler extends TypedApiHandler<DescribeCluste
     private final MetadataCache metadata;
 
     public DescribeClusterHandler(int brokerId, String clusterId, MetadataCache metadata) {
-        super(ApiKeys.DESCRIBE_CLUSTER, DescribeClusterRequest.class);
+        super(ApiKeys.DESCRIBE_CLUSTER, DescribeClusterRequest.class, 0, 2);
         this.brokerId = brokerId;
         this.clusterId = clusterId;
         this.metadata = metadata;

@@ -18,14 +18,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** DescribeConfigs for topics and for this broker, with sources, synonyms and documentation on request. */
+/** DescribeConfigs v1-4 for topics and for this broker, with sources, synonyms and documentation on request. */
 public final class DescribeConfigsHandler extends TypedApiHandler<DescribeConfigsRequest> {
     private final int brokerId;
     private final MetadataCache metadata;
     private final ConfigDescriber describer;
 
     public DescribeConfigsHandler(int brokerId, MetadataCache metadata, ConfigDescriber describer) {
-        super(ApiKeys.DESCRIBE_CONFIGS, DescribeConfigsRequest.class);
+        super(ApiKeys.DESCRIBE_CONFIGS, DescribeConfigsRequest.class, 1, 4);
         this.brokerId = brokerId;
         this.metadata = metadata;
         this.describer = describer;

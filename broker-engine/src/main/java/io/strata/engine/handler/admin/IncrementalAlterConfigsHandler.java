@@ -18,15 +18,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * IncrementalAlterConfigs, every version 4.3.1 defines (v0-1; v1 only adds flexible encoding): SET,
- * DELETE, APPEND and SUBTRACT on TOPIC resources (see {@link TopicConfigOperations}), applied to the
- * topic's partitions before the reply. Other resource types are refused per resource.
+ * IncrementalAlterConfigs v0-1 (v1 only adds flexible encoding): SET, DELETE, APPEND and SUBTRACT on
+ * TOPIC resources (see {@link TopicConfigOperations}), applied to the topic's partitions before the
+ * reply. Other resource types are refused per resource.
  */
 public final class IncrementalAlterConfigsHandler extends TypedApiHandler<IncrementalAlterConfigsRequest> {
     private final TopicService topics;
 
     public IncrementalAlterConfigsHandler(TopicService topics) {
-        super(ApiKeys.INCREMENTAL_ALTER_CONFIGS, IncrementalAlterConfigsRequest.class);
+        super(ApiKeys.INCREMENTAL_ALTER_CONFIGS, IncrementalAlterConfigsRequest.class, 0, 1);
         this.topics = topics;
     }
 

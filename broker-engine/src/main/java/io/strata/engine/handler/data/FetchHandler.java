@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Fetch for consumers (bounded by the high watermark, or the last stable offset under read_committed)
+ * Fetch v4-18 for consumers (bounded by the high watermark, or the last stable offset under read_committed)
  * and for replicas (bounded by the log end). Long-polls per fetch.max.wait.ms / fetch.min.bytes.
  *
  * <p>Fetch sessions (KIP-227) are not created: every response carries session id 0, which tells the
@@ -31,7 +31,7 @@ public final class FetchHandler extends TypedApiHandler<FetchRequest> {
     private final DelayedOperationPurgatory purgatory;
 
     public FetchHandler(PartitionFetchReader reader, DelayedOperationPurgatory purgatory) {
-        super(ApiKeys.FETCH, FetchRequest.class);
+        super(ApiKeys.FETCH, FetchRequest.class, 4, 18);
         this.reader = reader;
         this.purgatory = purgatory;
     }

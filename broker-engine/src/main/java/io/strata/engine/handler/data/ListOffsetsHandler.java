@@ -23,7 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * ListOffsets: earliest, latest, max timestamp and first offset at-or-after a timestamp. Consumers
+ * ListOffsets v1-11: earliest, latest, max timestamp and first offset at-or-after a timestamp. Consumers
  * only ever learn offsets they could fetch: below the high watermark (or the last stable offset for
  * read_committed); replicas may see up to the log end.
  */
@@ -37,7 +37,7 @@ public final class ListOffsetsHandler extends TypedApiHandler<ListOffsetsRequest
     private final ReplicaManager replicaManager;
 
     public ListOffsetsHandler(MetadataCache metadata, ReplicaManager replicaManager) {
-        super(ApiKeys.LIST_OFFSETS, ListOffsetsRequest.class);
+        super(ApiKeys.LIST_OFFSETS, ListOffsetsRequest.class, 1, 11);
         this.metadata = metadata;
         this.replicaManager = replicaManager;
     }

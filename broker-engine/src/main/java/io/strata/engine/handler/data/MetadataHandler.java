@@ -23,7 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Metadata: brokers, cluster id, and topics with partition leadership. Unknown topics are created on
+ * Metadata v0-13: brokers, cluster id, and topics with partition leadership. Unknown topics are created on
  * the fly when both the request and the broker allow it, as Kafka does.
  */
 public final class MetadataHandler extends TypedApiHandler<MetadataRequest> {
@@ -35,7 +35,7 @@ public final class MetadataHandler extends TypedApiHandler<MetadataRequest> {
 
     public MetadataHandler(int brokerId, boolean autoCreateTopics, String clusterId, MetadataCache metadata,
                            TopicService topics) {
-        super(ApiKeys.METADATA, MetadataRequest.class);
+        super(ApiKeys.METADATA, MetadataRequest.class, 0, 13);
         this.brokerId = brokerId;
         this.autoCreateTopics = autoCreateTopics;
         this.clusterId = clusterId;

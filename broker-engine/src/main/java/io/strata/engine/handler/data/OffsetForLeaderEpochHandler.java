@@ -17,7 +17,7 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * OffsetForLeaderEpoch: the end offset of a leader epoch, so consumers (and later followers) can
+ * OffsetForLeaderEpoch v2-4: the end offset of a leader epoch, so consumers (and later followers) can
  * detect log truncation after a leader change. Answered from the partition's leader-epoch cache.
  */
 public final class OffsetForLeaderEpochHandler extends TypedApiHandler<OffsetsForLeaderEpochRequest> {
@@ -25,7 +25,7 @@ public final class OffsetForLeaderEpochHandler extends TypedApiHandler<OffsetsFo
     private final ReplicaManager replicaManager;
 
     public OffsetForLeaderEpochHandler(MetadataCache metadata, ReplicaManager replicaManager) {
-        super(ApiKeys.OFFSET_FOR_LEADER_EPOCH, OffsetsForLeaderEpochRequest.class);
+        super(ApiKeys.OFFSET_FOR_LEADER_EPOCH, OffsetsForLeaderEpochRequest.class, 2, 4);
         this.metadata = metadata;
         this.replicaManager = replicaManager;
     }

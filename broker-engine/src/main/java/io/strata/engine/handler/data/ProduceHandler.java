@@ -31,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Produce: validates and appends each partition's batch as leader on the request thread (so appends keep
+ * Produce v3-13: validates and appends each partition's batch as leader on the request thread (so appends keep
  * request order), then waits for durability off that thread: the partitions' fsyncs run in parallel on
  * the executor and merge with those of concurrent requests (group commit). With a single-node ISR an
  * append is committed once durable, so acks=1 and acks=all answer at the same point; acks=0 sends no
@@ -47,7 +47,7 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
 
     public ProduceHandler(MetadataCache metadata, ReplicaManager replicaManager, BrokerMetrics metrics,
                           Executor durability) {
-        super(ApiKeys.PRODUCE, ProduceRequest.class);
+        super(ApiKeys.PRODUCE, ProduceRequest.class, 3, 13);
         this.metadata = metadata;
         this.replicaManager = replicaManager;
         this.metrics = metrics;

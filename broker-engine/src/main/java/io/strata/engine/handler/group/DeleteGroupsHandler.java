@@ -10,12 +10,15 @@ import org.apache.kafka.common.requests.DeleteGroupsRequest;
 
 import java.util.concurrent.CompletableFuture;
 
-/** DeleteGroups: removes empty groups with their committed offsets. */
+/**
+ * DeleteGroups v0-3: removes empty groups with their committed offsets. v3 only adds a per-group
+ * ErrorMessage, which may be null; it stays null, the error code carries the cause.
+ */
 public final class DeleteGroupsHandler extends TypedApiHandler<DeleteGroupsRequest> {
     private final GroupOffsets offsets;
 
     public DeleteGroupsHandler(GroupOffsets offsets) {
-        super(ApiKeys.DELETE_GROUPS, DeleteGroupsRequest.class);
+        super(ApiKeys.DELETE_GROUPS, DeleteGroupsRequest.class, 0, 3);
         this.offsets = offsets;
     }
 

@@ -12,7 +12,7 @@ import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * DescribeGroups. An unknown group is "Dead"; from v6 (KIP-1043) it also carries GROUP_ID_NOT_FOUND, which
+ * DescribeGroups v0-6. An unknown group is "Dead"; from v6 (KIP-1043) it also carries GROUP_ID_NOT_FOUND, which
  * older clients do not expect.
  */
 public final class DescribeGroupsHandler extends TypedApiHandler<DescribeGroupsRequest> {
@@ -23,7 +23,7 @@ public final class DescribeGroupsHandler extends TypedApiHandler<DescribeGroupsR
     private final GroupCoordinator coordinator;
 
     public DescribeGroupsHandler(GroupCoordinator coordinator) {
-        super(ApiKeys.DESCRIBE_GROUPS, DescribeGroupsRequest.class);
+        super(ApiKeys.DESCRIBE_GROUPS, DescribeGroupsRequest.class, 0, 6);
         this.coordinator = coordinator;
     }
 

@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * FindCoordinator for groups, single (v0-3) or batched keys (v4+): the coordinator of a group is the leader
+ * FindCoordinator v0-6 for groups, single (v0-3) or batched keys (v4+): the coordinator of a group is the leader
  * of its {@code __consumer_offsets} partition; the topic is created on the first lookup. Transaction and
  * share coordinators do not exist yet and are refused with an explicit message.
  */
@@ -30,7 +30,7 @@ public final class FindCoordinatorHandler extends TypedApiHandler<FindCoordinato
     private final MetadataCache metadata;
 
     public FindCoordinatorHandler(GroupCoordinator coordinator, MetadataCache metadata) {
-        super(ApiKeys.FIND_COORDINATOR, FindCoordinatorRequest.class);
+        super(ApiKeys.FIND_COORDINATOR, FindCoordinatorRequest.class, 0, 6);
         this.coordinator = coordinator;
         this.metadata = metadata;
     }

@@ -13,12 +13,12 @@ import org.apache.kafka.common.requests.HeartbeatRequest;
 
 import java.util.concurrent.CompletableFuture;
 
-/** Heartbeat: keeps a member's session alive and tells it when a rebalance is under way. */
+/** Heartbeat v0-4: keeps a member's session alive and tells it when a rebalance is under way. */
 public final class HeartbeatHandler extends TypedApiHandler<HeartbeatRequest> {
     private final GroupMembership membership;
 
     public HeartbeatHandler(GroupMembership membership) {
-        super(ApiKeys.HEARTBEAT, HeartbeatRequest.class);
+        super(ApiKeys.HEARTBEAT, HeartbeatRequest.class, 0, 4);
         this.membership = membership;
     }
 

@@ -12,7 +12,7 @@ import org.apache.kafka.common.requests.JoinGroupRequest;
 
 import java.util.concurrent.CompletableFuture;
 
-/** JoinGroup: parks until the group's join phase completes (see {@link GroupMembership}). */
+/** JoinGroup v0-9: parks until the group's join phase completes (see {@link GroupMembership}). */
 public final class JoinGroupHandler extends TypedApiHandler<JoinGroupRequest> {
     /** JoinGroup v7 made the protocol name nullable; older versions need a string. */
     private static final short NULLABLE_PROTOCOL_NAME_VERSION = 7;
@@ -20,7 +20,7 @@ public final class JoinGroupHandler extends TypedApiHandler<JoinGroupRequest> {
     private final GroupMembership membership;
 
     public JoinGroupHandler(GroupMembership membership) {
-        super(ApiKeys.JOIN_GROUP, JoinGroupRequest.class);
+        super(ApiKeys.JOIN_GROUP, JoinGroupRequest.class, 0, 9);
         this.membership = membership;
     }
 

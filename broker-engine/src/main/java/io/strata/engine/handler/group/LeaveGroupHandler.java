@@ -15,14 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** LeaveGroup: one member (v0-2) or a batch identified by member or instance id (v3+, KIP-345). */
+/** LeaveGroup v0-5: one member (v0-2) or a batch identified by member or instance id (v3+, KIP-345). */
 public final class LeaveGroupHandler extends TypedApiHandler<LeaveGroupRequest> {
     private static final short BATCH_VERSION = 3;
 
     private final GroupMembership membership;
 
     public LeaveGroupHandler(GroupMembership membership) {
-        super(ApiKeys.LEAVE_GROUP, LeaveGroupRequest.class);
+        super(ApiKeys.LEAVE_GROUP, LeaveGroupRequest.class, 0, 5);
         this.membership = membership;
     }
 

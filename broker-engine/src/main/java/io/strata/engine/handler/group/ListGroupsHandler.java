@@ -15,14 +15,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
-/** ListGroups with the state (v4+) and type (v5+) filters; every group here is of the "classic" type. */
+/** ListGroups v0-5, with the state (v4+) and type (v5+) filters; every group here is of the "classic" type. */
 public final class ListGroupsHandler extends TypedApiHandler<ListGroupsRequest> {
     private static final String CLASSIC = "classic";
 
     private final GroupCoordinator coordinator;
 
     public ListGroupsHandler(GroupCoordinator coordinator) {
-        super(ApiKeys.LIST_GROUPS, ListGroupsRequest.class);
+        super(ApiKeys.LIST_GROUPS, ListGroupsRequest.class, 0, 5);
         this.coordinator = coordinator;
     }
 

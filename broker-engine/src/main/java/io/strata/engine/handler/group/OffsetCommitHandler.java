@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * OffsetCommit from group members (generation and member id checked) and from standalone consumers or
+ * OffsetCommit v2-10 from group members (generation and member id checked) and from standalone consumers or
  * admin resets (generation -1, only for groups without members). Partitions of unknown topics are
  * refused per partition; topics are named (v2-9) or identified by id (v10+).
  */
@@ -32,7 +32,7 @@ public final class OffsetCommitHandler extends TypedApiHandler<OffsetCommitReque
     private final MetadataCache metadata;
 
     public OffsetCommitHandler(GroupOffsets offsets, MetadataCache metadata) {
-        super(ApiKeys.OFFSET_COMMIT, OffsetCommitRequest.class);
+        super(ApiKeys.OFFSET_COMMIT, OffsetCommitRequest.class, 2, 10);
         this.offsets = offsets;
         this.metadata = metadata;
     }

@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** OffsetDelete (KIP-496): drops a group's offsets for topics its members do not subscribe to. */
+/** OffsetDelete v0 (KIP-496): drops a group's offsets for topics its members do not subscribe to. */
 public final class OffsetDeleteHandler extends TypedApiHandler<OffsetDeleteRequest> {
     private final GroupOffsets offsets;
     private final MetadataCache metadata;
 
     public OffsetDeleteHandler(GroupOffsets offsets, MetadataCache metadata) {
-        super(ApiKeys.OFFSET_DELETE, OffsetDeleteRequest.class);
+        super(ApiKeys.OFFSET_DELETE, OffsetDeleteRequest.class, 0, 0);
         this.offsets = offsets;
         this.metadata = metadata;
     }

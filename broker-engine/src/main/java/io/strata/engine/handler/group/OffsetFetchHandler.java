@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * OffsetFetch for one group (v1-7) or a batch (v8+), for given partitions or, with null topics, all of a
+ * OffsetFetch v1-10, for one group (v1-7) or a batch (v8+), for given partitions or, with null topics, all of a
  * group's offsets. A partition without a committed offset reports offset -1. No transactional offsets
  * are pending on this broker, so require_stable never has to wait.
  */
@@ -30,7 +30,7 @@ public final class OffsetFetchHandler extends TypedApiHandler<OffsetFetchRequest
     private final MetadataCache metadata;
 
     public OffsetFetchHandler(GroupOffsets offsets, MetadataCache metadata) {
-        super(ApiKeys.OFFSET_FETCH, OffsetFetchRequest.class);
+        super(ApiKeys.OFFSET_FETCH, OffsetFetchRequest.class, 1, 10);
         this.offsets = offsets;
         this.metadata = metadata;
     }

@@ -9,12 +9,12 @@ import org.apache.kafka.common.requests.SyncGroupRequest;
 
 import java.util.concurrent.CompletableFuture;
 
-/** SyncGroup: the leader hands in the assignment; followers park until it has. */
+/** SyncGroup v0-5: the leader hands in the assignment; followers park until it has. */
 public final class SyncGroupHandler extends TypedApiHandler<SyncGroupRequest> {
     private final GroupMembership membership;
 
     public SyncGroupHandler(GroupMembership membership) {
-        super(ApiKeys.SYNC_GROUP, SyncGroupRequest.class);
+        super(ApiKeys.SYNC_GROUP, SyncGroupRequest.class, 0, 5);
         this.membership = membership;
     }
 

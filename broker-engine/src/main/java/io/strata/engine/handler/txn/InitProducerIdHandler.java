@@ -14,7 +14,7 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * InitProducerId for idempotent producers (the default in Kafka clients). A fresh producer gets a new
+ * InitProducerId v0-6 for idempotent producers (the default in Kafka clients). A fresh producer gets a new
  * id at epoch 0; a producer that asks to bump its epoch after a sequence error (KIP-360) gets epoch+1,
  * or a new id once the epoch is exhausted. Transactional ids need the transaction coordinator, which
  * is not part of this broker yet: those requests are refused with an explicit error.
@@ -23,7 +23,7 @@ public final class InitProducerIdHandler extends TypedApiHandler<InitProducerIdR
     private final ProducerIdManager producerIds;
 
     public InitProducerIdHandler(ProducerIdManager producerIds) {
-        super(ApiKeys.INIT_PRODUCER_ID, InitProducerIdRequest.class);
+        super(ApiKeys.INIT_PRODUCER_ID, InitProducerIdRequest.class, 0, 6);
         this.producerIds = producerIds;
     }
 
