@@ -18,17 +18,40 @@ import io.strata.engine.config.GroupConfig;
  * @param logDefaults           broker-wide defaults for topic configs, keyed by topic config name
  *                              (e.g. {@code segment.bytes}); unset keys take Strata's defaults
  * @param groups                group coordinator settings
+ * @param heartbeatIntervalMs   how often the broker renews its lease in the metadata store
+ *                              ({@code broker.heartbeat.interval.ms})
+ * @param metadataPollIntervalMs how often the broker reads the metadata changed since the version it holds
  */
 public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, String advertisedHost,
                            int advertisedPort, String rack, Path dataDir, int socketRequestMaxBytes,
                            int numIoThreads, int numNetworkThreads, int defaultNumPartitions,
                            short defaultReplicationFactor, boolean autoCreateTopics,
-                           Map<String, String> logDefaults, GroupConfig groups) {
+                           Map<String, String> logDefaults, GroupConfig groups, long heartbeatIntervalMs,
+                           long metadataPollIntervalMs) {
 
     public static final int DEFAULT_SOCKET_REQUEST_MAX_BYTES = 100 * 1024 * 1024;
+    /** Kafka's {@code broker.heartbeat.interval.ms} default. */
+    public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 2_000;
+    public static final long DEFAULT_METADATA_POLL_INTERVAL_MS = 500;
 
     public BrokerConfig {
         logDefaults = Map.copyOf(logDefaults);
+        if (heartbeatIntervalMs <= 0 || metadataPollIntervalMs <= 0) {
+            throw new IllegalArgumentException("Heartbeat and metadata poll intervals must be positive, got "
+                    + heartbeatIntervalMs + " and " + metadataPollIntervalMs + " ms");
+        }
+    }
+
+    /** With the default heartbeat and metadata poll intervals. */
+    public BrokerConfig(int brokerId, String listenerHost, int listenerPort, String advertisedHost,
+                        int advertisedPort, String rack, Path dataDir, int socketRequestMaxBytes,
+                        int numIoThreads, int numNetworkThreads, int defaultNumPartitions,
+                        short defaultReplicationFactor, boolean autoCreateTopics,
+                        Map<String, String> logDefaults, GroupConfig groups) {
+        this(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
+                socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
+                defaultReplicationFactor, autoCreateTopics, logDefaults, groups, DEFAULT_HEARTBEAT_INTERVAL_MS,
+                DEFAULT_METADATA_POLL_INTERVAL_MS);
     }
 
     /** Single-node defaults on the given data dir, listening on the given port on localhost. */
@@ -40,18 +63,32 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
     public BrokerConfig withLogDefaults(Map<String, String> defaults) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
-                defaultReplicationFactor, autoCreateTopics, defaults, groups);
+                defaultReplicationFactor, autoCreateTopics, defaults, groups, heartbeatIntervalMs, metadataPollIntervalMs);
     }
 
     public BrokerConfig withSocketRequestMaxBytes(int max) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 max, numIoThreads, numNetworkThreads, defaultNumPartitions,
-                defaultReplicationFactor, autoCreateTopics, logDefaults, groups);
+                defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs, metadataPollIntervalMs);
     }
 
     public BrokerConfig withGroups(GroupConfig groupConfig) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
-                defaultReplicationFactor, autoCreateTopics, logDefaults, groupConfig);
+                defaultReplicationFactor, autoCreateTopics, logDefaults, groupConfig, heartbeatIntervalMs,
+                metadataPollIntervalMs);
+    }
+
+    public BrokerConfig withIntervals(long heartbeatMs, long metadataPollMs) {
+        return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
+                socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
+                defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatMs, metadataPollMs);
+    }
+
+    public BrokerConfig withBrokerId(int id) {
+        return new BrokerConfig(id, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
+                socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
+                defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
+                metadataPollIntervalMs);
     }
 }

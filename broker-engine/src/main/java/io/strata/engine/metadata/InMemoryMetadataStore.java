@@ -1,24 +1,52 @@
 package io.strata.engine.metadata;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.StaleBrokerEpochException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
- * A non-durable {@link MetadataStore} for engine tests and embedding without a database.
- * Topics are kept in a concurrent map; compound updates synchronize on this.
+ * A non-durable {@link MetadataStore} for engine tests and embedding without a database. It behaves like
+ * the database store: every change takes the next metadata version, deletions leave versioned tombstones,
+ * broker epochs are metadata versions, and liveness is judged by this store's clock (settable in tests).
+ * Thread-safe: every method synchronizes on this.
  */
 public final class InMemoryMetadataStore implements MetadataStore {
+    /** Kafka's {@code broker.session.timeout.ms} default. */
+    public static final long DEFAULT_SESSION_TIMEOUT_MS = 9_000;
+
     private final String clusterId = Uuid.randomUuid().toString();
-    private final Map<Integer, BrokerRegistration> brokers = new ConcurrentHashMap<>();
-    private final Map<String, TopicMetadata> topicsByName = new ConcurrentHashMap<>();
+    private final LongSupplier clockMs;
+    private final long sessionTimeoutMs;
+    private final Map<Integer, Versioned<BrokerRegistration>> brokers = new HashMap<>();
+    private final Map<Integer, Long> lastHeartbeatMs = new HashMap<>();
+    private final Map<String, Versioned<TopicMetadata>> topicsByName = new HashMap<>();
+    private final List<Versioned<Uuid>> tombstones = new ArrayList<>();
     private final AtomicLong nextProducerId = new AtomicLong();
+    private long version;
+
+    public InMemoryMetadataStore() {
+        this(System::currentTimeMillis, DEFAULT_SESSION_TIMEOUT_MS);
+    }
+
+    /**
+     * @param clockMs          the store's clock, which alone judges liveness
+     * @param sessionTimeoutMs how long after its last heartbeat a broker stays live
+     */
+    public InMemoryMetadataStore(LongSupplier clockMs, long sessionTimeoutMs) {
+        this.clockMs = clockMs;
+        this.sessionTimeoutMs = sessionTimeoutMs;
+    }
 
     @Override
     public String clusterId() {
@@ -26,28 +54,67 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void registerBroker(BrokerRegistration broker) {
-        brokers.put(broker.brokerId(), broker);
+    public synchronized BrokerRegistration registerBroker(BrokerRegistration broker) {
+        long epoch = ++version;
+        BrokerRegistration stored = broker.withEpoch(epoch).withLive(true);
+        brokers.put(broker.brokerId(), new Versioned<>(epoch, stored));
+        lastHeartbeatMs.put(broker.brokerId(), clockMs.getAsLong());
+        return stored;
     }
 
     @Override
-    public List<BrokerRegistration> brokers() {
-        return List.copyOf(brokers.values());
+    public synchronized void heartbeat(int brokerId, long brokerEpoch) {
+        Versioned<BrokerRegistration> current = brokers.get(brokerId);
+        if (current == null || current.value.epoch() != brokerEpoch) {
+            throw new StaleBrokerEpochException("Broker " + brokerId + " heartbeated with epoch " + brokerEpoch
+                    + " but its current registration has epoch "
+                    + (current == null ? "none" : String.valueOf(current.value.epoch())));
+        }
+        lastHeartbeatMs.put(brokerId, clockMs.getAsLong());
     }
 
     @Override
-    public List<TopicMetadata> topics() {
-        return List.copyOf(topicsByName.values());
+    public synchronized List<BrokerRegistration> brokers() {
+        Set<Integer> live = liveBrokerIds();
+        return brokers.values().stream().map(v -> v.value.withLive(live.contains(v.value.brokerId())))
+                .sorted(Comparator.comparingInt(BrokerRegistration::brokerId)).toList();
     }
 
     @Override
-    public Optional<TopicMetadata> topic(String name) {
-        return Optional.ofNullable(topicsByName.get(name));
+    public synchronized MetadataDelta changesSince(long since) {
+        Set<Integer> live = liveBrokerIds();
+        List<BrokerRegistration> changedBrokers = brokers.values().stream().filter(v -> v.version > since)
+                .map(v -> v.value.withLive(live.contains(v.value.brokerId()))).toList();
+        List<TopicMetadata> changedTopics = topicsByName.values().stream().filter(v -> v.version > since)
+                .map(v -> v.value).toList();
+        List<Uuid> deleted = tombstones.stream().filter(v -> v.version > since).map(v -> v.value).toList();
+        return new MetadataDelta(version, changedBrokers, changedTopics, deleted, live);
+    }
+
+    private Set<Integer> liveBrokerIds() {
+        long now = clockMs.getAsLong();
+        Set<Integer> live = new HashSet<>();
+        lastHeartbeatMs.forEach((id, last) -> {
+            if (now - last <= sessionTimeoutMs) {
+                live.add(id);
+            }
+        });
+        return live;
     }
 
     @Override
-    public Optional<TopicMetadata> topic(Uuid id) {
-        return topicsByName.values().stream().filter(t -> t.id().equals(id)).findFirst();
+    public synchronized List<TopicMetadata> topics() {
+        return topicsByName.values().stream().map(v -> v.value).toList();
+    }
+
+    @Override
+    public synchronized Optional<TopicMetadata> topic(String name) {
+        return Optional.ofNullable(topicsByName.get(name)).map(v -> v.value);
+    }
+
+    @Override
+    public synchronized Optional<TopicMetadata> topic(Uuid id) {
+        return topicsByName.values().stream().map(v -> v.value).filter(t -> t.id().equals(id)).findFirst();
     }
 
     @Override
@@ -56,14 +123,15 @@ public final class InMemoryMetadataStore implements MetadataStore {
         if (topicsByName.containsKey(name)) {
             throw new TopicExistsException("Topic '" + name + "' already exists.");
         }
-        TopicMetadata topic = new TopicMetadata(Uuid.randomUuid(), name, configs, partitions);
-        topicsByName.put(name, topic);
-        return topic;
+        return put(new TopicMetadata(Uuid.randomUuid(), name, configs, partitions));
     }
 
     @Override
     public synchronized void deleteTopic(Uuid id) {
-        topic(id).ifPresent(t -> topicsByName.remove(t.name()));
+        topic(id).ifPresent(t -> {
+            topicsByName.remove(t.name());
+            tombstones.add(new Versioned<>(++version, id));
+        });
     }
 
     @Override
@@ -71,21 +139,25 @@ public final class InMemoryMetadataStore implements MetadataStore {
         TopicMetadata current = topic(id).orElseThrow();
         List<PartitionMetadata> all = new ArrayList<>(current.partitions());
         all.addAll(newPartitions);
-        TopicMetadata updated = new TopicMetadata(id, current.name(), current.configs(), all);
-        topicsByName.put(updated.name(), updated);
-        return updated;
+        return put(new TopicMetadata(id, current.name(), current.configs(), all));
     }
 
     @Override
     public synchronized TopicMetadata replaceTopicConfigs(Uuid id, Map<String, String> configs) {
         TopicMetadata current = topic(id).orElseThrow();
-        TopicMetadata updated = new TopicMetadata(id, current.name(), configs, current.partitions());
-        topicsByName.put(updated.name(), updated);
-        return updated;
+        return put(new TopicMetadata(id, current.name(), configs, current.partitions()));
+    }
+
+    private TopicMetadata put(TopicMetadata topic) {
+        topicsByName.put(topic.name(), new Versioned<>(++version, topic));
+        return topic;
     }
 
     @Override
     public long allocateProducerIds(int count) {
         return nextProducerId.getAndAdd(count);
+    }
+
+    private record Versioned<T>(long version, T value) {
     }
 }

@@ -1,12 +1,10 @@
 package io.strata.engine.metadata;
 
-import io.strata.engine.metadata.BrokerRegistration;
-import io.strata.engine.metadata.MetadataStore;
-import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -15,36 +13,83 @@ import java.util.Optional;
 
 /**
  * The broker's in-memory view of cluster metadata, read on every Metadata/Produce/Fetch request.
- * It is an immutable snapshot swapped atomically by {@link #refresh()}, which the broker calls after
- * every change it makes through the {@link MetadataStore}; readers never lock.
+ * It is an immutable snapshot swapped atomically by {@link #catchUp()}, which reads only what changed in
+ * the {@link MetadataStore} since the version the snapshot holds; readers never lock.
  */
 public final class MetadataCache {
     private final MetadataStore store;
-    private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of(), Map.of());
+    private final int localBrokerId;
+    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), Map.of(), Map.of());
 
-    public MetadataCache(MetadataStore store) {
+    /** @param localBrokerId this broker, which counts itself live while it serves (fencing is the controller's) */
+    public MetadataCache(MetadataStore store, int localBrokerId) {
         this.store = store;
+        this.localBrokerId = localBrokerId;
     }
 
-    /** Reloads brokers and topics from the store. Serialized so snapshots never go back in time. */
-    public synchronized void refresh() {
-        List<BrokerRegistration> brokers = store.brokers().stream()
-                .sorted(Comparator.comparingInt(BrokerRegistration::brokerId)).toList();
-        Map<String, TopicMetadata> byName = new HashMap<>();
-        Map<Uuid, TopicMetadata> byId = new HashMap<>();
-        for (TopicMetadata topic : store.topics()) {
-            byName.put(topic.name(), topic);
+    /** What one {@link #catchUp()} changed: topics created or changed, and the topics deleted as they were. */
+    public record Changes(long version, List<TopicMetadata> changedTopics, List<TopicMetadata> deletedTopics) {
+        public boolean isEmpty() {
+            return changedTopics.isEmpty() && deletedTopics.isEmpty();
+        }
+    }
+
+    /**
+     * Reads the store's changes since the held version and applies them (deletions first, so a topic
+     * deleted and re-created under the same name ends up as the new one). Serialized so snapshots never
+     * go back in time.
+     */
+    public synchronized Changes catchUp() {
+        Snapshot current = snapshot;
+        MetadataDelta delta = store.changesSince(current.version);
+        Map<Integer, BrokerRegistration> brokers = new HashMap<>(current.brokers);
+        for (BrokerRegistration broker : delta.brokers()) {
+            brokers.put(broker.brokerId(), broker);
+        }
+        brokers.replaceAll((id, b) -> b.withLive(delta.liveBrokerIds().contains(id)));
+        Map<String, TopicMetadata> byName = new HashMap<>(current.byName);
+        Map<Uuid, TopicMetadata> byId = new HashMap<>(current.byId);
+        List<TopicMetadata> deleted = new ArrayList<>();
+        for (Uuid id : delta.deletedTopicIds()) {
+            TopicMetadata gone = byId.remove(id);
+            if (gone != null) {
+                byName.remove(gone.name());
+                deleted.add(gone);
+            }
+        }
+        for (TopicMetadata topic : delta.topics()) {
+            TopicMetadata previous = byName.put(topic.name(), topic);
+            if (previous != null && !previous.id().equals(topic.id())) {
+                byId.remove(previous.id()); // re-created under a new id, its old deletion not seen: drop the old one
+                deleted.add(previous);
+            }
             byId.put(topic.id(), topic);
         }
-        snapshot = new Snapshot(brokers, Map.copyOf(byName), Map.copyOf(byId));
+        long version = Math.max(current.version, delta.version());
+        snapshot = new Snapshot(version, Map.copyOf(brokers), Map.copyOf(byName), Map.copyOf(byId));
+        return new Changes(version, delta.topics(), deleted);
     }
 
+    /** The metadata version this snapshot reflects. */
+    public long version() {
+        return snapshot.version;
+    }
+
+    /** Live brokers by id (this broker always counts as live): what Metadata and DescribeCluster list. */
     public List<BrokerRegistration> brokers() {
-        return snapshot.brokers;
+        return snapshot.brokers.values().stream().filter(b -> b.live() || b.brokerId() == localBrokerId)
+                .sorted(Comparator.comparingInt(BrokerRegistration::brokerId)).toList();
     }
 
+    /** Every registered broker, live or not, by id. */
+    public List<BrokerRegistration> registeredBrokers() {
+        return snapshot.brokers.values().stream()
+                .sorted(Comparator.comparingInt(BrokerRegistration::brokerId)).toList();
+    }
+
+    /** A live broker's registration (this broker's own, if it is registered). */
     public Optional<BrokerRegistration> broker(int id) {
-        return snapshot.brokers.stream().filter(b -> b.brokerId() == id).findFirst();
+        return brokers().stream().filter(b -> b.brokerId() == id).findFirst();
     }
 
     public Optional<TopicMetadata> topic(String name) {
@@ -76,7 +121,7 @@ public final class MetadataCache {
         return snapshot.byName.values().stream().sorted(Comparator.comparing(TopicMetadata::name)).toList();
     }
 
-    private record Snapshot(List<BrokerRegistration> brokers, Map<String, TopicMetadata> byName,
+    private record Snapshot(long version, Map<Integer, BrokerRegistration> brokers, Map<String, TopicMetadata> byName,
                             Map<Uuid, TopicMetadata> byId) {
     }
 }

@@ -16,10 +16,30 @@ public interface MetadataStore {
     /** The cluster id, created on first use and stable forever after. */
     String clusterId();
 
-    /** Inserts or refreshes a broker's registration (host/port may change across restarts). */
-    void registerBroker(BrokerRegistration broker);
+    /**
+     * Inserts or refreshes a broker's registration (host/port may change across restarts) and gives it a
+     * new broker epoch, higher than every epoch handed out before; the registration also counts as a
+     * heartbeat. Returns the stored registration with that epoch.
+     */
+    BrokerRegistration registerBroker(BrokerRegistration broker);
 
+    /**
+     * Renews the broker's lease, timestamped by the store's clock.
+     *
+     * @throws org.apache.kafka.common.errors.StaleBrokerEpochException if {@code brokerEpoch} is not the
+     *         epoch of the broker's current registration (a newer incarnation registered, or none did)
+     */
+    void heartbeat(int brokerId, long brokerEpoch);
+
+    /** Every registered broker by id, each with its epoch and whether it is live now. */
     List<BrokerRegistration> brokers();
+
+    /**
+     * The rows changed or deleted after {@code version} (0: everything), plus the current liveness.
+     * Applying every delta in order, each from the previous one's version, reproduces the store's state:
+     * no committed change is ever left out.
+     */
+    MetadataDelta changesSince(long version);
 
     List<TopicMetadata> topics();
 

@@ -46,6 +46,7 @@ import io.strata.engine.network.ApiRegistry;
 import io.strata.engine.network.KafkaServer;
 import io.strata.engine.txn.ProducerIdManager;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.StaleBrokerEpochException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.utils.Time;
@@ -83,6 +84,11 @@ public final class Broker implements AutoCloseable {
     private LogManager logManager;
     private KafkaServer server;
     private GroupCoordinator groupCoordinator;
+    /** This incarnation's registration epoch; {@link BrokerRegistration#NO_EPOCH} until registered. */
+    private volatile long brokerEpoch = BrokerRegistration.NO_EPOCH;
+    /** Only the first of a run of failures is logged with its stack trace (each set by its one thread). */
+    private volatile boolean heartbeatFailing;
+    private volatile boolean pollFailing;
 
     public Broker(BrokerConfig config, MetadataStore metadataStore, MeterRegistry meterRegistry) {
         this.config = config;
@@ -107,7 +113,7 @@ public final class Broker implements AutoCloseable {
             logManager = new LogManager(config.dataDir(), time, executors.logBackground(), executors.logOpenClose());
             logManager.loadLogs(this::recoveryConfig);
 
-            MetadataCache cache = new MetadataCache(metadataStore);
+            MetadataCache cache = new MetadataCache(metadataStore, config.brokerId());
             ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, config.logDefaults(),
                     fetchPurgatory);
             TopicService topics = new TopicService(config, metadataStore, cache, replicaManager, metrics);
@@ -115,21 +121,27 @@ public final class Broker implements AutoCloseable {
             topics.onTopicDeleted(groupCoordinator::onTopicDeleted);
             ApiRegistry registry = new ApiRegistry();
             registerHandlers(registry, clusterId, cache, replicaManager, topics);
-            cache.refresh(); // before the listener opens: requests must never see an empty topic list
+            cache.catchUp(); // before the listener opens: requests must never see an empty topic list
             server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.numNetworkThreads(),
                     config.socketRequestMaxBytes(), registry, executors.requests(), metrics::recordRequest);
             server.start();
             effectiveConfig = withBoundPort(config, server.boundPort());
 
-            metadataStore.registerBroker(new BrokerRegistration(config.brokerId(), effectiveConfig.advertisedHost(),
-                    effectiveConfig.advertisedPort(), config.rack()));
+            BrokerRegistration registration = metadataStore.registerBroker(new BrokerRegistration(config.brokerId(),
+                    effectiveConfig.advertisedHost(), effectiveConfig.advertisedPort(), config.rack()));
+            brokerEpoch = registration.epoch();
             topics.loadAll();
             deleteStrayLogs(cache);
             groupCoordinator.start(executors.groupTimer());
             executors.checkpoints().scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS,
                     TimeUnit.MILLISECONDS);
+            executors.heartbeat().scheduleWithFixedDelay(this::heartbeat, config.heartbeatIntervalMs(),
+                    config.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
+            executors.metadataPoller().scheduleWithFixedDelay(() -> pollMetadata(topics),
+                    config.metadataPollIntervalMs(), config.metadataPollIntervalMs(), TimeUnit.MILLISECONDS);
             state = BrokerState.RUNNING;
-            log.info("Broker {} of cluster {} serving Kafka on {}", config.brokerId(), clusterId, bootstrapServers());
+            log.info("Broker {} (epoch {}) of cluster {} serving Kafka on {}", config.brokerId(), brokerEpoch,
+                    clusterId, bootstrapServers());
         } catch (IOException e) {
             stopQuietly();
             throw new UncheckedIOException("Broker " + config.brokerId() + " failed to start", e);
@@ -218,6 +230,37 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** Failures are logged and retried at the next interval; the lease lapses only if they last a session timeout. */
+    private void heartbeat() {
+        try {
+            metadataStore.heartbeat(config.brokerId(), brokerEpoch);
+            heartbeatFailing = false;
+        } catch (StaleBrokerEpochException e) {
+            // A newer incarnation of this broker id registered: this one must not act as the broker any more.
+            // Fencing and stopping are the controller step's; for now it is reported on every attempt.
+            log.error("Broker {} epoch {} is stale: {}", config.brokerId(), brokerEpoch, e.getMessage());
+        } catch (RuntimeException e) {
+            if (!heartbeatFailing) {
+                log.warn("Broker {} heartbeat to the metadata store failed; retrying every {} ms", config.brokerId(),
+                        config.heartbeatIntervalMs(), e);
+            }
+            heartbeatFailing = true;
+        }
+    }
+
+    private void pollMetadata(TopicService topics) {
+        try {
+            topics.catchUp();
+            pollFailing = false;
+        } catch (RuntimeException e) {
+            if (!pollFailing) {
+                log.warn("Broker {} cannot read metadata changes; serving with the metadata it has, retrying every {} ms",
+                        config.brokerId(), config.metadataPollIntervalMs(), e);
+            }
+            pollFailing = true;
+        }
+    }
+
     private void checkpoint() {
         try {
             logManager.checkpointHighWatermarks();
@@ -230,7 +273,8 @@ public final class Broker implements AutoCloseable {
         return new BrokerConfig(c.brokerId(), c.listenerHost(), boundPort, c.advertisedHost(),
                 c.advertisedPort() == 0 ? boundPort : c.advertisedPort(), c.rack(), c.dataDir(),
                 c.socketRequestMaxBytes(), c.numIoThreads(), c.numNetworkThreads(), c.defaultNumPartitions(),
-                c.defaultReplicationFactor(), c.autoCreateTopics(), c.logDefaults(), c.groups());
+                c.defaultReplicationFactor(), c.autoCreateTopics(), c.logDefaults(), c.groups(), c.heartbeatIntervalMs(),
+                c.metadataPollIntervalMs());
     }
 
     /** The port the Kafka listener bound (useful with port 0). */
@@ -241,6 +285,14 @@ public final class Broker implements AutoCloseable {
     /** host:port clients should bootstrap from. */
     public String bootstrapServers() {
         return effectiveConfig.advertisedHost() + ":" + effectiveConfig.advertisedPort();
+    }
+
+    /**
+     * The epoch the metadata store gave this incarnation's registration ({@link BrokerRegistration#NO_EPOCH}
+     * before it registered); higher after every restart. Followers will carry it in their fetches (KIP-903).
+     */
+    public long brokerEpoch() {
+        return brokerEpoch;
     }
 
     public BrokerState state() {

@@ -35,6 +35,8 @@ public final class BrokerExecutors implements AutoCloseable {
     private final ScheduledExecutorService purgatoryTimer;
     private final ScheduledExecutorService logBackground;
     private final ExecutorService logOpenClose;
+    private final ScheduledExecutorService metadataPoller;
+    private final ScheduledExecutorService heartbeat;
 
     /**
      * @param ioThreads      request handler threads ({@code strata.kafka.io-threads})
@@ -48,6 +50,8 @@ public final class BrokerExecutors implements AutoCloseable {
         logBackground = single("strata-log-manager");
         logOpenClose = Executors.newFixedThreadPool(logOpenThreads,
                 ThreadUtils.createThreadFactory("strata-log-open-close-%d", true));
+        metadataPoller = single("strata-metadata-poller");
+        heartbeat = single("strata-broker-heartbeat");
     }
 
     /** One per available core, as Kafka's recovery threads scale with the disk and CPU at hand. */
@@ -93,15 +97,29 @@ public final class BrokerExecutors implements AutoCloseable {
         return logOpenClose;
     }
 
-    /** Stops every pool that serves requests; the logs stay usable. */
+    /** Reads metadata changes from the store and applies them (opens and deletes local logs). */
+    public ScheduledExecutorService metadataPoller() {
+        return metadataPoller;
+    }
+
+    /** Renews this broker's lease in the metadata store; its own thread so busy request threads cannot delay it. */
+    public ScheduledExecutorService heartbeat() {
+        return heartbeat;
+    }
+
+    /**
+     * Stops every pool that serves requests or applies metadata, and the heartbeat (the broker's lease then
+     * lapses after the session timeout); the logs stay usable.
+     */
     public void stopServing() {
-        stop(List.of(purgatoryTimer, groupTimer, checkpoints, requests));
+        stop(List.of(heartbeat, metadataPoller, purgatoryTimer, groupTimer, checkpoints, requests));
     }
 
     /** Stops everything still running; call after the logs are closed. */
     @Override
     public void close() {
-        stop(List.of(purgatoryTimer, groupTimer, checkpoints, requests, logBackground, logOpenClose));
+        stop(List.of(heartbeat, metadataPoller, purgatoryTimer, groupTimer, checkpoints, requests, logBackground,
+                logOpenClose));
     }
 
     private static void stop(List<ExecutorService> pools) {

@@ -25,9 +25,12 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * Creates, grows and deletes topics: validates the request, writes the metadata store, refreshes the
- * cache and opens or removes the local logs. Mutations are serialized on this object so two creates
- * of one name cannot both pass validation.
+ * Creates, grows and deletes topics: validates the request, writes the metadata store, then catches the
+ * cache up with the store and opens or removes the local logs of what changed. {@link #catchUp()} is also
+ * how changes made through other brokers arrive (the metadata poller calls it), so a topic is applied the
+ * same way wherever it was created. Mutations are serialized on this object so two creates of one name
+ * cannot both pass validation on this broker (the store's unique name decides across brokers), and so
+ * deltas reach the replica manager in version order.
  */
 public final class TopicService {
     private final BrokerConfig config;
@@ -55,6 +58,7 @@ public final class TopicService {
                                              Map<Integer, List<Integer>> assignments, Map<String, String> configs,
                                              boolean validateOnly) {
         Topic.validate(name);
+        catchUp(); // validate against the store's current topics and live brokers, not a stale view
         for (TopicMetadata existing : cache.topics()) {
             if (existing.name().equals(name)) {
                 throw new TopicExistsException("Topic '" + name + "' already exists.");
@@ -73,19 +77,23 @@ public final class TopicService {
             return new TopicMetadata(org.apache.kafka.common.Uuid.ZERO_UUID, name, configs, partitions);
         }
         TopicMetadata topic = store.createTopic(name, configs, partitions);
-        cache.refresh();
-        replicaManager.applyTopic(topic);
+        catchUp();
         return topic;
     }
 
     /** Creates a topic with the broker defaults if it doesn't exist (Metadata auto-creation). */
     public synchronized TopicMetadata createIfAbsent(String name) {
-        return cache.topic(name).orElseGet(() -> create(name, -1, (short) -1, Map.of(), Map.of(), false));
+        try {
+            return cache.topic(name).orElseGet(() -> create(name, -1, (short) -1, Map.of(), Map.of(), false));
+        } catch (TopicExistsException e) {
+            return cache.topic(name).orElseThrow(() -> e); // another broker created it first
+        }
     }
 
     /** Grows a topic to {@code totalCount} partitions. */
     public synchronized TopicMetadata createPartitions(String name, int totalCount, List<List<Integer>> assignments,
                                                        boolean validateOnly) {
+        catchUp();
         TopicMetadata topic = cache.topic(name).orElseThrow(() ->
                 new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist."));
         int current = topic.partitions().size();
@@ -111,8 +119,7 @@ public final class TopicService {
             return topic;
         }
         TopicMetadata updated = store.addPartitions(topic.id(), added);
-        cache.refresh();
-        replicaManager.applyTopic(updated);
+        catchUp();
         return updated;
     }
 
@@ -126,6 +133,7 @@ public final class TopicService {
      */
     public synchronized TopicMetadata alterConfigs(String name, UnaryOperator<Map<String, String>> change,
                                                    boolean validateOnly) {
+        catchUp(); // start from the store's current overrides, whichever broker set them
         TopicMetadata topic = cache.topic(name).orElseThrow(() ->
                 new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist."));
         Map<String, String> overrides = change.apply(topic.configs());
@@ -134,18 +142,32 @@ public final class TopicService {
             return new TopicMetadata(topic.id(), topic.name(), overrides, topic.partitions());
         }
         TopicMetadata updated = store.replaceTopicConfigs(topic.id(), overrides);
-        cache.refresh();
-        replicaManager.applyTopic(updated);
+        catchUp();
         return updated;
     }
 
     public synchronized void delete(TopicMetadata topic) {
         store.deleteTopic(topic.id());
-        cache.refresh();
-        replicaManager.removeTopic(topic.name());
-        metrics.removeTopic(topic.name());
-        for (java.util.function.Consumer<String> listener : deletionListeners) {
-            listener.accept(topic.name());
+        catchUp();
+    }
+
+    /**
+     * Applies what changed in the store since the cache's version: removes the local logs of deleted
+     * topics (telling the deletion listeners), then opens or reconfigures the logs of created and changed
+     * ones, exactly as a change made through this broker. Called after every local change and by the
+     * metadata poller.
+     */
+    public synchronized void catchUp() {
+        MetadataCache.Changes changes = cache.catchUp();
+        for (TopicMetadata deleted : changes.deletedTopics()) {
+            replicaManager.removeTopic(deleted.name());
+            metrics.removeTopic(deleted.name());
+            for (java.util.function.Consumer<String> listener : deletionListeners) {
+                listener.accept(deleted.name());
+            }
+        }
+        for (TopicMetadata changed : changes.changedTopics()) {
+            replicaManager.applyTopic(changed);
         }
     }
 
@@ -153,11 +175,11 @@ public final class TopicService {
         deletionListeners.add(listener);
     }
 
-    /** Opens the logs of every topic in the store; called once at start-up. */
+    /** Opens the logs of every topic in the store; called once at start-up, after registering. */
     public synchronized void loadAll() {
-        cache.refresh();
+        catchUp();
         for (TopicMetadata topic : cache.topics()) {
-            replicaManager.applyTopic(topic);
+            replicaManager.applyTopic(topic); // also those the cache already held before registration
         }
     }
 
@@ -171,7 +193,8 @@ public final class TopicService {
         List<Integer> brokers = cache.brokers().stream().map(BrokerRegistration::brokerId).toList();
         if (replicationFactor > brokers.size()) {
             throw new InvalidReplicationFactorException("Replication factor: " + replicationFactor
-                    + " larger than available brokers: " + brokers.size() + ".");
+                    + " larger than available brokers: " + brokers.size() + " (live brokers: " + brokers
+                    + "; a broker is live while it heartbeats within broker.session.timeout.ms).");
         }
         List<PartitionMetadata> partitions = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -186,7 +209,7 @@ public final class TopicService {
     }
 
     private List<PartitionMetadata> explicit(Map<Integer, List<Integer>> assignments, int firstIndex) {
-        Set<Integer> known = new HashSet<>(cache.brokers().stream().map(BrokerRegistration::brokerId).toList());
+        Set<Integer> known = new HashSet<>(cache.registeredBrokers().stream().map(BrokerRegistration::brokerId).toList());
         List<PartitionMetadata> partitions = new ArrayList<>();
         for (int i = 0; i < assignments.size(); i++) {
             List<Integer> replicas = assignments.get(firstIndex + i);

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.engine.metadata.MetadataStore;
 import io.strata.engine.server.Broker;
 import io.strata.engine.config.BrokerConfig;
+import io.strata.platform.metadata.JpaMetadataStore;
 import io.strata.engine.server.BrokerState;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
@@ -41,6 +42,9 @@ public class BrokerLifecycle implements SmartLifecycle {
         String listener = config.listenerHost() + ":" + config.listenerPort();
         Broker candidate;
         try {
+            if (metadataStore instanceof JpaMetadataStore jpa) {
+                jpa.checkBrokerAllowed(config.brokerId());
+            }
             candidate = new Broker(config, metadataStore, meterRegistry);
             candidate.start();
         } catch (RuntimeException e) {

@@ -29,12 +29,26 @@ public final class BrokerConfigFactory {
         } catch (InvalidConfigurationException e) {
             throw new IllegalArgumentException("Invalid strata.log-defaults: " + e.getMessage(), e);
         }
+        if (properties.broker().sessionTimeout().compareTo(properties.broker().heartbeatInterval()) <= 0) {
+            throw new IllegalArgumentException("strata.broker.session-timeout (" + properties.broker().sessionTimeout()
+                    + ") must be longer than strata.broker.heartbeat-interval ("
+                    + properties.broker().heartbeatInterval() + ")");
+        }
         Path logDir = properties.dataDir().toAbsolutePath().normalize().resolve(LOG_DIR);
         return new BrokerConfig(properties.broker().id(), kafka.host(), kafka.port(),
                 advertisedHost(kafka), kafka.advertisedPort(), blankToNull(properties.broker().rack()), logDir,
                 (int) maxBytes, kafka.ioThreads(), kafka.networkThreads(), properties.topics().defaultPartitions(),
                 (short) properties.topics().defaultReplicationFactor(), properties.topics().autoCreate(),
-                properties.logDefaults(), groupConfig(properties.groups()));
+                properties.logDefaults(), groupConfig(properties.groups()))
+                .withIntervals(positiveMillis("strata.broker.heartbeat-interval", properties.broker().heartbeatInterval()),
+                        positiveMillis("strata.broker.metadata-poll-interval", properties.broker().metadataPollInterval()));
+    }
+
+    private static long positiveMillis(String name, java.time.Duration value) {
+        if (value.toMillis() <= 0) {
+            throw new IllegalArgumentException(name + " must be at least 1ms, got " + value);
+        }
+        return value.toMillis();
     }
 
     static GroupConfig groupConfig(StrataProperties.Groups groups) {

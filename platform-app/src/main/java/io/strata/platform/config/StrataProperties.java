@@ -43,8 +43,16 @@ public record StrataProperties(
      * @param enabled whether this process runs a Kafka broker (false: admin API and metadata store only)
      * @param id      broker id, unique in the cluster
      * @param rack    rack id reported to clients, or null
+     * @param heartbeatInterval   how often the broker renews its lease in the metadata database
+     *                            ({@code broker.heartbeat.interval.ms})
+     * @param sessionTimeout      how long after its last heartbeat a broker counts as live, judged by the
+     *                            database clock ({@code broker.session.timeout.ms})
+     * @param metadataPollInterval how often the broker reads the metadata changed since the version it holds
      */
-    public record Broker(@DefaultValue("true") boolean enabled, @DefaultValue("0") @Min(0) int id, String rack) {
+    public record Broker(@DefaultValue("true") boolean enabled, @DefaultValue("0") @Min(0) int id, String rack,
+                         @DefaultValue("2s") @NotNull java.time.Duration heartbeatInterval,
+                         @DefaultValue("9s") @NotNull java.time.Duration sessionTimeout,
+                         @DefaultValue("500ms") @NotNull java.time.Duration metadataPollInterval) {
     }
 
     /**

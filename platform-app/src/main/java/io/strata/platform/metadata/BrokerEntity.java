@@ -34,11 +34,23 @@ public class BrokerEntity {
     @Column(name = "last_heartbeat", nullable = false)
     private Instant lastHeartbeat;
 
+    @Column(name = "broker_epoch", nullable = false)
+    private long brokerEpoch;
+
+    /** The metadata version of the broker's last (re)registration. */
+    @Column(name = "version", nullable = false)
+    private long version;
+
     protected BrokerEntity() {
     }
 
-    public BrokerRegistration toRegistration() {
-        return new BrokerRegistration(brokerId, host, port, rack);
+    /** @param live whether the broker's lease is current (judged by the caller against the database clock) */
+    public BrokerRegistration toRegistration(boolean live) {
+        return new BrokerRegistration(brokerId, host, port, rack, brokerEpoch, live);
+    }
+
+    public int getBrokerId() {
+        return brokerId;
     }
 
     public Instant getRegisteredAt() {

@@ -1,14 +1,17 @@
 package io.strata.platform.metadata;
 
 import io.strata.engine.metadata.BrokerRegistration;
+import io.strata.engine.metadata.MetadataDelta;
 import io.strata.engine.metadata.MetadataStore;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,17 +22,27 @@ import java.util.Optional;
  * <p>Each call is one database transaction in {@link MetadataTransactions}. This class checks input
  * sizes, translates a unique-name violation into {@link TopicExistsException} (whether it surfaces at
  * flush or at commit), and after each committed write forces it to disk where the database does not
- * ({@link EmbeddedDatabaseSync}). Thread-safe: it holds no state besides the immutable cluster id.
+ * ({@link EmbeddedDatabaseSync}). Heartbeats use a connection of their own. Thread-safe: it holds no
+ * state besides the immutable cluster id.
  */
 @Component
 public class JpaMetadataStore implements MetadataStore {
     private final MetadataTransactions transactions;
     private final EmbeddedDatabaseSync sync;
+    private final BrokerHeartbeatConnection heartbeats;
+    private final MetadataDatabase database;
+    private final long sessionTimeoutMs;
     private volatile String clusterId;
 
-    public JpaMetadataStore(MetadataTransactions transactions, EmbeddedDatabaseSync sync) {
+    /** @param sessionTimeout how long after its last heartbeat a broker is live ({@code strata.broker.session-timeout}) */
+    public JpaMetadataStore(MetadataTransactions transactions, EmbeddedDatabaseSync sync,
+                            BrokerHeartbeatConnection heartbeats, MetadataDatabase database,
+                            @Value("${strata.broker.session-timeout:9s}") Duration sessionTimeout) {
         this.transactions = transactions;
         this.sync = sync;
+        this.heartbeats = heartbeats;
+        this.database = database;
+        this.sessionTimeoutMs = sessionTimeout.toMillis();
     }
 
     @Override
@@ -43,21 +56,53 @@ public class JpaMetadataStore implements MetadataStore {
         return id;
     }
 
-    /** Incremented by every metadata change; brokers poll it to learn that they must reload. */
+    /** Incremented by every metadata change; each changed row carries the version of its change. */
     public long metadataVersion() {
         return transactions.metadataVersion();
     }
 
     @Override
-    public void registerBroker(BrokerRegistration broker) {
+    public BrokerRegistration registerBroker(BrokerRegistration broker) {
         MetadataLimits.checkBroker(broker);
-        transactions.registerBroker(broker);
+        BrokerRegistration registered = transactions.registerBroker(broker);
         sync.afterWrite();
+        return registered;
+    }
+
+    /** On the broker's own connection, not the pool's (see {@link BrokerHeartbeatConnection}); not forced to disk. */
+    @Override
+    public void heartbeat(int brokerId, long brokerEpoch) {
+        heartbeats.heartbeat(brokerId, brokerEpoch);
     }
 
     @Override
     public List<BrokerRegistration> brokers() {
-        return transactions.brokers();
+        return transactions.brokers(sessionTimeoutMs);
+    }
+
+    @Override
+    public MetadataDelta changesSince(long version) {
+        return transactions.changesSince(version, sessionTimeoutMs);
+    }
+
+    /**
+     * Refuses a broker id other than the one already registered when the metadata lives in the embedded
+     * H2 database: H2 is a one-broker cluster (its file is opened by one process), and PostgreSQL is the
+     * store for more. Called by the platform before the broker starts; a no-op on PostgreSQL.
+     *
+     * @throws IllegalStateException naming the registered broker and what to do instead
+     */
+    public void checkBrokerAllowed(int brokerId) {
+        if (!database.isH2()) {
+            return;
+        }
+        List<Integer> others = transactions.otherBrokerIds(brokerId);
+        if (!others.isEmpty()) {
+            throw new IllegalStateException("Broker " + brokerId + " cannot join: the embedded H2 metadata database"
+                    + " is a one-broker cluster and broker " + others.get(0) + " is already registered in it."
+                    + " Use strata.broker.id=" + others.get(0) + " with this data dir, or point every broker at one"
+                    + " PostgreSQL database (spring.datasource.url=jdbc:postgresql://...) to run a cluster.");
+        }
     }
 
     @Override

@@ -1,22 +1,30 @@
 package io.strata.platform.metadata;
 
 import io.strata.engine.metadata.BrokerRegistration;
+import io.strata.engine.metadata.MetadataDelta;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -26,6 +34,14 @@ import java.util.UUID;
  * serializes writers across all brokers sharing the database, so a check such as "does this topic name
  * exist" stays true until the transaction commits. Multi-query reads run at REPEATABLE READ so they see
  * one consistent snapshot (never a topic without its partitions).
+ *
+ * <p>Each row a change writes carries the version it took from that locked row, and a deletion leaves a
+ * tombstone with it, so {@link #changesSince} can return only what changed after a reader's version.
+ * Taking the version from the locked row, rather than from a sequence, is what makes that safe: the lock
+ * is held until commit, so version N+1 cannot be handed out before N has committed, and versions are
+ * assigned in commit order. A reader that sees current version V therefore already sees every row with a
+ * version up to V. With a sequence, a transaction could take N, commit after another took and committed
+ * N+1, and a reader that had meanwhile moved to N+1 would skip N's rows forever.
  */
 @Component
 public class MetadataTransactions {
@@ -36,11 +52,13 @@ public class MetadataTransactions {
     private final TopicRepository topics;
     private final PartitionRepository partitions;
     private final TopicConfigRepository configs;
+    private final JdbcTemplate jdbc;
+    private final MetadataDatabase database;
 
     public MetadataTransactions(ClusterInfoRepository clusterInfo, MetadataVersionRepository versions,
                                 ProducerIdBlockRepository producerIds, BrokerRepository brokers,
                                 TopicRepository topics, PartitionRepository partitions,
-                                TopicConfigRepository configs) {
+                                TopicConfigRepository configs, DataSource dataSource, MetadataDatabase database) {
         this.clusterInfo = clusterInfo;
         this.versions = versions;
         this.producerIds = producerIds;
@@ -48,6 +66,8 @@ public class MetadataTransactions {
         this.topics = topics;
         this.partitions = partitions;
         this.configs = configs;
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.database = database;
     }
 
     /**
@@ -71,18 +91,84 @@ public class MetadataTransactions {
                 new IllegalStateException("The metadata_version row is missing: the metadata schema is incomplete."));
     }
 
+    /**
+     * Stores the registration under a new epoch, the metadata version this change takes (so epochs
+     * strictly increase across every registration of every broker); it also counts as a heartbeat.
+     */
     @Transactional
-    public void registerBroker(BrokerRegistration broker) {
+    public BrokerRegistration registerBroker(BrokerRegistration broker) {
         MetadataVersionEntity version = lockVersion();
-        if (brokers.updateRegistration(broker.brokerId(), broker.host(), broker.port(), broker.rack()) == 0) {
-            brokers.insertRegistration(broker.brokerId(), broker.host(), broker.port(), broker.rack());
+        long epoch = version.increment();
+        String clock = database.clock();
+        int updated = jdbc.update("UPDATE brokers SET host = ?, port = ?, rack = ?, broker_epoch = ?, version = ?,"
+                + " last_heartbeat = " + clock + " WHERE broker_id = ?",
+                broker.host(), broker.port(), broker.rack(), epoch, epoch, broker.brokerId());
+        if (updated == 0) {
+            jdbc.update("INSERT INTO brokers (broker_id, host, port, rack, registered_at, last_heartbeat,"
+                    + " broker_epoch, version) VALUES (?, ?, ?, ?, " + clock + ", " + clock + ", ?, ?)",
+                    broker.brokerId(), broker.host(), broker.port(), broker.rack(), epoch, epoch);
         }
-        version.increment();
+        return broker.withEpoch(epoch).withLive(true);
     }
 
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    public List<BrokerRegistration> brokers(long sessionTimeoutMs) {
+        Set<Integer> live = liveBrokerIds(sessionTimeoutMs);
+        return brokers.findAllByOrderByBrokerIdAsc().stream()
+                .map(b -> b.toRegistration(live.contains(b.getBrokerId()))).toList();
+    }
+
+    /**
+     * Brokers whose last heartbeat is within the session timeout. Both timestamps are the database's: the
+     * heartbeat's written by it, "now" read from it here, so the brokers' clocks never matter.
+     */
+    private Set<Integer> liveBrokerIds(long sessionTimeoutMs) {
+        Set<Integer> live = new HashSet<>();
+        jdbc.query("SELECT broker_id, last_heartbeat, " + database.clock() + " AS db_now FROM brokers", rs -> {
+            OffsetDateTime last = rs.getObject(2, OffsetDateTime.class);
+            OffsetDateTime now = rs.getObject(3, OffsetDateTime.class);
+            if (Duration.between(last, now).toMillis() <= sessionTimeoutMs) {
+                live.add(rs.getInt(1));
+            }
+        });
+        return live;
+    }
+
+    /** Broker ids registered other than {@code brokerId}. */
     @Transactional(readOnly = true)
-    public List<BrokerRegistration> brokers() {
-        return brokers.findAllByOrderByBrokerIdAsc().stream().map(BrokerEntity::toRegistration).toList();
+    public List<Integer> otherBrokerIds(int brokerId) {
+        return brokers.findAllByOrderByBrokerIdAsc().stream().map(BrokerEntity::getBrokerId)
+                .filter(id -> id != brokerId).toList();
+    }
+
+    /**
+     * The rows with a version above {@code since}, up to the current version read first in this snapshot
+     * (a row committed later with a higher version is left to the next call), and the live brokers.
+     */
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    public MetadataDelta changesSince(long since, long sessionTimeoutMs) {
+        long current = metadataVersion();
+        Set<Integer> live = liveBrokerIds(sessionTimeoutMs);
+        if (since >= current) {
+            return new MetadataDelta(current, List.of(), List.of(), List.of(), live);
+        }
+        List<BrokerRegistration> changedBrokers = brokers.findChanged(since, current).stream()
+                .map(b -> b.toRegistration(live.contains(b.getBrokerId()))).toList();
+        List<TopicMetadata> changedTopics;
+        if (since <= 0) {
+            changedTopics = topics();
+        } else {
+            Set<UUID> ids = new LinkedHashSet<>(topics.findChangedIds(since, current));
+            ids.addAll(partitions.findChangedTopicIds(since, current));
+            ids.addAll(configs.findChangedTopicIds(since, current));
+            changedTopics = new ArrayList<>();
+            for (UUID id : ids) {
+                topics.findById(id).map(this::assemble).ifPresent(changedTopics::add);
+            }
+        }
+        List<Uuid> deleted = jdbc.query("SELECT topic_id FROM deleted_topics WHERE version > ? AND version <= ?",
+                (rs, row) -> TopicIds.fromColumn(rs.getObject(1, UUID.class)), since, current);
+        return new MetadataDelta(current, changedBrokers, changedTopics, deleted, live);
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
@@ -132,11 +218,11 @@ public class MetadataTransactions {
         Uuid id = Uuid.randomUuid();
         UUID column = TopicIds.toColumn(id);
         // Flushed now so a unique-name violation surfaces here rather than at commit.
-        topics.saveAndFlush(new TopicEntity(column, name));
-        partitions.saveAll(sorted.stream().map(p -> PartitionEntity.of(column, p)).toList());
+        long changed = version.increment();
+        topics.saveAndFlush(new TopicEntity(column, name, changed));
+        partitions.saveAll(sorted.stream().map(p -> PartitionEntity.of(column, p, changed)).toList());
         configs.saveAll(topicConfigs.entrySet().stream()
-                .map(e -> new TopicConfigEntity(column, e.getKey(), e.getValue())).toList());
-        version.increment();
+                .map(e -> new TopicConfigEntity(column, e.getKey(), e.getValue(), changed)).toList());
         return new TopicMetadata(id, name, topicConfigs, sorted);
     }
 
@@ -151,7 +237,7 @@ public class MetadataTransactions {
         configs.deleteByTopic(column);
         partitions.deleteByTopic(column);
         topics.deleteTopic(column);
-        version.increment();
+        jdbc.update("INSERT INTO deleted_topics (topic_id, version) VALUES (?, ?)", column, version.increment());
         return true;
     }
 
@@ -161,8 +247,9 @@ public class MetadataTransactions {
         TopicEntity topic = requireTopic(id);
         int existing = Math.toIntExact(partitions.countByTopic(topic.getTopicId()));
         List<PartitionMetadata> sorted = consecutiveFrom(existing, newPartitions);
-        partitions.saveAll(sorted.stream().map(p -> PartitionEntity.of(topic.getTopicId(), p)).toList());
-        version.increment();
+        long changed = version.increment();
+        topic.touch(changed);
+        partitions.saveAll(sorted.stream().map(p -> PartitionEntity.of(topic.getTopicId(), p, changed)).toList());
         return assemble(topic);
     }
 
@@ -170,10 +257,11 @@ public class MetadataTransactions {
     public TopicMetadata replaceTopicConfigs(Uuid id, Map<String, String> topicConfigs) {
         MetadataVersionEntity version = lockVersion();
         TopicEntity topic = requireTopic(id);
+        long changed = version.increment();
+        topic.touch(changed); // a removed override leaves no row behind: the topic row carries the change
         configs.deleteByTopic(topic.getTopicId());
         configs.saveAll(topicConfigs.entrySet().stream()
-                .map(e -> new TopicConfigEntity(topic.getTopicId(), e.getKey(), e.getValue())).toList());
-        version.increment();
+                .map(e -> new TopicConfigEntity(topic.getTopicId(), e.getKey(), e.getValue(), changed)).toList());
         return assemble(topic);
     }
 

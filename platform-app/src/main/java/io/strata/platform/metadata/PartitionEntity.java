@@ -34,10 +34,14 @@ public class PartitionEntity extends AssignedIdEntity<PartitionKey> {
     @Column(name = "partition_epoch", nullable = false)
     private int partitionEpoch;
 
+    /** The metadata version that last wrote this row. */
+    @Column(name = "version", nullable = false)
+    private long version;
+
     protected PartitionEntity() {
     }
 
-    public static PartitionEntity of(UUID topicId, PartitionMetadata partition) {
+    public static PartitionEntity of(UUID topicId, PartitionMetadata partition, long version) {
         PartitionEntity entity = new PartitionEntity();
         entity.key = new PartitionKey(topicId, partition.partition());
         entity.leader = partition.leader();
@@ -45,6 +49,7 @@ public class PartitionEntity extends AssignedIdEntity<PartitionKey> {
         entity.replicas = partition.replicas();
         entity.isr = partition.isr();
         entity.partitionEpoch = partition.partitionEpoch();
+        entity.version = version;
         return entity;
     }
 

@@ -22,4 +22,7 @@ public interface PartitionRepository extends JpaRepository<PartitionEntity, Part
     @Modifying
     @Query("delete from PartitionEntity p where p.key.topicId = :topicId")
     int deleteByTopic(@Param("topicId") UUID topicId);
+
+    @Query("select distinct p.key.topicId from PartitionEntity p where p.version > :since and p.version <= :upTo")
+    List<UUID> findChangedTopicIds(@Param("since") long since, @Param("upTo") long upTo);
 }

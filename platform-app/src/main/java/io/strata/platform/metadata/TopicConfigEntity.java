@@ -21,12 +21,17 @@ public class TopicConfigEntity extends AssignedIdEntity<TopicConfigKey> {
     @Column(name = "config_value", nullable = false, length = MAX_VALUE_LENGTH)
     private String value;
 
+    /** The metadata version that wrote this row. */
+    @Column(name = "version", nullable = false)
+    private long version;
+
     protected TopicConfigEntity() {
     }
 
-    public TopicConfigEntity(UUID topicId, String name, String value) {
+    public TopicConfigEntity(UUID topicId, String name, String value, long version) {
         this.key = new TopicConfigKey(topicId, name);
         this.value = value;
+        this.version = version;
     }
 
     @Override

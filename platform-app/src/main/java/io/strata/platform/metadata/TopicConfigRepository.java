@@ -16,4 +16,7 @@ public interface TopicConfigRepository extends JpaRepository<TopicConfigEntity, 
     @Modifying
     @Query("delete from TopicConfigEntity c where c.key.topicId = :topicId")
     int deleteByTopic(@Param("topicId") UUID topicId);
+
+    @Query("select distinct c.key.topicId from TopicConfigEntity c where c.version > :since and c.version <= :upTo")
+    List<UUID> findChangedTopicIds(@Param("since") long since, @Param("upTo") long upTo);
 }

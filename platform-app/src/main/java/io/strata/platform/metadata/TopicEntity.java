@@ -18,12 +18,22 @@ public class TopicEntity extends AssignedIdEntity<UUID> {
     @Column(name = "name", nullable = false, length = 249, unique = true)
     private String name;
 
+    /** The metadata version of the topic's last change (its own row, partitions or configs). */
+    @Column(name = "version", nullable = false)
+    private long version;
+
     protected TopicEntity() {
     }
 
-    public TopicEntity(UUID topicId, String name) {
+    public TopicEntity(UUID topicId, String name, long version) {
         this.topicId = topicId;
         this.name = name;
+        this.version = version;
+    }
+
+    /** Marks the topic changed at {@code newVersion}; the caller holds the version row lock. */
+    public void touch(long newVersion) {
+        this.version = newVersion;
     }
 
     @Override

@@ -20,4 +20,7 @@ public interface TopicRepository extends JpaRepository<TopicEntity, UUID> {
     @Modifying
     @Query("delete from TopicEntity t where t.topicId = :topicId")
     int deleteTopic(@Param("topicId") UUID topicId);
+
+    @Query("select t.topicId from TopicEntity t where t.version > :since and t.version <= :upTo")
+    List<UUID> findChangedIds(@Param("since") long since, @Param("upTo") long upTo);
 }

@@ -49,10 +49,19 @@ abstract class AbstractJpaMetadataStoreTest {
     /** Whether commits on this database are forced to disk by {@link EmbeddedDatabaseSync}. */
     protected abstract boolean forcesCommitsToDisk();
 
+    /** Short enough for the liveness test to wait it out. */
+    static final long SESSION_TIMEOUT_MS = 1_500;
+
     @BeforeAll
     void openStore() throws Exception {
-        context = MetadataStoreTestApplication.start(datasourceProperties());
+        context = startContext();
         store = context.getBean(JpaMetadataStore.class);
+    }
+
+    private ConfigurableApplicationContext startContext() throws Exception {
+        Map<String, String> properties = new java.util.HashMap<>(datasourceProperties());
+        properties.put("strata.broker.session-timeout", SESSION_TIMEOUT_MS + "ms");
+        return MetadataStoreTestApplication.start(properties);
     }
 
     /** Called after the shared context is closed, to drop what {@link #datasourceProperties()} created. */
@@ -243,7 +252,8 @@ abstract class AbstractJpaMetadataStoreTest {
         store.registerBroker(new BrokerRegistration(first, "a2.example", 19092, "rack-1"));
 
         List<BrokerRegistration> mine = store.brokers().stream()
-                .filter(b -> b.brokerId() == first || b.brokerId() == first + 1).toList();
+                .filter(b -> b.brokerId() == first || b.brokerId() == first + 1)
+                .map(b -> new BrokerRegistration(b.brokerId(), b.host(), b.port(), b.rack())).toList();
         assertThat(mine).containsExactly(
                 new BrokerRegistration(first, "a2.example", 19092, "rack-1"),
                 new BrokerRegistration(first + 1, "b.example", 9093, null));
@@ -318,23 +328,108 @@ abstract class AbstractJpaMetadataStoreTest {
     }
 
     @Test
+    void everyRegistrationGetsAHigherEpochAndAHeartbeatWithAStaleEpochIsRefused() {
+        int id = 8000 + NAMES.incrementAndGet();
+        BrokerRegistration first = store.registerBroker(new BrokerRegistration(id, "h", 1, null));
+        BrokerRegistration other = store.registerBroker(new BrokerRegistration(id + 1000, "h", 1, null));
+        BrokerRegistration again = store.registerBroker(new BrokerRegistration(id, "h", 2, null));
+
+        assertThat(first.epoch()).isPositive();
+        assertThat(other.epoch()).isGreaterThan(first.epoch());
+        assertThat(again.epoch()).isGreaterThan(other.epoch());
+        assertThat(store.brokers()).filteredOn(b -> b.brokerId() == id).extracting(BrokerRegistration::epoch)
+                .containsExactly(again.epoch());
+        long version = store.metadataVersion();
+        store.heartbeat(id, again.epoch());
+        assertThat(store.metadataVersion()).as("heartbeats are not metadata changes").isEqualTo(version);
+        assertThatThrownBy(() -> store.heartbeat(id, first.epoch()))
+                .isInstanceOf(org.apache.kafka.common.errors.StaleBrokerEpochException.class);
+        assertThatThrownBy(() -> store.heartbeat(id + 2000, 1))
+                .isInstanceOf(org.apache.kafka.common.errors.StaleBrokerEpochException.class);
+    }
+
+    @Test
+    void aBrokerIsLiveByTheDatabaseClockWhileItHeartbeatsWithinTheSessionTimeout() throws Exception {
+        int heartbeating = 8500 + NAMES.incrementAndGet();
+        int silent = heartbeating + 1000;
+        long epoch = store.registerBroker(new BrokerRegistration(heartbeating, "h", 1, null)).epoch();
+        store.registerBroker(new BrokerRegistration(silent, "h", 1, null));
+        assertThat(liveness(heartbeating, silent)).containsExactly(true, true);
+
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SESSION_TIMEOUT_MS * 2);
+        while (System.nanoTime() < until) {
+            store.heartbeat(heartbeating, epoch);
+            Thread.sleep(SESSION_TIMEOUT_MS / 5);
+        }
+
+        assertThat(liveness(heartbeating, silent)).containsExactly(true, false);
+        assertThat(store.changesSince(store.metadataVersion()).liveBrokerIds()).contains(heartbeating)
+                .doesNotContain(silent);
+    }
+
+    private List<Boolean> liveness(int... ids) {
+        List<Boolean> result = new ArrayList<>();
+        for (int id : ids) {
+            result.add(store.brokers().stream().filter(b -> b.brokerId() == id).findFirst().orElseThrow().live());
+        }
+        return result;
+    }
+
+    @Test
+    void changesSinceReturnsExactlyTheRowsChangedAfterTheVersionAndTombstonesOfDeletedTopics() {
+        TopicMetadata untouched = store.createTopic(uniqueName("untouched"), Map.of(), partitions(1));
+        TopicMetadata altered = store.createTopic(uniqueName("altered"), Map.of("retention.ms", "5"), partitions(1));
+        TopicMetadata grown = store.createTopic(uniqueName("grown"), Map.of(), partitions(1));
+        TopicMetadata doomed = store.createTopic(uniqueName("doomed"), Map.of(), partitions(2));
+        long since = store.metadataVersion();
+
+        TopicMetadata created = store.createTopic(uniqueName("created"), Map.of("cleanup.policy", "compact"),
+                partitions(2));
+        int brokerId = 9000 + NAMES.incrementAndGet();
+        BrokerRegistration broker = store.registerBroker(new BrokerRegistration(brokerId, "h", 1, null));
+        store.replaceTopicConfigs(altered.id(), Map.of()); // an override removed leaves no row behind
+        store.addPartitions(grown.id(), List.of(new PartitionMetadata(1, 0, 0, List.of(0), List.of(0), 0)));
+        store.deleteTopic(doomed.id());
+        io.strata.engine.metadata.MetadataDelta delta = store.changesSince(since);
+
+        assertThat(delta.version()).isEqualTo(since + 5).isEqualTo(store.metadataVersion());
+        assertThat(delta.topics()).extracting(TopicMetadata::name)
+                .containsExactlyInAnyOrder(created.name(), altered.name(), grown.name());
+        assertThat(delta.topics()).contains(created, store.topic(altered.id()).orElseThrow(),
+                store.topic(grown.id()).orElseThrow());
+        assertThat(store.topic(altered.id()).orElseThrow().configs()).isEmpty();
+        assertThat(store.topic(grown.id()).orElseThrow().partitions()).hasSize(2);
+        assertThat(delta.brokers()).extracting(BrokerRegistration::brokerId, BrokerRegistration::epoch)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(brokerId, broker.epoch()));
+        assertThat(delta.deletedTopicIds()).containsExactly(doomed.id());
+        assertThat(delta.liveBrokerIds()).contains(brokerId);
+
+        io.strata.engine.metadata.MetadataDelta nothing = store.changesSince(delta.version());
+        assertThat(nothing.version()).isEqualTo(delta.version());
+        assertThat(nothing.changesMetadata()).isFalse();
+        io.strata.engine.metadata.MetadataDelta everything = store.changesSince(0);
+        assertThat(everything.topics()).contains(untouched, created).doesNotContain(doomed);
+    }
+
+    @Test
     void aNewContextOnTheSameDatabaseSeesEverything() throws Exception {
         String clusterId = store.clusterId();
         String name = uniqueName("durable");
         TopicMetadata topic = store.createTopic(name, Map.of("retention.ms", "42"), partitions(3));
         int brokerId = 7000 + NAMES.incrementAndGet();
-        BrokerRegistration broker = new BrokerRegistration(brokerId, "durable.example", 9092, "r1");
-        store.registerBroker(broker);
+        BrokerRegistration broker = store.registerBroker(new BrokerRegistration(brokerId, "durable.example", 9092, "r1"));
         long producerId = store.allocateProducerIds(100);
         long version = store.metadataVersion();
 
         context.close();
-        context = MetadataStoreTestApplication.start(datasourceProperties());
+        context = startContext();
         store = context.getBean(JpaMetadataStore.class);
 
         assertThat(store.clusterId()).isEqualTo(clusterId);
         assertThat(store.topic(name)).contains(topic);
-        assertThat(store.brokers()).contains(broker);
+        assertThat(store.brokers()).filteredOn(b -> b.brokerId() == brokerId)
+                .extracting(BrokerRegistration::host, BrokerRegistration::epoch)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("durable.example", broker.epoch()));
         assertThat(store.allocateProducerIds(1)).isGreaterThanOrEqualTo(producerId + 100);
         assertThat(store.metadataVersion()).isEqualTo(version);
     }

@@ -49,4 +49,21 @@ class JpaMetadataStoreH2Test extends AbstractJpaMetadataStoreTest {
             assertThat(recovered.allocateProducerIds(1)).isGreaterThanOrEqualTo(producerId + 10);
         }
     }
+
+    @Test
+    void theEmbeddedDatabaseRefusesASecondBrokerId(@TempDir Path singleDir) {
+        try (ConfigurableApplicationContext context = MetadataStoreTestApplication.start(
+                Map.of("strata.data-dir", singleDir.toString()))) {
+            JpaMetadataStore single = context.getBean(JpaMetadataStore.class);
+            single.checkBrokerAllowed(0);
+            single.registerBroker(new io.strata.engine.metadata.BrokerRegistration(0, "h", 9092, null));
+
+            single.checkBrokerAllowed(0); // the same broker restarting is fine
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> single.checkBrokerAllowed(1))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("embedded H2 metadata database is a one-broker cluster")
+                    .hasMessageContaining("broker 0 is already registered")
+                    .hasMessageContaining("PostgreSQL");
+        }
+    }
 }

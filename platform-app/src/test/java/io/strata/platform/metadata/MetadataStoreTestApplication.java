@@ -14,7 +14,8 @@ import java.util.Map;
  * {@code @Configuration}, so the full application's component scan of {@code io.strata} ignores it.
  */
 @EnableAutoConfiguration
-@Import({JpaMetadataStore.class, MetadataTransactions.class, EmbeddedDatabaseSync.class})
+@Import({JpaMetadataStore.class, MetadataTransactions.class, EmbeddedDatabaseSync.class, MetadataDatabase.class,
+        BrokerHeartbeatConnection.class})
 public class MetadataStoreTestApplication {
 
     /** Starts a context whose datasource is given by {@code spring.datasource.*} properties. */

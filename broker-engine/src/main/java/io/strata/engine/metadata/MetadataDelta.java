@@ -1,0 +1,30 @@
+package io.strata.engine.metadata;
+
+import org.apache.kafka.common.Uuid;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What changed in the metadata store after some version, as read by {@link MetadataStore#changesSince}.
+ *
+ * @param version         the store's version this delta brings the reader to
+ * @param brokers         brokers (re)registered after the requested version
+ * @param topics          topics created or changed (partitions, configs) after it, each complete
+ * @param deletedTopicIds topics deleted after it (tombstones); may name topics the reader never saw
+ * @param liveBrokerIds   every broker live at the time of the read (liveness changes without writes,
+ *                        so it is always reported in full)
+ */
+public record MetadataDelta(long version, List<BrokerRegistration> brokers, List<TopicMetadata> topics,
+                            List<Uuid> deletedTopicIds, Set<Integer> liveBrokerIds) {
+    public MetadataDelta {
+        brokers = List.copyOf(brokers);
+        topics = List.copyOf(topics);
+        deletedTopicIds = List.copyOf(deletedTopicIds);
+        liveBrokerIds = Set.copyOf(liveBrokerIds);
+    }
+
+    public boolean changesMetadata() {
+        return !brokers.isEmpty() || !topics.isEmpty() || !deletedTopicIds.isEmpty();
+    }
+}

@@ -1,0 +1,96 @@
+package io.strata.engine.it.cluster;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.strata.engine.config.BrokerConfig;
+import io.strata.engine.config.GroupConfig;
+import io.strata.engine.metadata.InMemoryMetadataStore;
+import io.strata.engine.server.Broker;
+import io.strata.engine.server.BrokerState;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+
+/**
+ * Several real {@link Broker}s in one JVM sharing one {@link InMemoryMetadataStore}, with short heartbeat,
+ * poll and session timeouts so liveness tests run in seconds. Broker ids are 1..n; each has its own data
+ * dir under the given root and listens on a free port. Admin clients handed out are closed first on
+ * {@link #close()}. Used from the test thread only.
+ */
+final class ClusterFixture implements AutoCloseable {
+    static final long SESSION_TIMEOUT_MS = 2_000;
+    static final long HEARTBEAT_INTERVAL_MS = 250;
+    static final long POLL_INTERVAL_MS = 100;
+
+    private final Path root;
+    private final InMemoryMetadataStore store = new InMemoryMetadataStore(System::currentTimeMillis,
+            SESSION_TIMEOUT_MS);
+    private final Broker[] brokers;
+    private final Deque<Admin> admins = new ArrayDeque<>();
+
+    private ClusterFixture(Path root, int size) {
+        this.root = root;
+        this.brokers = new Broker[size + 1];
+    }
+
+    static ClusterFixture start(Path root, int size) {
+        ClusterFixture cluster = new ClusterFixture(root, size);
+        try {
+            for (int id = 1; id <= size; id++) {
+                cluster.startBroker(id);
+            }
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    InMemoryMetadataStore store() {
+        return store;
+    }
+
+    Broker broker(int id) {
+        return brokers[id];
+    }
+
+    /** Starts (or restarts, on the same data dir) broker {@code id}. */
+    Broker startBroker(int id) {
+        if (brokers[id] != null && brokers[id].state() != BrokerState.NOT_RUNNING) {
+            throw new IllegalStateException("Broker " + id + " is running");
+        }
+        BrokerConfig config = BrokerConfig.defaults(root.resolve("broker-" + id), 0).withBrokerId(id)
+                .withGroups(GroupConfig.defaults().withInitialRebalanceDelayMs(0).withMinSessionTimeoutMs(1_000))
+                .withIntervals(HEARTBEAT_INTERVAL_MS, POLL_INTERVAL_MS);
+        Broker broker = new Broker(config, store, new SimpleMeterRegistry());
+        broker.start();
+        brokers[id] = broker;
+        return broker;
+    }
+
+    /** An Admin client bootstrapped from broker {@code id} only. */
+    Admin admin(int id) {
+        Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers[id].bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+        admins.push(admin);
+        return admin;
+    }
+
+    @Override
+    public void close() {
+        while (!admins.isEmpty()) {
+            admins.pop().close(Duration.ofSeconds(5));
+        }
+        for (Broker broker : brokers) {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.strata.platform.metadata;
+
+import org.apache.kafka.common.errors.StaleBrokerEpochException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.stereotype.Component;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Broker heartbeats on a JDBC connection of their own, outside the connection pool, so a pool busy with
+ * metadata work can never delay a healthy broker's lease until it looks dead. One auto-commit
+ * {@code UPDATE} per heartbeat, timestamped by the database clock and conditional on the broker epoch;
+ * the connection is reopened on the next heartbeat after any failure. Thread-safe (synchronized: one
+ * heartbeat at a time).
+ */
+@Component
+public class BrokerHeartbeatConnection implements DisposableBean {
+    private static final Logger log = LoggerFactory.getLogger(BrokerHeartbeatConnection.class);
+    private static final int QUERY_TIMEOUT_SECONDS = 5;
+
+    private final String url;
+    private final String username;
+    private final String password;
+    private final String sql;
+    private Connection connection;
+
+    public BrokerHeartbeatConnection(DataSourceProperties properties, MetadataDatabase database) {
+        this.url = properties.determineUrl();
+        this.username = properties.determineUsername();
+        this.password = properties.determinePassword();
+        this.sql = "UPDATE brokers SET last_heartbeat = " + database.clock()
+                + " WHERE broker_id = ? AND broker_epoch = ?";
+    }
+
+    /** @throws StaleBrokerEpochException if the broker's current registration has another epoch */
+    public synchronized void heartbeat(int brokerId, long brokerEpoch) {
+        int updated;
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = DriverManager.getConnection(url, username, password);
+                connection.setAutoCommit(true);
+            }
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                statement.setInt(1, brokerId);
+                statement.setLong(2, brokerEpoch);
+                updated = statement.executeUpdate();
+            }
+        } catch (SQLException e) {
+            closeQuietly();
+            throw new DataAccessResourceFailureException("Heartbeat of broker " + brokerId + " failed: "
+                    + e.getMessage(), e);
+        }
+        if (updated == 0) {
+            throw new StaleBrokerEpochException("Broker " + brokerId + " with epoch " + brokerEpoch
+                    + " is not the broker's current registration (a newer one registered, or none did)");
+        }
+    }
+
+    private void closeQuietly() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("Closing the heartbeat connection failed", e);
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public synchronized void destroy() {
+        closeQuietly();
+    }
+}
