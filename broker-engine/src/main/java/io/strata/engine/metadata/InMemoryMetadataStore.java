@@ -1,6 +1,7 @@
 package io.strata.engine.metadata;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.StaleBrokerEpochException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -14,11 +15,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A non-durable {@link MetadataStore} for engine tests and embedding without a database. It behaves like
  * the database store: every change takes the next metadata version, deletions leave versioned tombstones,
- * broker epochs are metadata versions, and liveness is judged by this store's clock (settable in tests).
+ * broker epochs are metadata versions, and liveness and the controller lease (which lasts the session timeout)
+ * are judged by this store's clock (settable in tests).
  * Thread-safe: every method synchronizes on this.
  */
 public final class InMemoryMetadataStore implements MetadataStore {
@@ -34,6 +37,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final List<Versioned<Uuid>> tombstones = new ArrayList<>();
     private final AtomicLong nextProducerId = new AtomicLong();
     private long version;
+    /** The controller lease row: holder ({@link ControllerLease#NO_CONTROLLER} if never taken), epoch, renewal time. */
+    private int controllerHolder = ControllerLease.NO_CONTROLLER;
+    private long controllerEpoch;
+    private long controllerRenewedMs;
 
     public InMemoryMetadataStore() {
         this(System::currentTimeMillis, DEFAULT_SESSION_TIMEOUT_MS);
@@ -88,7 +95,51 @@ public final class InMemoryMetadataStore implements MetadataStore {
         List<TopicMetadata> changedTopics = topicsByName.values().stream().filter(v -> v.version > since)
                 .map(v -> v.value).toList();
         List<Uuid> deleted = tombstones.stream().filter(v -> v.version > since).map(v -> v.value).toList();
-        return new MetadataDelta(version, changedBrokers, changedTopics, deleted, live);
+        int controllerId = controller().map(ControllerLease::brokerId).orElse(ControllerLease.NO_CONTROLLER);
+        return new MetadataDelta(version, changedBrokers, changedTopics, deleted, live, controllerId);
+    }
+
+    @Override
+    public synchronized Optional<ControllerLease> tryAcquireController(int brokerId, long brokerEpoch) {
+        Versioned<BrokerRegistration> registration = brokers.get(brokerId);
+        if (registration == null || registration.value.epoch() != brokerEpoch || !liveBrokerIds().contains(brokerId)) {
+            return Optional.empty();
+        }
+        if (controller().filter(lease -> lease.brokerId() != brokerId).isPresent()) {
+            return Optional.empty();
+        }
+        controllerHolder = brokerId;
+        controllerEpoch++;
+        controllerRenewedMs = clockMs.getAsLong();
+        return Optional.of(new ControllerLease(brokerId, controllerEpoch, sessionTimeoutMs));
+    }
+
+    @Override
+    public synchronized Optional<ControllerLease> renewController(int brokerId, long epoch) {
+        if (controllerHolder != brokerId || controllerEpoch != epoch) {
+            return Optional.empty();
+        }
+        controllerRenewedMs = clockMs.getAsLong();
+        return Optional.of(new ControllerLease(brokerId, epoch, sessionTimeoutMs));
+    }
+
+    @Override
+    public synchronized Optional<ControllerLease> controller() {
+        if (controllerHolder == ControllerLease.NO_CONTROLLER
+                || clockMs.getAsLong() - controllerRenewedMs > sessionTimeoutMs) {
+            return Optional.empty();
+        }
+        return Optional.of(new ControllerLease(controllerHolder, controllerEpoch, sessionTimeoutMs));
+    }
+
+    /** Runs {@code write} under this store's lock, so no acquisition can come between the check and the write. */
+    @Override
+    public synchronized <T> T asController(long epoch, Supplier<T> write) {
+        if (epoch != controllerEpoch) {
+            throw new NotControllerException("Controller epoch " + epoch + " is stale: the lease carries epoch "
+                    + controllerEpoch + " (held by broker " + controllerHolder + ")");
+        }
+        return write.get();
     }
 
     private Set<Integer> liveBrokerIds() {

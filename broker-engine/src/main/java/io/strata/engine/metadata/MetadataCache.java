@@ -19,7 +19,8 @@ import java.util.Optional;
 public final class MetadataCache {
     private final MetadataStore store;
     private final int localBrokerId;
-    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), Map.of(), Map.of());
+    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), Map.of(), Map.of(),
+            ControllerLease.NO_CONTROLLER);
 
     /** @param localBrokerId this broker, which counts itself live while it serves (fencing is the controller's) */
     public MetadataCache(MetadataStore store, int localBrokerId) {
@@ -66,7 +67,8 @@ public final class MetadataCache {
             byId.put(topic.id(), topic);
         }
         long version = Math.max(current.version, delta.version());
-        snapshot = new Snapshot(version, Map.copyOf(brokers), Map.copyOf(byName), Map.copyOf(byId));
+        snapshot = new Snapshot(version, Map.copyOf(brokers), Map.copyOf(byName), Map.copyOf(byId),
+                delta.controllerId());
         return new Changes(version, delta.topics(), deleted);
     }
 
@@ -121,7 +123,15 @@ public final class MetadataCache {
         return snapshot.byName.values().stream().sorted(Comparator.comparing(TopicMetadata::name)).toList();
     }
 
+    /**
+     * The controller as of the last catch-up ({@link ControllerLease#NO_CONTROLLER} if no lease was held):
+     * what Metadata and DescribeCluster report.
+     */
+    public int controllerId() {
+        return snapshot.controllerId;
+    }
+
     private record Snapshot(long version, Map<Integer, BrokerRegistration> brokers, Map<String, TopicMetadata> byName,
-                            Map<Uuid, TopicMetadata> byId) {
+                            Map<Uuid, TopicMetadata> byId, int controllerId) {
     }
 }

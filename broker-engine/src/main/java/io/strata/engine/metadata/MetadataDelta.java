@@ -14,14 +14,22 @@ import java.util.Set;
  * @param deletedTopicIds topics deleted after it (tombstones); may name topics the reader never saw
  * @param liveBrokerIds   every broker live at the time of the read (liveness changes without writes,
  *                        so it is always reported in full)
+ * @param controllerId    the holder of the unexpired controller lease at the time of the read, or
+ *                        {@link ControllerLease#NO_CONTROLLER} (like liveness, always reported)
  */
 public record MetadataDelta(long version, List<BrokerRegistration> brokers, List<TopicMetadata> topics,
-                            List<Uuid> deletedTopicIds, Set<Integer> liveBrokerIds) {
+                            List<Uuid> deletedTopicIds, Set<Integer> liveBrokerIds, int controllerId) {
     public MetadataDelta {
         brokers = List.copyOf(brokers);
         topics = List.copyOf(topics);
         deletedTopicIds = List.copyOf(deletedTopicIds);
         liveBrokerIds = Set.copyOf(liveBrokerIds);
+    }
+
+    /** A delta read without a controller. */
+    public MetadataDelta(long version, List<BrokerRegistration> brokers, List<TopicMetadata> topics,
+                         List<Uuid> deletedTopicIds, Set<Integer> liveBrokerIds) {
+        this(version, brokers, topics, deletedTopicIds, liveBrokerIds, ControllerLease.NO_CONTROLLER);
     }
 
     public boolean changesMetadata() {

@@ -5,6 +5,7 @@ import org.apache.kafka.common.Uuid;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Durable cluster metadata. The engine only talks to this interface; platform-app implements it over
@@ -68,4 +69,36 @@ public interface MetadataStore {
      * across restarts and brokers.
      */
     long allocateProducerIds(int count);
+
+    /**
+     * Takes the controller lease for {@code brokerId} if it is free, expired, or held by an earlier
+     * incarnation of the same broker id, with the next controller epoch; the lease lasts the broker session
+     * timeout, judged by the store's clock. Compare-and-set: of brokers racing for a free lease exactly one
+     * wins.
+     *
+     * @return the new lease, or empty if another broker holds an unexpired lease or {@code brokerEpoch} is not
+     *         the broker's current live registration
+     */
+    Optional<ControllerLease> tryAcquireController(int brokerId, long brokerEpoch);
+
+    /**
+     * Extends the holder's lease by the session timeout from now.
+     *
+     * @return the renewed lease, or empty if the lease now carries another holder or epoch: the caller must
+     *         stop acting as controller at once
+     */
+    Optional<ControllerLease> renewController(int brokerId, long controllerEpoch);
+
+    /** The current unexpired lease, or empty when no broker holds it. */
+    Optional<ControllerLease> controller();
+
+    /**
+     * Runs a controller write in one transaction that first locks the lease row and checks it still carries
+     * {@code controllerEpoch}; {@code write} calls this store's mutating methods, which join that
+     * transaction, so a deposed (paused, partitioned) controller can never commit one.
+     *
+     * @throws org.apache.kafka.common.errors.NotControllerException if the lease carries another epoch
+     *         (nothing is written)
+     */
+    <T> T asController(long controllerEpoch, Supplier<T> write);
 }

@@ -1,6 +1,7 @@
 package io.strata.engine.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -8,6 +9,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The broker's Micrometer meters. Meters are created lazily per topic / API and cached, so the hot
@@ -25,6 +27,13 @@ public final class BrokerMetrics {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** {@code strata_controller_active}: 1 while this broker holds the controller lease, else 0. */
+    public void registerControllerActive(BooleanSupplier active) {
+        Gauge.builder("strata.controller.active", () -> active.getAsBoolean() ? 1 : 0)
+                .description("1 while this broker is the active controller, else 0")
+                .register(registry);
     }
 
     /** One request served, from receipt to response written to the socket buffer. */

@@ -44,6 +44,7 @@ import io.strata.engine.metadata.TopicMetadata;
 import io.strata.engine.metrics.BrokerMetrics;
 import io.strata.engine.network.ApiRegistry;
 import io.strata.engine.network.KafkaServer;
+import io.strata.engine.replication.ControllerLeaseKeeper;
 import io.strata.engine.txn.ProducerIdManager;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.StaleBrokerEpochException;
@@ -74,6 +75,8 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final MetadataStore metadataStore;
     private final BrokerMetrics metrics;
+    /** Takes and renews the controller lease with every heartbeat. */
+    private final ControllerLeaseKeeper controllerLease;
     private final Time time = Time.SYSTEM;
 
     private volatile BrokerState state = BrokerState.NOT_RUNNING;
@@ -89,12 +92,16 @@ public final class Broker implements AutoCloseable {
     /** Only the first of a run of failures is logged with its stack trace (each set by its one thread). */
     private volatile boolean heartbeatFailing;
     private volatile boolean pollFailing;
+    /** Set by the heartbeat thread once a newer incarnation of this broker id registered. */
+    private volatile boolean staleEpoch;
 
     public Broker(BrokerConfig config, MetadataStore metadataStore, MeterRegistry meterRegistry) {
         this.config = config;
         this.effectiveConfig = config;
         this.metadataStore = metadataStore;
         this.metrics = new BrokerMetrics(meterRegistry);
+        this.controllerLease = new ControllerLeaseKeeper(config.brokerId(), metadataStore);
+        metrics.registerControllerActive(controllerLease::isActive);
     }
 
     /** Recovers logs, opens the listener, registers with the metadata store and takes leadership of its partitions. */
@@ -103,6 +110,7 @@ public final class Broker implements AutoCloseable {
             throw new IllegalStateException("Broker " + config.brokerId() + " is " + state);
         }
         state = BrokerState.STARTING;
+        staleEpoch = false;
         try {
             Files.createDirectories(config.dataDir());
             String clusterId = metadataStore.clusterId();
@@ -130,6 +138,7 @@ public final class Broker implements AutoCloseable {
             BrokerRegistration registration = metadataStore.registerBroker(new BrokerRegistration(config.brokerId(),
                     effectiveConfig.advertisedHost(), effectiveConfig.advertisedPort(), config.rack()));
             brokerEpoch = registration.epoch();
+            controllerLease.tick(brokerEpoch); // a lone or first broker is the controller before it serves
             topics.loadAll();
             deleteStrayLogs(cache);
             groupCoordinator.start(executors.groupTimer());
@@ -165,7 +174,7 @@ public final class Broker implements AutoCloseable {
                 .register(new CreateTopicsHandler(topics, describer))
                 .register(new DeleteTopicsHandler(cache, topics))
                 .register(new CreatePartitionsHandler(topics))
-                .register(new DescribeClusterHandler(config.brokerId(), clusterId, cache))
+                .register(new DescribeClusterHandler(clusterId, cache))
                 .register(new DescribeConfigsHandler(config.brokerId(), cache, describer))
                 .register(new IncrementalAlterConfigsHandler(topics))
                 .register(new AlterConfigsHandler(topics))
@@ -236,6 +245,8 @@ public final class Broker implements AutoCloseable {
             metadataStore.heartbeat(config.brokerId(), brokerEpoch);
             heartbeatFailing = false;
         } catch (StaleBrokerEpochException e) {
+            staleEpoch = true;
+            controllerLease.stop();
             // A newer incarnation of this broker id registered: this one must not act as the broker any more.
             // Fencing and stopping are the controller step's; for now it is reported on every attempt.
             log.error("Broker {} epoch {} is stale: {}", config.brokerId(), brokerEpoch, e.getMessage());
@@ -245,6 +256,9 @@ public final class Broker implements AutoCloseable {
                         config.heartbeatIntervalMs(), e);
             }
             heartbeatFailing = true;
+        }
+        if (brokerEpoch != BrokerRegistration.NO_EPOCH && !staleEpoch) {
+            controllerLease.tick(brokerEpoch); // renews while held (stops at once when refused), else tries to take it
         }
     }
 
@@ -295,6 +309,16 @@ public final class Broker implements AutoCloseable {
         return brokerEpoch;
     }
 
+    /** Whether this broker holds the controller lease now (see {@link ControllerLeaseKeeper}). */
+    public boolean isController() {
+        return controllerLease.isActive();
+    }
+
+    /** The controller epoch of the lease this broker holds, or empty when it is not the controller. */
+    public Optional<Long> controllerEpoch() {
+        return controllerLease.epoch();
+    }
+
     public BrokerState state() {
         return state;
     }
@@ -314,7 +338,8 @@ public final class Broker implements AutoCloseable {
             return;
         }
         state = BrokerState.SHUTTING_DOWN;
-        closeNetwork();
+        closeNetwork(); // stops the heartbeat, which alone renews the controller lease
+        controllerLease.stop();
         if (logManager != null) {
             logManager.closeWithoutFlush();
         }
@@ -335,7 +360,8 @@ public final class Broker implements AutoCloseable {
     }
 
     private void stopQuietly() {
-        closeNetwork();
+        closeNetwork(); // stops the heartbeat, which alone renews the controller lease
+        controllerLease.stop();
         if (logManager != null) {
             logManager.close();
         }

@@ -1,6 +1,7 @@
 package io.strata.platform.metadata;
 
 import io.strata.engine.metadata.BrokerRegistration;
+import io.strata.engine.metadata.ControllerLease;
 import io.strata.engine.metadata.MetadataDelta;
 import io.strata.engine.metadata.MetadataStore;
 import io.strata.engine.metadata.PartitionMetadata;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@link MetadataStore} over Spring Data JPA: H2 embedded by default, PostgreSQL for clusters.
@@ -169,5 +171,33 @@ public class JpaMetadataStore implements MetadataStore {
         long first = transactions.allocateProducerIds(count);
         sync.afterWrite();
         return first;
+    }
+
+    /** The lease lasts the session timeout; taken under the lease row's lock in one pooled transaction. */
+    @Override
+    public Optional<ControllerLease> tryAcquireController(int brokerId, long brokerEpoch) {
+        Optional<ControllerLease> lease = transactions.tryAcquireController(brokerId, brokerEpoch, sessionTimeoutMs);
+        lease.ifPresent(l -> sync.afterWrite());
+        return lease;
+    }
+
+    /** On the heartbeat's own connection, like the heartbeat itself; not forced to disk. */
+    @Override
+    public Optional<ControllerLease> renewController(int brokerId, long controllerEpoch) {
+        return heartbeats.renewController(brokerId, controllerEpoch, sessionTimeoutMs)
+                ? Optional.of(new ControllerLease(brokerId, controllerEpoch, sessionTimeoutMs))
+                : Optional.empty();
+    }
+
+    @Override
+    public Optional<ControllerLease> controller() {
+        return transactions.controller();
+    }
+
+    @Override
+    public <T> T asController(long controllerEpoch, Supplier<T> write) {
+        T result = transactions.asController(controllerEpoch, write);
+        sync.afterWrite();
+        return result;
     }
 }

@@ -1,10 +1,12 @@
 package io.strata.platform.metadata;
 
 import io.strata.engine.metadata.BrokerRegistration;
+import io.strata.engine.metadata.ControllerLease;
 import io.strata.engine.metadata.MetadataDelta;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -26,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The database transactions behind {@link JpaMetadataStore}; each public method is one transaction.
@@ -150,7 +153,7 @@ public class MetadataTransactions {
         long current = metadataVersion();
         Set<Integer> live = liveBrokerIds(sessionTimeoutMs);
         if (since >= current) {
-            return new MetadataDelta(current, List.of(), List.of(), List.of(), live);
+            return new MetadataDelta(current, List.of(), List.of(), List.of(), live, controllerId());
         }
         List<BrokerRegistration> changedBrokers = brokers.findChanged(since, current).stream()
                 .map(b -> b.toRegistration(live.contains(b.getBrokerId()))).toList();
@@ -168,7 +171,7 @@ public class MetadataTransactions {
         }
         List<Uuid> deleted = jdbc.query("SELECT topic_id FROM deleted_topics WHERE version > ? AND version <= ?",
                 (rs, row) -> TopicIds.fromColumn(rs.getObject(1, UUID.class)), since, current);
-        return new MetadataDelta(current, changedBrokers, changedTopics, deleted, live);
+        return new MetadataDelta(current, changedBrokers, changedTopics, deleted, live, controllerId());
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
@@ -263,6 +266,85 @@ public class MetadataTransactions {
         configs.saveAll(topicConfigs.entrySet().stream()
                 .map(e -> new TopicConfigEntity(topic.getTopicId(), e.getKey(), e.getValue(), changed)).toList());
         return assemble(topic);
+    }
+
+    /**
+     * Takes the lease under its row lock if it is free, expired (by the database clock), or held by an
+     * earlier incarnation of the same broker id, and only for a live broker whose current registration has
+     * {@code brokerEpoch}; bumps the controller epoch.
+     */
+    @Transactional
+    public Optional<ControllerLease> tryAcquireController(int brokerId, long brokerEpoch, long leaseMs) {
+        LeaseRow row = readLease(true);
+        if (row.unexpiredHolder() != ControllerLease.NO_CONTROLLER && row.unexpiredHolder() != brokerId) {
+            return Optional.empty();
+        }
+        List<Boolean> liveWithEpoch = jdbc.query("SELECT broker_epoch, last_heartbeat, " + database.clock()
+                + " AS db_now FROM brokers WHERE broker_id = ?", (rs, n) -> rs.getLong(1) == brokerEpoch
+                && Duration.between(rs.getObject(2, OffsetDateTime.class), rs.getObject(3, OffsetDateTime.class))
+                .toMillis() <= leaseMs, brokerId);
+        if (liveWithEpoch.isEmpty() || !liveWithEpoch.get(0)) {
+            return Optional.empty();
+        }
+        long epoch = row.epoch() + 1;
+        jdbc.update("UPDATE controller_lease SET holder_broker_id = ?, controller_epoch = ?, renewed_at = "
+                + database.clock() + ", lease_ms = ? WHERE id = 1", brokerId, epoch, leaseMs);
+        return Optional.of(new ControllerLease(brokerId, epoch, leaseMs));
+    }
+
+    /** The unexpired lease, by the database clock. */
+    @Transactional(readOnly = true)
+    public Optional<ControllerLease> controller() {
+        LeaseRow row = readLease(false);
+        return row.unexpiredHolder() == ControllerLease.NO_CONTROLLER ? Optional.empty()
+                : Optional.of(new ControllerLease(row.unexpiredHolder(), row.epoch(), row.leaseMs()));
+    }
+
+    private int controllerId() {
+        return readLease(false).unexpiredHolder();
+    }
+
+    /**
+     * Locks the lease row, checks it carries {@code controllerEpoch} and runs {@code write} in this same
+     * transaction (the store methods it calls join it), so the lease cannot change hands before the write
+     * commits. Lock order: the lease row, then the metadata version row (ordinary writes take only the latter).
+     *
+     * @throws NotControllerException if the lease carries another epoch; nothing is written
+     */
+    @Transactional
+    public <T> T asController(long controllerEpoch, Supplier<T> write) {
+        LeaseRow row = readLease(true);
+        if (row.epoch() != controllerEpoch) {
+            throw new NotControllerException("Controller epoch " + controllerEpoch + " is stale: the lease carries"
+                    + " epoch " + row.epoch() + " (held by broker " + row.holder() + ")");
+        }
+        return write.get();
+    }
+
+    private LeaseRow readLease(boolean forUpdate) {
+        List<LeaseRow> rows = jdbc.query("SELECT holder_broker_id, controller_epoch, renewed_at, lease_ms, "
+                + database.clock() + " AS db_now FROM controller_lease WHERE id = 1" + (forUpdate ? " FOR UPDATE" : ""),
+                (rs, n) -> {
+                    int holder = rs.getInt(1);
+                    if (rs.wasNull()) {
+                        holder = ControllerLease.NO_CONTROLLER;
+                    }
+                    OffsetDateTime renewed = rs.getObject(3, OffsetDateTime.class);
+                    long leaseMs = rs.getLong(4);
+                    OffsetDateTime now = rs.getObject(5, OffsetDateTime.class);
+                    boolean unexpired = renewed != null && Duration.between(renewed, now).toMillis() <= leaseMs;
+                    return new LeaseRow(holder, rs.getLong(2), leaseMs, unexpired);
+                });
+        if (rows.isEmpty()) {
+            throw new IllegalStateException("The controller_lease row is missing: the metadata schema is incomplete.");
+        }
+        return rows.get(0);
+    }
+
+    private record LeaseRow(int holder, long epoch, long leaseMs, boolean unexpired) {
+        int unexpiredHolder() {
+            return unexpired ? holder : ControllerLease.NO_CONTROLLER;
+        }
     }
 
     /** Reserves {@code count} producer ids under the counter row's lock and returns the first. */

@@ -1,11 +1,13 @@
 package io.strata.platform.metadata;
 
 import io.strata.engine.metadata.BrokerRegistration;
+import io.strata.engine.metadata.ControllerLease;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.junit.jupiter.api.AfterAll;
@@ -365,6 +367,64 @@ abstract class AbstractJpaMetadataStoreTest {
         assertThat(liveness(heartbeating, silent)).containsExactly(true, false);
         assertThat(store.changesSince(store.metadataVersion()).liveBrokerIds()).contains(heartbeating)
                 .doesNotContain(silent);
+    }
+
+    /**
+     * The lease row is one for the whole database, so every lease case runs here, in order: acquire when
+     * free, refuse while held, renew by the holder only, acquire after expiry with a higher epoch, fenced
+     * writes with a stale epoch refused.
+     */
+    @Test
+    void theControllerLeaseIsTakenByCompareAndSetRenewedByItsHolderAndFencesStaleEpochs() throws Exception {
+        int a = 9000 + NAMES.incrementAndGet();
+        int b = a + 1000;
+        long epochA = store.registerBroker(new BrokerRegistration(a, "h", 1, null)).epoch();
+        long epochB = store.registerBroker(new BrokerRegistration(b, "h", 1, null)).epoch();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SESSION_TIMEOUT_MS * 3);
+        while (store.controller().isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(100); // a lease left by another context on this database lapses
+        }
+        assertThat(store.controller()).isEmpty();
+
+        assertThat(store.tryAcquireController(a, epochA + 1_000_000)).as("not a's current registration").isEmpty();
+        ControllerLease first = store.tryAcquireController(a, epochA).orElseThrow();
+        assertThat(first.brokerId()).isEqualTo(a);
+        assertThat(first.durationMs()).isEqualTo(SESSION_TIMEOUT_MS);
+        assertThat(store.controller()).contains(first);
+        assertThat(store.changesSince(store.metadataVersion()).controllerId()).isEqualTo(a);
+        assertThat(store.tryAcquireController(b, epochB)).as("held and unexpired").isEmpty();
+
+        assertThat(store.renewController(b, first.controllerEpoch())).as("not the holder").isEmpty();
+        assertThat(store.renewController(a, first.controllerEpoch() - 1)).as("not its epoch").isEmpty();
+        assertThat(store.renewController(a, first.controllerEpoch())).contains(first);
+
+        // a stops renewing; b keeps heartbeating until a's lease has expired by the database clock
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SESSION_TIMEOUT_MS + 500);
+        while (System.nanoTime() < until) {
+            store.heartbeat(b, epochB);
+            Thread.sleep(SESSION_TIMEOUT_MS / 5);
+        }
+        store.heartbeat(b, epochB);
+        assertThat(store.controller()).isEmpty();
+        assertThat(store.tryAcquireController(a, epochA)).as("a is no longer live").isEmpty();
+        ControllerLease second = store.tryAcquireController(b, epochB).orElseThrow();
+        assertThat(second.brokerId()).isEqualTo(b);
+        assertThat(second.controllerEpoch()).isGreaterThan(first.controllerEpoch());
+        assertThat(store.renewController(a, first.controllerEpoch())).as("deposed").isEmpty();
+        assertThat(store.controller()).contains(second);
+
+        String stale = uniqueName("deposed-write");
+        long version = store.metadataVersion();
+        assertThatThrownBy(() -> store.asController(first.controllerEpoch(),
+                () -> store.createTopic(stale, Map.of(), partitions(1))))
+                .isInstanceOf(NotControllerException.class).hasMessageContaining("stale");
+        assertThat(store.topic(stale)).isEmpty();
+        assertThat(store.metadataVersion()).isEqualTo(version);
+
+        String fenced = uniqueName("controller-write");
+        TopicMetadata written = store.asController(second.controllerEpoch(),
+                () -> store.createTopic(fenced, Map.of(), partitions(1)));
+        assertThat(store.topic(fenced)).contains(written);
     }
 
     private List<Boolean> liveness(int... ids) {

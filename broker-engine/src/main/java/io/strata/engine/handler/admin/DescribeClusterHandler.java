@@ -12,17 +12,18 @@ import org.apache.kafka.common.requests.DescribeClusterRequest;
 
 import java.util.concurrent.CompletableFuture;
 
-/** DescribeCluster v0-2: cluster id, controller and brokers (the broker endpoint type only; there are no controllers). */
+/**
+ * DescribeCluster v0-2: cluster id, the controller (the broker holding the controller lease, as of this
+ * broker's last metadata poll) and brokers (the broker endpoint type only; there are no separate controller nodes).
+ */
 public final class DescribeClusterHandler extends TypedApiHandler<DescribeClusterRequest> {
     private static final byte BROKER_ENDPOINT_TYPE = 1;
 
-    private final int brokerId;
     private final String clusterId;
     private final MetadataCache metadata;
 
-    public DescribeClusterHandler(int brokerId, String clusterId, MetadataCache metadata) {
+    public DescribeClusterHandler(String clusterId, MetadataCache metadata) {
         super(ApiKeys.DESCRIBE_CLUSTER, DescribeClusterRequest.class, 0, 2);
-        this.brokerId = brokerId;
         this.clusterId = clusterId;
         this.metadata = metadata;
     }
@@ -31,7 +32,7 @@ public final class DescribeClusterHandler extends TypedApiHandler<DescribeCluste
     protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, DescribeClusterRequest request) {
         DescribeClusterResponseData response = new DescribeClusterResponseData()
                 .setClusterId(clusterId)
-                .setControllerId(brokerId)
+                .setControllerId(metadata.controllerId()) // the lease holder; -1 until one is seen
                 .setEndpointType(BROKER_ENDPOINT_TYPE);
         if (context.apiVersion() >= 1 && request.data().endpointType() != BROKER_ENDPOINT_TYPE) {
             return CompletableFuture.completedFuture(response

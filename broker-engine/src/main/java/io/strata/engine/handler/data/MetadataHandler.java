@@ -49,7 +49,7 @@ public final class MetadataHandler extends TypedApiHandler<MetadataRequest> {
         boolean mayCreate = autoCreateTopics && (context.apiVersion() < 4 || data.allowAutoTopicCreation());
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(clusterId)
-                .setControllerId(brokerId);
+                .setControllerId(metadata.controllerId()); // -1 until a controller lease is seen
         for (BrokerRegistration broker : metadata.brokers()) {
             response.brokers().add(new MetadataResponseData.MetadataResponseBroker()
                     .setNodeId(broker.brokerId()).setHost(broker.host()).setPort(broker.port()).setRack(broker.rack()));

@@ -30,11 +30,13 @@ final class ClusterFixture implements AutoCloseable {
     private final InMemoryMetadataStore store = new InMemoryMetadataStore(System::currentTimeMillis,
             SESSION_TIMEOUT_MS);
     private final Broker[] brokers;
+    private final SimpleMeterRegistry[] registries;
     private final Deque<Admin> admins = new ArrayDeque<>();
 
     private ClusterFixture(Path root, int size) {
         this.root = root;
         this.brokers = new Broker[size + 1];
+        this.registries = new SimpleMeterRegistry[size + 1];
     }
 
     static ClusterFixture start(Path root, int size) {
@@ -58,6 +60,11 @@ final class ClusterFixture implements AutoCloseable {
         return brokers[id];
     }
 
+    /** The meter registry of broker {@code id}'s current incarnation. */
+    SimpleMeterRegistry meterRegistry(int id) {
+        return registries[id];
+    }
+
     /** Starts (or restarts, on the same data dir) broker {@code id}. */
     Broker startBroker(int id) {
         if (brokers[id] != null && brokers[id].state() != BrokerState.NOT_RUNNING) {
@@ -66,9 +73,11 @@ final class ClusterFixture implements AutoCloseable {
         BrokerConfig config = BrokerConfig.defaults(root.resolve("broker-" + id), 0).withBrokerId(id)
                 .withGroups(GroupConfig.defaults().withInitialRebalanceDelayMs(0).withMinSessionTimeoutMs(1_000))
                 .withIntervals(HEARTBEAT_INTERVAL_MS, POLL_INTERVAL_MS);
-        Broker broker = new Broker(config, store, new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Broker broker = new Broker(config, store, registry);
         broker.start();
         brokers[id] = broker;
+        registries[id] = registry;
         return broker;
     }
 
