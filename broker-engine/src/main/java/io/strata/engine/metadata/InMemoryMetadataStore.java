@@ -124,6 +124,13 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
+    public synchronized void releaseController(int brokerId, long epoch) {
+        if (controllerHolder == brokerId && controllerEpoch == epoch) {
+            controllerHolder = ControllerLease.NO_CONTROLLER;
+        }
+    }
+
+    @Override
     public synchronized Optional<ControllerLease> controller() {
         if (controllerHolder == ControllerLease.NO_CONTROLLER
                 || clockMs.getAsLong() - controllerRenewedMs > sessionTimeoutMs) {

@@ -89,6 +89,13 @@ public interface MetadataStore {
      */
     Optional<ControllerLease> renewController(int brokerId, long controllerEpoch);
 
+    /**
+     * Gives the lease up at once (graceful shutdown), so another broker can take it without waiting for it to
+     * expire. Does nothing unless {@code brokerId} still holds it with {@code controllerEpoch}; the next holder
+     * gets the next epoch as usual.
+     */
+    void releaseController(int brokerId, long controllerEpoch);
+
     /** The current unexpired lease, or empty when no broker holds it. */
     Optional<ControllerLease> controller();
 

@@ -94,8 +94,28 @@ public final class ControllerLeaseKeeper {
         return isActive() && held != null ? Optional.of(held.controllerEpoch()) : Optional.empty();
     }
 
-    /** Stops acting as controller (shutdown); the lease itself lapses in the store after its duration. */
+    /** Stops acting as controller (a crash simulation); the lease lapses in the store after its duration. */
     public void stop() {
         lease = null;
+    }
+
+    /**
+     * Graceful shutdown: stops acting as controller and gives the lease back, so a survivor takes over at its
+     * next heartbeat instead of after the lease expires. Call only once {@link #tick} can no longer run. A
+     * store failure is logged: the lease then lapses as after a crash.
+     */
+    public void release() {
+        ControllerLease held = lease;
+        lease = null;
+        if (held == null) {
+            return;
+        }
+        try {
+            store.releaseController(brokerId, held.controllerEpoch());
+            log.info("Broker {} gave up the controller lease (epoch {})", brokerId, held.controllerEpoch());
+        } catch (RuntimeException e) {
+            log.warn("Broker {} could not give up the controller lease; it lapses in {} ms", brokerId,
+                    held.durationMs(), e);
+        }
     }
 }

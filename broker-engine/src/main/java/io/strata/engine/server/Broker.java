@@ -361,7 +361,7 @@ public final class Broker implements AutoCloseable {
 
     private void stopQuietly() {
         closeNetwork(); // stops the heartbeat, which alone renews the controller lease
-        controllerLease.stop();
+        controllerLease.release();
         if (logManager != null) {
             logManager.close();
         }

@@ -190,6 +190,13 @@ public class JpaMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void releaseController(int brokerId, long controllerEpoch) {
+        if (transactions.releaseController(brokerId, controllerEpoch)) {
+            sync.afterWrite();
+        }
+    }
+
+    @Override
     public Optional<ControllerLease> controller() {
         return transactions.controller();
     }

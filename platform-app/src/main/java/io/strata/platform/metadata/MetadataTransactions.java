@@ -292,6 +292,13 @@ public class MetadataTransactions {
         return Optional.of(new ControllerLease(brokerId, epoch, leaseMs));
     }
 
+    /** Frees the lease if {@code brokerId} still holds it with {@code epoch}; true if it did. */
+    @Transactional
+    public boolean releaseController(int brokerId, long epoch) {
+        return jdbc.update("UPDATE controller_lease SET holder_broker_id = NULL, renewed_at = NULL "
+                + "WHERE id = 1 AND holder_broker_id = ? AND controller_epoch = ?", brokerId, epoch) == 1;
+    }
+
     /** The unexpired lease, by the database clock. */
     @Transactional(readOnly = true)
     public Optional<ControllerLease> controller() {

@@ -425,6 +425,16 @@ abstract class AbstractJpaMetadataStoreTest {
         TopicMetadata written = store.asController(second.controllerEpoch(),
                 () -> store.createTopic(fenced, Map.of(), partitions(1)));
         assertThat(store.topic(fenced)).contains(written);
+
+        // Graceful shutdown: only the holder with its epoch gives the lease back, and it is free at once.
+        store.releaseController(b, first.controllerEpoch());
+        store.releaseController(a, second.controllerEpoch());
+        assertThat(store.controller()).as("released by neither stale epoch nor another broker").contains(second);
+        store.releaseController(b, second.controllerEpoch());
+        assertThat(store.controller()).isEmpty();
+        ControllerLease third = store.tryAcquireController(b, epochB).orElseThrow();
+        assertThat(third.controllerEpoch()).isGreaterThan(second.controllerEpoch());
+        store.releaseController(b, third.controllerEpoch());
     }
 
     private List<Boolean> liveness(int... ids) {
