@@ -3,8 +3,6 @@ package io.strata.engine.config;
 import java.nio.file.Path;
 import java.util.Map;
 
-import io.strata.engine.config.GroupConfig;
-
 /**
  * Engine configuration, built by platform-app from its properties.
  *

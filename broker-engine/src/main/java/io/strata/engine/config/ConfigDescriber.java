@@ -1,6 +1,5 @@
 package io.strata.engine.config;
 
-import io.strata.engine.config.TopicConfigs;
 import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;

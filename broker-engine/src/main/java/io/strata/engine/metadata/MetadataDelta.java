@@ -26,12 +26,6 @@ public record MetadataDelta(long version, List<BrokerRegistration> brokers, List
         liveBrokerIds = Set.copyOf(liveBrokerIds);
     }
 
-    /** A delta read without a controller. */
-    public MetadataDelta(long version, List<BrokerRegistration> brokers, List<TopicMetadata> topics,
-                         List<Uuid> deletedTopicIds, Set<Integer> liveBrokerIds) {
-        this(version, brokers, topics, deletedTopicIds, liveBrokerIds, ControllerLease.NO_CONTROLLER);
-    }
-
     public boolean changesMetadata() {
         return !brokers.isEmpty() || !topics.isEmpty() || !deletedTopicIds.isEmpty();
     }

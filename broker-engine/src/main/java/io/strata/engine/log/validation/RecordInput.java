@@ -50,7 +50,8 @@ abstract sealed class RecordInput {
 
     final int readVarint() throws IOException {
         int raw = 0;
-        for (int shift = 0; shift < 35; shift += 7) {
+        // The fifth byte may carry only 4 bits and no continuation, so the loop ends there at the latest.
+        for (int shift = 0; ; shift += 7) {
             int b = readByte();
             if (shift == 28 && (b & 0xf0) != 0) {
                 throw new MalformedVarintException("varint does not fit in 32 bits");
@@ -60,12 +61,12 @@ abstract sealed class RecordInput {
                 return (raw >>> 1) ^ -(raw & 1);
             }
         }
-        throw new MalformedVarintException("varint longer than 5 bytes");
     }
 
     final long readVarlong() throws IOException {
         long raw = 0;
-        for (int shift = 0; shift < 70; shift += 7) {
+        // The tenth byte may carry only 1 bit and no continuation, so the loop ends there at the latest.
+        for (int shift = 0; ; shift += 7) {
             long b = readByte();
             if (shift == 63 && (b & 0xfe) != 0) {
                 throw new MalformedVarintException("varlong does not fit in 64 bits");
@@ -75,7 +76,6 @@ abstract sealed class RecordInput {
                 return (raw >>> 1) ^ -(raw & 1);
             }
         }
-        throw new MalformedVarintException("varlong longer than 10 bytes");
     }
 
     /** Over the records section of an uncompressed batch: position to limit of {@code buffer}. */

@@ -49,8 +49,8 @@ final class RecordsValidator {
         void accept(int offsetDelta, long timestamp, byte[] key, byte[] value, Header[] headers);
     }
 
-    /** What the walk learned: the largest record timestamp (-1 if none) and the records' bytes before compression. */
-    record Summary(long maxTimestamp, long uncompressedBytes) {
+    /** What the walk learned: the largest record timestamp (-1 if none). */
+    record Summary(long maxTimestamp) {
     }
 
     /** A fault that makes the rest of the batch unparseable. */
@@ -77,18 +77,14 @@ final class RecordsValidator {
         if (type == CompressionType.SNAPPY) {
             String problem = SnappyFrames.check(records);
             if (problem != null) {
-                throw undecodable(type, 0, List.of(), new IOException(problem));
+                throw refusal(type, 0, List.of(), new IOException(problem));
             }
         }
         try (InputStream stream = Compression.of(type).build()
                 .wrapForInput(records, RecordBatch.MAGIC_VALUE_V2, DECOMPRESSION_BUFFERS.get())) {
             return walk(RecordInput.of(stream, SCRATCH.get()), true, header, config, nowMs, sink);
         } catch (IOException | RuntimeException | Error e) {
-            if (e instanceof ApiException refused) {
-                throw refused;
-            }
-            rethrowUnlessCodecFault(e);
-            throw undecodable(type, 0, List.of(), e);
+            throw refusal(type, 0, List.of(), e);
         }
     }
 
@@ -155,17 +151,13 @@ final class RecordsValidator {
             errors.add(new RecordValidationException.RecordError(index, "Record " + index + ": " + e.getMessage()));
             throw new RecordValidationException(Errors.INVALID_RECORD, summary(errors), errors);
         } catch (IOException | RuntimeException | Error e) {
-            if (e instanceof ApiException refused) {
-                throw refused; // from the sink (e.g. a rewritten batch too large)
-            }
-            rethrowUnlessCodecFault(e);
-            throw undecodable(CompressionType.forId(header.compressionId()), index, errors, e);
+            throw refusal(CompressionType.forId(header.compressionId()), index, errors, e);
         }
         if (!errors.isEmpty()) {
             Errors error = timestampError ? Errors.INVALID_TIMESTAMP : Errors.INVALID_RECORD;
             throw new RecordValidationException(error, summary(errors), errors);
         }
-        return new Summary(maxTimestamp, input.position());
+        return new Summary(maxTimestamp);
     }
 
     /**
@@ -249,9 +241,17 @@ final class RecordsValidator {
         return null;
     }
 
-    private static RecordValidationException undecodable(CompressionType type, int index,
-                                                         List<RecordValidationException.RecordError> earlier,
-                                                         Throwable cause) {
+    /**
+     * What to throw for a failure while decoding records: an {@link ApiException} as it is (already a refusal,
+     * e.g. from the sink: a rewritten batch too large), a JVM error as it is, anything else (the codec's) as
+     * INVALID_RECORD naming the record being read.
+     */
+    private static RuntimeException refusal(CompressionType type, int index,
+                                            List<RecordValidationException.RecordError> earlier, Throwable cause) {
+        if (cause instanceof ApiException refused) {
+            return refused;
+        }
+        rethrowUnlessCodecFault(cause);
         List<RecordValidationException.RecordError> errors = new ArrayList<>(earlier);
         String message = type == CompressionType.NONE
                 ? "Record " + index + " could not be parsed: " + cause
