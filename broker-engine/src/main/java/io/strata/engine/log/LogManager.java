@@ -34,6 +34,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -62,8 +64,11 @@ public final class LogManager implements Closeable {
     private final ScheduledExecutorService background;
     private final ExecutorService openClose;
     private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
-    /** Held by each periodic pass, so {@link #close()} can wait for one already running. */
-    private final Object passLock = new Object();
+    /**
+     * Passes over the logs (flush, producer expiry, checkpoints) hold the read lock, so they run side by side;
+     * {@link #close()} takes the write lock to wait for one already running.
+     */
+    private final ReadWriteLock passLock = new ReentrantReadWriteLock();
     private final Object createLock = new Object();
     private volatile boolean closed;
 
@@ -224,21 +229,20 @@ public final class LogManager implements Closeable {
     }
 
     private void forEachLog(Consumer<PartitionLog> action, String what) {
-        synchronized (passLock) {
+        passLock.readLock().lock();
+        try {
             if (closed) {
                 return;
             }
-            forEachOpenLog(action, what);
-        }
-    }
-
-    private void forEachOpenLog(Consumer<PartitionLog> action, String what) {
-        for (PartitionLog partitionLog : logs.values()) {
-            try {
-                action.accept(partitionLog);
-            } catch (RuntimeException e) {
-                log.warn("{} of {} failed", what, partitionLog.topicPartition(), e);
+            for (PartitionLog partitionLog : logs.values()) {
+                try {
+                    action.accept(partitionLog);
+                } catch (RuntimeException e) {
+                    log.warn("{} of {} failed", what, partitionLog.topicPartition(), e);
+                }
             }
+        } finally {
+            passLock.readLock().unlock();
         }
     }
 
@@ -277,15 +281,18 @@ public final class LogManager implements Closeable {
         }
         // No interrupt (a pass may be inside FileChannel.force): cancel, then wait for a running pass to end.
         periodic.forEach(f -> f.cancel(false));
-        synchronized (passLock) {
+        passLock.writeLock().lock();
+        try {
             periodic.clear();
+        } finally {
+            passLock.writeLock().unlock();
         }
         List<PartitionLog> all = List.copyOf(logs.values());
         logs.clear();
         return all;
     }
 
-    /** Runs the tasks on a temporary pool; if any fails, the others' results go to {@code undo} and the failure is thrown. */
+    /** Runs the tasks on the open/close pool; if any fails, the others' results go to {@code undo} and the failure is thrown. */
     private List<PartitionLog> runInParallel(List<Callable<PartitionLog>> tasks, Consumer<PartitionLog> undo)
             throws IOException {
         if (tasks.isEmpty()) {
