@@ -128,9 +128,7 @@ public class MetadataTransactions {
     private Set<Integer> liveBrokerIds(long sessionTimeoutMs) {
         Set<Integer> live = new HashSet<>();
         jdbc.query("SELECT broker_id, last_heartbeat, " + database.clock() + " AS db_now FROM brokers", rs -> {
-            OffsetDateTime last = rs.getObject(2, OffsetDateTime.class);
-            OffsetDateTime now = rs.getObject(3, OffsetDateTime.class);
-            if (Duration.between(last, now).toMillis() <= sessionTimeoutMs) {
+            if (within(rs.getObject(2, OffsetDateTime.class), rs.getObject(3, OffsetDateTime.class), sessionTimeoutMs)) {
                 live.add(rs.getInt(1));
             }
         });
@@ -281,8 +279,8 @@ public class MetadataTransactions {
         }
         List<Boolean> liveWithEpoch = jdbc.query("SELECT broker_epoch, last_heartbeat, " + database.clock()
                 + " AS db_now FROM brokers WHERE broker_id = ?", (rs, n) -> rs.getLong(1) == brokerEpoch
-                && Duration.between(rs.getObject(2, OffsetDateTime.class), rs.getObject(3, OffsetDateTime.class))
-                .toMillis() <= leaseMs, brokerId);
+                && within(rs.getObject(2, OffsetDateTime.class), rs.getObject(3, OffsetDateTime.class), leaseMs),
+                brokerId);
         if (liveWithEpoch.isEmpty() || !liveWithEpoch.get(0)) {
             return Optional.empty();
         }
@@ -339,13 +337,21 @@ public class MetadataTransactions {
                     OffsetDateTime renewed = rs.getObject(3, OffsetDateTime.class);
                     long leaseMs = rs.getLong(4);
                     OffsetDateTime now = rs.getObject(5, OffsetDateTime.class);
-                    boolean unexpired = renewed != null && Duration.between(renewed, now).toMillis() <= leaseMs;
+                    boolean unexpired = renewed != null && within(renewed, now, leaseMs);
                     return new LeaseRow(holder, rs.getLong(2), leaseMs, unexpired);
                 });
         if (rows.isEmpty()) {
             throw new IllegalStateException("The controller_lease row is missing: the metadata schema is incomplete.");
         }
         return rows.get(0);
+    }
+
+    /**
+     * Whether {@code then} is at most {@code ms} before {@code now}; both are the database's clock (written by
+     * it, and read from it in the same query), so liveness and lease expiry never depend on a broker's clock.
+     */
+    private static boolean within(OffsetDateTime then, OffsetDateTime now, long ms) {
+        return Duration.between(then, now).toMillis() <= ms;
     }
 
     private record LeaseRow(int holder, long epoch, long leaseMs, boolean unexpired) {
