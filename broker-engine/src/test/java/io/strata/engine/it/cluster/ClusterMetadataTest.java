@@ -11,12 +11,8 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,22 +28,8 @@ import static org.awaitility.Awaitility.await;
  * Three brokers on one metadata store: registration epochs, liveness by heartbeat and metadata changes
  * reaching every broker by polling (no replication yet: each partition's log lives on its leader only).
  */
-class ClusterMetadataTest {
+class ClusterMetadataTest extends ThreeBrokerClusterTestBase {
     private static final Duration PROPAGATION = Duration.ofSeconds(10);
-
-    @TempDir
-    Path root;
-    private ClusterFixture cluster;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = ClusterFixture.start(root, 3);
-    }
-
-    @AfterEach
-    void stopCluster() {
-        cluster.close();
-    }
 
     @Test
     void eachBrokerGetsADistinctEpochAndARestartGetsAHigherOne() {

@@ -4,12 +4,8 @@ import io.strata.engine.metadata.ControllerLease;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.errors.NotControllerException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,22 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Three brokers on one metadata store: one controller lease holder, seen by all, and its failover. */
-class ControllerLeaseTest {
+class ControllerLeaseTest extends ThreeBrokerClusterTestBase {
     private static final Duration CONVERGENCE = Duration.ofSeconds(5);
-
-    @TempDir
-    Path root;
-    private ClusterFixture cluster;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = ClusterFixture.start(root, 3);
-    }
-
-    @AfterEach
-    void stopCluster() {
-        cluster.close();
-    }
 
     @Test
     void exactlyOneBrokerIsControllerAndEveryBrokerReportsIt() {
