@@ -206,6 +206,31 @@ public final class InMemoryMetadataStore implements MetadataStore {
         return put(new TopicMetadata(id, current.name(), configs, current.partitions()));
     }
 
+    @Override
+    public synchronized Optional<PartitionMetadata> compareAndSetPartition(Uuid topicId, int expectedPartitionEpoch,
+                                                                         PartitionMetadata next) {
+        Optional<TopicMetadata> current = topic(topicId);
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        List<PartitionMetadata> all = new ArrayList<>(current.get().partitions());
+        int index = -1;
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).partition() == next.partition()) {
+                index = i;
+            }
+        }
+        if (index < 0 || all.get(index).partitionEpoch() != expectedPartitionEpoch) {
+            return Optional.empty();
+        }
+        PartitionMetadata stored = new PartitionMetadata(next.partition(), next.leader(), next.leaderEpoch(),
+                next.replicas(), next.isr(), expectedPartitionEpoch + 1);
+        all.set(index, stored);
+        TopicMetadata topic = current.get();
+        put(new TopicMetadata(topicId, topic.name(), topic.configs(), all));
+        return Optional.of(stored);
+    }
+
     private TopicMetadata put(TopicMetadata topic) {
         topicsByName.put(topic.name(), new Versioned<>(++version, topic));
         return topic;

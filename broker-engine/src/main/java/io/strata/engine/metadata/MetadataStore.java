@@ -65,6 +65,19 @@ public interface MetadataStore {
     TopicMetadata replaceTopicConfigs(Uuid id, Map<String, String> configs);
 
     /**
+     * Replaces one partition's leader, leader epoch, replicas and ISR if its partition epoch is still
+     * {@code expectedPartitionEpoch} (Kafka's AlterPartition semantics: two writers can never both win). The
+     * stored row gets partition epoch {@code expectedPartitionEpoch + 1} (whatever next.partitionEpoch() says)
+     * and a new metadata version, so every broker's poller sees it. Joins an enclosing
+     * {@link #asController} transaction when called inside one.
+     *
+     * @param next the partition to store, identified by {@code next.partition()}
+     * @return the stored partition, or empty if its partition epoch moved on or the topic/partition is gone
+     *         (then nothing is written)
+     */
+    Optional<PartitionMetadata> compareAndSetPartition(Uuid topicId, int expectedPartitionEpoch, PartitionMetadata next);
+
+    /**
      * Reserves {@code count} consecutive producer ids and returns the first. Blocks never overlap,
      * across restarts and brokers.
      */

@@ -1,5 +1,7 @@
 package io.strata.engine.metadata;
 
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.StaleBrokerEpochException;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +60,57 @@ class InMemoryMetadataStoreTest {
         assertThat(delta.topics().get(0).configs()).containsEntry("retention.ms", "1");
         assertThat(delta.deletedTopicIds()).containsExactly(doomed.id());
         assertThat(store.changesSince(delta.version()).changesMetadata()).isFalse();
+    }
+
+    @Test
+    void aPartitionCompareAndSetBumpsThePartitionEpochAndIsSeenByChangesSince() {
+        TopicMetadata topic = store.createTopic("cas", Map.of(), List.of(
+                new PartitionMetadata(0, 1, 4, List.of(1, 2), List.of(1, 2), 7),
+                new PartitionMetadata(1, 2, 0, List.of(2, 1), List.of(2, 1), 0)));
+        long version = store.changesSince(0).version();
+
+        PartitionMetadata stored = store.compareAndSetPartition(topic.id(), 7,
+                new PartitionMetadata(0, 2, 5, List.of(1, 2), List.of(2), 99)).orElseThrow();
+
+        assertThat(stored).isEqualTo(new PartitionMetadata(0, 2, 5, List.of(1, 2), List.of(2), 8));
+        MetadataDelta delta = store.changesSince(version);
+        assertThat(delta.version()).isEqualTo(version + 1);
+        assertThat(delta.topics()).singleElement().extracting(TopicMetadata::partitions)
+                .isEqualTo(List.of(stored, topic.partitions().get(1)));
+    }
+
+    @Test
+    void aStaleWriterLosesTheCompareAndSetAndWritesNothing() {
+        TopicMetadata topic = store.createTopic("stale", Map.of(), List.of(
+                new PartitionMetadata(0, 1, 0, List.of(1, 2), List.of(1, 2), 3)));
+        long version = store.changesSince(0).version();
+        PartitionMetadata next = new PartitionMetadata(0, 2, 1, List.of(1, 2), List.of(2), 0);
+
+        assertThat(store.compareAndSetPartition(topic.id(), 2, next)).isEmpty();
+        assertThat(store.compareAndSetPartition(topic.id(), 3,
+                new PartitionMetadata(5, 2, 1, List.of(2), List.of(2), 0))).as("no such partition").isEmpty();
+        assertThat(store.compareAndSetPartition(Uuid.randomUuid(), 3, next))
+                .as("no such topic").isEmpty();
+
+        assertThat(store.changesSince(version).changesMetadata()).isFalse();
+        assertThat(store.topic(topic.id())).contains(topic);
+    }
+
+    @Test
+    void aDeposedControllerCannotCompareAndSetAPartition() {
+        long brokerEpoch = store.registerBroker(new BrokerRegistration(1, "a", 9092, null)).epoch();
+        long controllerEpoch = store.tryAcquireController(1, brokerEpoch).orElseThrow().controllerEpoch();
+        TopicMetadata topic = store.createTopic("deposed", Map.of(), List.of(
+                new PartitionMetadata(0, 1, 0, List.of(1), List.of(1), 0)));
+        PartitionMetadata next = new PartitionMetadata(0, -1, 1, List.of(1), List.of(1), 0);
+        long version = store.changesSince(0).version();
+
+        assertThatThrownBy(() -> store.asController(controllerEpoch - 1,
+                () -> store.compareAndSetPartition(topic.id(), 0, next)))
+                .isInstanceOf(NotControllerException.class);
+        assertThat(store.changesSince(version).changesMetadata()).isFalse();
+
+        assertThat(store.asController(controllerEpoch, () -> store.compareAndSetPartition(topic.id(), 0, next)))
+                .map(PartitionMetadata::partitionEpoch).contains(1);
     }
 }

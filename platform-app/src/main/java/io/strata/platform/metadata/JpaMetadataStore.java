@@ -164,6 +164,15 @@ public class JpaMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Optional<PartitionMetadata> compareAndSetPartition(Uuid topicId, int expectedPartitionEpoch,
+                                                              PartitionMetadata next) {
+        MetadataLimits.checkPartitions(List.of(next));
+        Optional<PartitionMetadata> stored = transactions.compareAndSetPartition(topicId, expectedPartitionEpoch, next);
+        stored.ifPresent(p -> sync.afterWrite());
+        return stored;
+    }
+
+    @Override
     public long allocateProducerIds(int count) {
         if (count <= 0) {
             throw new IllegalArgumentException("Producer id block size must be positive, got " + count);

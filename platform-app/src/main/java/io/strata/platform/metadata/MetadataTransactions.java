@@ -48,6 +48,8 @@ import java.util.function.Supplier;
  */
 @Component
 public class MetadataTransactions {
+    private static final BrokerIdListConverter BROKER_IDS = new BrokerIdListConverter();
+
     private final ClusterInfoRepository clusterInfo;
     private final MetadataVersionRepository versions;
     private final ProducerIdBlockRepository producerIds;
@@ -264,6 +266,38 @@ public class MetadataTransactions {
         configs.saveAll(topicConfigs.entrySet().stream()
                 .map(e -> new TopicConfigEntity(topic.getTopicId(), e.getKey(), e.getValue(), changed)).toList());
         return assemble(topic);
+    }
+
+    /**
+     * Compare-and-set of one partition's leadership on its partition epoch. Under the version row lock (which
+     * serializes every metadata writer) it reads the row's current epoch with a row lock of its own, straight
+     * from the database rather than from the persistence context (which may hold a copy read earlier in an
+     * enclosing {@link #asController} transaction), and takes a version only when the epoch matches; the
+     * UPDATE repeats the epoch condition, so two writers can never both win even without the version lock.
+     *
+     * @return the stored partition, or empty (nothing written, no version taken) if the epoch moved on or the
+     *         topic or partition is gone
+     */
+    @Transactional
+    public Optional<PartitionMetadata> compareAndSetPartition(Uuid topicId, int expectedPartitionEpoch,
+                                                              PartitionMetadata next) {
+        MetadataVersionEntity version = lockVersion();
+        UUID column = TopicIds.toColumn(topicId);
+        List<Integer> current = jdbc.queryForList("SELECT partition_epoch FROM topic_partitions"
+                + " WHERE topic_id = ? AND partition_index = ? FOR UPDATE", Integer.class, column, next.partition());
+        if (current.isEmpty() || current.get(0) != expectedPartitionEpoch) {
+            return Optional.empty();
+        }
+        long changed = version.increment();
+        int updated = partitions.compareAndSet(column, next.partition(), expectedPartitionEpoch, next.leader(),
+                next.leaderEpoch(), BROKER_IDS.convertToDatabaseColumn(next.replicas()),
+                BROKER_IDS.convertToDatabaseColumn(next.isr()), changed);
+        if (updated != 1) {
+            throw new IllegalStateException("Partition " + topicId + "-" + next.partition() + " changed under its"
+                    + " row lock: " + updated + " rows updated");
+        }
+        return Optional.of(new PartitionMetadata(next.partition(), next.leader(), next.leaderEpoch(),
+                next.replicas(), next.isr(), expectedPartitionEpoch + 1));
     }
 
     /**

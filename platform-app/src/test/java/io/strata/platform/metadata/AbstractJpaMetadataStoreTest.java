@@ -482,6 +482,102 @@ abstract class AbstractJpaMetadataStoreTest {
     }
 
     @Test
+    void aPartitionCompareAndSetBumpsThePartitionEpochAndIsSeenByChangesSince() {
+        TopicMetadata topic = store.createTopic(uniqueName("cas"), Map.of(), List.of(
+                new PartitionMetadata(0, 1, 4, List.of(1, 2), List.of(1, 2), 7),
+                new PartitionMetadata(1, 2, 0, List.of(2, 1), List.of(2, 1), 0)));
+        long since = store.metadataVersion();
+
+        PartitionMetadata stored = store.compareAndSetPartition(topic.id(), 7,
+                new PartitionMetadata(0, 2, 5, List.of(1, 2), List.of(2), 99)).orElseThrow();
+
+        assertThat(stored).isEqualTo(new PartitionMetadata(0, 2, 5, List.of(1, 2), List.of(2), 8));
+        io.strata.engine.metadata.MetadataDelta delta = store.changesSince(since);
+        assertThat(delta.version()).isEqualTo(since + 1).isEqualTo(store.metadataVersion());
+        assertThat(delta.topics()).singleElement().extracting(TopicMetadata::partitions)
+                .isEqualTo(List.of(stored, topic.partitions().get(1)));
+        assertThat(store.topic(topic.id()).orElseThrow().partitions().get(0)).isEqualTo(stored);
+    }
+
+    @Test
+    void aStaleWriterLosesTheCompareAndSetAndWritesNothing() {
+        TopicMetadata topic = store.createTopic(uniqueName("stale-cas"), Map.of(), List.of(
+                new PartitionMetadata(0, 1, 0, List.of(1, 2), List.of(1, 2), 3)));
+        long version = store.metadataVersion();
+        PartitionMetadata next = new PartitionMetadata(0, 2, 1, List.of(1, 2), List.of(2), 0);
+
+        assertThat(store.compareAndSetPartition(topic.id(), 2, next)).isEmpty();
+        assertThat(store.compareAndSetPartition(topic.id(), 3,
+                new PartitionMetadata(5, 2, 1, List.of(2), List.of(2), 0))).as("no such partition").isEmpty();
+        assertThat(store.compareAndSetPartition(Uuid.randomUuid(), 3, next)).as("no such topic").isEmpty();
+
+        assertThat(store.metadataVersion()).isEqualTo(version);
+        assertThat(store.topic(topic.id())).contains(topic);
+    }
+
+    @Test
+    void concurrentCompareAndSetsOfOnePartitionLetExactlyOneWin() throws Exception {
+        TopicMetadata topic = store.createTopic(uniqueName("cas-race"), Map.of(), List.of(
+                new PartitionMetadata(0, 0, 0, List.of(0, 1, 2, 3, 4, 5), List.of(0, 1, 2, 3, 4, 5), 0)));
+        int threads = 6;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<Boolean>> attempts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int leader = i;
+            attempts.add(() -> {
+                start.await();
+                return store.compareAndSetPartition(topic.id(), 0, new PartitionMetadata(0, leader, 1,
+                        List.of(0, 1, 2, 3, 4, 5), List.of(leader), 0)).isPresent();
+            });
+        }
+        List<Boolean> outcomes = runConcurrently(attempts, start);
+
+        assertThat(outcomes).containsOnlyOnce(true);
+        PartitionMetadata stored = store.topic(topic.id()).orElseThrow().partitions().get(0);
+        assertThat(stored.partitionEpoch()).isEqualTo(1);
+        assertThat(stored.leader()).isEqualTo(outcomes.indexOf(true));
+        assertThat(stored.isr()).containsExactly(stored.leader());
+    }
+
+    @Test
+    void aPartitionCompareAndSetJoinsTheControllerTransactionAndAStaleControllerWritesNothing() throws Exception {
+        int brokerId = 9000 + NAMES.incrementAndGet();
+        long brokerEpoch = store.registerBroker(new BrokerRegistration(brokerId, "h", 1, null)).epoch();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SESSION_TIMEOUT_MS * 3);
+        while (store.controller().isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(100); // a lease left by another test lapses
+        }
+        ControllerLease lease = store.tryAcquireController(brokerId, brokerEpoch).orElseThrow();
+        try {
+            TopicMetadata topic = store.createTopic(uniqueName("controller-cas"), Map.of(), List.of(
+                    new PartitionMetadata(0, 1, 0, List.of(1, 2), List.of(1, 2), 0),
+                    new PartitionMetadata(1, 2, 0, List.of(2, 1), List.of(2, 1), 0)));
+            long version = store.metadataVersion();
+
+            assertThatThrownBy(() -> store.asController(lease.controllerEpoch() - 1, () ->
+                    store.compareAndSetPartition(topic.id(), 0, new PartitionMetadata(0, 2, 1, List.of(1, 2),
+                            List.of(2), 0))))
+                    .isInstanceOf(NotControllerException.class);
+            assertThat(store.metadataVersion()).isEqualTo(version);
+            assertThat(store.topic(topic.id())).contains(topic);
+
+            // Both partitions in one controller transaction, after a read that loads them into its context.
+            List<PartitionMetadata> written = store.asController(lease.controllerEpoch(), () -> {
+                List<PartitionMetadata> read = store.topic(topic.id()).orElseThrow().partitions();
+                return read.stream().map(p -> store.compareAndSetPartition(topic.id(), p.partitionEpoch(),
+                        new PartitionMetadata(p.partition(), -1, 1, p.replicas(), p.isr(), 0)).orElseThrow()).toList();
+            });
+            assertThat(store.topic(topic.id()).orElseThrow().partitions()).isEqualTo(written)
+                    .extracting(PartitionMetadata::leader, PartitionMetadata::partitionEpoch)
+                    .containsOnly(org.assertj.core.groups.Tuple.tuple(-1, 1));
+            assertThat(store.changesSince(version).topics()).extracting(TopicMetadata::id).containsExactly(topic.id());
+            assertThat(store.metadataVersion()).isEqualTo(version + 2);
+        } finally {
+            store.releaseController(brokerId, lease.controllerEpoch());
+        }
+    }
+
+    @Test
     void aNewContextOnTheSameDatabaseSeesEverything() throws Exception {
         String clusterId = store.clusterId();
         String name = uniqueName("durable");
