@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * The broker's Micrometer meters. Meters are created lazily per topic / API and cached, so the hot
@@ -33,6 +34,13 @@ public final class BrokerMetrics {
     public void registerControllerActive(BooleanSupplier active) {
         Gauge.builder("strata.controller.active", () -> active.getAsBoolean() ? 1 : 0)
                 .description("1 while this broker is the active controller, else 0")
+                .register(registry);
+    }
+
+    /** {@code strata_controller_fenced_brokers}: brokers the active controller holds fenced (0 on other brokers). */
+    public void registerFencedBrokers(IntSupplier fenced) {
+        Gauge.builder("strata.controller.fenced.brokers", fenced::getAsInt)
+                .description("Brokers fenced by this broker as the active controller (0 when not the controller)")
                 .register(registry);
     }
 

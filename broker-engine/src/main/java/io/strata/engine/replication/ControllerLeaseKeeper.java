@@ -94,6 +94,12 @@ public final class ControllerLeaseKeeper {
         return isActive() && held != null ? Optional.of(held.controllerEpoch()) : Optional.empty();
     }
 
+    /** The lease this broker holds now (its duration is the session timeout), or empty when it is not the controller. */
+    public Optional<ControllerLease> activeLease() {
+        ControllerLease held = lease;
+        return isActive() && held != null ? Optional.of(held) : Optional.empty();
+    }
+
     /** Stops acting as controller (a crash simulation); the lease lapses in the store after its duration. */
     public void stop() {
         lease = null;

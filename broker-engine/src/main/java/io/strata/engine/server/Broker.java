@@ -44,6 +44,7 @@ import io.strata.engine.metadata.TopicMetadata;
 import io.strata.engine.metrics.BrokerMetrics;
 import io.strata.engine.network.ApiRegistry;
 import io.strata.engine.network.KafkaServer;
+import io.strata.engine.replication.ControllerDuties;
 import io.strata.engine.replication.ControllerLeaseKeeper;
 import io.strata.engine.txn.ProducerIdManager;
 import org.apache.kafka.common.TopicPartition;
@@ -77,6 +78,8 @@ public final class Broker implements AutoCloseable {
     private final BrokerMetrics metrics;
     /** Takes and renews the controller lease with every heartbeat. */
     private final ControllerLeaseKeeper controllerLease;
+    /** Fencing and leader elections, run on the heartbeat thread right after each tick while the lease is held. */
+    private final ControllerDuties controllerDuties;
     private final Time time = Time.SYSTEM;
 
     private volatile BrokerState state = BrokerState.NOT_RUNNING;
@@ -102,6 +105,8 @@ public final class Broker implements AutoCloseable {
         this.metrics = new BrokerMetrics(meterRegistry);
         this.controllerLease = new ControllerLeaseKeeper(config.brokerId(), metadataStore);
         metrics.registerControllerActive(controllerLease::isActive);
+        this.controllerDuties = new ControllerDuties(config.brokerId(), metadataStore, config.logDefaults());
+        metrics.registerFencedBrokers(() -> controllerLease.isActive() ? controllerDuties.fencedBrokerCount() : 0);
     }
 
     /** Recovers logs, opens the listener, registers with the metadata store and takes leadership of its partitions. */
@@ -259,6 +264,7 @@ public final class Broker implements AutoCloseable {
         }
         if (brokerEpoch != BrokerRegistration.NO_EPOCH && !staleEpoch) {
             controllerLease.tick(brokerEpoch); // renews while held (stops at once when refused), else tries to take it
+            controllerLease.activeLease().ifPresent(controllerDuties::run);
         }
     }
 
