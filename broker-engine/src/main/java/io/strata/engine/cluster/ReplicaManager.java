@@ -6,6 +6,8 @@ import io.strata.engine.log.PartitionLog;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,33 +19,74 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The partitions this broker hosts. Metadata changes (topic created, deleted, reconfigured) arrive
- * through the broker's metadata path, serialized by the broker; request threads only look partitions
- * up in the concurrent map.
+ * The partition replicas this broker hosts, led or followed, and the purgatories where produces and fetches
+ * wait on them. Metadata changes (topic created, deleted, reconfigured, leader and ISR changes) arrive
+ * through the broker's metadata path, serialized by the broker; request threads only look partitions up in
+ * the concurrent map. Follower partitions are handed to the {@link ReplicaFetchControl}.
  */
-public final class ReplicaManager {
+public final class ReplicaManager implements PartitionListener {
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
 
     private final int brokerId;
     private final LogManager logManager;
     private final Map<String, String> logDefaults;
     private final DelayedOperationPurgatory fetchPurgatory;
+    private final DelayedOperationPurgatory producePurgatory;
+    private final Time time;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private volatile ReplicaFetchControl fetchControl = ReplicaFetchControl.NONE;
+    private volatile IsrChangeSender isrChangeSender = (partition, expected, proposed) -> {
+        throw new IllegalStateException("No ISR change sender for " + partition.topicPartition());
+    };
+    private volatile Partition.IsrEligibility eligibility = (id, epoch) -> false;
 
     public ReplicaManager(int brokerId, LogManager logManager, Map<String, String> logDefaults,
-                          DelayedOperationPurgatory fetchPurgatory) {
+                          DelayedOperationPurgatory fetchPurgatory, DelayedOperationPurgatory producePurgatory,
+                          Time time) {
         this.brokerId = brokerId;
         this.logManager = logManager;
         this.logDefaults = Map.copyOf(logDefaults);
         this.fetchPurgatory = fetchPurgatory;
+        this.producePurgatory = producePurgatory;
+        this.time = time;
+    }
+
+    /**
+     * Connects the replication layer (built after this manager, since it reads partitions from it). Call
+     * before the first topic is applied.
+     */
+    public void connectReplication(ReplicaFetchControl control, IsrChangeSender sender,
+                                   Partition.IsrEligibility isrEligibility) {
+        this.fetchControl = control;
+        this.isrChangeSender = sender;
+        this.eligibility = isrEligibility;
+    }
+
+    public int brokerId() {
+        return brokerId;
     }
 
     public LogConfig logConfig(TopicMetadata topic) {
         return LogConfig.from(logDefaults, topic.configs());
     }
 
+    /** The replica of {@code tp} hosted here, led or not. */
     public Optional<Partition> partition(TopicPartition tp) {
         return Optional.ofNullable(partitions.get(tp));
+    }
+
+    /**
+     * The partition if this broker leads it.
+     *
+     * @return empty if no replica is hosted here
+     * @throws NotLeaderOrFollowerException if a replica is hosted here but another broker (or none) leads
+     */
+    public Optional<Partition> leaderPartition(TopicPartition tp) {
+        Partition partition = partitions.get(tp);
+        if (partition != null) {
+            partition.checkLeader();
+        }
+        return Optional.ofNullable(partition);
     }
 
     public Collection<Partition> partitions() {
@@ -54,24 +97,36 @@ public final class ReplicaManager {
         return fetchPurgatory;
     }
 
-    /** Opens (or creates) the logs of every partition of the topic this broker leads. */
+    public DelayedOperationPurgatory producePurgatory() {
+        return producePurgatory;
+    }
+
+    /**
+     * Opens (or creates) the logs of every partition of the topic with a replica on this broker and applies
+     * each one's leader and ISR: leaders start tracking followers, followers start fetching.
+     */
     public void applyTopic(TopicMetadata topic) {
         LogConfig config = logConfig(topic);
+        long now = time.milliseconds();
         for (PartitionMetadata p : topic.partitions()) {
-            if (p.leader() != brokerId) {
-                continue;
-            }
             TopicPartition tp = new TopicPartition(topic.name(), p.partition());
             Partition existing = partitions.get(tp);
+            if (!p.replicas().contains(brokerId)) {
+                if (existing != null) { // moved away (reassignment): nothing else of it stays here
+                    removePartition(tp);
+                }
+                continue;
+            }
             if (existing != null && existing.topicId().equals(topic.id())) {
                 existing.log().updateConfig(config);
-                existing.becomeLeader(p.leaderEpoch());
+                existing.apply(p, now);
                 continue;
             }
             try {
                 PartitionLog partitionLog = logManager.getOrCreateLog(tp, topic.id(), config);
-                Partition partition = new Partition(tp, topic.id(), partitionLog, p.leaderEpoch());
-                partition.advanceHighWatermark();
+                Partition partition = new Partition(tp, topic.id(), partitionLog, brokerId, p, this,
+                        (part, expected, proposed) -> isrChangeSender.submit(part, expected, proposed),
+                        (id, epoch) -> eligibility.eligible(id, epoch), now);
                 partitions.put(tp, partition);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot open log of " + tp, e);
@@ -81,18 +136,77 @@ public final class ReplicaManager {
 
     /** Drops the topic's partitions and deletes their logs. */
     public void removeTopic(String topic) {
-        partitions.keySet().removeIf(tp -> {
-            if (!tp.topic().equals(topic)) {
-                return false;
+        for (TopicPartition tp : partitions.keySet()) {
+            if (tp.topic().equals(topic)) {
+                removePartition(tp);
             }
-            logManager.deleteLog(tp);
-            log.info("Deleted partition {}", tp);
-            return true;
-        });
+        }
     }
 
-    /** Wakes fetches waiting on a partition after its high watermark moved. */
+    private void removePartition(TopicPartition tp) {
+        fetchControl.unfollow(tp);
+        partitions.remove(tp);
+        logManager.deleteLog(tp);
+        onHighWatermarkAdvanced(tp); // parked produces and fetches answer NOT_LEADER_OR_FOLLOWER / UNKNOWN_TOPIC
+        log.info("Deleted partition {}", tp);
+    }
+
+    public int leaderCount() {
+        return (int) partitions.values().stream().filter(Partition::isLeader).count();
+    }
+
+    public int underReplicatedCount() {
+        return (int) partitions.values().stream().filter(p -> p.isLeader() && p.isUnderReplicated()).count();
+    }
+
+    public int underMinIsrCount() {
+        return (int) partitions.values().stream().filter(p -> p.isLeader() && p.isUnderMinIsr()).count();
+    }
+
+    public int offlineCount() {
+        return (int) partitions.values().stream().filter(p -> p.role() == Partition.Role.OFFLINE).count();
+    }
+
+    /** Shrinks the ISR of every led partition whose followers lag more than {@code lagTimeMaxMs}. */
+    public void maybeShrinkIsrs(long lagTimeMaxMs) {
+        long now = time.milliseconds();
+        for (Partition partition : partitions.values()) {
+            try {
+                partition.maybeShrinkIsr(now, lagTimeMaxMs);
+            } catch (RuntimeException e) {
+                log.warn("ISR check of {} failed", partition.topicPartition(), e);
+            }
+        }
+    }
+
+    /** Wakes fetches and produces waiting on a partition after its data or high watermark moved. */
     public void onHighWatermarkAdvanced(TopicPartition tp) {
         fetchPurgatory.checkAndComplete(tp);
+        producePurgatory.checkAndComplete(tp);
+    }
+
+    /** Wakes followers' fetches parked on a partition that just got new records (before they are committed). */
+    public void onAppended(TopicPartition tp) {
+        fetchPurgatory.checkAndComplete(tp);
+    }
+
+    @Override
+    public void onHighWatermarkAdvanced(Partition partition) {
+        onHighWatermarkAdvanced(partition.topicPartition());
+    }
+
+    /** Points the fetcher at the new leader (or stops it) and wakes what waits on the partition. */
+    @Override
+    public void onLeadershipChanged(Partition partition) {
+        TopicPartition tp = partition.topicPartition();
+        Partition hosted = partitions.get(tp);
+        if (hosted == null || hosted == partition) { // null: the partition is being created
+            if (partition.role() == Partition.Role.FOLLOWER) {
+                fetchControl.follow(partition, partition.state().leader());
+            } else {
+                fetchControl.unfollow(tp);
+            }
+        }
+        onHighWatermarkAdvanced(tp);
     }
 }

@@ -19,13 +19,14 @@ import java.util.Map;
  * @param heartbeatIntervalMs   how often the broker renews its lease in the metadata store
  *                              ({@code broker.heartbeat.interval.ms})
  * @param metadataPollIntervalMs how often the broker reads the metadata changed since the version it holds
+ * @param replication           follower fetching and ISR membership
  */
 public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, String advertisedHost,
                            int advertisedPort, String rack, Path dataDir, int socketRequestMaxBytes,
                            int numIoThreads, int numNetworkThreads, int defaultNumPartitions,
                            short defaultReplicationFactor, boolean autoCreateTopics,
                            Map<String, String> logDefaults, GroupConfig groups, long heartbeatIntervalMs,
-                           long metadataPollIntervalMs) {
+                           long metadataPollIntervalMs, ReplicationConfig replication) {
 
     public static final int DEFAULT_SOCKET_REQUEST_MAX_BYTES = 100 * 1024 * 1024;
     /** Kafka's {@code broker.heartbeat.interval.ms} default. */
@@ -49,7 +50,7 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
         this(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, DEFAULT_HEARTBEAT_INTERVAL_MS,
-                DEFAULT_METADATA_POLL_INTERVAL_MS);
+                DEFAULT_METADATA_POLL_INTERVAL_MS, ReplicationConfig.defaults());
     }
 
     /** Single-node defaults on the given data dir, listening on the given port on localhost. */
@@ -61,32 +62,42 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
     public BrokerConfig withLogDefaults(Map<String, String> defaults) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
-                defaultReplicationFactor, autoCreateTopics, defaults, groups, heartbeatIntervalMs, metadataPollIntervalMs);
+                defaultReplicationFactor, autoCreateTopics, defaults, groups, heartbeatIntervalMs,
+                metadataPollIntervalMs, replication);
     }
 
     public BrokerConfig withSocketRequestMaxBytes(int max) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 max, numIoThreads, numNetworkThreads, defaultNumPartitions,
-                defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs, metadataPollIntervalMs);
+                defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
+                metadataPollIntervalMs, replication);
     }
 
     public BrokerConfig withGroups(GroupConfig groupConfig) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groupConfig, heartbeatIntervalMs,
-                metadataPollIntervalMs);
+                metadataPollIntervalMs, replication);
     }
 
     public BrokerConfig withIntervals(long heartbeatMs, long metadataPollMs) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
-                defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatMs, metadataPollMs);
+                defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatMs, metadataPollMs,
+                replication);
     }
 
     public BrokerConfig withBrokerId(int id) {
         return new BrokerConfig(id, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs);
+                metadataPollIntervalMs, replication);
+    }
+
+    public BrokerConfig withReplication(ReplicationConfig replicationConfig) {
+        return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
+                socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
+                defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
+                metadataPollIntervalMs, replicationConfig);
     }
 }

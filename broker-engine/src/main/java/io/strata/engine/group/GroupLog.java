@@ -42,7 +42,7 @@ final class GroupLog {
         }
         partition(partition).appendAsLeader(MemoryRecords.withRecords(Compression.NONE,
                 records.toArray(new SimpleRecord[0])), AppendOrigin.COORDINATOR);
-        replicaManager.onHighWatermarkAdvanced(topicPartition(partition));
+        replicaManager.onAppended(topicPartition(partition)); // followers fetch it; the fsync above moved the HW
     }
 
     /** The log of a led partition, for compaction decisions. */
@@ -52,8 +52,11 @@ final class GroupLog {
 
     private Partition partition(int partition) {
         TopicPartition tp = topicPartition(partition);
-        return replicaManager.partition(tp).orElseThrow(() ->
-                new NotCoordinatorException("This broker does not lead " + tp));
+        Partition led = replicaManager.partition(tp).filter(Partition::isLeader).orElse(null);
+        if (led == null) {
+            throw new NotCoordinatorException("This broker does not lead " + tp);
+        }
+        return led;
     }
 
     /** Feeds every record of the partition, oldest first, to {@code sink}. */

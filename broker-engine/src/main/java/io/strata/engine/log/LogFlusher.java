@@ -129,6 +129,12 @@ final class LogFlusher {
         flushedOffset = Math.min(flushedOffset, end);
     }
 
+    /** The log was emptied and restarted at {@code start} (its new segment is fsynced): nothing is unflushed. */
+    synchronized void restarted(long start) {
+        rolledUnflushed.clear();
+        flushedOffset = start;
+    }
+
     /** No fsync may start after this. */
     synchronized void close() {
         closed = true;

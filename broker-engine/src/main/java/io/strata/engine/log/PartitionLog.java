@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -264,6 +265,89 @@ public final class PartitionLog implements Closeable {
                 (int) (original.lastOffset() - original.firstOffset() + 1), (int) retry.sizeInBytes(), true);
     }
 
+    /**
+     * Appends batches a follower fetched from its leader, byte for byte: their offsets, leader epochs and
+     * timestamps are the leader's. Each batch is checked (magic v2, lengths, CRC) but not re-validated record
+     * by record: the leader did that. Producer state and the leader epoch cache are rebuilt from the batches,
+     * so this replica deduplicates idempotent retries once it leads. Batches the log already holds are skipped.
+     * Not fsynced here: the follower makes them durable (per the topic's flush policy) before it reports the
+     * new log end to the leader.
+     *
+     * @return the number of batches appended
+     * @throws CorruptRecordException if a batch is malformed or does not start at the log end
+     * @throws KafkaStorageException  I/O failure or closed log
+     */
+    public int appendAsFollower(MemoryRecords records) {
+        LogConfig cfg = config;
+        long now = time.milliseconds();
+        ByteBuffer buffer = records.buffer().duplicate();
+        int appended = 0;
+        appendLock.lock();
+        try {
+            ensureWritable();
+            int position = buffer.position();
+            int limit = buffer.limit();
+            while (limit - position >= BatchHeader.LOG_OVERHEAD) {
+                int length = buffer.getInt(position + 8);
+                if (length < BatchHeader.SIZE - BatchHeader.LOG_OVERHEAD) {
+                    throw new CorruptRecordException(topicPartition + ": replicated batch length " + length
+                            + " is below the v2 minimum");
+                }
+                long size = BatchHeader.LOG_OVERHEAD + (long) length;
+                if (size > limit - position) {
+                    break; // a partial batch at the end of a fetch response: fetched again next time
+                }
+                ByteBuffer slice = buffer.duplicate().position(position).limit(position + (int) size).slice();
+                BatchHeader header = BatchHeader.parse(slice, 0, -1);
+                if (header.magic() != RecordBatch.MAGIC_VALUE_V2) {
+                    throw new CorruptRecordException(topicPartition + ": replicated batch has magic " + header.magic());
+                }
+                MemoryRecords.readableRecords(slice.duplicate()).batches().iterator().next().ensureValid();
+                position += (int) size;
+                if (header.lastOffset() < logEndOffset) {
+                    continue;
+                }
+                if (header.baseOffset() != logEndOffset) {
+                    throw new CorruptRecordException(topicPartition + ": replicated batch starts at offset "
+                            + header.baseOffset() + " but the log ends at " + logEndOffset);
+                }
+                LogSegment active = segments.active();
+                if (active.shouldRoll(size, header.lastOffset(), now, cfg)) {
+                    active = roll(header.baseOffset(), cfg);
+                }
+                epochCache.assign(header.partitionLeaderEpoch(), header.baseOffset());
+                active.append(slice, header, cfg.indexIntervalBytes(), now);
+                producerState.update(header, now);
+                logEndOffset = header.nextOffset();
+                appended++;
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw storageError("replicated append to", e);
+        } finally {
+            appendLock.unlock();
+        }
+        if (logEndOffset - groupCommit.flushedOffset() >= cfg.flushMessages()
+                || now - groupCommit.lastFlushMs() >= cfg.flushMs()) {
+            groupCommit.flushTo(logEndOffset, this::logEndOffset);
+        }
+        return appended;
+    }
+
+    /**
+     * Records that {@code leaderEpoch} starts at the current log end, as a new leader does before it appends
+     * (so a follower of the previous epoch learns where that epoch ended), and returns that offset.
+     */
+    public long startLeaderEpoch(int leaderEpoch) {
+        appendLock.lock();
+        try {
+            ensureWritable();
+            epochCache.assign(leaderEpoch, logEndOffset);
+            return logEndOffset;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
     /** Starts a new active segment at {@code baseOffset}. Caller holds the append lock. */
     private LogSegment roll(long baseOffset, LogConfig cfg) throws IOException {
         LogSegment previous = segments.active();
@@ -421,15 +505,27 @@ public final class PartitionLog implements Closeable {
      * is emptied and restarts at {@code offset}.
      */
     public void truncateTo(long offset) {
+        truncate(offset, false);
+    }
+
+    /**
+     * Empties the log and restarts it at {@code offset}, which may lie beyond the log end: a follower whose
+     * leader no longer holds the offsets it would fetch next.
+     */
+    public void truncateFullyAndStartAt(long offset) {
+        truncate(offset, true);
+    }
+
+    private void truncate(long offset, boolean restart) {
         appendLock.lock();
         try {
             ensureWritable();
-            if (offset >= logEndOffset) {
+            if (offset >= logEndOffset && !restart) {
                 return;
             }
             long oldEnd = logEndOffset;
             groupCommit.exclusive(() -> {
-                if (offset < logStartOffset) {
+                if (restart || offset < logStartOffset) {
                     restartAt(offset);
                 } else {
                     for (LogSegment s : segments.above(offset)) {
@@ -443,7 +539,11 @@ public final class PartitionLog implements Closeable {
                 active.flushIndexes();
                 Utils.flushDir(dir);
                 logEndOffset = active.nextOffset();
-                groupCommit.truncated(logEndOffset);
+                if (restart) {
+                    groupCommit.restarted(logEndOffset);
+                } else {
+                    groupCommit.truncated(logEndOffset);
+                }
             });
             long end = logEndOffset;
             epochCache.truncateFromEnd(end);

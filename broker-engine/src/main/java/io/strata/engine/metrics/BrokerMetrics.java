@@ -21,9 +21,60 @@ public final class BrokerMetrics {
     private final Map<String, TopicMeters> topics = new ConcurrentHashMap<>();
     private final Map<ApiKeys, Timer> requestTimers = new ConcurrentHashMap<>();
     private final Map<ApiKeys, Counter> requestErrors = new ConcurrentHashMap<>();
+    private final Counter isrShrinks;
+    private final Counter isrExpands;
 
     public BrokerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.isrShrinks = Counter.builder("strata.isr.shrinks")
+                .description("ISR shrinks this broker wrote as partition leader").register(registry);
+        this.isrExpands = Counter.builder("strata.isr.expands")
+                .description("ISR expansions this broker wrote as partition leader").register(registry);
+    }
+
+    public void recordIsrShrink() {
+        isrShrinks.increment();
+    }
+
+    public void recordIsrExpand() {
+        isrExpands.increment();
+    }
+
+    /** What the replication gauges read, evaluated at each scrape. */
+    public interface ReplicationState {
+        /** Partitions hosted here, led or followed. */
+        int partitionCount();
+
+        int leaderCount();
+
+        /** Led partitions with a replica outside the ISR. */
+        int underReplicatedCount();
+
+        /** Led partitions whose ISR is below the effective min.insync.replicas. */
+        int underMinIsrCount();
+
+        /** Partitions with a replica here and no leader. */
+        int offlineCount();
+
+        /** Messages the most lagging followed partition is behind its leader's high watermark. */
+        long maxFollowerLag();
+    }
+
+    /** Kafka's ReplicaManager gauges, one value per broker. */
+    public void registerReplication(ReplicationState state) {
+        gauge("strata.partitions", "Partitions with a replica on this broker", state::partitionCount);
+        gauge("strata.partitions.leader", "Partitions this broker leads", state::leaderCount);
+        gauge("strata.partitions.under.replicated", "Led partitions with a replica outside the ISR",
+                state::underReplicatedCount);
+        gauge("strata.partitions.under.min.isr", "Led partitions whose ISR is below min.insync.replicas",
+                state::underMinIsrCount);
+        gauge("strata.partitions.offline", "Partitions with a replica here and no leader", state::offlineCount);
+        gauge("strata.replica.fetcher.max.lag", "Messages the most lagging followed partition is behind its leader",
+                state::maxFollowerLag);
+    }
+
+    private void gauge(String name, String description, java.util.function.Supplier<Number> value) {
+        Gauge.builder(name, () -> value.get()).description(description).register(registry);
     }
 
     public MeterRegistry registry() {

@@ -46,6 +46,8 @@ import io.strata.engine.network.ApiRegistry;
 import io.strata.engine.network.KafkaServer;
 import io.strata.engine.replication.ControllerDuties;
 import io.strata.engine.replication.ControllerLeaseKeeper;
+import io.strata.engine.replication.IsrChangeManager;
+import io.strata.engine.replication.ReplicaFetcherManager;
 import io.strata.engine.txn.ProducerIdManager;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.StaleBrokerEpochException;
@@ -87,6 +89,10 @@ public final class Broker implements AutoCloseable {
     /** Every thread pool of this broker; created in start, stopped in close (see BrokerExecutors). */
     private BrokerExecutors executors;
     private DelayedOperationPurgatory fetchPurgatory;
+    private DelayedOperationPurgatory producePurgatory;
+    /** Read by the metric gauges; set in start. */
+    private volatile ReplicaManager replicaManager;
+    private volatile ReplicaFetcherManager replicaFetchers;
     private LogManager logManager;
     private KafkaServer server;
     private GroupCoordinator groupCoordinator;
@@ -107,6 +113,43 @@ public final class Broker implements AutoCloseable {
         metrics.registerControllerActive(controllerLease::isActive);
         this.controllerDuties = new ControllerDuties(config.brokerId(), metadataStore, config.logDefaults());
         metrics.registerFencedBrokers(() -> controllerLease.isActive() ? controllerDuties.fencedBrokerCount() : 0);
+        metrics.registerReplication(new BrokerMetrics.ReplicationState() {
+            @Override
+            public int partitionCount() {
+                ReplicaManager r = replicaManager;
+                return r == null ? 0 : r.partitions().size();
+            }
+
+            @Override
+            public int leaderCount() {
+                ReplicaManager r = replicaManager;
+                return r == null ? 0 : r.leaderCount();
+            }
+
+            @Override
+            public int underReplicatedCount() {
+                ReplicaManager r = replicaManager;
+                return r == null ? 0 : r.underReplicatedCount();
+            }
+
+            @Override
+            public int underMinIsrCount() {
+                ReplicaManager r = replicaManager;
+                return r == null ? 0 : r.underMinIsrCount();
+            }
+
+            @Override
+            public int offlineCount() {
+                ReplicaManager r = replicaManager;
+                return r == null ? 0 : r.offlineCount();
+            }
+
+            @Override
+            public long maxFollowerLag() {
+                ReplicaFetcherManager f = replicaFetchers;
+                return f == null ? 0 : f.maxLag();
+            }
+        });
     }
 
     /** Recovers logs, opens the listener, registers with the metadata store and takes leadership of its partitions. */
@@ -121,6 +164,7 @@ public final class Broker implements AutoCloseable {
             String clusterId = metadataStore.clusterId();
             executors = BrokerExecutors.forBroker(config.numIoThreads());
             fetchPurgatory = new DelayedOperationPurgatory(executors.requests(), executors.purgatoryTimer());
+            producePurgatory = new DelayedOperationPurgatory(executors.requests(), executors.purgatoryTimer());
 
             state = BrokerState.RECOVERING_LOGS;
             logManager = new LogManager(config.dataDir(), time, executors.logBackground(), executors.logOpenClose());
@@ -128,7 +172,9 @@ public final class Broker implements AutoCloseable {
 
             MetadataCache cache = new MetadataCache(metadataStore, config.brokerId());
             ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, config.logDefaults(),
-                    fetchPurgatory);
+                    fetchPurgatory, producePurgatory, time);
+            this.replicaManager = replicaManager;
+            connectReplication(cache, replicaManager);
             TopicService topics = new TopicService(config, metadataStore, cache, replicaManager, metrics);
             groupCoordinator = newGroupCoordinator(cache, replicaManager, topics);
             topics.onTopicDeleted(groupCoordinator::onTopicDeleted);
@@ -149,6 +195,10 @@ public final class Broker implements AutoCloseable {
             groupCoordinator.start(executors.groupTimer());
             executors.checkpoints().scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS,
                     TimeUnit.MILLISECONDS);
+            long isrCheckMs = Math.max(1, config.replication().replicaLagTimeMaxMs() / 2);
+            executors.isrChanges().scheduleWithFixedDelay(
+                    () -> replicaManager.maybeShrinkIsrs(config.replication().replicaLagTimeMaxMs()),
+                    isrCheckMs, isrCheckMs, TimeUnit.MILLISECONDS);
             executors.heartbeat().scheduleWithFixedDelay(this::heartbeat, config.heartbeatIntervalMs(),
                     config.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
             executors.metadataPoller().scheduleWithFixedDelay(() -> pollMetadata(topics),
@@ -165,6 +215,17 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** Followers fetch through one fetcher per leader; leaders write ISR changes through the store. */
+    private void connectReplication(MetadataCache cache, ReplicaManager replicas) {
+        ReplicaFetcherManager fetchers = new ReplicaFetcherManager(config.brokerId(), () -> brokerEpoch,
+                id -> cache.registeredBrokers().stream().filter(b -> b.brokerId() == id).findFirst(),
+                config.replication(), time, executors.replicaFetchers());
+        replicaFetchers = fetchers;
+        replicas.connectReplication(fetchers, new IsrChangeManager(metadataStore, executors.isrChanges(), time, metrics),
+                (id, epoch) -> cache.broker(id).filter(BrokerRegistration::live)
+                        .map(b -> epoch < 0 || b.epoch() == epoch).orElse(false));
+    }
+
     private void registerHandlers(ApiRegistry registry, String clusterId, MetadataCache cache,
                                   ReplicaManager replicaManager, TopicService topics) {
         ConfigDescriber describer = new ConfigDescriber(this::config);
@@ -172,7 +233,7 @@ public final class Broker implements AutoCloseable {
         registry.register(new ApiVersionsHandler(registry))
                 .register(new MetadataHandler(config.brokerId(), config.autoCreateTopics(), clusterId, cache, topics))
                 .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests()))
-                .register(new FetchHandler(fetchReader, fetchPurgatory))
+                .register(new FetchHandler(fetchReader, fetchPurgatory, time))
                 .register(new ListOffsetsHandler(cache, replicaManager))
                 .register(new OffsetForLeaderEpochHandler(cache, replicaManager))
                 .register(new InitProducerIdHandler(new ProducerIdManager(metadataStore)))
@@ -294,7 +355,7 @@ public final class Broker implements AutoCloseable {
                 c.advertisedPort() == 0 ? boundPort : c.advertisedPort(), c.rack(), c.dataDir(),
                 c.socketRequestMaxBytes(), c.numIoThreads(), c.numNetworkThreads(), c.defaultNumPartitions(),
                 c.defaultReplicationFactor(), c.autoCreateTopics(), c.logDefaults(), c.groups(), c.heartbeatIntervalMs(),
-                c.metadataPollIntervalMs());
+                c.metadataPollIntervalMs(), c.replication());
     }
 
     /** The port the Kafka listener bound (useful with port 0). */
@@ -323,6 +384,11 @@ public final class Broker implements AutoCloseable {
     /** The controller epoch of the lease this broker holds, or empty when it is not the controller. */
     public Optional<Long> controllerEpoch() {
         return controllerLease.epoch();
+    }
+
+    /** The partitions this broker hosts (null before the first start); for embedders' checks and tests. */
+    public ReplicaManager replicaManager() {
+        return replicaManager;
     }
 
     public BrokerState state() {
@@ -381,6 +447,12 @@ public final class Broker implements AutoCloseable {
         }
         if (groupCoordinator != null) {
             groupCoordinator.close();
+        }
+        if (replicaFetchers != null) {
+            replicaFetchers.close(); // ends the fetcher loops; their pool stops below
+        }
+        if (producePurgatory != null) {
+            producePurgatory.close();
         }
         if (fetchPurgatory != null) {
             fetchPurgatory.close();

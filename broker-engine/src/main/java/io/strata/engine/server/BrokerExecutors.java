@@ -37,6 +37,8 @@ public final class BrokerExecutors implements AutoCloseable {
     private final ExecutorService logOpenClose;
     private final ScheduledExecutorService metadataPoller;
     private final ScheduledExecutorService heartbeat;
+    private final ExecutorService replicaFetchers;
+    private final ScheduledExecutorService isrChanges;
 
     /**
      * @param ioThreads      request handler threads ({@code strata.kafka.io-threads})
@@ -52,6 +54,8 @@ public final class BrokerExecutors implements AutoCloseable {
                 ThreadUtils.createThreadFactory("strata-log-open-close-%d", true));
         metadataPoller = single("strata-metadata-poller");
         heartbeat = single("strata-broker-heartbeat");
+        replicaFetchers = Executors.newCachedThreadPool(ThreadUtils.createThreadFactory("strata-replica-fetcher-%d", true));
+        isrChanges = single("strata-isr-changes");
     }
 
     /** One per available core, as Kafka's recovery threads scale with the disk and CPU at hand. */
@@ -108,18 +112,32 @@ public final class BrokerExecutors implements AutoCloseable {
     }
 
     /**
+     * One thread per source broker this broker follows partitions of; each runs a fetcher loop until the
+     * fetcher manager ends it (by closing its connection, never by interrupt).
+     */
+    public ExecutorService replicaFetchers() {
+        return replicaFetchers;
+    }
+
+    /** Writes leaders' ISR changes to the metadata store and runs the periodic ISR shrink check. */
+    public ScheduledExecutorService isrChanges() {
+        return isrChanges;
+    }
+
+    /**
      * Stops every pool that serves requests or applies metadata, and the heartbeat (the broker's lease then
      * lapses after the session timeout); the logs stay usable.
      */
     public void stopServing() {
-        stop(List.of(heartbeat, metadataPoller, purgatoryTimer, groupTimer, checkpoints, requests));
+        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, checkpoints,
+                requests));
     }
 
     /** Stops everything still running; call after the logs are closed. */
     @Override
     public void close() {
-        stop(List.of(heartbeat, metadataPoller, purgatoryTimer, groupTimer, checkpoints, requests, logBackground,
-                logOpenClose));
+        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, checkpoints,
+                requests, logBackground, logOpenClose));
     }
 
     private static void stop(List<ExecutorService> pools) {

@@ -45,7 +45,9 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
     GroupCoordinatorTestSupport(Path dir, GroupConfig config, TopicMetadata existing) throws IOException {
         logManager = new LogManager(dir, time, executors.logBackground(), executors.logOpenClose());
         logManager.loadLogs(tp -> io.strata.engine.config.LogConfig.from(Map.of(), Map.of()));
-        replicaManager = new ReplicaManager(0, logManager, Map.of(), new DelayedOperationPurgatory(Runnable::run, executors.purgatoryTimer()));
+        replicaManager = new ReplicaManager(0, logManager, Map.of(),
+                new DelayedOperationPurgatory(Runnable::run, executors.purgatoryTimer()),
+                new DelayedOperationPurgatory(Runnable::run, executors.purgatoryTimer()), time);
         topic = existing;
         if (existing != null) {
             replicaManager.applyTopic(existing);

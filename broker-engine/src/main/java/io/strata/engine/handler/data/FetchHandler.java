@@ -13,6 +13,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchMetadata;
+import org.apache.kafka.common.utils.Time;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,7 +22,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Fetch v4-18 for consumers (bounded by the high watermark, or the last stable offset under read_committed)
- * and for replicas (bounded by the log end). Long-polls per fetch.max.wait.ms / fetch.min.bytes.
+ * and for follower replicas (bounded by the log end; a follower's fetch offset is what it holds durably, so
+ * it moves the ISR and the high watermark, and a follower whose last fetched epoch diverges from this log is
+ * told where to truncate). Only the leader serves fetches. Long-polls per fetch.max.wait.ms / fetch.min.bytes.
  *
  * <p>Fetch sessions (KIP-227) are not created: every response carries session id 0, which tells the
  * client to keep sending full fetch requests. That is the protocol's sessionless mode, not an error.
@@ -29,11 +32,13 @@ import java.util.concurrent.CompletableFuture;
 public final class FetchHandler extends TypedApiHandler<FetchRequest> {
     private final PartitionFetchReader reader;
     private final DelayedOperationPurgatory purgatory;
+    private final Time time;
 
-    public FetchHandler(PartitionFetchReader reader, DelayedOperationPurgatory purgatory) {
+    public FetchHandler(PartitionFetchReader reader, DelayedOperationPurgatory purgatory, Time time) {
         super(ApiKeys.FETCH, FetchRequest.class, 4, 18);
         this.reader = reader;
         this.purgatory = purgatory;
+        this.time = time;
     }
 
     @Override
@@ -45,7 +50,11 @@ public final class FetchHandler extends TypedApiHandler<FetchRequest> {
         }
         boolean byId = context.apiVersion() >= 13;
         List<PartitionFetchReader.Target> targets = reader.resolve(request.data(), byId);
-        Partition.FetchBound bound = request.isFromFollower() || request.replicaId() >= 0
+        boolean fromFollower = request.replicaId() >= 0;
+        if (fromFollower) {
+            reader.recordFollowerFetch(targets, request.replicaId(), request.replicaEpoch(), time.milliseconds());
+        }
+        Partition.FetchBound bound = fromFollower
                 ? Partition.FetchBound.LOG_END
                 : request.isolationLevel() == IsolationLevel.READ_COMMITTED
                 ? Partition.FetchBound.LAST_STABLE_OFFSET : Partition.FetchBound.HIGH_WATERMARK;

@@ -72,6 +72,7 @@ public final class ListOffsetsHandler extends TypedApiHandler<ListOffsetsRequest
             return error(p.partitionIndex(), error);
         }
         try {
+            partition.checkLeader(); // followers serve no clients (no KIP-392 fetch-from-follower)
             partition.checkLeaderEpoch(p.currentLeaderEpoch());
             PartitionLog log = partition.log();
             long fetchable = request.replicaId() >= 0 ? log.logEndOffset()

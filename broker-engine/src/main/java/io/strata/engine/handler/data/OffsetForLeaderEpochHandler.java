@@ -56,6 +56,7 @@ public final class OffsetForLeaderEpochHandler extends TypedApiHandler<OffsetsFo
             return out.setErrorCode(error.code());
         }
         try {
+            partition.checkLeader(); // followers serve no clients (no KIP-392 fetch-from-follower)
             partition.checkLeaderEpoch(p.currentLeaderEpoch());
             LeaderEpochCache.EpochEndOffset end = partition.log().leaderEpochCache()
                     .endOffsetFor(p.leaderEpoch(), partition.log().logEndOffset());

@@ -3,6 +3,7 @@ package io.strata.engine.handler.data;
 import io.strata.engine.cluster.Partition;
 import io.strata.engine.cluster.ReplicaManager;
 import io.strata.engine.log.LogReadResult;
+import io.strata.engine.log.checkpoint.LeaderEpochCache;
 import io.strata.engine.metrics.BrokerMetrics;
 import io.strata.engine.metadata.MetadataCache;
 import org.apache.kafka.common.TopicPartition;
@@ -55,6 +56,7 @@ public final class PartitionFetchReader {
     }
 
     /** Result of reading all targets: per-target partition responses and the bytes they carry. */
+    /** {@code anyError}: some partition must be answered at once (an error, or a follower's diverging epoch). */
     record Reads(List<FetchResponseData.PartitionData> partitions, long bytes, boolean anyError,
                  List<Delivered> delivered) {
     }
@@ -68,6 +70,54 @@ public final class PartitionFetchReader {
         for (Delivered d : reads.delivered()) {
             metrics.recordOut(d.topic(), d.bytes(), d.records());
         }
+    }
+
+    /**
+     * A follower's fetch: records each partition's fetch offset as durable on the follower (which may move the
+     * ISR and the high watermark). Partitions this broker does not lead are skipped here; reading them
+     * reports the error.
+     */
+    void recordFollowerFetch(List<Target> targets, int replicaId, long brokerEpoch, long nowMs) {
+        for (Target target : targets) {
+            if (target.topicName() == null) {
+                continue;
+            }
+            Partition partition = replicaManager.partition(target.topicPartition()).orElse(null);
+            if (partition == null || !partition.isLeader()) {
+                continue;
+            }
+            try {
+                FetchRequestData.FetchPartition request = target.request();
+                partition.checkLeaderEpoch(request.currentLeaderEpoch());
+                long leaderEnd = partition.log().logEndOffset();
+                if (request.fetchOffset() <= leaderEnd && divergence(partition, request) == null) {
+                    partition.updateFollowerFetchState(replicaId, brokerEpoch, request.fetchOffset(), leaderEnd, nowMs);
+                }
+            } catch (RuntimeException e) {
+                log.debug("Not recording the fetch of replica {} for {}: {}", replicaId, target.topicPartition(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Where a follower that last fetched {@code lastFetchedEpoch} diverges from this leader's log (Fetch v12+):
+     * its last epoch is unknown here, or ended here before the follower's fetch offset. Null when it does not
+     * diverge (or sent no epoch).
+     */
+    private static FetchResponseData.EpochEndOffset divergence(Partition partition,
+                                                              FetchRequestData.FetchPartition request) {
+        if (request.lastFetchedEpoch() < 0) {
+            return null;
+        }
+        LeaderEpochCache.EpochEndOffset end = partition.endOffsetForEpoch(request.lastFetchedEpoch());
+        if (end.epoch() < 0) {
+            return null; // no epoch to compare with (the protocol can only signal a known one)
+        }
+        if (end.epoch() < request.lastFetchedEpoch() || end.endOffset() < request.fetchOffset()) {
+            return new FetchResponseData.EpochEndOffset().setEpoch(end.epoch()).setEndOffset(end.endOffset());
+        }
+        return null;
     }
 
     Reads read(List<Target> targets, int maxBytes, Partition.FetchBound bound) {
@@ -84,7 +134,7 @@ public final class PartitionFetchReader {
                 minOneMessage = false;
             }
             bytes += size;
-            anyError |= data.errorCode() != Errors.NONE.code();
+            anyError |= data.errorCode() != Errors.NONE.code() || data.divergingEpoch().epoch() >= 0;
             out.add(data);
         }
         return new Reads(out, bytes, anyError, delivered);
@@ -103,7 +153,21 @@ public final class PartitionFetchReader {
             return error(request.partition(), error);
         }
         try {
+            partition.checkLeader();
             partition.checkLeaderEpoch(request.currentLeaderEpoch());
+            if (bound == Partition.FetchBound.LOG_END) {
+                FetchResponseData.EpochEndOffset diverging = divergence(partition, request);
+                if (diverging != null) {
+                    return new FetchResponseData.PartitionData()
+                            .setPartitionIndex(request.partition())
+                            .setErrorCode(Errors.NONE.code())
+                            .setHighWatermark(partition.log().highWatermark())
+                            .setLastStableOffset(partition.lastStableOffset())
+                            .setLogStartOffset(partition.log().logStartOffset())
+                            .setDivergingEpoch(diverging)
+                            .setRecords(MemoryRecords.EMPTY);
+                }
+            }
             int limit = Math.min(request.partitionMaxBytes(), remainingBytes);
             LogReadResult result = partition.read(request.fetchOffset(), limit, bound, minOneMessage);
             if (result.recordCount() > 0) {

@@ -33,9 +33,11 @@ import java.util.concurrent.Executor;
 /**
  * Produce v3-13: validates and appends each partition's batch as leader on the request thread (so appends keep
  * request order), then waits for durability off that thread: the partitions' fsyncs run in parallel on
- * the executor and merge with those of concurrent requests (group commit). With a single-node ISR an
- * append is committed once durable, so acks=1 and acks=all answer at the same point; acks=0 sends no
- * response but is made durable all the same.
+ * the executor and merge with those of concurrent requests (group commit). acks=1 answers once the batch is
+ * durable on this leader under the topic's flush policy; acks=all then waits in the produce purgatory until
+ * the high watermark covers it (every ISR member holds it durably), failing with NOT_LEADER_OR_FOLLOWER if
+ * leadership moves meanwhile and REQUEST_TIMED_OUT at the request's timeout. acks=0 sends no response but is
+ * made durable all the same.
  */
 public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
@@ -54,9 +56,9 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
         this.durability = durability;
     }
 
-    /** An appended batch whose response waits for durability. */
-    private record Appended(TopicPartition tp, Partition partition, LogAppendResult result,
-                            ProduceResponseData.PartitionProduceResponse response) {
+    /** An appended batch whose response waits for durability (and, with acks=all, for the ISR). */
+    record Appended(TopicPartition tp, Partition partition, LogAppendResult result, int leaderEpoch,
+                    ProduceResponseData.PartitionProduceResponse response) {
     }
 
     @Override
@@ -93,8 +95,26 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
                 makeDurable(a); // no I/O: not worth a thread hop
             }
         }
-        return CompletableFuture.allOf(durable.toArray(new CompletableFuture<?>[0]))
-                .thenApply(ignored -> request.acks() == 0 ? null : response);
+        CompletableFuture<Void> allDurable = CompletableFuture.allOf(durable.toArray(new CompletableFuture<?>[0]));
+        if (request.acks() != -1) {
+            return allDurable.thenApply(ignored -> request.acks() == 0 ? null : response);
+        }
+        return allDurable.thenCompose(ignored -> awaitReplication(request, response, appended));
+    }
+
+    /** acks=all: parks until the high watermark of every appended partition covers its batch. */
+    private CompletableFuture<ApiMessage> awaitReplication(ProduceRequest request, ProduceResponseData response,
+                                                           List<Appended> appended) {
+        List<Appended> waiting = appended.stream()
+                .filter(a -> a.response().errorCode() == Errors.NONE.code()).toList();
+        if (waiting.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        CompletableFuture<ApiMessage> done = new CompletableFuture<>();
+        DelayedProduce delayed = new DelayedProduce(waiting, () -> done.complete(response));
+        replicaManager.producePurgatory().tryCompleteElseWatch(delayed,
+                waiting.stream().map(Appended::tp).distinct().toList(), request.timeout());
+        return done;
     }
 
     private void makeDurable(Appended a) {
@@ -103,7 +123,6 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
             if (!a.result().duplicate()) {
                 metrics.recordIn(a.tp().topic(), a.result().sizeInBytes(), a.result().recordCount());
             }
-            replicaManager.onHighWatermarkAdvanced(a.tp());
         } catch (RuntimeException e) {
             log.error("Making {} durable failed", a.tp(), e);
             Errors error = Errors.forException(e);
@@ -115,24 +134,25 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
     private ProduceResponseData.PartitionProduceResponse append(ProduceRequest request, TopicPartition tp,
                                                                 ProduceRequestData.PartitionProduceData data,
                                                                 List<Appended> appended) {
-        Partition partition = replicaManager.partition(tp).orElse(null);
-        if (partition == null) {
-            Errors error = metadata.missingPartitionError(tp);
-            return error(tp.partition(), error, null);
-        }
         try {
+            Partition partition = replicaManager.leaderPartition(tp).orElse(null);
+            if (partition == null) {
+                return error(tp.partition(), metadata.missingPartitionError(tp), null);
+            }
             if (!(data.records() instanceof MemoryRecords records)) {
                 throw new InvalidRequestException("Produce records must be in memory");
             }
             checkTransactional(request, records);
-            LogAppendResult result = partition.appendAsLeaderDeferred(records);
+            Partition.LeaderAppend append = partition.appendAsLeaderDeferred(records, request.acks());
+            replicaManager.onAppended(tp); // followers fetch it while this leader fsyncs
+            LogAppendResult result = append.result();
             ProduceResponseData.PartitionProduceResponse response = new ProduceResponseData.PartitionProduceResponse()
                     .setIndex(tp.partition())
                     .setErrorCode(Errors.NONE.code())
                     .setBaseOffset(result.firstOffset())
                     .setLogAppendTimeMs(result.logAppendTime())
                     .setLogStartOffset(result.logStartOffset());
-            appended.add(new Appended(tp, partition, result, response));
+            appended.add(new Appended(tp, partition, result, append.leaderEpoch(), response));
             return response;
         } catch (RecordValidationException e) {
             log.debug("Refused a batch for {}: {}", tp, e.getMessage());

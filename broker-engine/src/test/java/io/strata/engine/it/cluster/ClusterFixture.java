@@ -3,6 +3,7 @@ package io.strata.engine.it.cluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strata.engine.config.BrokerConfig;
 import io.strata.engine.config.GroupConfig;
+import io.strata.engine.config.ReplicationConfig;
 import io.strata.engine.metadata.InMemoryMetadataStore;
 import io.strata.engine.server.Broker;
 import io.strata.engine.server.BrokerState;
@@ -25,6 +26,8 @@ final class ClusterFixture implements AutoCloseable {
     static final long SESSION_TIMEOUT_MS = 2_000;
     static final long HEARTBEAT_INTERVAL_MS = 250;
     static final long POLL_INTERVAL_MS = 100;
+    /** replica.lag.time.max.ms for tests: a stopped follower leaves the ISR after this. */
+    static final long REPLICA_LAG_TIME_MAX_MS = 3_000;
 
     private final Path root;
     private final InMemoryMetadataStore store = new InMemoryMetadataStore(System::currentTimeMillis,
@@ -72,13 +75,26 @@ final class ClusterFixture implements AutoCloseable {
         }
         BrokerConfig config = BrokerConfig.defaults(root.resolve("broker-" + id), 0).withBrokerId(id)
                 .withGroups(GroupConfig.defaults().withInitialRebalanceDelayMs(0).withMinSessionTimeoutMs(1_000))
-                .withIntervals(HEARTBEAT_INTERVAL_MS, POLL_INTERVAL_MS);
+                .withIntervals(HEARTBEAT_INTERVAL_MS, POLL_INTERVAL_MS)
+                .withReplication(ReplicationConfig.defaults().withReplicaLagTimeMaxMs(REPLICA_LAG_TIME_MAX_MS)
+                        .withReplicaFetchBackoffMs(100));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Broker broker = new Broker(config, store, registry);
         broker.start();
         brokers[id] = broker;
         registries[id] = registry;
         return broker;
+    }
+
+    /** Every broker's bootstrap address, of those running. */
+    String bootstrapServers() {
+        StringBuilder out = new StringBuilder();
+        for (Broker broker : brokers) {
+            if (broker != null && broker.state() == BrokerState.RUNNING) {
+                out.append(out.isEmpty() ? "" : ",").append(broker.bootstrapServers());
+            }
+        }
+        return out.toString();
     }
 
     /** An Admin client bootstrapped from broker {@code id} only. */

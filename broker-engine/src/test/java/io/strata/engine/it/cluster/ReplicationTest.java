@@ -1,0 +1,155 @@
+package io.strata.engine.it.cluster;
+
+import io.strata.engine.cluster.Partition;
+import io.strata.engine.metadata.PartitionMetadata;
+import io.strata.engine.metadata.TopicMetadata;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three brokers replicating one RF 3 partition: followers fetch from the leader, the high watermark is the
+ * minimum over the ISR, acks=all waits for it, and min.insync.replicas refuses writes the ISR cannot hold.
+ */
+class ReplicationTest extends ThreeBrokerClusterTestBase {
+    private static final String TOPIC = "replicated";
+    private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+    private static final Duration SETTLE = Duration.ofSeconds(20);
+
+    @Test
+    void recordsAcknowledgedWithAcksAllAreOnEveryReplicaAndReadableFromTheLeader() throws Exception {
+        createTopic(Map.of("min.insync.replicas", "2"));
+        try (KafkaProducer<String, String> producer = producer("all")) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                sent.add(producer.send(new ProducerRecord<>(TOPIC, "k" + i, "v" + i)));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+        }
+        for (int id = 1; id <= 3; id++) {
+            Partition replica = cluster.broker(id).replicaManager().partition(TP).orElseThrow();
+            await().atMost(SETTLE).untilAsserted(() -> {
+                assertThat(replica.log().logEndOffset()).isEqualTo(1_000);
+                assertThat(replica.log().highWatermark()).isEqualTo(1_000);
+            });
+        }
+        assertThat(consumeAll(1_000)).extracting(ConsumerRecord::value)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> "v" + i).toList());
+    }
+
+    @Test
+    void withTwoOfThreeReplicasDownAcksAllIsRefusedAndAcksOneIsStillWritten() throws Exception {
+        createTopic(Map.of("min.insync.replicas", "2"));
+        int leader = leaderOf();
+        for (int id = 1; id <= 3; id++) {
+            if (id != leader) {
+                cluster.broker(id).halt();
+            }
+        }
+        await().atMost(SETTLE).until(() -> storedPartition().isr().equals(List.of(leader)));
+
+        try (KafkaProducer<String, String> producer = producer("all", Map.of(
+                ProducerConfig.RETRIES_CONFIG, 0, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false))) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(TOPIC, "k", "refused")).get())
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(NotEnoughReplicasException.class);
+        }
+        try (KafkaProducer<String, String> producer = producer("1")) {
+            producer.send(new ProducerRecord<>(TOPIC, "k", "accepted")).get();
+        }
+        assertThat(consumeAll(1)).extracting(ConsumerRecord::value).containsExactly("accepted");
+    }
+
+    @Test
+    void aRestartedFollowerCatchesUpAndRejoinsTheIsr() throws Exception {
+        createTopic(Map.of("min.insync.replicas", "2"));
+        int leader = leaderOf();
+        int follower = leader % 3 + 1;
+        cluster.broker(follower).halt();
+        await().atMost(SETTLE).until(() -> !storedPartition().isr().contains(follower));
+        try (KafkaProducer<String, String> producer = producer("all")) {
+            for (int i = 0; i < 500; i++) {
+                producer.send(new ProducerRecord<>(TOPIC, "k" + i, "v" + i));
+            }
+            producer.flush();
+        }
+
+        cluster.startBroker(follower);
+
+        await().atMost(SETTLE).until(() -> storedPartition().isr().contains(follower));
+        Partition replica = cluster.broker(follower).replicaManager().partition(TP).orElseThrow();
+        await().atMost(SETTLE).untilAsserted(() -> assertThat(replica.log().logEndOffset()).isEqualTo(500));
+    }
+
+    private void createTopic(Map<String, String> configs) throws Exception {
+        cluster.admin(1).createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(configs))).all().get();
+        await().atMost(SETTLE).until(() -> storedPartition().isr().size() == 3);
+        for (int id = 1; id <= 3; id++) {
+            int broker = id;
+            await().atMost(SETTLE).until(() -> cluster.broker(broker).replicaManager().partition(TP).isPresent());
+        }
+    }
+
+    private PartitionMetadata storedPartition() {
+        return cluster.store().topic(TOPIC).map(TopicMetadata::partitions).orElseThrow().get(0);
+    }
+
+    private int leaderOf() {
+        return storedPartition().leader();
+    }
+
+    private KafkaProducer<String, String> producer(String acks) {
+        return producer(acks, Map.of());
+    }
+
+    private KafkaProducer<String, String> producer(String acks, Map<String, Object> extra) {
+        Map<String, Object> props = new java.util.HashMap<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, acks,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
+        if (!"all".equals(acks)) {
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        }
+        props.putAll(extra);
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    private List<ConsumerRecord<String, String>> consumeAll(int expected) {
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(List.of(TP));
+            consumer.seekToBeginning(List.of(TP));
+            long deadline = System.nanoTime() + SETTLE.toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}
