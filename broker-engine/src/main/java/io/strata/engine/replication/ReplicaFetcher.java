@@ -53,6 +53,8 @@ final class ReplicaFetcher implements Runnable {
     private final Map<TopicPartition, FetchTarget> targets = new ConcurrentHashMap<>();
     private final Object wakeup = new Object();
     private volatile boolean running = true;
+    /** Test hook: while set, no fetch is sent (as if the leader were unreachable). */
+    private volatile boolean paused;
     /** Fetcher thread only: whether the last attempt failed (only the first failure of a run is logged in full). */
     private boolean failing;
 
@@ -81,6 +83,14 @@ final class ReplicaFetcher implements Runnable {
 
     void remove(TopicPartition tp, FetchTarget target) {
         targets.remove(tp, target);
+    }
+
+    /** Pausing also drops the connection, so a fetch parked at the leader can no longer deliver anything. */
+    void setPaused(boolean pause) {
+        paused = pause;
+        if (pause) {
+            channel.disconnect();
+        }
     }
 
     boolean isIdle() {
@@ -120,6 +130,10 @@ final class ReplicaFetcher implements Runnable {
     }
 
     private void fetchOnce() {
+        if (paused) {
+            pause(config.replicaFetchBackoffMs());
+            return;
+        }
         long now = time.milliseconds();
         Map<TopicPartition, FetchTarget> batch = new LinkedHashMap<>();
         Map<TopicPartition, FetchRequest.PartitionData> data = new LinkedHashMap<>();

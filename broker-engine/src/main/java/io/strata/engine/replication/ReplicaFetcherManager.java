@@ -34,6 +34,7 @@ public final class ReplicaFetcherManager implements ReplicaFetchControl, AutoClo
     private final Map<Integer, ReplicaFetcher> fetchers = new HashMap<>();
     private final Map<TopicPartition, FetchTarget> assignments = new HashMap<>();
     private boolean closed;
+    private boolean paused;
 
     /**
      * @param brokerEpoch this broker's registration epoch, sent with every fetch (KIP-903)
@@ -77,6 +78,15 @@ public final class ReplicaFetcherManager implements ReplicaFetchControl, AutoClo
         }
     }
 
+    /**
+     * Test hook simulating a network partition between this follower and every leader: while paused no fetch
+     * is sent, so nothing replicates here and the leaders see this follower fall behind.
+     */
+    public synchronized void setPaused(boolean pause) {
+        paused = pause;
+        fetchers.values().forEach(f -> f.setPaused(pause));
+    }
+
     /** Messages behind the leaders' high watermarks, at most over every followed partition. */
     public synchronized long maxLag() {
         long max = 0;
@@ -113,6 +123,7 @@ public final class ReplicaFetcherManager implements ReplicaFetchControl, AutoClo
 
     private ReplicaFetcher startFetcher(int sourceBrokerId) {
         ReplicaFetcher fetcher = new ReplicaFetcher(sourceBrokerId, localBrokerId, brokerEpoch, endpoints, config, time);
+        fetcher.setPaused(paused);
         fetcherThreads.execute(fetcher);
         return fetcher;
     }

@@ -391,6 +391,17 @@ public final class Broker implements AutoCloseable {
         return replicaManager;
     }
 
+    /**
+     * Crash-test hook: cuts (or restores) replication to this broker, as a network partition from its leaders
+     * would, while it keeps heartbeating and serving. Used to build divergent logs deterministically.
+     */
+    public void cutReplication(boolean cut) {
+        ReplicaFetcherManager fetchers = replicaFetchers;
+        if (fetchers != null) {
+            fetchers.setPaused(cut);
+        }
+    }
+
     public BrokerState state() {
         return state;
     }
