@@ -14,9 +14,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The partition replicas this broker hosts, led or followed, and the purgatories where produces and fetches
@@ -39,6 +42,8 @@ public final class ReplicaManager implements PartitionListener {
         throw new IllegalStateException("No ISR change sender for " + partition.topicPartition());
     };
     private volatile Partition.IsrEligibility eligibility = (id, epoch) -> false;
+    /** Told of every leadership change after the fetcher was re-targeted (e.g. the group coordinator loads). */
+    private final List<Consumer<Partition>> leadershipListeners = new CopyOnWriteArrayList<>();
 
     public ReplicaManager(int brokerId, LogManager logManager, Map<String, String> logDefaults,
                           DelayedOperationPurgatory fetchPurgatory, DelayedOperationPurgatory producePurgatory,
@@ -60,6 +65,11 @@ public final class ReplicaManager implements PartitionListener {
         this.fetchControl = control;
         this.isrChangeSender = sender;
         this.eligibility = isrEligibility;
+    }
+
+    /** Registers a listener for leadership changes of hosted partitions (called on the metadata path). */
+    public void addLeadershipListener(Consumer<Partition> listener) {
+        leadershipListeners.add(listener);
     }
 
     public int brokerId() {
@@ -128,6 +138,7 @@ public final class ReplicaManager implements PartitionListener {
                         (part, expected, proposed) -> isrChangeSender.submit(part, expected, proposed),
                         (id, epoch) -> eligibility.eligible(id, epoch), now);
                 partitions.put(tp, partition);
+                notifyLeadershipListeners(partition);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot open log of " + tp, e);
             }
@@ -206,7 +217,16 @@ public final class ReplicaManager implements PartitionListener {
             } else {
                 fetchControl.unfollow(tp);
             }
+            if (hosted != null) { // a partition being created is announced once it is in the map
+                notifyLeadershipListeners(partition);
+            }
         }
         onHighWatermarkAdvanced(tp);
+    }
+
+    private void notifyLeadershipListeners(Partition partition) {
+        for (Consumer<Partition> listener : leadershipListeners) {
+            listener.accept(partition);
+        }
     }
 }

@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -54,6 +55,11 @@ public final class GroupCoordinator implements AutoCloseable {
     private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
     /** Set by {@link #start(ScheduledExecutorService)}: before it, the topic list may not be loaded, so nothing may be created. */
     private volatile boolean started;
+    /** Where partitions this broker comes to lead are loaded (the group timer); set when serving starts. */
+    private volatile Executor loader;
+    private final ReplicaManager replicaManager;
+    /** How long a commit may wait for its {@code __consumer_offsets} partition to replicate it. */
+    private static final long OFFSET_COMMIT_TIMEOUT_MS = 5_000;
 
     public GroupCoordinator(int brokerId, GroupConfig config, ReplicaManager replicaManager, OffsetsTopicAccess topicAccess,
                             Time time, GroupMetrics metrics, Executor completions) {
@@ -67,6 +73,50 @@ public final class GroupCoordinator implements AutoCloseable {
         this.membership = new GroupMembership(registry, config, time, metrics, completions);
         this.offsets = new GroupOffsets(registry, config, time, metrics);
         this.compactor = new OffsetsLogCompactor(registry, time);
+        this.replicaManager = replicaManager;
+        replicaManager.addLeadershipListener(this::onLeadershipChanged);
+    }
+
+    /**
+     * Failover: a broker that becomes leader of an offsets partition loads its groups from the log; one that
+     * stops leading it drops them (the new leader serves them). Runs on the metadata path; loading itself
+     * runs on the coordinator's thread.
+     */
+    private void onLeadershipChanged(io.strata.engine.cluster.Partition partition) {
+        Executor load = loader;
+        if (load == null || !partition.topicPartition().topic().equals(Topic.GROUP_METADATA_TOPIC_NAME)) {
+            return;
+        }
+        int index = partition.topicPartition().partition();
+        if (partition.isLeader()) {
+            if (!registry.ownsOrLoads(index)) {
+                registry.markLoading(List.of(index));
+                load.execute(() -> registry.load(index));
+            }
+        } else {
+            registry.unload(index);
+        }
+    }
+
+    /**
+     * Completes once the high watermark of {@code __consumer_offsets-partition} reaches {@code requiredOffset}
+     * (NONE), this broker stops leading it (NOT_COORDINATOR) or the commit timeout passes
+     * (COORDINATOR_NOT_AVAILABLE).
+     */
+    public CompletableFuture<Errors> awaitReplicated(int partition, long requiredOffset) {
+        if (requiredOffset < 0) {
+            return CompletableFuture.completedFuture(Errors.NONE);
+        }
+        org.apache.kafka.common.TopicPartition tp = GroupLog.topicPartition(partition);
+        io.strata.engine.cluster.Partition led = replicaManager.partition(tp).orElse(null);
+        if (led == null) {
+            return CompletableFuture.completedFuture(Errors.NOT_COORDINATOR);
+        }
+        CompletableFuture<Errors> result = new CompletableFuture<>();
+        replicaManager.producePurgatory().tryCompleteElseWatch(
+                new DelayedCoordinatorWrite(led, led.leaderEpoch(), requiredOffset, result), List.of(tp),
+                OFFSET_COMMIT_TIMEOUT_MS);
+        return result;
     }
 
     /** Loads the partitions of an existing offsets topic in the background, then starts the timers. */
@@ -94,6 +144,7 @@ public final class GroupCoordinator implements AutoCloseable {
             registry.markLoading(led);
             loader.execute(() -> led.forEach(registry::load));
         });
+        this.loader = loader;
         started = true;
     }
 

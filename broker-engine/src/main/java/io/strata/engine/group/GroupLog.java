@@ -6,6 +6,7 @@ import io.strata.engine.log.validation.AppendOrigin;
 import io.strata.engine.log.segment.FileSlice;
 import io.strata.engine.log.LogReadResult;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.internals.Topic;
@@ -35,14 +36,25 @@ final class GroupLog {
         return new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partition);
     }
 
-    /** Appends the records as one batch. */
-    void append(int partition, List<SimpleRecord> records) {
+    /**
+     * Appends the records as one batch (fsynced on this leader) and returns the offset after it, which the
+     * high watermark must reach before the write counts as replicated; -1 if there was nothing to append.
+     *
+     * @throws NotCoordinatorException if this broker no longer leads the partition
+     */
+    long append(int partition, List<SimpleRecord> records) {
         if (records.isEmpty()) {
-            return;
+            return -1;
         }
-        partition(partition).appendAsLeader(MemoryRecords.withRecords(Compression.NONE,
-                records.toArray(new SimpleRecord[0])), AppendOrigin.COORDINATOR);
+        long next;
+        try {
+            next = partition(partition).appendAsLeader(MemoryRecords.withRecords(Compression.NONE,
+                    records.toArray(new SimpleRecord[0])), AppendOrigin.COORDINATOR).lastOffset() + 1;
+        } catch (NotLeaderOrFollowerException e) {
+            throw new NotCoordinatorException("This broker no longer leads " + topicPartition(partition), e);
+        }
         replicaManager.onAppended(topicPartition(partition)); // followers fetch it; the fsync above moved the HW
+        return next;
     }
 
     /** The log of a led partition, for compaction decisions. */

@@ -42,8 +42,16 @@ public final class GroupOffsets {
         this.metrics = metrics;
     }
 
-    /** Result of a commit: a group-level error applies to every partition. */
-    public record CommitResult(Errors groupError, Map<TopicPartition, Errors> partitions) {
+    /**
+     * Result of a commit: a group-level error applies to every partition. {@code replicatedAt} is the offset
+     * the group's {@code __consumer_offsets} partition's high watermark must reach before the commit may be
+     * acknowledged (-1 when nothing was written).
+     */
+    public record CommitResult(Errors groupError, Map<TopicPartition, Errors> partitions, int offsetsPartition,
+                               long replicatedAt) {
+        CommitResult(Errors groupError, Map<TopicPartition, Errors> partitions) {
+            this(groupError, partitions, -1, -1);
+        }
     }
 
     /**
@@ -80,8 +88,9 @@ public final class GroupOffsets {
                 accepted.put(e.getKey(), stamped);
                 records.add(GroupRecords.offsetCommit(groupId, e.getKey(), stamped, now));
             }
+            long replicatedAt;
             try {
-                registry.append(group, records);
+                replicatedAt = registry.append(group, records);
             } catch (RuntimeException e) {
                 log.warn("Offset commit of group {} failed", groupId, e);
                 Errors failure = Errors.forException(e) == Errors.UNKNOWN_SERVER_ERROR
@@ -95,7 +104,7 @@ public final class GroupOffsets {
                 group.member(memberId).heartbeat(now);
             }
             metrics.offsetsCommitted(accepted.size());
-            return new CommitResult(Errors.NONE, results);
+            return new CommitResult(Errors.NONE, results, registry.partitionFor(groupId), replicatedAt);
         }
     }
 

@@ -91,9 +91,31 @@ final class GroupRegistry {
         return !loading.isEmpty();
     }
 
-    /** Appends the group's records to its partition; the caller holds the group's monitor. */
-    void append(ClassicGroup group, List<SimpleRecord> records) {
-        groupLog.append(partitionFor(group.groupId()), records);
+    /**
+     * Appends the group's records to its partition; the caller holds the group's monitor. Returns the offset
+     * the partition's high watermark must reach for them to be replicated (-1 if none were written).
+     */
+    long append(ClassicGroup group, List<SimpleRecord> records) {
+        return groupLog.append(partitionFor(group.groupId()), records);
+    }
+
+    /**
+     * Stops serving a partition this broker no longer leads: its groups are dropped from memory (the new
+     * leader loads them from the log) and their requests get NOT_COORDINATOR from now on.
+     */
+    void unload(int partition) {
+        boolean wasServed = owned.remove(partition) | loading.remove(partition);
+        int before = groups.size();
+        groups.values().removeIf(group -> partitionFor(group.groupId()) == partition);
+        if (wasServed) {
+            log.info("Unloaded {} group(s) of __consumer_offsets-{}: this broker no longer leads it",
+                    before - groups.size(), partition);
+        }
+    }
+
+    /** Whether the partition is served or being loaded. */
+    boolean ownsOrLoads(int partition) {
+        return owned.contains(partition) || loading.contains(partition);
     }
 
     void markLoading(Collection<Integer> partitions) {

@@ -249,7 +249,7 @@ public final class Broker implements AutoCloseable {
                 .register(new SyncGroupHandler(groupCoordinator.membership()))
                 .register(new HeartbeatHandler(groupCoordinator.membership()))
                 .register(new LeaveGroupHandler(groupCoordinator.membership()))
-                .register(new OffsetCommitHandler(groupCoordinator.offsets(), cache))
+                .register(new OffsetCommitHandler(groupCoordinator, cache))
                 .register(new OffsetFetchHandler(groupCoordinator.offsets(), cache))
                 .register(new DescribeGroupsHandler(groupCoordinator))
                 .register(new ListGroupsHandler(groupCoordinator))

@@ -2,6 +2,7 @@ package io.strata.engine.handler.group;
 
 import io.strata.engine.handler.TypedApiHandler;
 import io.strata.engine.group.CommittedOffset;
+import io.strata.engine.group.GroupCoordinator;
 import io.strata.engine.group.GroupOffsets;
 import io.strata.engine.metadata.TopicMetadata;
 import io.strata.engine.network.RequestContext;
@@ -28,12 +29,14 @@ import java.util.concurrent.CompletableFuture;
 public final class OffsetCommitHandler extends TypedApiHandler<OffsetCommitRequest> {
     private static final short TOPIC_ID_VERSION = 10;
 
+    private final GroupCoordinator coordinator;
     private final GroupOffsets offsets;
     private final MetadataCache metadata;
 
-    public OffsetCommitHandler(GroupOffsets offsets, MetadataCache metadata) {
+    public OffsetCommitHandler(GroupCoordinator coordinator, MetadataCache metadata) {
         super(ApiKeys.OFFSET_COMMIT, OffsetCommitRequest.class, 2, 10);
-        this.offsets = offsets;
+        this.coordinator = coordinator;
+        this.offsets = coordinator.offsets();
         this.metadata = metadata;
     }
 
@@ -58,15 +61,22 @@ public final class OffsetCommitHandler extends TypedApiHandler<OffsetCommitReque
                 }
             }
         }
-        if (!valid.isEmpty()) {
-            GroupOffsets.CommitResult result = offsets.commit(data.groupId(), data.generationIdOrMemberEpoch(),
-                    data.memberId(), data.groupInstanceId(), valid);
-            for (TopicPartition tp : valid.keySet()) {
-                results.put(tp, result.groupError() != Errors.NONE ? result.groupError()
-                        : result.partitions().getOrDefault(tp, Errors.UNKNOWN_SERVER_ERROR));
-            }
+        if (valid.isEmpty()) {
+            return CompletableFuture.completedFuture(response(data, results, ids, byId));
         }
-        return CompletableFuture.completedFuture(response(data, results, ids, byId));
+        GroupOffsets.CommitResult result = offsets.commit(data.groupId(), data.generationIdOrMemberEpoch(),
+                data.memberId(), data.groupInstanceId(), valid);
+        for (TopicPartition tp : valid.keySet()) {
+            results.put(tp, result.groupError() != Errors.NONE ? result.groupError()
+                    : result.partitions().getOrDefault(tp, Errors.UNKNOWN_SERVER_ERROR));
+        }
+        // Acknowledged only once on every ISR member of the group's offsets partition.
+        return coordinator.awaitReplicated(result.offsetsPartition(), result.replicatedAt()).thenApply(error -> {
+            if (error != Errors.NONE) {
+                results.replaceAll((tp, e) -> e == Errors.NONE ? error : e);
+            }
+            return response(data, results, ids, byId);
+        });
     }
 
     /** Answers in the request's topic and partition order. */

@@ -69,7 +69,9 @@ class ReplicationTest extends ThreeBrokerClusterTestBase {
                 cluster.broker(id).halt();
             }
         }
-        await().atMost(SETTLE).until(() -> storedPartition().isr().equals(List.of(leader)));
+        // The leader's own view, not just the store's: it decides NOT_ENOUGH_REPLICAS before appending.
+        Partition led = cluster.broker(leader).replicaManager().partition(TP).orElseThrow();
+        await().atMost(SETTLE).until(() -> led.state().isr().equals(List.of(leader)));
 
         try (KafkaProducer<String, String> producer = producer("all", Map.of(
                 ProducerConfig.RETRIES_CONFIG, 0, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false))) {
