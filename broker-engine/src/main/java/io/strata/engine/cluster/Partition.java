@@ -76,7 +76,10 @@ public final class Partition {
     /** After a store failure, no new proposal before this time (ms) so an unreachable store is not hammered. */
     private volatile long isrRetryNotBeforeMs;
 
-    /** Whether a broker may join an ISR: it is live and unfenced, and {@code brokerEpoch} is its current registration. */
+    /**
+     * Whether a broker may join an ISR: it is live, unfenced and not in controlled shutdown, and
+     * {@code brokerEpoch} is its current registration.
+     */
     @FunctionalInterface
     public interface IsrEligibility {
         boolean eligible(int brokerId, long brokerEpoch);

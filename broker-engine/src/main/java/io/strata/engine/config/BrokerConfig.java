@@ -20,24 +20,34 @@ import java.util.Map;
  *                              ({@code broker.heartbeat.interval.ms})
  * @param metadataPollIntervalMs how often the broker reads the metadata changed since the version it holds
  * @param replication           follower fetching and ISR membership
+ * @param controlledShutdownTimeoutMs how long a graceful close waits, after announcing a controlled shutdown, for
+ *                              the controller to move this broker's leaderships and ISR places to other live
+ *                              replicas before it stops anyway ({@code strata.broker.controlled-shutdown-timeout});
+ *                              0 skips the controlled shutdown
  */
 public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, String advertisedHost,
                            int advertisedPort, String rack, Path dataDir, int socketRequestMaxBytes,
                            int numIoThreads, int numNetworkThreads, int defaultNumPartitions,
                            short defaultReplicationFactor, boolean autoCreateTopics,
                            Map<String, String> logDefaults, GroupConfig groups, long heartbeatIntervalMs,
-                           long metadataPollIntervalMs, ReplicationConfig replication) {
+                           long metadataPollIntervalMs, ReplicationConfig replication,
+                           long controlledShutdownTimeoutMs) {
 
     public static final int DEFAULT_SOCKET_REQUEST_MAX_BYTES = 100 * 1024 * 1024;
     /** Kafka's {@code broker.heartbeat.interval.ms} default. */
     public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 2_000;
     public static final long DEFAULT_METADATA_POLL_INTERVAL_MS = 500;
+    public static final long DEFAULT_CONTROLLED_SHUTDOWN_TIMEOUT_MS = 30_000;
 
     public BrokerConfig {
         logDefaults = Map.copyOf(logDefaults);
         if (heartbeatIntervalMs <= 0 || metadataPollIntervalMs <= 0) {
             throw new IllegalArgumentException("Heartbeat and metadata poll intervals must be positive, got "
                     + heartbeatIntervalMs + " and " + metadataPollIntervalMs + " ms");
+        }
+        if (controlledShutdownTimeoutMs < 0) {
+            throw new IllegalArgumentException("The controlled shutdown timeout must not be negative, got "
+                    + controlledShutdownTimeoutMs + " ms");
         }
     }
 
@@ -50,7 +60,7 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
         this(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, DEFAULT_HEARTBEAT_INTERVAL_MS,
-                DEFAULT_METADATA_POLL_INTERVAL_MS, ReplicationConfig.defaults());
+                DEFAULT_METADATA_POLL_INTERVAL_MS, ReplicationConfig.defaults(), DEFAULT_CONTROLLED_SHUTDOWN_TIMEOUT_MS);
     }
 
     /** Single-node defaults on the given data dir, listening on the given port on localhost. */
@@ -63,41 +73,48 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, defaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication);
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs);
     }
 
     public BrokerConfig withSocketRequestMaxBytes(int max) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 max, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication);
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs);
     }
 
     public BrokerConfig withGroups(GroupConfig groupConfig) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groupConfig, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication);
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs);
     }
 
     public BrokerConfig withIntervals(long heartbeatMs, long metadataPollMs) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatMs, metadataPollMs,
-                replication);
+                replication, controlledShutdownTimeoutMs);
     }
 
     public BrokerConfig withBrokerId(int id) {
         return new BrokerConfig(id, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication);
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs);
     }
 
     public BrokerConfig withReplication(ReplicationConfig replicationConfig) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replicationConfig);
+                metadataPollIntervalMs, replicationConfig, controlledShutdownTimeoutMs);
+    }
+
+    public BrokerConfig withControlledShutdownTimeoutMs(long timeoutMs) {
+        return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
+                socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
+                defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
+                metadataPollIntervalMs, replication, timeoutMs);
     }
 }

@@ -63,7 +63,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     @Override
     public synchronized BrokerRegistration registerBroker(BrokerRegistration broker) {
         long epoch = ++version;
-        BrokerRegistration stored = broker.withEpoch(epoch).withLive(true);
+        BrokerRegistration stored = broker.withEpoch(epoch).withLive(true).withShuttingDown(false);
         brokers.put(broker.brokerId(), new Versioned<>(epoch, stored));
         lastHeartbeatMs.put(broker.brokerId(), clockMs.getAsLong());
         return stored;
@@ -71,13 +71,26 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
     @Override
     public synchronized void heartbeat(int brokerId, long brokerEpoch) {
+        currentRegistration(brokerId, brokerEpoch, "heartbeated");
+        lastHeartbeatMs.put(brokerId, clockMs.getAsLong());
+    }
+
+    @Override
+    public synchronized void requestControlledShutdown(int brokerId, long brokerEpoch) {
+        Versioned<BrokerRegistration> current = currentRegistration(brokerId, brokerEpoch, "requested controlled shutdown");
+        if (!current.value.shuttingDown()) {
+            brokers.put(brokerId, new Versioned<>(++version, current.value.withShuttingDown(true)));
+        }
+    }
+
+    private Versioned<BrokerRegistration> currentRegistration(int brokerId, long brokerEpoch, String what) {
         Versioned<BrokerRegistration> current = brokers.get(brokerId);
         if (current == null || current.value.epoch() != brokerEpoch) {
-            throw new StaleBrokerEpochException("Broker " + brokerId + " heartbeated with epoch " + brokerEpoch
+            throw new StaleBrokerEpochException("Broker " + brokerId + " " + what + " with epoch " + brokerEpoch
                     + " but its current registration has epoch "
                     + (current == null ? "none" : String.valueOf(current.value.epoch())));
         }
-        lastHeartbeatMs.put(brokerId, clockMs.getAsLong());
+        return current;
     }
 
     @Override

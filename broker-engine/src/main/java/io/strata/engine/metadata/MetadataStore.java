@@ -32,7 +32,20 @@ public interface MetadataStore {
      */
     void heartbeat(int brokerId, long brokerEpoch);
 
-    /** Every registered broker by id, each with its epoch and whether it is live now. */
+    /**
+     * Announces that the broker's current registration is shutting down gracefully (controlled shutdown): the
+     * registration is marked {@link BrokerRegistration#shuttingDown()} under a new metadata version, so every
+     * broker's poller and the controller see it. The controller then moves the broker's leaderships to other
+     * in-sync replicas and takes it out of ISRs that have another member; it stays live (it keeps heartbeating
+     * until it stops) but is no leader candidate, and leaders do not add it to an ISR. A second call for the same
+     * registration changes nothing; the broker's next {@link #registerBroker} clears the mark.
+     *
+     * @throws org.apache.kafka.common.errors.StaleBrokerEpochException if {@code brokerEpoch} is not the epoch of
+     *         the broker's current registration
+     */
+    void requestControlledShutdown(int brokerId, long brokerEpoch);
+
+    /** Every registered broker by id, each with its epoch, whether it is live now and whether it is shutting down. */
     List<BrokerRegistration> brokers();
 
     /**

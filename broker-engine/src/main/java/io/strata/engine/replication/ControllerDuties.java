@@ -24,7 +24,10 @@ import java.util.function.LongSupplier;
  * What the active controller does on every controller tick: fences brokers whose lease lapsed, moves their
  * leaderships and ISR memberships away ({@link LeaderElection}), elects leaders for offline partitions, and
  * unfences brokers that heartbeat again. Fenced brokers do not get their leaderships back except through
- * the offline-partition election (preferred-leader election is not done here).
+ * the offline-partition election (preferred-leader election is not done here). A live broker in controlled
+ * shutdown ({@link BrokerRegistration#shuttingDown()}) is not fenced, but loses its leaderships and ISR
+ * memberships the same way, so that it can stop without an acks=all write waiting on it
+ * ({@link LeaderElection} keeps it only where no other in-sync replica could take over).
  *
  * <p>Liveness is the store's (judged by the database clock), with one guard: a database outage stops every
  * heartbeat, so when the store comes back every broker looks dead at once. So on activation (a new
@@ -89,9 +92,12 @@ public final class ControllerDuties {
         }
         try {
             List<BrokerRegistration> brokers = store.brokers();
-            Set<Integer> eligible = updateFencing(brokers, lease.durationMs() * 1_000_000);
+            Set<Integer> live = updateFencing(brokers, lease.durationMs() * 1_000_000);
+            Set<Integer> shuttingDown = shuttingDown(brokers, live);
+            Set<Integer> eligible = new HashSet<>(live);
+            eligible.removeAll(shuttingDown);
             List<TopicMetadata> topics = store.topics();
-            List<Change> changes = changes(topics, eligible);
+            List<Change> changes = changes(topics, shuttingDown, eligible);
             if (!changes.isEmpty()) {
                 logCommitted(changes, store.asController(epoch, () -> write(changes)));
             }
@@ -125,7 +131,7 @@ public final class ControllerDuties {
         log.info("Controller {} active with epoch {}: no broker is fenced within a session timeout", brokerId, epoch);
     }
 
-    /** Fences lapsed brokers past their grace, unfences live ones; returns the brokers that may lead. */
+    /** Fences lapsed brokers past their grace, unfences live ones; returns the live (unfenced) brokers. */
     private Set<Integer> updateFencing(List<BrokerRegistration> brokers, long sessionTimeoutNanos) {
         long now = nanoClock.getAsLong();
         if (graceRestarts) {
@@ -149,12 +155,23 @@ public final class ControllerDuties {
         return eligible;
     }
 
-    private List<Change> changes(List<TopicMetadata> topics, Set<Integer> eligible) {
+    /** The live brokers whose current registration announced a controlled shutdown. */
+    private static Set<Integer> shuttingDown(List<BrokerRegistration> brokers, Set<Integer> live) {
+        Set<Integer> out = new HashSet<>();
+        for (BrokerRegistration broker : brokers) {
+            if (broker.shuttingDown() && live.contains(broker.brokerId())) {
+                out.add(broker.brokerId());
+            }
+        }
+        return out;
+    }
+
+    private List<Change> changes(List<TopicMetadata> topics, Set<Integer> shuttingDown, Set<Integer> eligible) {
         List<Change> changes = new ArrayList<>();
         for (TopicMetadata topic : topics) {
             boolean unclean = uncleanLeaderElectionEnable(topic);
             for (PartitionMetadata partition : topic.partitions()) {
-                LeaderElection.next(partition, fenced, eligible, unclean).ifPresent(next ->
+                LeaderElection.next(partition, fenced, shuttingDown, eligible, unclean).ifPresent(next ->
                         changes.add(new Change(topic.id(), topic.name(), partition, next)));
             }
         }

@@ -3,6 +3,7 @@ package io.strata.engine.replication;
 import io.strata.engine.metadata.PartitionMetadata;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +20,9 @@ import java.util.Set;
  *       the ISR, which becomes the whole ISR (committed records the old ISR had may be lost).</li>
  *   <li>Otherwise the partition is offline: leader -1.</li>
  * </ul>
+ * A broker in controlled shutdown (live, not fenced, about to stop) leaves like a fenced one, with two
+ * differences that keep a live copy serving: as leader it is replaced only by an eligible ISR member (never
+ * by unclean election) and otherwise keeps leading, and as the last ISR member it stays. It is never elected.
  * The leader epoch grows only when the leader changes (to -1 too). ISR shrinks and expands for lagging
  * followers are the leaders' job, not this one.
  */
@@ -37,10 +41,32 @@ public final class LeaderElection {
      */
     public static Optional<PartitionMetadata> next(PartitionMetadata current, Set<Integer> fenced,
                                                    Set<Integer> eligible, boolean uncleanAllowed) {
-        List<Integer> inSync = isrWithoutFenced(current, fenced);
+        return next(current, fenced, Set.of(), eligible, uncleanAllowed);
+    }
+
+    /**
+     * @param fenced          brokers fenced by the controller
+     * @param shuttingDown    live, unfenced brokers in controlled shutdown
+     * @param eligible        brokers that may lead: live, not fenced and not shutting down
+     * @param uncleanAllowed  the topic's {@code unclean.leader.election.enable}
+     * @return the partition to store (its partition epoch is the store's to bump), or empty if nothing changes
+     */
+    public static Optional<PartitionMetadata> next(PartitionMetadata current, Set<Integer> fenced,
+                                                   Set<Integer> shuttingDown, Set<Integer> eligible,
+                                                   boolean uncleanAllowed) {
+        Set<Integer> leaving = new HashSet<>(fenced);
+        leaving.addAll(shuttingDown);
+        List<Integer> inSync = isrWithoutFenced(current, leaving);
         List<Integer> isr = inSync;
         int leader = current.leader();
-        if (leader == NO_LEADER || fenced.contains(leader)) {
+        if (leader != NO_LEADER && shuttingDown.contains(leader) && !fenced.contains(leader)) {
+            int successor = firstEligible(current.replicas(), inSync, eligible);
+            if (successor != NO_LEADER) {
+                leader = successor;
+            } else if (!inSync.contains(leader)) {
+                isr = withLeader(current, inSync, leader); // no successor: it keeps leading, so it stays in sync
+            }
+        } else if (leader == NO_LEADER || fenced.contains(leader)) {
             leader = firstEligible(current.replicas(), inSync, eligible);
             if (leader == NO_LEADER && uncleanAllowed) {
                 List<Integer> outOfSync = current.replicas().stream().filter(r -> !inSync.contains(r)).toList();
@@ -66,6 +92,11 @@ public final class LeaderElection {
             return List.copyOf(kept);
         }
         return List.of(current.isr().contains(current.leader()) ? current.leader() : current.isr().get(0));
+    }
+
+    /** {@code inSync} plus the leader, in the current ISR's order. */
+    private static List<Integer> withLeader(PartitionMetadata current, List<Integer> inSync, int leader) {
+        return current.isr().stream().filter(id -> id == leader || inSync.contains(id)).toList();
     }
 
     /** The first of {@code replicas} (replica-list order) that is in {@code candidates} and eligible, or -1. */

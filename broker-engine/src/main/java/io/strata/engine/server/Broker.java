@@ -96,6 +96,8 @@ public final class Broker implements AutoCloseable {
     private LogManager logManager;
     private KafkaServer server;
     private GroupCoordinator groupCoordinator;
+    /** Moves leaderships away before a graceful close stops the listener; set in start. */
+    private ControlledShutdown controlledShutdown;
     /** This incarnation's registration epoch; {@link BrokerRegistration#NO_EPOCH} until registered. */
     private volatile long brokerEpoch = BrokerRegistration.NO_EPOCH;
     /** Only the first of a run of failures is logged with its stack trace (each set by its one thread). */
@@ -171,6 +173,8 @@ public final class Broker implements AutoCloseable {
             logManager.loadLogs(this::recoveryConfig);
 
             MetadataCache cache = new MetadataCache(metadataStore, config.brokerId());
+            controlledShutdown = new ControlledShutdown(config.brokerId(), metadataStore, cache,
+                    config.controlledShutdownTimeoutMs(), config.metadataPollIntervalMs());
             ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, config.logDefaults(),
                     fetchPurgatory, producePurgatory, time);
             this.replicaManager = replicaManager;
@@ -215,14 +219,18 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    /** Followers fetch through one fetcher per leader; leaders write ISR changes through the store. */
+    /**
+     * Followers fetch through one fetcher per leader; leaders write ISR changes through the store. A follower
+     * may join an ISR only while it is live, not in controlled shutdown (KIP-841) and fetching with its current
+     * registration's epoch, as this broker's metadata cache last saw it.
+     */
     private void connectReplication(MetadataCache cache, ReplicaManager replicas) {
         ReplicaFetcherManager fetchers = new ReplicaFetcherManager(config.brokerId(), () -> brokerEpoch,
                 id -> cache.registeredBrokers().stream().filter(b -> b.brokerId() == id).findFirst(),
                 config.replication(), time, executors.replicaFetchers());
         replicaFetchers = fetchers;
         replicas.connectReplication(fetchers, new IsrChangeManager(metadataStore, executors.isrChanges(), time, metrics),
-                (id, epoch) -> cache.broker(id).filter(BrokerRegistration::live)
+                (id, epoch) -> cache.broker(id).filter(b -> b.live() && !b.shuttingDown())
                         .map(b -> epoch < 0 || b.epoch() == epoch).orElse(false));
     }
 
@@ -355,7 +363,7 @@ public final class Broker implements AutoCloseable {
                 c.advertisedPort() == 0 ? boundPort : c.advertisedPort(), c.rack(), c.dataDir(),
                 c.socketRequestMaxBytes(), c.numIoThreads(), c.numNetworkThreads(), c.defaultNumPartitions(),
                 c.defaultReplicationFactor(), c.autoCreateTopics(), c.logDefaults(), c.groups(), c.heartbeatIntervalMs(),
-                c.metadataPollIntervalMs(), c.replication());
+                c.metadataPollIntervalMs(), c.replication(), c.controlledShutdownTimeoutMs());
     }
 
     /** The port the Kafka listener bound (useful with port 0). */
@@ -430,13 +438,22 @@ public final class Broker implements AutoCloseable {
         state = BrokerState.NOT_RUNNING;
     }
 
-    /** Graceful shutdown: stops the listener, answers parked requests, flushes and checkpoints logs. */
+    /**
+     * Graceful shutdown: first a controlled shutdown while other brokers are live (the controller moves this
+     * broker's leaderships and ISR places to other replicas, waited for up to
+     * {@link BrokerConfig#controlledShutdownTimeoutMs()}), then stops the listener, answers parked requests,
+     * flushes and checkpoints logs.
+     */
     @Override
     public synchronized void close() {
         if (state == BrokerState.NOT_RUNNING) {
             return;
         }
+        boolean serving = state == BrokerState.RUNNING;
         state = BrokerState.SHUTTING_DOWN;
+        if (serving && !staleEpoch) {
+            controlledShutdown.run(brokerEpoch);
+        }
         stopQuietly();
         state = BrokerState.NOT_RUNNING;
         log.info("Broker {} stopped", config.brokerId());

@@ -43,6 +43,32 @@ class InMemoryMetadataStoreTest {
     }
 
     @Test
+    void aControlledShutdownMarksTheCurrentRegistrationUnderANewVersionUntilTheBrokerRegistersAgain() {
+        long epoch = store.registerBroker(new BrokerRegistration(1, "a", 9092, null)).epoch();
+        store.registerBroker(new BrokerRegistration(2, "b", 9092, null));
+        long version = store.changesSince(0).version();
+
+        store.requestControlledShutdown(1, epoch);
+        MetadataDelta delta = store.changesSince(version);
+        store.requestControlledShutdown(1, epoch);
+
+        assertThat(delta.version()).isEqualTo(version + 1);
+        assertThat(delta.brokers()).singleElement().satisfies(b -> {
+            assertThat(b.brokerId()).isEqualTo(1);
+            assertThat(b.epoch()).as("the epoch stays the registration's").isEqualTo(epoch);
+            assertThat(b.shuttingDown()).isTrue();
+            assertThat(b.live()).isTrue();
+        });
+        assertThat(store.changesSince(delta.version()).changesMetadata()).as("a repeated request is no change").isFalse();
+        assertThat(store.brokers()).extracting(BrokerRegistration::shuttingDown).containsExactly(true, false);
+
+        long next = store.registerBroker(new BrokerRegistration(1, "a", 9092, null)).epoch();
+        assertThat(store.brokers()).extracting(BrokerRegistration::shuttingDown).containsExactly(false, false);
+        assertThatThrownBy(() -> store.requestControlledShutdown(1, epoch)).isInstanceOf(StaleBrokerEpochException.class);
+        assertThatThrownBy(() -> store.requestControlledShutdown(7, next)).isInstanceOf(StaleBrokerEpochException.class);
+    }
+
+    @Test
     void changesSinceReturnsOnlyWhatChangedAfterTheVersionWithDeletionsAsTombstones() {
         store.registerBroker(new BrokerRegistration(1, "a", 9092, null));
         PartitionMetadata p0 = new PartitionMetadata(0, 1, 0, List.of(1), List.of(1), 0);

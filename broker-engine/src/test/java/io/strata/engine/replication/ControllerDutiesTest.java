@@ -126,6 +126,40 @@ class ControllerDutiesTest {
     }
 
     @Test
+    void aBrokerInControlledShutdownLosesItsLeadershipsAndIsrPlacesButIsNotFenced() {
+        TopicMetadata topic = createTopic(Map.of("unclean.leader.election.enable", "true"),
+                new PartitionMetadata(0, 2, 4, List.of(2, 1, 3), List.of(2, 1, 3), 7),
+                new PartitionMetadata(1, 3, 0, List.of(3, 2), List.of(3, 2), 0),
+                new PartitionMetadata(2, 2, 1, List.of(2, 3), List.of(2), 0));
+        ControllerDuties duties = duties(Map.of());
+        duties.run(lease);
+
+        memory.requestControlledShutdown(2, brokerEpochs.get(2));
+        passAndHeartbeat(1_000, 1, 2, 3);
+        duties.run(lease);
+
+        assertThat(duties.fencedBrokerCount()).isZero();
+        assertThat(partition(topic, 0)).isEqualTo(new PartitionMetadata(0, 1, 5, List.of(2, 1, 3), List.of(1, 3), 8));
+        assertThat(partition(topic, 1)).isEqualTo(new PartitionMetadata(1, 3, 0, List.of(3, 2), List.of(3), 1));
+        assertThat(partition(topic, 2)).as("no other in-sync replica: it keeps leading until it stops")
+                .isEqualTo(new PartitionMetadata(2, 2, 1, List.of(2, 3), List.of(2), 0));
+    }
+
+    @Test
+    void aBrokerRegisteringAgainAfterAControlledShutdownCanLeadAgain() {
+        TopicMetadata topic = createTopic(Map.of(), new PartitionMetadata(0, -1, 4, List.of(2, 3), List.of(2), 0));
+        ControllerDuties duties = duties(Map.of());
+        memory.requestControlledShutdown(2, brokerEpochs.get(2));
+        duties.run(lease);
+        assertThat(partition(topic, 0).leader()).as("not a leader candidate while shutting down").isEqualTo(-1);
+
+        brokerEpochs.put(2, memory.registerBroker(new BrokerRegistration(2, "localhost", 9092, null)).epoch());
+        duties.run(lease);
+
+        assertThat(partition(topic, 0)).isEqualTo(new PartitionMetadata(0, 2, 5, List.of(2, 3), List.of(2), 1));
+    }
+
+    @Test
     void uncleanElectionByTheBrokerDefaultMakesAnOutOfSyncReplicaTheWholeIsr() {
         TopicMetadata topic = createTopic(Map.of(), new PartitionMetadata(0, 2, 4, List.of(2, 3), List.of(2), 0));
         ControllerDuties duties = duties(Map.of("unclean.leader.election.enable", "true"));

@@ -109,4 +109,37 @@ class LeaderElectionTest {
 
         assertThat(LeaderElection.next(current, Set.of(), Set.of(1, 2), false)).isEmpty();
     }
+
+    @Test
+    void aLeaderInControlledShutdownHandsLeadershipToTheFirstEligibleIsrMemberAndLeavesTheIsr() {
+        PartitionMetadata current = new PartitionMetadata(0, 1, 4, List.of(1, 2, 3), List.of(1, 2, 3), 9);
+
+        assertThat(LeaderElection.next(current, Set.of(), Set.of(1), Set.of(2, 3), false))
+                .contains(new PartitionMetadata(0, 2, 5, List.of(1, 2, 3), List.of(2, 3), 9));
+    }
+
+    @Test
+    void aFollowerInControlledShutdownLeavesTheIsrAndTheLeaderEpochStays() {
+        PartitionMetadata current = new PartitionMetadata(0, 1, 4, List.of(1, 2, 3), List.of(1, 2, 3), 9);
+
+        assertThat(LeaderElection.next(current, Set.of(), Set.of(2), Set.of(1, 3), false))
+                .contains(new PartitionMetadata(0, 1, 4, List.of(1, 2, 3), List.of(1, 3), 9));
+    }
+
+    @Test
+    void aLeaderInControlledShutdownWithoutAnEligibleIsrMemberKeepsLeadingEvenWhenUncleanElectionIsOn() {
+        PartitionMetadata alone = new PartitionMetadata(0, 1, 4, List.of(1, 2), List.of(1), 9);
+        PartitionMetadata withIneligible = new PartitionMetadata(0, 1, 4, List.of(1, 2), List.of(2, 1), 9);
+
+        assertThat(LeaderElection.next(alone, Set.of(), Set.of(1), Set.of(2), true)).isEmpty();
+        assertThat(LeaderElection.next(withIneligible, Set.of(), Set.of(1), Set.of(), true))
+                .as("broker 2 is in sync but not live: broker 1 keeps leading and stays in the ISR").isEmpty();
+    }
+
+    @Test
+    void aBrokerInControlledShutdownIsNotElectedForAnOfflinePartition() {
+        PartitionMetadata current = new PartitionMetadata(0, -1, 4, List.of(1, 2), List.of(1), 9);
+
+        assertThat(LeaderElection.next(current, Set.of(), Set.of(1), Set.of(2), false)).isEmpty();
+    }
 }

@@ -41,12 +41,21 @@ public final class BrokerConfigFactory {
                 (short) properties.topics().defaultReplicationFactor(), properties.topics().autoCreate(),
                 properties.logDefaults(), groupConfig(properties.groups()))
                 .withIntervals(positiveMillis("strata.broker.heartbeat-interval", properties.broker().heartbeatInterval()),
-                        positiveMillis("strata.broker.metadata-poll-interval", properties.broker().metadataPollInterval()));
+                        positiveMillis("strata.broker.metadata-poll-interval", properties.broker().metadataPollInterval()))
+                .withControlledShutdownTimeoutMs(nonNegativeMillis("strata.broker.controlled-shutdown-timeout",
+                        properties.broker().controlledShutdownTimeout()));
     }
 
     private static long positiveMillis(String name, java.time.Duration value) {
         if (value.toMillis() <= 0) {
             throw new IllegalArgumentException(name + " must be at least 1ms, got " + value);
+        }
+        return value.toMillis();
+    }
+
+    private static long nonNegativeMillis(String name, java.time.Duration value) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + value);
         }
         return value.toMillis();
     }

@@ -48,11 +48,14 @@ public record StrataProperties(
      * @param sessionTimeout      how long after its last heartbeat a broker counts as live, judged by the
      *                            database clock ({@code broker.session.timeout.ms})
      * @param metadataPollInterval how often the broker reads the metadata changed since the version it holds
+     * @param controlledShutdownTimeout how long a graceful stop (SIGTERM) waits for the controller to move this
+     *                            broker's leaderships to other replicas before it stops anyway; 0 skips it
      */
     public record Broker(@DefaultValue("true") boolean enabled, @DefaultValue("0") @Min(0) int id, String rack,
                          @DefaultValue("2s") @NotNull java.time.Duration heartbeatInterval,
                          @DefaultValue("9s") @NotNull java.time.Duration sessionTimeout,
-                         @DefaultValue("500ms") @NotNull java.time.Duration metadataPollInterval) {
+                         @DefaultValue("500ms") @NotNull java.time.Duration metadataPollInterval,
+                         @DefaultValue("30s") @NotNull java.time.Duration controlledShutdownTimeout) {
     }
 
     /**

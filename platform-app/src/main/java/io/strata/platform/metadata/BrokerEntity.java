@@ -41,12 +41,16 @@ public class BrokerEntity {
     @Column(name = "version", nullable = false)
     private long version;
 
+    /** Whether this registration announced a controlled shutdown; cleared by the next registration. */
+    @Column(name = "shutting_down", nullable = false)
+    private boolean shuttingDown;
+
     protected BrokerEntity() {
     }
 
     /** @param live whether the broker's lease is current (judged by the caller against the database clock) */
     public BrokerRegistration toRegistration(boolean live) {
-        return new BrokerRegistration(brokerId, host, port, rack, brokerEpoch, live);
+        return new BrokerRegistration(brokerId, host, port, rack, brokerEpoch, live, shuttingDown);
     }
 
     public int getBrokerId() {

@@ -78,6 +78,12 @@ public class JpaMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void requestControlledShutdown(int brokerId, long brokerEpoch) {
+        transactions.requestControlledShutdown(brokerId, brokerEpoch);
+        sync.afterWrite();
+    }
+
+    @Override
     public List<BrokerRegistration> brokers() {
         return transactions.brokers(sessionTimeoutMs);
     }

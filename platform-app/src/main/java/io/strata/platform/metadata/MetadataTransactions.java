@@ -7,6 +7,7 @@ import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.errors.StaleBrokerEpochException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -106,7 +107,7 @@ public class MetadataTransactions {
         long epoch = version.increment();
         String clock = database.clock();
         int updated = jdbc.update("UPDATE brokers SET host = ?, port = ?, rack = ?, broker_epoch = ?, version = ?,"
-                + " last_heartbeat = " + clock + " WHERE broker_id = ?",
+                + " shutting_down = FALSE, last_heartbeat = " + clock + " WHERE broker_id = ?",
                 broker.host(), broker.port(), broker.rack(), epoch, epoch, broker.brokerId());
         if (updated == 0) {
             jdbc.update("INSERT INTO brokers (broker_id, host, port, rack, registered_at, last_heartbeat,"
@@ -114,6 +115,27 @@ public class MetadataTransactions {
                     broker.brokerId(), broker.host(), broker.port(), broker.rack(), epoch, epoch);
         }
         return broker.withEpoch(epoch).withLive(true);
+    }
+
+    /**
+     * Marks the registration {@code brokerEpoch} of the broker as shutting down under a new version (so every
+     * poller reads the row again); a registration already marked is left as it is and takes no version.
+     *
+     * @throws StaleBrokerEpochException if the broker's current registration has another epoch (nothing written)
+     */
+    @Transactional
+    public void requestControlledShutdown(int brokerId, long brokerEpoch) {
+        MetadataVersionEntity version = lockVersion();
+        List<Boolean> marked = jdbc.queryForList("SELECT shutting_down FROM brokers WHERE broker_id = ?"
+                + " AND broker_epoch = ?", Boolean.class, brokerId, brokerEpoch);
+        if (marked.isEmpty()) {
+            throw new StaleBrokerEpochException("Broker " + brokerId + " requested controlled shutdown with epoch "
+                    + brokerEpoch + ", which is not its current registration (a newer one registered, or none did)");
+        }
+        if (!marked.get(0)) {
+            jdbc.update("UPDATE brokers SET shutting_down = TRUE, version = ? WHERE broker_id = ? AND broker_epoch = ?",
+                    version.increment(), brokerId, brokerEpoch);
+        }
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)

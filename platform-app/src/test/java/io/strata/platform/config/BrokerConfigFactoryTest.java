@@ -57,6 +57,7 @@ class BrokerConfigFactoryTest {
                 Map.entry("strata.broker.id", "3"),
                 Map.entry("strata.broker.rack", "eu-1a"),
                 Map.entry("strata.kafka.host", "127.0.0.1"),
+                Map.entry("strata.broker.controlled-shutdown-timeout", "12s"),
                 Map.entry("strata.kafka.port", "19092"),
                 Map.entry("strata.kafka.advertised-host", "broker-3.example"),
                 Map.entry("strata.kafka.advertised-port", "29092"),
@@ -71,7 +72,8 @@ class BrokerConfigFactoryTest {
 
         assertThat(config).isEqualTo(new BrokerConfig(3, "127.0.0.1", 19092, "broker-3.example", 29092, "eu-1a",
                 Path.of("/var/lib/strata/logs"), 2 * 1024 * 1024, 4, 3, 6, (short) 3, false,
-                Map.of("segment.bytes", "1048576", "retention.ms", "60000"), GroupConfig.defaults()));
+                Map.of("segment.bytes", "1048576", "retention.ms", "60000"), GroupConfig.defaults())
+                .withControlledShutdownTimeoutMs(12_000));
     }
 
     @Test

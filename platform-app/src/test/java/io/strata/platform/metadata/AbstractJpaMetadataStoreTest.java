@@ -351,6 +351,38 @@ abstract class AbstractJpaMetadataStoreTest {
     }
 
     @Test
+    void aControlledShutdownMarksTheCurrentRegistrationUnderANewVersionUntilTheBrokerRegistersAgain() {
+        int id = 8200 + NAMES.incrementAndGet();
+        long epoch = store.registerBroker(new BrokerRegistration(id, "h", 1, null)).epoch();
+        long version = store.metadataVersion();
+
+        store.requestControlledShutdown(id, epoch);
+        long marked = store.metadataVersion();
+        store.requestControlledShutdown(id, epoch);
+
+        assertThat(marked).isEqualTo(version + 1);
+        assertThat(store.metadataVersion()).as("a repeated request is no change").isEqualTo(marked);
+        assertThat(store.changesSince(version).brokers()).singleElement().satisfies(b -> {
+            assertThat(b.brokerId()).isEqualTo(id);
+            assertThat(b.epoch()).as("the epoch stays the registration's").isEqualTo(epoch);
+            assertThat(b.shuttingDown()).isTrue();
+            assertThat(b.live()).isTrue();
+        });
+        assertThat(store.brokers()).filteredOn(b -> b.brokerId() == id).extracting(BrokerRegistration::shuttingDown)
+                .containsExactly(true);
+
+        long next = store.registerBroker(new BrokerRegistration(id, "h", 1, null)).epoch();
+        assertThat(store.changesSince(marked).brokers()).singleElement()
+                .extracting(BrokerRegistration::shuttingDown).isEqualTo(false);
+        long afterRegistration = store.metadataVersion();
+        assertThatThrownBy(() -> store.requestControlledShutdown(id, epoch))
+                .isInstanceOf(org.apache.kafka.common.errors.StaleBrokerEpochException.class);
+        assertThatThrownBy(() -> store.requestControlledShutdown(id + 1000, next))
+                .isInstanceOf(org.apache.kafka.common.errors.StaleBrokerEpochException.class);
+        assertThat(store.metadataVersion()).as("refused requests write nothing").isEqualTo(afterRegistration);
+    }
+
+    @Test
     void aBrokerIsLiveByTheDatabaseClockWhileItHeartbeatsWithinTheSessionTimeout() throws Exception {
         int heartbeating = 8500 + NAMES.incrementAndGet();
         int silent = heartbeating + 1000;
