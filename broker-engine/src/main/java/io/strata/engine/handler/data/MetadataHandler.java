@@ -96,14 +96,17 @@ public final class MetadataHandler extends TypedApiHandler<MetadataRequest> {
     private MetadataResponseData.MetadataResponseTopic describe(TopicMetadata topic) {
         List<MetadataResponseData.MetadataResponsePartition> partitions = new ArrayList<>();
         for (PartitionMetadata p : topic.partitions()) {
+            List<Integer> offline = p.replicas().stream().filter(id -> metadata.broker(id).isEmpty()).toList();
+            // As Kafka: no leader, or one whose broker is down (not yet fenced), is LEADER_NOT_AVAILABLE.
+            boolean leaderAvailable = p.leader() >= 0 && !offline.contains(p.leader());
             partitions.add(new MetadataResponseData.MetadataResponsePartition()
-                    .setErrorCode(Errors.NONE.code())
+                    .setErrorCode(leaderAvailable ? Errors.NONE.code() : Errors.LEADER_NOT_AVAILABLE.code())
                     .setPartitionIndex(p.partition())
                     .setLeaderId(p.leader())
                     .setLeaderEpoch(p.leaderEpoch())
                     .setReplicaNodes(new ArrayList<>(p.replicas()))
                     .setIsrNodes(new ArrayList<>(p.isr()))
-                    .setOfflineReplicas(new ArrayList<>()));
+                    .setOfflineReplicas(new ArrayList<>(offline)));
         }
         return new MetadataResponseData.MetadataResponseTopic()
                 .setErrorCode(Errors.NONE.code())
