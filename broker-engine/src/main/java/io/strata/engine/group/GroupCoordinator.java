@@ -5,6 +5,7 @@ import io.strata.engine.cluster.ReplicaManager;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Time;
@@ -37,6 +38,9 @@ public final class GroupCoordinator implements AutoCloseable {
     /** How the coordinator finds and creates its topic; implemented by the broker. */
     public interface OffsetsTopicAccess {
         Optional<TopicMetadata> find();
+
+        /** Brokers currently live in the cluster (this one included), as far as this broker knows. */
+        int liveBrokers();
 
         TopicMetadata create(int partitions, short replicationFactor, Map<String, String> configs);
     }
@@ -112,15 +116,25 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * Makes sure {@code __consumer_offsets} exists (creating it on first use, as Kafka does when a
-     * coordinator is first looked up) and returns it.
+     * coordinator is first looked up) and returns it. With fewer live brokers than
+     * {@code offsets.topic.replication.factor} it is not created: a topic's replication factor is fixed at
+     * creation, so creating it smaller would leave every group's offsets under-replicated for good.
+     *
+     * @throws CoordinatorNotAvailableException while the coordinator starts or too few brokers are live
      */
     public synchronized TopicMetadata ensureOffsetsTopic() {
         if (!started) {
-            throw new org.apache.kafka.common.errors.CoordinatorNotAvailableException("The group coordinator is starting");
+            throw new CoordinatorNotAvailableException("The group coordinator is starting");
         }
         Optional<TopicMetadata> existing = topicAccess.find();
         if (existing.isPresent()) {
             return existing.get();
+        }
+        int live = topicAccess.liveBrokers();
+        if (live < config.offsetsTopicReplicationFactor()) {
+            throw new CoordinatorNotAvailableException("Not creating " + Topic.GROUP_METADATA_TOPIC_NAME
+                    + " yet: offsets.topic.replication.factor is " + config.offsetsTopicReplicationFactor()
+                    + " but only " + live + " broker(s) are live");
         }
         Map<String, String> configs = Map.of(
                 "cleanup.policy", "compact",
