@@ -58,6 +58,8 @@ public final class GroupCoordinator implements AutoCloseable {
     private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
     /** Set by {@link #start(ScheduledExecutorService)}: before it, the topic list may not be loaded, so nothing may be created. */
     private volatile boolean started;
+    /** Whether the partitions this broker led when it first saw the offsets topic are loaded or loading. */
+    private boolean topicTakenUp; // guarded by this
 
     public GroupCoordinator(int brokerId, GroupConfig config, ReplicaManager replicaManager, OffsetsTopicAccess topicAccess,
                             Time time, GroupMetrics metrics, Executor completions) {
@@ -92,13 +94,28 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /** Marks the led partitions loading and replays them on {@code loader}; tests drive the timers themselves. */
-    void startServing(Executor loader) {
+    synchronized void startServing(Executor loader) {
+        takeUpOffsetsTopic(loader);
+        started = true;
+    }
+
+    /**
+     * Serves an offsets topic another broker created: once, when this broker first learns of it from the
+     * metadata, marks the partitions it leads loading and replays them on {@code loader} (new, so they are
+     * all but empty). Without this only the creating broker would serve groups. Called after every metadata
+     * catch-up. Leaderships that move later are not followed yet (no coordinator failover).
+     */
+    public synchronized void takeUpOffsetsTopic(Executor loader) {
+        if (topicTakenUp) {
+            return;
+        }
         topicAccess.find().ifPresent(topic -> {
+            topicTakenUp = true;
+            registry.setPartitionCount(topic.partitions().size());
             List<Integer> led = ledPartitions(topic);
             registry.markLoading(led);
             loader.execute(() -> led.forEach(registry::load));
         });
-        started = true;
     }
 
     public GroupMembership membership() {
@@ -142,6 +159,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 "segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes()));
         TopicMetadata topic = topicAccess.create(config.offsetsTopicPartitions(),
                 config.offsetsTopicReplicationFactor(), configs);
+        topicTakenUp = true;
         registry.setPartitionCount(topic.partitions().size());
         List<Integer> led = ledPartitions(topic);
         registry.markLoading(led);

@@ -342,6 +342,7 @@ public final class Broker implements AutoCloseable {
     private void pollMetadata(TopicService topics) {
         try {
             topics.catchUp();
+            groupCoordinator.takeUpOffsetsTopic(executors.groupTimer()); // an offsets topic another broker created
             pollFailing = false;
         } catch (RuntimeException e) {
             if (!pollFailing) {

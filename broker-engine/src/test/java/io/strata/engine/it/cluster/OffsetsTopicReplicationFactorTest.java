@@ -2,7 +2,6 @@ package io.strata.engine.it.cluster;
 
 import io.strata.engine.it.RawKafkaConnection;
 import io.strata.engine.metadata.TopicMetadata;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,6 +18,7 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +35,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code __consumer_offsets} is created with Kafka's {@code offsets.topic.replication.factor} 3 and not with
  * fewer replicas: while fewer brokers are live, FindCoordinator answers COORDINATOR_NOT_AVAILABLE and the
- * topic does not exist; once the third broker is up, a consumer group works.
+ * topic does not exist; once the third broker is up, consumer groups work, whichever broker coordinates them
+ * (the one that created the topic or one that learned of it from the metadata).
  */
 class OffsetsTopicReplicationFactorTest {
     private static final Duration SETTLE = Duration.ofSeconds(30);
@@ -53,7 +54,7 @@ class OffsetsTopicReplicationFactorTest {
     }
 
     @Test
-    void untilThreeBrokersAreLiveTheCoordinatorIsNotAvailableAndTheTopicIsNotCreatedThenAGroupWorks()
+    void untilThreeBrokersAreLiveTheCoordinatorIsNotAvailableAndTheTopicIsNotCreatedThenGroupsWorkOnEveryBroker()
             throws Exception {
         cluster = ClusterFixture.start(root, 3, 1);
 
@@ -75,12 +76,26 @@ class OffsetsTopicReplicationFactorTest {
         assertThat(offsetsTopic.partitions()).hasSize(50)
                 .allSatisfy(p -> assertThat(p.replicas()).containsExactlyInAnyOrder(1, 2, 3));
 
-        consumeAndCommitAsGroup("orders", 10);
-        Admin admin = cluster.admin(1);
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
-                .partitionsToOffsetAndMetadata().get();
-        assertThat(committed).extractingByKey(new TopicPartition("orders", 0)).extracting(OffsetAndMetadata::offset)
-                .isEqualTo(10L);
+        produce("orders", 10);
+        for (int coordinator = 1; coordinator <= 3; coordinator++) { // brokers that learned of the topic, too
+            String group = groupCoordinatedBy(offsetsTopic, coordinator);
+            consumeAndCommitAsGroup(group, "orders", 10);
+            Map<TopicPartition, OffsetAndMetadata> committed = cluster.admin(1).listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            assertThat(committed).as(group).extractingByKey(new TopicPartition("orders", 0))
+                    .extracting(OffsetAndMetadata::offset).isEqualTo(10L);
+        }
+    }
+
+    /** A group id whose {@code __consumer_offsets} partition broker {@code brokerId} leads. */
+    private static String groupCoordinatedBy(TopicMetadata offsetsTopic, int brokerId) {
+        for (int i = 0; ; i++) {
+            String group = "group-" + i;
+            int partition = Utils.abs(group.hashCode()) % offsetsTopic.partitions().size();
+            if (offsetsTopic.partitions().get(partition).leader() == brokerId) {
+                return group;
+            }
+        }
     }
 
     private FindCoordinatorResponseData.Coordinator findCoordinator(int brokerId) throws IOException {
@@ -92,7 +107,7 @@ class OffsetsTopicReplicationFactorTest {
         }
     }
 
-    private void consumeAndCommitAsGroup(String topic, int records) throws Exception {
+    private void produce(String topic, int records) throws Exception {
         cluster.admin(1).createTopics(List.of(new NewTopic(topic, 1, (short) 3))).all().get();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
@@ -101,9 +116,12 @@ class OffsetsTopicReplicationFactorTest {
                 producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i)).get();
             }
         }
+    }
+
+    private void consumeAndCommitAsGroup(String group, String topic, int records) {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, GROUP,
+                ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
