@@ -63,7 +63,11 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
                 DEFAULT_METADATA_POLL_INTERVAL_MS, ReplicationConfig.defaults(), DEFAULT_CONTROLLED_SHUTDOWN_TIMEOUT_MS);
     }
 
-    /** Single-node defaults on the given data dir, listening on the given port on localhost. */
+    /**
+     * Kafka's defaults on the given data dir, listening on the given port on localhost. Like Kafka, topics default
+     * to replication factor 1 but {@code __consumer_offsets} to 3, so a single broker serves consumer groups only
+     * with {@code withGroups(...withOffsetsTopicReplicationFactor((short) 1))}.
+     */
     public static BrokerConfig defaults(Path dataDir, int port) {
         return new BrokerConfig(0, "127.0.0.1", port, "127.0.0.1", 0, null, dataDir,
                 DEFAULT_SOCKET_REQUEST_MAX_BYTES, 8, 2, 1, (short) 1, true, Map.of(), GroupConfig.defaults());

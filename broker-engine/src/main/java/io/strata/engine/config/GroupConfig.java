@@ -4,7 +4,10 @@ package io.strata.engine.config;
  * Group coordinator settings, named after the Kafka broker configs they mirror.
  *
  * @param offsetsTopicPartitions          partitions of {@code __consumer_offsets} ({@code offsets.topic.num.partitions})
- * @param offsetsTopicReplicationFactor   its replication factor, capped by the live brokers
+ * @param offsetsTopicReplicationFactor   its replication factor ({@code offsets.topic.replication.factor}); not
+ *                                        capped: until that many brokers are live the topic is not created and
+ *                                        FindCoordinator answers COORDINATOR_NOT_AVAILABLE, so it is never
+ *                                        created under-replicated for good
  * @param offsetsTopicSegmentBytes        its segment size, small so compaction (and load) stay cheap
  * @param initialRebalanceDelayMs         how long the first join of an empty group waits for more members
  * @param minSessionTimeoutMs             smallest session timeout a member may ask for
@@ -23,6 +26,9 @@ public record GroupConfig(int offsetsTopicPartitions, short offsetsTopicReplicat
         if (offsetsTopicPartitions < 1) {
             throw new IllegalArgumentException("offsets.topic.num.partitions must be at least 1");
         }
+        if (offsetsTopicReplicationFactor < 1) {
+            throw new IllegalArgumentException("offsets.topic.replication.factor must be at least 1");
+        }
         if (minSessionTimeoutMs > maxSessionTimeoutMs) {
             throw new IllegalArgumentException("group.min.session.timeout.ms exceeds group.max.session.timeout.ms");
         }
@@ -32,7 +38,7 @@ public record GroupConfig(int offsetsTopicPartitions, short offsetsTopicReplicat
         }
     }
 
-    /** Kafka's defaults. */
+    /** Kafka's defaults (replication factor 3: a single broker needs {@link #withOffsetsTopicReplicationFactor}). */
     public static GroupConfig defaults() {
         return new GroupConfig(50, (short) 3, 100 * 1024 * 1024, 3_000, 6_000, 1_800_000, Integer.MAX_VALUE,
                 4096, 7 * 24 * 60, 600_000);
@@ -52,6 +58,12 @@ public record GroupConfig(int offsetsTopicPartitions, short offsetsTopicReplicat
 
     public GroupConfig withOffsetsTopicPartitions(int partitions) {
         return new GroupConfig(partitions, offsetsTopicReplicationFactor, offsetsTopicSegmentBytes,
+                initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxSize, offsetMetadataMaxBytes,
+                offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs);
+    }
+
+    public GroupConfig withOffsetsTopicReplicationFactor(short replicationFactor) {
+        return new GroupConfig(offsetsTopicPartitions, replicationFactor, offsetsTopicSegmentBytes,
                 initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxSize, offsetMetadataMaxBytes,
                 offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs);
     }

@@ -5,6 +5,7 @@ import io.strata.engine.cluster.ReplicaManager;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Time;
@@ -39,6 +40,9 @@ public final class GroupCoordinator implements AutoCloseable {
     public interface OffsetsTopicAccess {
         Optional<TopicMetadata> find();
 
+        /** Brokers currently live in the cluster (this one included), as far as this broker knows. */
+        int liveBrokers();
+
         TopicMetadata create(int partitions, short replicationFactor, Map<String, String> configs);
     }
 
@@ -60,6 +64,8 @@ public final class GroupCoordinator implements AutoCloseable {
     private final ReplicaManager replicaManager;
     /** How long a commit may wait for its {@code __consumer_offsets} partition to replicate it. */
     private static final long OFFSET_COMMIT_TIMEOUT_MS = 5_000;
+    /** Whether the partitions this broker led when it first saw the offsets topic are loaded or loading. */
+    private boolean topicTakenUp; // guarded by this
 
     public GroupCoordinator(int brokerId, GroupConfig config, ReplicaManager replicaManager, OffsetsTopicAccess topicAccess,
                             Time time, GroupMetrics metrics, Executor completions) {
@@ -88,6 +94,7 @@ public final class GroupCoordinator implements AutoCloseable {
             return;
         }
         int index = partition.topicPartition().partition();
+        topicAccess.find().ifPresent(topic -> registry.setPartitionCount(topic.partitions().size()));
         if (partition.isLeader()) {
             if (!registry.ownsOrLoads(index)) {
                 registry.markLoading(List.of(index));
@@ -138,14 +145,29 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /** Marks the led partitions loading and replays them on {@code loader}; tests drive the timers themselves. */
-    void startServing(Executor loader) {
+    synchronized void startServing(Executor loader) {
+        this.loader = loader;
+        takeUpOffsetsTopic(loader);
+        started = true;
+    }
+
+    /**
+     * Serves an offsets topic another broker created: once, when this broker first learns of it from the
+     * metadata, marks the partitions it leads loading and replays them on {@code loader} (new, so they are
+     * all but empty). Without this only the creating broker would serve groups. Called after every metadata
+     * catch-up. Leaderships that move later are followed by {@link #onLeadershipChanged}.
+     */
+    public synchronized void takeUpOffsetsTopic(Executor loader) {
+        if (topicTakenUp) {
+            return;
+        }
         topicAccess.find().ifPresent(topic -> {
-            List<Integer> led = ledPartitions(topic);
+            topicTakenUp = true;
+            registry.setPartitionCount(topic.partitions().size());
+            List<Integer> led = ledPartitions(topic).stream().filter(p -> !registry.ownsOrLoads(p)).toList();
             registry.markLoading(led);
             loader.execute(() -> led.forEach(registry::load));
         });
-        this.loader = loader;
-        started = true;
     }
 
     public GroupMembership membership() {
@@ -163,15 +185,25 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * Makes sure {@code __consumer_offsets} exists (creating it on first use, as Kafka does when a
-     * coordinator is first looked up) and returns it.
+     * coordinator is first looked up) and returns it. With fewer live brokers than
+     * {@code offsets.topic.replication.factor} it is not created: a topic's replication factor is fixed at
+     * creation, so creating it smaller would leave every group's offsets under-replicated for good.
+     *
+     * @throws CoordinatorNotAvailableException while the coordinator starts or too few brokers are live
      */
     public synchronized TopicMetadata ensureOffsetsTopic() {
         if (!started) {
-            throw new org.apache.kafka.common.errors.CoordinatorNotAvailableException("The group coordinator is starting");
+            throw new CoordinatorNotAvailableException("The group coordinator is starting");
         }
         Optional<TopicMetadata> existing = topicAccess.find();
         if (existing.isPresent()) {
             return existing.get();
+        }
+        int live = topicAccess.liveBrokers();
+        if (live < config.offsetsTopicReplicationFactor()) {
+            throw new CoordinatorNotAvailableException("Not creating " + Topic.GROUP_METADATA_TOPIC_NAME
+                    + " yet: offsets.topic.replication.factor is " + config.offsetsTopicReplicationFactor()
+                    + " but only " + live + " broker(s) are live");
         }
         Map<String, String> configs = Map.of(
                 "cleanup.policy", "compact",
@@ -179,6 +211,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 "segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes()));
         TopicMetadata topic = topicAccess.create(config.offsetsTopicPartitions(),
                 config.offsetsTopicReplicationFactor(), configs);
+        topicTakenUp = true;
         registry.setPartitionCount(topic.partitions().size());
         List<Integer> led = ledPartitions(topic);
         registry.markLoading(led);

@@ -126,8 +126,15 @@ final class GroupRegistry {
         }
     }
 
-    /** Replays a partition into groups, then serves it. Runs on the coordinator thread. */
-    void load(int partition) {
+    /**
+     * Replays a partition into groups, then serves it; a partition already served is left alone (the creator of
+     * the topic and the leadership listener may both ask). Serialized, since both may run at once.
+     */
+    synchronized void load(int partition) {
+        if (owned.contains(partition)) {
+            loading.remove(partition);
+            return;
+        }
         long start = time.milliseconds();
         GroupLoader loader = new GroupLoader(time.milliseconds());
         try {

@@ -50,6 +50,8 @@ import io.strata.engine.replication.IsrChangeManager;
 import io.strata.engine.replication.ReplicaFetcherManager;
 import io.strata.engine.txn.ProducerIdManager;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.StaleBrokerEpochException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.internals.Topic;
@@ -274,12 +276,20 @@ public final class Broker implements AutoCloseable {
             }
 
             @Override
+            public int liveBrokers() {
+                return cache.brokers().size();
+            }
+
+            @Override
             public TopicMetadata create(int partitions, short replicationFactor, Map<String, String> configs) {
-                short rf = (short) Math.max(1, Math.min(replicationFactor, cache.brokers().size()));
                 try {
-                    return topics.create(Topic.GROUP_METADATA_TOPIC_NAME, partitions, rf, Map.of(), configs, false);
+                    return topics.create(Topic.GROUP_METADATA_TOPIC_NAME, partitions, replicationFactor, Map.of(),
+                            configs, false);
                 } catch (TopicExistsException e) {
                     return find().orElseThrow(() -> e);
+                } catch (InvalidReplicationFactorException e) {
+                    // a broker went away between the coordinator's check and the creation: retriable for clients
+                    throw new CoordinatorNotAvailableException(e.getMessage(), e);
                 }
             }
         };
@@ -340,6 +350,7 @@ public final class Broker implements AutoCloseable {
     private void pollMetadata(TopicService topics) {
         try {
             topics.catchUp();
+            groupCoordinator.takeUpOffsetsTopic(executors.groupTimer()); // an offsets topic another broker created
             pollFailing = false;
         } catch (RuntimeException e) {
             if (!pollFailing) {

@@ -25,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A coordinator over a real {@code __consumer_offsets} log in a temp dir, driven by a manual clock and
- * completing parked responses synchronously, so the membership protocol is tested step by step.
+ * completing parked responses synchronously, so the membership protocol is tested step by step. It is a
+ * one-broker cluster (broker 0), so configs must set {@code offsets.topic.replication.factor} 1.
  */
 final class GroupCoordinatorTestSupport implements AutoCloseable {
     static final int PARTITIONS = 3;
@@ -56,6 +57,11 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
             @Override
             public Optional<TopicMetadata> find() {
                 return Optional.ofNullable(topic);
+            }
+
+            @Override
+            public int liveBrokers() {
+                return 1;
             }
 
             @Override

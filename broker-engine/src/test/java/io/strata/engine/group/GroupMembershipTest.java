@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class GroupMembershipTest extends GroupCoordinatorTestBase {
     private static final GroupConfig CONFIG = GroupConfig.defaults().withInitialRebalanceDelayMs(0)
-            .withMinSessionTimeoutMs(1_000);
+            .withMinSessionTimeoutMs(1_000).withOffsetsTopicReplicationFactor((short) 1);
 
     @Test
     void firstJoinWithoutIdIsAskedToComeBackWithTheIdItWasGiven() throws Exception {

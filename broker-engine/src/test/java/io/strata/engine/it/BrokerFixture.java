@@ -129,9 +129,11 @@ public final class BrokerFixture implements AutoCloseable {
     }
 
     private Broker newBroker(int listenerPort) {
-        // Groups: no initial rebalance delay, so tests do not wait 3 s per group; short sessions allowed.
+        // Groups: no initial rebalance delay, so tests do not wait 3 s per group; short sessions allowed;
+        // one broker, so __consumer_offsets has replication factor 1 (Kafka's default 3 would never be met).
         BrokerConfig config = BrokerConfig.defaults(dataDir, listenerPort).withLogDefaults(logDefaults)
-                .withGroups(GroupConfig.defaults().withInitialRebalanceDelayMs(0).withMinSessionTimeoutMs(1_000));
+                .withGroups(GroupConfig.defaults().withInitialRebalanceDelayMs(0).withMinSessionTimeoutMs(1_000)
+                        .withOffsetsTopicReplicationFactor((short) 1));
         return new Broker(config, metadataStore, new SimpleMeterRegistry());
     }
 

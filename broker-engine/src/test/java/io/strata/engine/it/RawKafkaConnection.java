@@ -13,13 +13,13 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 
 /** A blocking Kafka connection that sends one request at an exact version and parses the answer. */
-final class RawKafkaConnection implements AutoCloseable {
+public final class RawKafkaConnection implements AutoCloseable {
     private final Socket socket = new Socket();
     private final DataInputStream in;
     private final DataOutputStream out;
     private int correlationId;
 
-    RawKafkaConnection(String bootstrap) throws IOException {
+    public RawKafkaConnection(String bootstrap) throws IOException {
         this(bootstrap, 0);
     }
 
@@ -35,7 +35,7 @@ final class RawKafkaConnection implements AutoCloseable {
         out = new DataOutputStream(socket.getOutputStream());
     }
 
-    <R extends AbstractResponse> R send(AbstractRequest.Builder<?> builder, short version) throws IOException {
+    public <R extends AbstractResponse> R send(AbstractRequest.Builder<?> builder, short version) throws IOException {
         return receive(write(builder, version));
     }
 

@@ -3,7 +3,9 @@ package io.strata.platform.config;
 import io.strata.engine.config.GroupConfig;
 import io.strata.engine.config.TopicConfigs;
 import io.strata.engine.config.BrokerConfig;
+import io.strata.engine.config.ReplicationConfig;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.springframework.util.unit.DataSize;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -43,7 +45,50 @@ public final class BrokerConfigFactory {
                 .withIntervals(positiveMillis("strata.broker.heartbeat-interval", properties.broker().heartbeatInterval()),
                         positiveMillis("strata.broker.metadata-poll-interval", properties.broker().metadataPollInterval()))
                 .withControlledShutdownTimeoutMs(nonNegativeMillis("strata.broker.controlled-shutdown-timeout",
-                        properties.broker().controlledShutdownTimeout()));
+                        properties.broker().controlledShutdownTimeout()))
+                .withReplication(replicationConfig(properties.replication()));
+    }
+
+    static ReplicationConfig replicationConfig(StrataProperties.Replication replication) {
+        if (replication.numReplicaFetchers() != 1) {
+            throw new IllegalArgumentException("strata.replication.num-replica-fetchers must be 1 (Strata runs one "
+                    + "fetcher thread per source broker), got " + replication.numReplicaFetchers());
+        }
+        int fetchWaitMs = intMillis("strata.replication.replica-fetch-wait-max", replication.replicaFetchWaitMax(), 0);
+        int socketTimeoutMs = intMillis("strata.replication.replica-socket-timeout",
+                replication.replicaSocketTimeout(), 1);
+        if (socketTimeoutMs < fetchWaitMs) {
+            throw new IllegalArgumentException("strata.replication.replica-socket-timeout ("
+                    + replication.replicaSocketTimeout() + ") must be at least strata.replication.replica-fetch-wait-max ("
+                    + replication.replicaFetchWaitMax() + "), or every fetch that waits would time out");
+        }
+        return new ReplicationConfig(
+                positiveMillis("strata.replication.replica-lag-time-max", replication.replicaLagTimeMax()),
+                fetchWaitMs,
+                intBytes("strata.replication.replica-fetch-min-bytes", replication.replicaFetchMinBytes()),
+                intBytes("strata.replication.replica-fetch-max-bytes", replication.replicaFetchMaxBytes()),
+                intBytes("strata.replication.replica-fetch-response-max-bytes",
+                        replication.replicaFetchResponseMaxBytes()),
+                intMillis("strata.replication.replica-fetch-backoff", replication.replicaFetchBackoff(), 0),
+                socketTimeoutMs, replication.numReplicaFetchers());
+    }
+
+    private static int intMillis(String name, java.time.Duration value, long min) {
+        long ms = value.toMillis();
+        if (ms < min || ms > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " must be between " + min + "ms and " + Integer.MAX_VALUE
+                    + "ms, got " + value);
+        }
+        return (int) ms;
+    }
+
+    private static int intBytes(String name, DataSize value) {
+        long bytes = value.toBytes();
+        if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " must be between 1B and " + Integer.MAX_VALUE + "B, got "
+                    + value);
+        }
+        return (int) bytes;
     }
 
     private static long positiveMillis(String name, java.time.Duration value) {

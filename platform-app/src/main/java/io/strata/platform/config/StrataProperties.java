@@ -22,6 +22,7 @@ import java.util.Map;
  * @param kafka       the Kafka protocol listener
  * @param topics      defaults for topics created without explicit settings
  * @param groups      the consumer group coordinator
+ * @param replication how followers copy partitions from their leaders and when they count as in sync
  * @param logDefaults broker-wide topic config defaults keyed by Kafka topic config name, e.g.
  *                    {@code strata.log-defaults.[segment.bytes]=536870912}
  */
@@ -33,6 +34,7 @@ public record StrataProperties(
         @DefaultValue @Valid @NotNull Kafka kafka,
         @DefaultValue @Valid @NotNull Topics topics,
         @DefaultValue @Valid @NotNull Groups groups,
+        @DefaultValue @Valid @NotNull Replication replication,
         Map<String, String> logDefaults) {
 
     public StrataProperties {
@@ -91,7 +93,10 @@ public record StrataProperties(
 
     /**
      * @param offsetsTopicPartitions        partitions of {@code __consumer_offsets}, fixed once it exists
-     * @param offsetsTopicReplicationFactor its replication factor (capped by the live brokers)
+     * @param offsetsTopicReplicationFactor its replication factor; 1 here, for the single embedded node (Kafka's 3
+     *                                      is the engine's default). Not capped: until this many brokers are live,
+     *                                      the topic is not created and FindCoordinator answers
+     *                                      COORDINATOR_NOT_AVAILABLE
      * @param initialRebalanceDelay         how long the first member of an empty group waits for others
      * @param minSessionTimeout             smallest session timeout a consumer may ask for
      * @param maxSessionTimeout             largest session timeout a consumer may ask for
@@ -102,7 +107,7 @@ public record StrataProperties(
      */
     public record Groups(
             @DefaultValue("50") @Min(1) @Max(10_000) int offsetsTopicPartitions,
-            @DefaultValue("3") @Min(1) @Max(Short.MAX_VALUE) int offsetsTopicReplicationFactor,
+            @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) int offsetsTopicReplicationFactor,
             @DefaultValue("3s") @NotNull java.time.Duration initialRebalanceDelay,
             @DefaultValue("6s") @NotNull java.time.Duration minSessionTimeout,
             @DefaultValue("30m") @NotNull java.time.Duration maxSessionTimeout,
@@ -110,5 +115,34 @@ public record StrataProperties(
             @DefaultValue("4096") @Min(0) int offsetMetadataMaxBytes,
             @DefaultValue("7d") @NotNull java.time.Duration offsetsRetention,
             @DefaultValue("10m") @NotNull java.time.Duration offsetsRetentionCheckInterval) {
+    }
+
+    /**
+     * Follower fetching and ISR membership; names and defaults are Kafka's broker settings without the unit suffix.
+     *
+     * @param replicaLagTimeMax            a follower that has not caught up with the leader's log end for this long
+     *                                     leaves the ISR ({@code replica.lag.time.max.ms})
+     * @param replicaFetchWaitMax          how long a follower's fetch waits at the leader for new data
+     *                                     ({@code replica.fetch.wait.max.ms})
+     * @param replicaFetchMinBytes         data a follower's fetch waits for before the leader answers
+     *                                     ({@code replica.fetch.min.bytes})
+     * @param replicaFetchMaxBytes         data per partition per fetch, at least one batch
+     *                                     ({@code replica.fetch.max.bytes})
+     * @param replicaFetchResponseMaxBytes data per fetch response ({@code replica.fetch.response.max.bytes})
+     * @param replicaFetchBackoff          pause after a failed fetch ({@code replica.fetch.backoff.ms})
+     * @param replicaSocketTimeout         a fetch unanswered this long beyond its wait fails and reconnects
+     *                                     ({@code replica.socket.timeout.ms}); at least the fetch wait
+     * @param numReplicaFetchers           fetcher threads per source broker; only 1 is implemented
+     *                                     ({@code num.replica.fetchers})
+     */
+    public record Replication(
+            @DefaultValue("30s") @NotNull java.time.Duration replicaLagTimeMax,
+            @DefaultValue("500ms") @NotNull java.time.Duration replicaFetchWaitMax,
+            @DefaultValue("1B") @NotNull DataSize replicaFetchMinBytes,
+            @DefaultValue("1MB") @NotNull DataSize replicaFetchMaxBytes,
+            @DefaultValue("10MB") @NotNull DataSize replicaFetchResponseMaxBytes,
+            @DefaultValue("1s") @NotNull java.time.Duration replicaFetchBackoff,
+            @DefaultValue("30s") @NotNull java.time.Duration replicaSocketTimeout,
+            @DefaultValue("1") @Min(1) int numReplicaFetchers) {
     }
 }

@@ -2,6 +2,7 @@ package io.strata.platform.config;
 
 import io.strata.engine.config.GroupConfig;
 import io.strata.engine.config.BrokerConfig;
+import io.strata.engine.config.ReplicationConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -38,6 +39,8 @@ class BrokerConfigFactoryTest {
         assertThat(config.defaultReplicationFactor()).isEqualTo((short) 1);
         assertThat(config.autoCreateTopics()).isTrue();
         assertThat(config.logDefaults()).isEmpty();
+        assertThat(config.groups().offsetsTopicReplicationFactor()).isEqualTo((short) 1);
+        assertThat(config.replication()).isEqualTo(ReplicationConfig.defaults());
     }
 
     @Test
@@ -72,7 +75,8 @@ class BrokerConfigFactoryTest {
 
         assertThat(config).isEqualTo(new BrokerConfig(3, "127.0.0.1", 19092, "broker-3.example", 29092, "eu-1a",
                 Path.of("/var/lib/strata/logs"), 2 * 1024 * 1024, 4, 3, 6, (short) 3, false,
-                Map.of("segment.bytes", "1048576", "retention.ms", "60000"), GroupConfig.defaults())
+                Map.of("segment.bytes", "1048576", "retention.ms", "60000"),
+                GroupConfig.defaults().withOffsetsTopicReplicationFactor((short) 1))
                 .withControlledShutdownTimeoutMs(12_000));
     }
 
@@ -123,6 +127,49 @@ class BrokerConfigFactoryTest {
                 "strata.groups.min-session-timeout", "1h", "strata.groups.max-session-timeout", "30m"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("strata.groups").hasMessageContaining("session.timeout");
+    }
+
+    @Test
+    void replicationPropertiesReachTheReplicationConfig() {
+        BrokerConfig config = BrokerConfigFactory.create(bind(Map.of(
+                "strata.replication.replica-lag-time-max", "10s",
+                "strata.replication.replica-fetch-wait-max", "250ms",
+                "strata.replication.replica-fetch-min-bytes", "1KB",
+                "strata.replication.replica-fetch-max-bytes", "4MB",
+                "strata.replication.replica-fetch-response-max-bytes", "20MB",
+                "strata.replication.replica-fetch-backoff", "200ms",
+                "strata.replication.replica-socket-timeout", "15s",
+                "strata.replication.num-replica-fetchers", "1")));
+
+        assertThat(config.replication()).isEqualTo(new ReplicationConfig(10_000, 250, 1024, 4 * 1024 * 1024,
+                20 * 1024 * 1024, 200, 15_000, 1));
+    }
+
+    @Test
+    void moreThanOneReplicaFetcherIsRefusedSayingWhy() {
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of("strata.replication.num-replica-fetchers", "4"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("strata.replication.num-replica-fetchers must be 1")
+                .hasMessageContaining("one fetcher thread per source broker").hasMessageContaining("got 4");
+    }
+
+    @Test
+    void aReplicaSocketTimeoutShorterThanTheFetchWaitIsRefused() {
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of(
+                "strata.replication.replica-fetch-wait-max", "5s", "strata.replication.replica-socket-timeout", "2s"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("strata.replication.replica-socket-timeout")
+                .hasMessageContaining("strata.replication.replica-fetch-wait-max");
+    }
+
+    @Test
+    void replicationSizesAndTimesMustFitTheEngine() {
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of("strata.replication.replica-fetch-max-bytes", "3GB"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("strata.replication.replica-fetch-max-bytes");
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of("strata.replication.replica-lag-time-max", "0s"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("strata.replication.replica-lag-time-max");
     }
 
     private static StrataProperties bind(Map<String, String> properties) {

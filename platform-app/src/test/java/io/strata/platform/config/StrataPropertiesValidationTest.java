@@ -27,6 +27,18 @@ class StrataPropertiesValidationTest {
     }
 
     @Test
+    void replicationSettingsTheEngineCannotRunFailStartUpNamingTheProperty() {
+        runner.withPropertyValues("strata.replication.num-replica-fetchers=2").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("strata.replication.num-replica-fetchers must be 1"));
+        runner.withPropertyValues("strata.replication.num-replica-fetchers=0").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("strata.replication.numReplicaFetchers")
+                .hasStackTraceContaining("rejected value [0]"));
+        runner.withPropertyValues("strata.replication.replica-fetch-max-bytes=lots").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("strata.replication.replica-fetch-max-bytes")
+                .hasStackTraceContaining("lots"));
+    }
+
+    @Test
     void invalidLogDefaultsFailStartUp() {
         runner.withPropertyValues("strata.log-defaults.[retention.ms]=soon").run(context -> assertThat(context)
                 .getFailure().hasStackTraceContaining("strata.log-defaults").hasStackTraceContaining("retention.ms"));

@@ -6,6 +6,7 @@ import io.strata.engine.metadata.BrokerRegistration;
 import io.strata.engine.metadata.TopicMetadata;
 import io.strata.engine.network.RequestContext;
 import io.strata.engine.metadata.MetadataCache;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -20,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * FindCoordinator v0-6 for groups, single (v0-3) or batched keys (v4+): the coordinator of a group is the leader
- * of its {@code __consumer_offsets} partition; the topic is created on the first lookup. Transaction and
+ * of its {@code __consumer_offsets} partition; the topic is created on the first lookup, once
+ * {@code offsets.topic.replication.factor} brokers are live (COORDINATOR_NOT_AVAILABLE until then). Transaction and
  * share coordinators do not exist yet and are refused with an explicit message.
  */
 public final class FindCoordinatorHandler extends TypedApiHandler<FindCoordinatorRequest> {
@@ -61,6 +63,10 @@ public final class FindCoordinatorHandler extends TypedApiHandler<FindCoordinato
         TopicMetadata topic;
         try {
             topic = coordinator.ensureOffsetsTopic();
+        } catch (CoordinatorNotAvailableException e) {
+            // expected while the coordinator starts or too few brokers are live; clients retry
+            log.debug("No group coordinator yet: {}", e.getMessage());
+            return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()).setErrorMessage(e.getMessage());
         } catch (RuntimeException e) {
             log.warn("Cannot create the offsets topic", e);
             return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()).setErrorMessage(e.getMessage());

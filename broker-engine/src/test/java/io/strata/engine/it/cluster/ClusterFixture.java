@@ -43,9 +43,14 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     static ClusterFixture start(Path root, int size) {
+        return start(root, size, size);
+    }
+
+    /** A cluster of {@code size} broker ids of which only 1..{@code running} start now; start the rest later. */
+    static ClusterFixture start(Path root, int size, int running) {
         ClusterFixture cluster = new ClusterFixture(root, size);
         try {
-            for (int id = 1; id <= size; id++) {
+            for (int id = 1; id <= running; id++) {
                 cluster.startBroker(id);
             }
         } catch (RuntimeException e) {
