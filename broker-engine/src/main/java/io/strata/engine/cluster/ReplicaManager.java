@@ -4,6 +4,7 @@ import io.strata.engine.config.LogConfig;
 import io.strata.engine.log.LogManager;
 import io.strata.engine.log.PartitionLog;
 import io.strata.engine.metadata.PartitionMetadata;
+import io.strata.engine.metrics.BrokerMetrics;
 import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
@@ -27,7 +28,7 @@ import java.util.function.Consumer;
  * through the broker's metadata path, serialized by the broker; request threads only look partitions up in
  * the concurrent map. Follower partitions are handed to the {@link ReplicaFetchControl}.
  */
-public final class ReplicaManager implements PartitionListener {
+public final class ReplicaManager implements PartitionListener, BrokerMetrics.ReplicationState {
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
 
     private final int brokerId;
@@ -162,18 +163,27 @@ public final class ReplicaManager implements PartitionListener {
         log.info("Deleted partition {}", tp);
     }
 
+    @Override
+    public int partitionCount() {
+        return partitions.size();
+    }
+
+    @Override
     public int leaderCount() {
         return (int) partitions.values().stream().filter(Partition::isLeader).count();
     }
 
+    @Override
     public int underReplicatedCount() {
         return (int) partitions.values().stream().filter(p -> p.isLeader() && p.isUnderReplicated()).count();
     }
 
+    @Override
     public int underMinIsrCount() {
         return (int) partitions.values().stream().filter(p -> p.isLeader() && p.isUnderMinIsr()).count();
     }
 
+    @Override
     public int offlineCount() {
         return (int) partitions.values().stream().filter(p -> p.role() == Partition.Role.OFFLINE).count();
     }

@@ -223,7 +223,7 @@ public final class PartitionLog implements Closeable {
             if (duplicate.isPresent()) {
                 result = duplicateResult(duplicate.get(), batch.header(), cfg);
             } else {
-                producerState.validate(batch.header(), origin);
+                producerState.validate(batch.header(), origin, logStartOffset);
                 result = write(batch, leaderEpoch, cfg, now);
             }
         } catch (IOException | UncheckedIOException e) {

@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import java.util.function.IntSupplier;
 
 /**
@@ -40,7 +43,7 @@ public final class BrokerMetrics {
         isrExpands.increment();
     }
 
-    /** What the replication gauges read, evaluated at each scrape. */
+    /** What the replication gauges read, evaluated at each scrape (implemented by the replica manager). */
     public interface ReplicationState {
         /** Partitions hosted here, led or followed. */
         int partitionCount();
@@ -55,26 +58,33 @@ public final class BrokerMetrics {
 
         /** Partitions with a replica here and no leader. */
         int offlineCount();
-
-        /** Messages the most lagging followed partition is behind its leader's high watermark. */
-        long maxFollowerLag();
     }
 
-    /** Kafka's ReplicaManager gauges, one value per broker. */
-    public void registerReplication(ReplicationState state) {
-        gauge("strata.partitions", "Partitions with a replica on this broker", state::partitionCount);
-        gauge("strata.partitions.leader", "Partitions this broker leads", state::leaderCount);
-        gauge("strata.partitions.under.replicated", "Led partitions with a replica outside the ISR",
-                state::underReplicatedCount);
-        gauge("strata.partitions.under.min.isr", "Led partitions whose ISR is below min.insync.replicas",
-                state::underMinIsrCount);
-        gauge("strata.partitions.offline", "Partitions with a replica here and no leader", state::offlineCount);
-        gauge("strata.replica.fetcher.max.lag", "Messages the most lagging followed partition is behind its leader",
-                state::maxFollowerLag);
+    /**
+     * Kafka's ReplicaManager gauges, one value per broker.
+     *
+     * @param state          the current state, or null while the broker is not started (gauges read 0)
+     * @param maxFollowerLag messages the most lagging followed partition is behind its leader's high watermark
+     */
+    public void registerReplication(Supplier<? extends ReplicationState> state, LongSupplier maxFollowerLag) {
+        gauge("strata.partitions", "Partitions with a replica on this broker", state, ReplicationState::partitionCount);
+        gauge("strata.partitions.leader", "Partitions this broker leads", state, ReplicationState::leaderCount);
+        gauge("strata.partitions.under.replicated", "Led partitions with a replica outside the ISR", state,
+                ReplicationState::underReplicatedCount);
+        gauge("strata.partitions.under.min.isr", "Led partitions whose ISR is below min.insync.replicas", state,
+                ReplicationState::underMinIsrCount);
+        gauge("strata.partitions.offline", "Partitions with a replica here and no leader", state,
+                ReplicationState::offlineCount);
+        Gauge.builder("strata.replica.fetcher.max.lag", maxFollowerLag::getAsLong)
+                .description("Messages the most lagging followed partition is behind its leader").register(registry);
     }
 
-    private void gauge(String name, String description, java.util.function.Supplier<Number> value) {
-        Gauge.builder(name, () -> value.get()).description(description).register(registry);
+    private void gauge(String name, String description, Supplier<? extends ReplicationState> state,
+                       ToIntFunction<ReplicationState> value) {
+        Gauge.builder(name, () -> {
+            ReplicationState current = state.get();
+            return current == null ? 0 : value.applyAsInt(current);
+        }).description(description).register(registry);
     }
 
     public MeterRegistry registry() {

@@ -117,42 +117,9 @@ public final class Broker implements AutoCloseable {
         metrics.registerControllerActive(controllerLease::isActive);
         this.controllerDuties = new ControllerDuties(config.brokerId(), metadataStore, config.logDefaults());
         metrics.registerFencedBrokers(() -> controllerLease.isActive() ? controllerDuties.fencedBrokerCount() : 0);
-        metrics.registerReplication(new BrokerMetrics.ReplicationState() {
-            @Override
-            public int partitionCount() {
-                ReplicaManager r = replicaManager;
-                return r == null ? 0 : r.partitions().size();
-            }
-
-            @Override
-            public int leaderCount() {
-                ReplicaManager r = replicaManager;
-                return r == null ? 0 : r.leaderCount();
-            }
-
-            @Override
-            public int underReplicatedCount() {
-                ReplicaManager r = replicaManager;
-                return r == null ? 0 : r.underReplicatedCount();
-            }
-
-            @Override
-            public int underMinIsrCount() {
-                ReplicaManager r = replicaManager;
-                return r == null ? 0 : r.underMinIsrCount();
-            }
-
-            @Override
-            public int offlineCount() {
-                ReplicaManager r = replicaManager;
-                return r == null ? 0 : r.offlineCount();
-            }
-
-            @Override
-            public long maxFollowerLag() {
-                ReplicaFetcherManager f = replicaFetchers;
-                return f == null ? 0 : f.maxLag();
-            }
+        metrics.registerReplication(() -> replicaManager, () -> {
+            ReplicaFetcherManager fetchers = replicaFetchers;
+            return fetchers == null ? 0 : fetchers.maxLag();
         });
     }
 

@@ -64,6 +64,24 @@ class IdempotentProducerTest {
     }
 
     @Test
+    void aProducerTheLogHasNeverSeenMustStartAtSequenceZeroUnlessItExpiredHere() throws Exception {
+        try (PartitionLog log = LogTestSupport.open(dir, LogConfig.defaults(), time)) {
+            // The batch with sequence 0 was refused (e.g. before this broker took up leadership): no gap may open.
+            assertThatThrownBy(() -> log.appendAsLeader(idempotent(PID, EPOCH, 5, T0, "after-a-gap", 5), 0))
+                    .isInstanceOf(OutOfOrderSequenceException.class).hasMessageContaining("sequence 0");
+            assertThat(log.logEndOffset()).isZero();
+
+            log.appendAsLeader(idempotent(PID, EPOCH, 0, T0, "a", 5), 0);
+            time.advance(io.strata.engine.log.producer.ProducerStateManager.DEFAULT_PRODUCER_ID_EXPIRATION_MS);
+            assertThat(log.removeExpiredProducers(io.strata.engine.log.producer.ProducerStateManager.DEFAULT_PRODUCER_ID_EXPIRATION_MS)).isEqualTo(1);
+
+            // Its state is gone here, so it may resume where it was, as Kafka allows.
+            LogAppendResult resumed = log.appendAsLeader(idempotent(PID, EPOCH, 5, T0, "b", 5), 0);
+            assertThat(resumed.firstOffset()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void sequenceGapsAndStaleEpochsAreRejected() throws Exception {
         try (PartitionLog log = LogTestSupport.open(dir, LogConfig.defaults(), time)) {
             log.appendAsLeader(idempotent(PID, EPOCH, 0, T0, "a", 5), 0);

@@ -56,6 +56,9 @@ public final class ProducerStateManager {
     private final TopicPartition topicPartition;
     private final Path dir;
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
+    /** Ids of producers expired since start, newest last, bounded: they may resume mid-sequence. */
+    private final java.util.LinkedHashSet<Long> expired = new java.util.LinkedHashSet<>();
+    private static final int EXPIRED_IDS_KEPT = 10_000;
     /** First offset of each open transaction -> producer id. */
     private final ConcurrentSkipListMap<Long, Long> ongoingTxns = new ConcurrentSkipListMap<>();
 
@@ -76,8 +79,16 @@ public final class ProducerStateManager {
                 : entry.findDuplicate(batch.producerEpoch(), batch.baseSequence(), batch.lastSequence());
     }
 
-    /** Checks the producer epoch and (for client writes) the sequence; throws the error the producer expects. */
-    public synchronized void validate(BatchHeader batch, AppendOrigin origin) {
+    /**
+     * Checks the producer epoch and (for client writes) the sequence; throws the error the producer expects.
+     *
+     * <p>A producer this partition has no state for must start at sequence 0 unless its state may have been
+     * lost: the log lost its head ({@code logStartOffset > 0}: retention, DeleteRecords) or the producer
+     * expired here. Kafka accepts any sequence then; Strata does not, because a batch refused with
+     * NOT_LEADER_OR_FOLLOWER just before this broker took up leadership would otherwise leave a gap that the
+     * client's later, accepted batches jump over (its retry of the refused one could never be written).
+     */
+    public synchronized void validate(BatchHeader batch, AppendOrigin origin, long logStartOffset) {
         if (!batch.hasProducerId()) {
             return;
         }
@@ -91,6 +102,11 @@ public final class ProducerStateManager {
             return;
         }
         int firstSeq = batch.baseSequence();
+        if (entry == null && firstSeq != 0 && logStartOffset == 0 && !expired.contains(batch.producerId())) {
+            throw new OutOfOrderSequenceException("Out of order sequence number for producer " + batch.producerId()
+                    + " on " + topicPartition + ": " + firstSeq + " (incoming seq. number), but this partition holds"
+                    + " no batch of that producer: its first batch must have sequence 0");
+        }
         if (batch.producerEpoch() != currentEpoch) {
             if (firstSeq != 0 && currentEpoch != RecordBatch.NO_PRODUCER_EPOCH) {
                 throw new OutOfOrderSequenceException("Producer " + batch.producerId() + " starts epoch "
@@ -164,7 +180,16 @@ public final class ProducerStateManager {
     /** Forgets producers idle for {@code expirationMs} without an open transaction; returns how many. */
     public synchronized int removeExpiredProducers(long nowMs, long expirationMs) {
         int before = producers.size();
-        producers.values().removeIf(e -> e.currentTxnFirstOffset < 0 && nowMs - e.lastUpdateMs >= expirationMs);
+        producers.values().removeIf(e -> {
+            boolean expire = e.currentTxnFirstOffset < 0 && nowMs - e.lastUpdateMs >= expirationMs;
+            if (expire) {
+                expired.add(e.producerId);
+                if (expired.size() > EXPIRED_IDS_KEPT) {
+                    expired.remove(expired.iterator().next());
+                }
+            }
+            return expire;
+        });
         return before - producers.size();
     }
 

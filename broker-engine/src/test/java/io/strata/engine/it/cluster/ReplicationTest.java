@@ -1,5 +1,6 @@
 package io.strata.engine.it.cluster;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.engine.cluster.Partition;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
@@ -98,11 +99,28 @@ class ReplicationTest extends ThreeBrokerClusterTestBase {
             producer.flush();
         }
 
+        MeterRegistry leaderMetrics = cluster.meterRegistry(leader);
+        await().atMost(SETTLE).untilAsserted(() -> {
+            assertThat(gauge(leaderMetrics, "strata.partitions.under.replicated")).isEqualTo(1);
+            assertThat(gauge(leaderMetrics, "strata.partitions.leader")).isEqualTo(1);
+        });
+
         cluster.startBroker(follower);
 
         await().atMost(SETTLE).until(() -> storedPartition().isr().contains(follower));
         Partition replica = cluster.broker(follower).replicaManager().partition(TP).orElseThrow();
         await().atMost(SETTLE).untilAsserted(() -> assertThat(replica.log().logEndOffset()).isEqualTo(500));
+        await().atMost(SETTLE).untilAsserted(() ->
+                assertThat(gauge(leaderMetrics, "strata.partitions.under.replicated")).isZero());
+        assertThat(leaderMetrics.get("strata.isr.expands").counter().count()).isGreaterThanOrEqualTo(1);
+        MeterRegistry followerMetrics = cluster.meterRegistry(follower);
+        assertThat(gauge(followerMetrics, "strata.partitions")).isEqualTo(1);
+        assertThat(gauge(followerMetrics, "strata.partitions.leader")).isZero();
+        assertThat(gauge(followerMetrics, "strata.replica.fetcher.max.lag")).isZero();
+    }
+
+    private static double gauge(MeterRegistry registry, String name) {
+        return registry.get(name).gauge().value();
     }
 
     private void createTopic(Map<String, String> configs) throws Exception {
