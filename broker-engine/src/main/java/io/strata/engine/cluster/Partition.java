@@ -15,13 +15,10 @@ import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -50,10 +47,6 @@ public final class Partition {
     public record LeaderAppend(LogAppendResult result, int leaderEpoch) {
     }
 
-    /** An ISR change sent to the store and not yet answered; {@code isr} is the proposed set. */
-    private record PendingIsrChange(int expectedPartitionEpoch, List<Integer> isr) {
-    }
-
     private final TopicPartition topicPartition;
     private final Uuid topicId;
     private final PartitionLog log;
@@ -64,17 +57,13 @@ public final class Partition {
     private final IsrEligibility eligibility;
     private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
     private final Map<Integer, FollowerReplica> followers = new ConcurrentHashMap<>();
-    private final AtomicReference<PendingIsrChange> pendingIsr = new AtomicReference<>();
+    private final PendingIsrChange pendingIsr = new PendingIsrChange();
 
     private volatile PartitionMetadata state;
     private volatile Role role;
     private volatile int leaderEpoch;
     /** The log end when this broker became leader of the current epoch: a follower joins the ISR only beyond it. */
     private volatile long leaderEpochStartOffset;
-    /** Set when a proposal lost its compare-and-set: no new proposal until a newer state is applied. */
-    private volatile int isrChangeBlockedAtEpoch = -1;
-    /** After a store failure, no new proposal before this time (ms) so an unreachable store is not hammered. */
-    private volatile long isrRetryNotBeforeMs;
 
     /**
      * Whether a broker may join an ISR: it is live, unfenced and not in controlled shutdown, and
@@ -149,8 +138,7 @@ public final class Partition {
             }
             leadershipChanged = current == null || next.leaderEpoch() != leaderEpoch || next.leader() != current.leader();
             state = next;
-            pendingIsr.set(null);
-            isrChangeBlockedAtEpoch = -1;
+            pendingIsr.reset();
             Role previousRole = role;
             if (next.leader() == localBrokerId) {
                 role = Role.LEADER;
@@ -186,8 +174,7 @@ public final class Partition {
 
     /** The store accepted this broker's ISR change: applies the stored state. */
     public void onIsrChangeCommitted(int expectedPartitionEpoch, PartitionMetadata stored, long nowMs) {
-        PendingIsrChange pending = pendingIsr.get();
-        if (pending != null && pending.expectedPartitionEpoch() == expectedPartitionEpoch) {
+        if (pendingIsr.isInFlight(expectedPartitionEpoch)) {
             apply(stored, nowMs);
         }
     }
@@ -197,20 +184,12 @@ public final class Partition {
      * leader). No new proposal is made until the newer state arrives through the metadata poller.
      */
     public void onIsrChangeRejected(int expectedPartitionEpoch) {
-        PendingIsrChange pending = pendingIsr.get();
-        if (pending != null && pending.expectedPartitionEpoch() == expectedPartitionEpoch) {
-            isrChangeBlockedAtEpoch = expectedPartitionEpoch;
-            pendingIsr.compareAndSet(pending, null);
-        }
+        pendingIsr.lost(expectedPartitionEpoch);
     }
 
     /** The store could not be reached: the change is proposed again after {@code retryAfterMs}. */
     public void onIsrChangeFailed(int expectedPartitionEpoch, long nowMs, long retryAfterMs) {
-        PendingIsrChange pending = pendingIsr.get();
-        if (pending != null && pending.expectedPartitionEpoch() == expectedPartitionEpoch) {
-            isrRetryNotBeforeMs = nowMs + retryAfterMs;
-            pendingIsr.compareAndSet(pending, null);
-        }
+        pendingIsr.failed(expectedPartitionEpoch, nowMs, retryAfterMs);
     }
 
     // ---- leader: appends ----
@@ -338,7 +317,7 @@ public final class Partition {
                 return;
             }
             long hw = durableOffset();
-            for (int member : maximalIsr()) {
+            for (int member : pendingIsr.maximal(state.isr())) {
                 if (member == localBrokerId) {
                     continue;
                 }
@@ -356,16 +335,6 @@ public final class Partition {
         if (advanced) {
             listener.onHighWatermarkAdvanced(this);
         }
-    }
-
-    /** The committed ISR, plus the proposed members while an expansion is in flight. */
-    private Set<Integer> maximalIsr() {
-        Set<Integer> isr = new LinkedHashSet<>(state.isr());
-        PendingIsrChange pending = pendingIsr.get();
-        if (pending != null) {
-            isr.addAll(pending.isr());
-        }
-        return isr;
     }
 
     /** Whether the high watermark covers everything below {@code requiredOffset}. */
@@ -402,7 +371,7 @@ public final class Partition {
     /** Caller holds the read lock. KIP-841: eligible broker, caught up to the HW and this epoch's start. */
     private void maybeExpandIsr(FollowerReplica follower, long nowMs) {
         PartitionMetadata s = state;
-        if (s.isr().contains(follower.brokerId()) || !canProposeIsrChange(s, nowMs)) {
+        if (s.isr().contains(follower.brokerId()) || !pendingIsr.canPropose(s, nowMs)) {
             return;
         }
         long leo = follower.logEndOffset();
@@ -423,7 +392,7 @@ public final class Partition {
         stateLock.readLock().lock();
         try {
             PartitionMetadata s = state;
-            if (role != Role.LEADER || !canProposeIsrChange(s, nowMs)) {
+            if (role != Role.LEADER || !pendingIsr.canPropose(s, nowMs)) {
                 return;
             }
             List<Integer> isr = new ArrayList<>(s.isr());
@@ -443,13 +412,8 @@ public final class Partition {
         maybeAdvanceHighWatermark(); // a shrink committed meanwhile may let it move
     }
 
-    private boolean canProposeIsrChange(PartitionMetadata s, long nowMs) {
-        return pendingIsr.get() == null && isrChangeBlockedAtEpoch != s.partitionEpoch() && nowMs >= isrRetryNotBeforeMs;
-    }
-
     private void propose(PartitionMetadata s, List<Integer> isr) {
-        PendingIsrChange pending = new PendingIsrChange(s.partitionEpoch(), List.copyOf(isr));
-        if (pendingIsr.compareAndSet(null, pending)) {
+        if (pendingIsr.begin(s, isr)) {
             isrChangeSender.submit(this, s.partitionEpoch(), new PartitionMetadata(s.partition(), s.leader(),
                     s.leaderEpoch(), s.replicas(), isr, s.partitionEpoch() + 1));
         }
