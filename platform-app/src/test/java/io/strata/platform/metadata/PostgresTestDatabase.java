@@ -15,7 +15,7 @@ import java.util.UUID;
  * {@code STRATA_TEST_PG_USER} and {@code STRATA_TEST_PG_PASSWORD}. Without them the tests are skipped,
  * except on CI ({@code CI=true}) where PostgreSQL is mandatory and their absence fails the build.
  */
-final class PostgresTestDatabase implements AutoCloseable {
+public final class PostgresTestDatabase implements AutoCloseable {
     private final String url;
     private final String user;
     private final String password;
@@ -28,7 +28,7 @@ final class PostgresTestDatabase implements AutoCloseable {
     }
 
     /** Connects and creates a fresh schema, or skips (fails on CI) when no database is configured. */
-    static PostgresTestDatabase createOrSkip() throws SQLException {
+    public static PostgresTestDatabase createOrSkip() throws SQLException {
         String url = System.getenv("STRATA_TEST_PG_URL");
         String user = System.getenv("STRATA_TEST_PG_USER");
         String password = System.getenv("STRATA_TEST_PG_PASSWORD");
@@ -46,7 +46,7 @@ final class PostgresTestDatabase implements AutoCloseable {
     }
 
     /** {@code spring.datasource.*} properties pointing at the fresh schema. */
-    Map<String, String> datasourceProperties() {
+    public Map<String, String> datasourceProperties() {
         String separator = url.contains("?") ? "&" : "?";
         return Map.of(
                 "spring.datasource.url", url + separator + "currentSchema=" + schema,
