@@ -13,8 +13,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +24,8 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -123,21 +123,25 @@ final class PlatformCluster implements AutoCloseable {
     }
 
     /**
-     * The status {@code /actuator/health/{component}} of broker {@code id} reports ({@code db}, {@code broker}),
-     * or of the whole when {@code component} is empty; asked over HTTP as an orchestrator's probe would.
+     * The status {@code /actuator/health/{component}} reports ({@code db}, {@code broker}), or of the whole when
+     * {@code component} is empty, of every running broker by id; asked over HTTP as an orchestrator's probe
+     * would, of all brokers at once (while the database is unreachable each answer takes the pool's connection
+     * timeout).
      */
-    String health(int id, String component) {
-        String port = contexts[id].getEnvironment().getProperty("local.server.port");
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"
-                + (component.isEmpty() ? "" : "/" + component))).timeout(Duration.ofSeconds(30)).build();
-        try {
-            return JsonPath.read(http.send(request, HttpResponse.BodyHandlers.ofString()).body(), "$.status");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+    Map<Integer, String> health(String component) {
+        Map<Integer, CompletableFuture<String>> answers = new TreeMap<>();
+        for (int id = 1; id < contexts.length; id++) {
+            if (running(id)) {
+                String port = contexts[id].getEnvironment().getProperty("local.server.port");
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"
+                        + (component.isEmpty() ? "" : "/" + component))).timeout(Duration.ofSeconds(30)).build();
+                answers.put(id, http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                        .thenApply(response -> JsonPath.read(response.body(), "$.status")));
+            }
         }
+        Map<Integer, String> out = new TreeMap<>();
+        answers.forEach((id, answer) -> out.put(id, answer.join()));
+        return out;
     }
 
     /** The partitions of {@code topic} as the metadata store holds them, read through a running broker. */
