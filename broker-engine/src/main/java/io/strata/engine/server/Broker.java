@@ -102,7 +102,10 @@ public final class Broker implements AutoCloseable {
     private ControlledShutdown controlledShutdown;
     /** This incarnation's registration epoch; {@link BrokerRegistration#NO_EPOCH} until registered. */
     private volatile long brokerEpoch = BrokerRegistration.NO_EPOCH;
-    /** Only the first of a run of failures is logged with its stack trace (each set by its one thread). */
+    /**
+     * Only the first of a run of failures is logged with its stack trace, and the end of the run once, so an
+     * outage of the metadata store shows as two lines per broker and task (each set by its one thread).
+     */
     private volatile boolean heartbeatFailing;
     private volatile boolean pollFailing;
     /** Set by the heartbeat thread once a newer incarnation of this broker id registered. */
@@ -294,6 +297,9 @@ public final class Broker implements AutoCloseable {
     private void heartbeat() {
         try {
             metadataStore.heartbeat(config.brokerId(), brokerEpoch);
+            if (heartbeatFailing) {
+                log.info("Broker {} heartbeats to the metadata store again", config.brokerId());
+            }
             heartbeatFailing = false;
         } catch (StaleBrokerEpochException e) {
             staleEpoch = true;
@@ -318,6 +324,9 @@ public final class Broker implements AutoCloseable {
         try {
             topics.catchUp();
             groupCoordinator.takeUpOffsetsTopic(executors.groupTimer()); // an offsets topic another broker created
+            if (pollFailing) {
+                log.info("Broker {} reads metadata changes again", config.brokerId());
+            }
             pollFailing = false;
         } catch (RuntimeException e) {
             if (!pollFailing) {

@@ -1,0 +1,92 @@
+package io.strata.platform.cluster;
+
+import io.strata.engine.metadata.PartitionMetadata;
+import io.strata.platform.metadata.PostgresTestDatabase;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The cluster failover test of the issue on the PostgreSQL store: three platform brokers (each its own Spring
+ * context) and an idempotent acks=all producer on an RF 3, min.insync.replicas=2 topic while the leader of a
+ * partition crashes and comes back. Every acknowledged record is read back in order, none duplicated, and the
+ * restarted broker rejoins the ISR. Skipped without PostgreSQL (see {@link PostgresTestDatabase}).
+ */
+class PostgresLeaderFailoverTest {
+    private static final String TOPIC = "failover";
+    private static final int PARTITIONS = 3;
+    private static final int RECORDS = 20_000;
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path root;
+
+    private PostgresTestDatabase database;
+    private PlatformCluster cluster;
+
+    @BeforeEach
+    void startCluster() throws Exception {
+        database = PostgresTestDatabase.createOrSkip();
+        cluster = PlatformCluster.start(root, database.datasourceProperties(), 3);
+    }
+
+    @AfterEach
+    void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void aLeaderCrashingUnderAcksAllLoadLosesAndDuplicatesNothingAndRejoinsTheIsr() throws Exception {
+        cluster.admin().createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
+                .configs(Map.of("min.insync.replicas", "2")))).all().get();
+        await().atMost(SETTLE).until(() -> cluster.partitions(TOPIC).stream().allMatch(p -> p.isr().size() == 3));
+
+        try (AcksAllLoad load = new AcksAllLoad(cluster.bootstrapServers(), TOPIC, PARTITIONS)) {
+            load.start();
+            await().atMost(SETTLE).until(() -> load.ackCount() >= RECORDS / 4);
+
+            int victim = cluster.partitions(TOPIC).get(0).leader();
+            cluster.crash(victim);
+            await().atMost(SETTLE).until(() -> {
+                PartitionMetadata now = cluster.partitions(TOPIC).get(0);
+                return now.leader() >= 0 && now.leader() != victim;
+            });
+            cluster.startBroker(victim);
+            await().atMost(SETTLE).until(() -> cluster.partitions(TOPIC).stream()
+                    .allMatch(p -> p.isr().contains(victim)));
+
+            load.stopAfter(RECORDS);
+            assertThat(load.failures()).isEmpty();
+            try (TailingConsumer consumer = new TailingConsumer(cluster.bootstrapServers(), TOPIC, PARTITIONS)) {
+                consumer.start();
+                for (int p = 0; p < PARTITIONS; p++) {
+                    List<Integer> acked = load.acked(p);
+                    assertThat(acked).isEqualTo(IntStream.range(0, acked.size()).boxed().toList());
+                    int partition = p;
+                    await().atMost(SETTLE).until(() -> consumer.count(partition) >= acked.size());
+                }
+                consumer.close();
+                for (int p = 0; p < PARTITIONS; p++) {
+                    assertThat(consumer.read(p)).isEqualTo(load.acked(p));
+                }
+                assertThat(consumer.failures()).isEmpty();
+            }
+        }
+    }
+}
