@@ -57,8 +57,7 @@ class PostgresLeaderFailoverTest {
                 .configs(Map.of("min.insync.replicas", "2")))).all().get();
         await().atMost(SETTLE).until(() -> cluster.partitions(TOPIC).stream().allMatch(p -> p.isr().size() == 3));
 
-        try (AcksAllLoad load = new AcksAllLoad(cluster.bootstrapServers(), TOPIC, PARTITIONS)) {
-            load.start();
+        try (ContinuousProducer load = new ContinuousProducer(cluster.bootstrapServers(), TOPIC, PARTITIONS)) {
             await().atMost(SETTLE).until(() -> load.ackCount() >= RECORDS / 4);
 
             int victim = cluster.partitions(TOPIC).get(0).leader();
@@ -71,7 +70,8 @@ class PostgresLeaderFailoverTest {
             await().atMost(SETTLE).until(() -> cluster.partitions(TOPIC).stream()
                     .allMatch(p -> p.isr().contains(victim)));
 
-            load.stopAfter(RECORDS);
+            await().atMost(SETTLE.multipliedBy(4)).until(() -> load.ackCount() >= RECORDS);
+            load.stopAndFlush();
             assertThat(load.failures()).isEmpty();
             try (TailingConsumer consumer = new TailingConsumer(cluster.bootstrapServers(), TOPIC, PARTITIONS)) {
                 consumer.start();
