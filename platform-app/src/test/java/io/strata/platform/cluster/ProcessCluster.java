@@ -32,7 +32,7 @@ final class ProcessCluster implements AutoCloseable {
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
     static final Duration METADATA_POLL_INTERVAL = Duration.ofMillis(200);
     /** Three Spring Boot JVMs starting at once on two cores take a while. */
-    private static final Duration STARTUP = Duration.ofSeconds(120);
+    private static final Duration STARTUP = Duration.ofSeconds(300);
 
     private final Map<Integer, BrokerProcess> brokers = new LinkedHashMap<>();
     private final Thread killOnExit = new Thread(this::killAll, "process-cluster-kill-on-exit");
