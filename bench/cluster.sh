@@ -431,8 +431,12 @@ label() {
     done
     printf 'CPU s of the measured run: clu = the cluster (brokers, controller, PostgreSQL), pro = the producer,\n'
     printf 'oth = the rest of the machine (other users included); load after = load average 1/5/15 min after it.\n'
-    printf 'Durability: Strata fsyncs every batch on each ISR member before acks=all answers (flush.messages=1).\n'
-    if [[ "$KAFKA_FSYNC" == "1" ]]; then
+    if [[ " $SYSTEMS " == *" strata "* ]]; then
+        printf 'Durability: Strata fsyncs every batch on each ISR member before acks=all answers (flush.messages=1).\n'
+    fi
+    if [[ " $SYSTEMS " != *" kafka "* ]]; then
+        :
+    elif [[ "$KAFKA_FSYNC" == "1" ]]; then
         printf 'Kafka ran with log.flush.interval.messages=1 (fsync every append).\n'
     else
         printf "Kafka kept log.flush.interval.messages at its default (no fsync per append: acks=all answers from the page cache).\n"
