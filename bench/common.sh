@@ -60,6 +60,24 @@ ensure_lib() {
     mvn -B -q -f "$1/pom.xml" dependency:copy-dependencies
 }
 
+# Apache Kafka version of the reference broker: the one bench/reference/pom.xml names.
+reference_kafka_version() {
+    sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$BENCH/reference/pom.xml" | head -n 1
+}
+
+# ensure_reference_lib: bench/reference/lib holding kafka_2.13 of reference_kafka_version and its
+# dependencies; a lib dir of another version is replaced. Sets KAFKA_VERSION and KAFKA_CP.
+ensure_reference_lib() {
+    KAFKA_VERSION=$(reference_kafka_version)
+    [[ -n "$KAFKA_VERSION" ]] || die "no kafka.version in bench/reference/pom.xml"
+    if [[ -d "$BENCH/reference/lib" ]] && ! compgen -G "$BENCH/reference/lib/kafka_2.13-$KAFKA_VERSION.jar" >/dev/null; then
+        log "bench/reference/lib holds another Kafka version; replacing it"
+        rm -rf "$BENCH/reference/lib"
+    fi
+    ensure_lib "$BENCH/reference" "kafka_2.13-$KAFKA_VERSION.jar" "Apache Kafka $KAFKA_VERSION (kafka_2.13)"
+    KAFKA_CP="$BENCH/reference/lib/*"
+}
+
 bench_cleanup() {
     local status=$?
     if [[ -n "$PLATFORM_PID" ]] && kill -0 "$PLATFORM_PID" 2>/dev/null; then
@@ -172,7 +190,7 @@ create_topic() {
 # Runs ProducerPerformance unthrottled. PROPS (space separated k=v) all go after one --command-property:
 # the tool keeps only the last such flag. PAYLOAD_ARGS is --record-size N or --payload-file F.
 # Final ProducerPerformance line: "N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency, ..."
-# Sets PRODUCED, PRODUCE_RATE, PRODUCE_MB, PRODUCE_LATENCY.
+# Sets PRODUCED, PRODUCE_RATE, PRODUCE_MB, PRODUCE_LATENCY (avg ms), PRODUCE_MAX, PRODUCE_P50, PRODUCE_P99.
 perf_produce() {
     local name=$1 topic=$2 num=$3 props=$4; shift 4
     # shellcheck disable=SC2086
@@ -184,4 +202,7 @@ perf_produce() {
     read -r PRODUCED PRODUCE_RATE PRODUCE_MB PRODUCE_LATENCY <<<"$(sed -E \
         's/^([0-9]+)[^,]* records sent, ([0-9.]+) records\/sec \(([0-9.]+) MB\/sec\), ([0-9.]+) ms avg latency.*/\1 \2 \3 \4/' \
         <<<"$line")"
+    PRODUCE_MAX=$(sed -nE 's/.* ([0-9.]+) ms max latency.*/\1/p' <<<"$line")
+    PRODUCE_P50=$(sed -nE 's/.* ([0-9.]+) ms 50th.*/\1/p' <<<"$line")
+    PRODUCE_P99=$(sed -nE 's/.* ([0-9.]+) ms 99th.*/\1/p' <<<"$line")
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs a bench script (bench/run.sh unless BENCH_SCRIPT says otherwise) against Apache Kafka 4.3.1 (single
-# KRaft node, same machine) as the reference the Strata figures are compared with. Not part of `mvn verify`.
+# Runs a bench script (bench/run.sh unless BENCH_SCRIPT says otherwise) against Apache Kafka (the version
+# bench/reference/pom.xml names, now 4.4.0; single KRaft node, same machine) as the reference the Strata
+# figures are compared with. Not part of `mvn verify`. bench/cluster.sh is the 3-broker comparison.
 #
 # Environment (all optional), plus everything the bench script reads (RECORDS, RECORD_SIZE, PARTITIONS, ...):
 #   BENCH_SCRIPT=run.sh  the bench to run: run.sh, or compression.sh (which then reads Kafka's CPU time and
@@ -15,15 +16,14 @@ LOG_TAG=reference
 # shellcheck source=bench/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ROOT=$BENCH_ROOT
-REF="$ROOT/bench/reference"
 KAFKA_HEAP=${KAFKA_HEAP:--Xmx1g}
 KAFKA_FSYNC=${KAFKA_FSYNC:-0}
 BENCH_SCRIPT=${BENCH_SCRIPT:-run.sh}
 [[ -f "$ROOT/bench/$BENCH_SCRIPT" ]] || die "no bench script bench/$BENCH_SCRIPT"
 
 command -v java >/dev/null || die "java not found"
-ensure_lib "$REF" 'kafka_2.13-*.jar' 'Apache Kafka (kafka_2.13)'
-CP="$REF/lib/*"
+ensure_reference_lib
+CP=$KAFKA_CP
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kafka-reference.XXXXXX")
 KAFKA_PID=""
 cleanup() {
@@ -59,7 +59,7 @@ fi
 cluster_id=$(java -cp "$CP" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
 java -cp "$CP" kafka.tools.StorageTool format -t "$cluster_id" -c "$RUN_DIR/server.properties" --standalone \
     >"$RUN_DIR/format.log" 2>&1 || { cat "$RUN_DIR/format.log" >&2; die "storage format failed"; }
-log "starting Apache Kafka 4.3.1 on 127.0.0.1:$broker_port (fsync every append: $KAFKA_FSYNC)"
+log "starting Apache Kafka $KAFKA_VERSION on 127.0.0.1:$broker_port (fsync every append: $KAFKA_FSYNC)"
 # shellcheck disable=SC2086
 java $KAFKA_HEAP -cp "$CP" kafka.Kafka "$RUN_DIR/server.properties" >"$RUN_DIR/kafka.log" 2>&1 &
 KAFKA_PID=$!
@@ -70,5 +70,5 @@ for _ in $(seq 1 120); do
 done
 port_in_use "$broker_port" || die "Kafka did not open its port"
 
-BENCH_LABEL="Apache Kafka 4.3.1 (fsync every append: $KAFKA_FSYNC)" BOOTSTRAP_SERVERS="127.0.0.1:$broker_port" \
+BENCH_LABEL="Apache Kafka $KAFKA_VERSION (fsync every append: $KAFKA_FSYNC)" BOOTSTRAP_SERVERS="127.0.0.1:$broker_port" \
     BROKER_PID="$KAFKA_PID" BROKER_DATA_DIR="$RUN_DIR/data" bash "$ROOT/bench/$BENCH_SCRIPT"
