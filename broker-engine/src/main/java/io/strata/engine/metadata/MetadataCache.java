@@ -89,6 +89,11 @@ public final class MetadataCache {
                 .sorted(Comparator.comparingInt(BrokerRegistration::brokerId)).toList();
     }
 
+    /** A registered broker's registration, live or not (where a follower finds its leader). */
+    public Optional<BrokerRegistration> registeredBroker(int id) {
+        return Optional.ofNullable(snapshot.brokers.get(id));
+    }
+
     /** A live broker's registration (this broker's own, if it is registered). */
     public Optional<BrokerRegistration> broker(int id) {
         return brokers().stream().filter(b -> b.brokerId() == id).findFirst();

@@ -198,7 +198,7 @@ public final class Broker implements AutoCloseable {
      */
     private void connectReplication(MetadataCache cache, ReplicaManager replicas) {
         ReplicaFetcherManager fetchers = new ReplicaFetcherManager(config.brokerId(), () -> brokerEpoch,
-                id -> cache.registeredBrokers().stream().filter(b -> b.brokerId() == id).findFirst(),
+                cache::registeredBroker,
                 config.replication(), time, executors.replicaFetchers());
         replicaFetchers = fetchers;
         replicas.connectReplication(fetchers, new IsrChangeManager(metadataStore, executors.isrChanges(), time, metrics),
