@@ -190,20 +190,19 @@ public final class TopicService {
         if (replicationFactor <= 0) {
             throw new InvalidReplicationFactorException("Replication factor must be larger than 0.");
         }
-        List<Integer> brokers = cache.brokers().stream().map(BrokerRegistration::brokerId).toList();
-        if (replicationFactor > brokers.size()) {
+        List<BrokerRegistration> live = cache.brokers();
+        if (replicationFactor > live.size()) {
             throw new InvalidReplicationFactorException("Replication factor: " + replicationFactor
-                    + " larger than available brokers: " + brokers.size() + " (live brokers: " + brokers
+                    + " larger than available brokers: " + live.size() + " (live brokers: "
+                    + live.stream().map(BrokerRegistration::brokerId).toList()
                     + "; a broker is live while it heartbeats within broker.session.timeout.ms).");
         }
+        List<List<Integer>> placed = ReplicaPlacement.place(live, firstIndex, count, replicationFactor,
+                java.util.concurrent.ThreadLocalRandom.current().nextInt());
         List<PartitionMetadata> partitions = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int index = firstIndex + i;
-            List<Integer> replicas = new ArrayList<>(replicationFactor);
-            for (int r = 0; r < replicationFactor; r++) {
-                replicas.add(brokers.get((index + r) % brokers.size()));
-            }
-            partitions.add(new PartitionMetadata(index, replicas.get(0), 0, replicas, replicas, 0));
+            List<Integer> replicas = placed.get(i);
+            partitions.add(new PartitionMetadata(firstIndex + i, replicas.get(0), 0, replicas, replicas, 0));
         }
         return partitions;
     }
