@@ -17,13 +17,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * An idempotent acks=all producer writing to every partition of a topic from its own thread until closed,
  * each partition's values 0, 1, 2, ... in order. What counts is what the broker acknowledged: each
  * callback without error records its value as acked, so a test can check exactly those against what is
- * read back. The rate is modest (about a thousand records a second) so that two cores also have time to
- * replicate, fail over and restart brokers.
+ * read back. The rate is modest (by default about a thousand records a second) so that two cores also have
+ * time to replicate, fail over and restart brokers.
  */
 final class ContinuousProducer implements AutoCloseable {
-    private static final int BURST = 10;
+    private static final int DEFAULT_BURST = 10;
     private static final long PAUSE_MS = 10;
 
+    private final int burst;
     private final String topic;
     private final int partitions;
     private final KafkaProducer<String, String> producer;
@@ -34,6 +35,12 @@ final class ContinuousProducer implements AutoCloseable {
     private volatile boolean running = true;
 
     ContinuousProducer(String bootstrapServers, String topic, int partitions) {
+        this(bootstrapServers, topic, partitions, DEFAULT_BURST);
+    }
+
+    /** @param burst records sent every 10 ms (the rate is at most a hundred times that per second) */
+    ContinuousProducer(String bootstrapServers, String topic, int partitions, int burst) {
+        this.burst = burst;
         this.topic = topic;
         this.partitions = partitions;
         for (int p = 0; p < partitions; p++) {
@@ -58,7 +65,7 @@ final class ContinuousProducer implements AutoCloseable {
         int[] next = new int[partitions];
         try {
             while (running) {
-                for (int i = 0; i < BURST; i++) {
+                for (int i = 0; i < burst; i++) {
                     int partition = i % partitions;
                     int value = next[partition]++;
                     producer.send(new ProducerRecord<>(topic, partition, null, Integer.toString(value)), (md, e) -> {
