@@ -51,15 +51,14 @@ public final class FetchHandler extends TypedApiHandler<FetchRequest> {
         boolean byId = context.apiVersion() >= 13;
         List<PartitionFetchReader.Target> targets = reader.resolve(request.data(), byId);
         boolean fromFollower = request.replicaId() >= 0;
-        if (fromFollower) {
-            reader.recordFollowerFetch(targets, request.replicaId(), request.replicaEpoch(), time.milliseconds());
-        }
         Partition.FetchBound bound = fromFollower
                 ? Partition.FetchBound.LOG_END
                 : request.isolationLevel() == IsolationLevel.READ_COMMITTED
                 ? Partition.FetchBound.LAST_STABLE_OFFSET : Partition.FetchBound.HIGH_WATERMARK;
         int maxBytes = request.maxBytes();
-        PartitionFetchReader.Reads reads = reader.read(targets, maxBytes, bound);
+        PartitionFetchReader.FollowerFetch follower = fromFollower ? new PartitionFetchReader.FollowerFetch(
+                request.replicaId(), request.replicaEpoch(), time.milliseconds()) : null;
+        PartitionFetchReader.Reads reads = reader.read(targets, maxBytes, bound, follower);
         if (request.maxWait() <= 0 || targets.isEmpty() || reads.anyError() || reads.bytes() >= request.minBytes()) {
             return CompletableFuture.completedFuture(build(targets, reads));
         }

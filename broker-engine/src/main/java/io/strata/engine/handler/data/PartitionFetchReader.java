@@ -55,8 +55,10 @@ public final class PartitionFetchReader {
         return targets;
     }
 
-    /** Result of reading all targets: per-target partition responses and the bytes they carry. */
-    /** {@code anyError}: some partition must be answered at once (an error, or a follower's diverging epoch). */
+    /**
+     * Result of reading all targets: per-target partition responses and the bytes they carry; {@code anyError}:
+     * some partition must be answered at once (an error, or a follower's diverging epoch).
+     */
     record Reads(List<FetchResponseData.PartitionData> partitions, long bytes, boolean anyError,
                  List<Delivered> delivered) {
     }
@@ -72,32 +74,8 @@ public final class PartitionFetchReader {
         }
     }
 
-    /**
-     * A follower's fetch: records each partition's fetch offset as durable on the follower (which may move the
-     * ISR and the high watermark). Partitions this broker does not lead are skipped here; reading them
-     * reports the error.
-     */
-    void recordFollowerFetch(List<Target> targets, int replicaId, long brokerEpoch, long nowMs) {
-        for (Target target : targets) {
-            if (target.topicName() == null) {
-                continue;
-            }
-            Partition partition = replicaManager.partition(target.topicPartition()).orElse(null);
-            if (partition == null || !partition.isLeader()) {
-                continue;
-            }
-            try {
-                FetchRequestData.FetchPartition request = target.request();
-                partition.checkLeaderEpoch(request.currentLeaderEpoch());
-                long leaderEnd = partition.log().logEndOffset();
-                if (request.fetchOffset() <= leaderEnd && divergence(partition, request) == null) {
-                    partition.updateFollowerFetchState(replicaId, brokerEpoch, request.fetchOffset(), leaderEnd, nowMs);
-                }
-            } catch (RuntimeException e) {
-                log.debug("Not recording the fetch of replica {} for {}: {}", replicaId, target.topicPartition(),
-                        e.getMessage());
-            }
-        }
+    /** The follower a fetch comes from, when its fetch offsets are to be recorded (its first read only). */
+    record FollowerFetch(int replicaId, long brokerEpoch, long nowMs) {
     }
 
     /**
@@ -121,6 +99,14 @@ public final class PartitionFetchReader {
     }
 
     Reads read(List<Target> targets, int maxBytes, Partition.FetchBound bound) {
+        return read(targets, maxBytes, bound, null);
+    }
+
+    /**
+     * Reads every target; with {@code follower} set, also records each led partition's fetch offset as durable
+     * on that follower (which may move the ISR and the high watermark), unless its log diverges from ours.
+     */
+    Reads read(List<Target> targets, int maxBytes, Partition.FetchBound bound, FollowerFetch follower) {
         List<FetchResponseData.PartitionData> out = new ArrayList<>(targets.size());
         long bytes = 0;
         boolean anyError = false;
@@ -128,7 +114,7 @@ public final class PartitionFetchReader {
         List<Delivered> delivered = new ArrayList<>();
         for (Target target : targets) {
             FetchResponseData.PartitionData data = readOne(target, (int) Math.max(0, maxBytes - bytes), bound,
-                    minOneMessage, delivered);
+                    minOneMessage, delivered, follower);
             int size = data.records() == null ? 0 : data.records().sizeInBytes();
             if (size > 0) {
                 minOneMessage = false;
@@ -141,7 +127,8 @@ public final class PartitionFetchReader {
     }
 
     private FetchResponseData.PartitionData readOne(Target target, int remainingBytes, Partition.FetchBound bound,
-                                                    boolean minOneMessage, List<Delivered> delivered) {
+                                                    boolean minOneMessage, List<Delivered> delivered,
+                                                    FollowerFetch follower) {
         FetchRequestData.FetchPartition request = target.request();
         if (target.topicName() == null) {
             return error(request.partition(), target.byId() ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION);
@@ -167,6 +154,9 @@ public final class PartitionFetchReader {
                             .setDivergingEpoch(diverging)
                             .setRecords(MemoryRecords.EMPTY);
                 }
+                if (follower != null) {
+                    recordFollowerFetch(partition, request, follower);
+                }
             }
             int limit = Math.min(request.partitionMaxBytes(), remainingBytes);
             LogReadResult result = partition.read(request.fetchOffset(), limit, bound, minOneMessage);
@@ -189,6 +179,22 @@ public final class PartitionFetchReader {
                     .setHighWatermark(partition.log().highWatermark())
                     .setLastStableOffset(partition.lastStableOffset())
                     .setLogStartOffset(partition.log().logStartOffset());
+        }
+    }
+
+    /** The follower holds everything below its fetch offset durably; a fetch past our log end records nothing. */
+    private static void recordFollowerFetch(Partition partition, FetchRequestData.FetchPartition request,
+                                            FollowerFetch follower) {
+        long leaderEnd = partition.log().logEndOffset();
+        if (request.fetchOffset() > leaderEnd) {
+            return;
+        }
+        try {
+            partition.updateFollowerFetchState(follower.replicaId(), follower.brokerEpoch(), request.fetchOffset(),
+                    leaderEnd, follower.nowMs());
+        } catch (RuntimeException e) {
+            log.debug("Not recording the fetch of replica {} for {}: {}", follower.replicaId(),
+                    partition.topicPartition(), e.getMessage());
         }
     }
 
