@@ -64,8 +64,6 @@ public final class GroupCoordinator implements AutoCloseable {
     private final ReplicaManager replicaManager;
     /** How long a commit may wait for its {@code __consumer_offsets} partition to replicate it. */
     private static final long OFFSET_COMMIT_TIMEOUT_MS = 5_000;
-    /** Whether the partitions this broker led when it first saw the offsets topic are loaded or loading. */
-    private boolean topicTakenUp; // guarded by this
 
     public GroupCoordinator(int brokerId, GroupConfig config, ReplicaManager replicaManager, OffsetsTopicAccess topicAccess,
                             Time time, GroupMetrics metrics, Executor completions) {
@@ -144,30 +142,20 @@ public final class GroupCoordinator implements AutoCloseable {
         compactor.compactAll();
     }
 
-    /** Marks the led partitions loading and replays them on {@code loader}; tests drive the timers themselves. */
+    /**
+     * Marks the partitions led now loading and replays them on {@code loader}; tests drive the timers
+     * themselves. Partitions this broker comes to lead later, including those of an offsets topic another
+     * broker creates, are loaded by {@link #onLeadershipChanged}.
+     */
     synchronized void startServing(Executor loader) {
         this.loader = loader;
-        takeUpOffsetsTopic(loader);
-        started = true;
-    }
-
-    /**
-     * Serves an offsets topic another broker created: once, when this broker first learns of it from the
-     * metadata, marks the partitions it leads loading and replays them on {@code loader} (new, so they are
-     * all but empty). Without this only the creating broker would serve groups. Called after every metadata
-     * catch-up. Leaderships that move later are followed by {@link #onLeadershipChanged}.
-     */
-    public synchronized void takeUpOffsetsTopic(Executor loader) {
-        if (topicTakenUp) {
-            return;
-        }
         topicAccess.find().ifPresent(topic -> {
-            topicTakenUp = true;
             registry.setPartitionCount(topic.partitions().size());
             List<Integer> led = ledPartitions(topic).stream().filter(p -> !registry.ownsOrLoads(p)).toList();
             registry.markLoading(led);
             loader.execute(() -> led.forEach(registry::load));
         });
+        started = true;
     }
 
     public GroupMembership membership() {
@@ -211,7 +199,6 @@ public final class GroupCoordinator implements AutoCloseable {
                 "segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes()));
         TopicMetadata topic = topicAccess.create(config.offsetsTopicPartitions(),
                 config.offsetsTopicReplicationFactor(), configs);
-        topicTakenUp = true;
         registry.setPartitionCount(topic.partitions().size());
         List<Integer> led = ledPartitions(topic);
         registry.markLoading(led);

@@ -323,7 +323,6 @@ public final class Broker implements AutoCloseable {
     private void pollMetadata(TopicService topics) {
         try {
             topics.catchUp();
-            groupCoordinator.takeUpOffsetsTopic(executors.groupTimer()); // an offsets topic another broker created
             if (pollFailing) {
                 log.info("Broker {} reads metadata changes again", config.brokerId());
             }
