@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An idempotent acks=all producer writing to every partition of a topic from its own thread until closed,
@@ -102,6 +106,21 @@ final class ContinuousProducer implements AutoCloseable {
     List<Integer> acked(int partition) {
         synchronized (acked.get(partition)) {
             return List.copyOf(acked.get(partition));
+        }
+    }
+
+    /**
+     * With no send failed, every record sent was acknowledged; each partition then holds exactly the values
+     * acknowledged for it, 0..n-1 in order: none lost, none duplicated, none written that was not acked.
+     * {@code readBack} gives a partition's values as a consumer reads them. Call once stopped.
+     */
+    void assertEveryAckedRecordReadBackOnceInOrder(IntFunction<List<Integer>> readBack) {
+        assertThat(failures()).as("failed sends").isEmpty();
+        for (int p = 0; p < partitions; p++) {
+            List<Integer> values = acked(p);
+            assertThat(values).as("acked values of %s-%d", topic, p)
+                    .containsExactlyElementsOf(IntStream.range(0, values.size()).boxed().toList());
+            assertThat(readBack.apply(p)).as("values read back from %s-%d", topic, p).containsExactlyElementsOf(values);
         }
     }
 

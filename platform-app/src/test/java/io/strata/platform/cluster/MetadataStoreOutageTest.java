@@ -2,7 +2,6 @@ package io.strata.platform.cluster;
 
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.platform.metadata.PostgresTestDatabase;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,9 +68,7 @@ class MetadataStoreOutageTest {
 
     @Test
     void produceAndConsumeGoOnThroughATenSecondOutageAndNoBrokerIsFencedByIt() throws Exception {
-        cluster.admin().createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
-                .configs(Map.of("min.insync.replicas", "2")))).all().get();
-        await().atMost(SETTLE).until(() -> cluster.partitions(TOPIC).stream().allMatch(p -> p.isr().size() == 3));
+        cluster.createReplicatedTopic(TOPIC, PARTITIONS, Map.of("min.insync.replicas", "2"));
         List<PartitionMetadata> before = cluster.partitions(TOPIC);
 
         try (ContinuousProducer load = new ContinuousProducer(cluster.bootstrapServers(), TOPIC, PARTITIONS);

@@ -10,6 +10,7 @@ import io.strata.platform.StrataApplication;
 import io.strata.platform.broker.BrokerLifecycle;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -145,6 +146,13 @@ final class PlatformCluster implements AutoCloseable {
     }
 
     /** The partitions of {@code topic} as the metadata store holds them, read through a running broker. */
+    /** Creates an RF 3 topic and waits until the store shows every partition with all three replicas in sync. */
+    void createReplicatedTopic(String topic, int partitions, Map<String, String> configs) throws Exception {
+        admin().createTopics(List.of(new NewTopic(topic, partitions, (short) 3).configs(configs))).all().get();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> partitions(topic).stream().allMatch(p -> p.isr().size() == 3));
+    }
+
     List<PartitionMetadata> partitions(String topic) {
         return store().topic(topic).map(TopicMetadata::partitions).orElseThrow();
     }

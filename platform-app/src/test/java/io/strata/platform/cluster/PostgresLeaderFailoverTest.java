@@ -2,7 +2,7 @@ package io.strata.platform.cluster;
 
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.platform.metadata.PostgresTestDatabase;
-import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,11 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -54,9 +51,7 @@ class PostgresLeaderFailoverTest {
 
     @Test
     void crashingEachLeaderInTurnUnderAcksAllLoadLosesAndDuplicatesNothingAndTheyRejoinTheIsr() throws Exception {
-        cluster.admin().createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
-                .configs(Map.of("min.insync.replicas", "2")))).all().get();
-        await().atMost(SETTLE).until(() -> cluster.partitions(TOPIC).stream().allMatch(p -> p.isr().size() == 3));
+        cluster.createReplicatedTopic(TOPIC, PARTITIONS, Map.of("min.insync.replicas", "2"));
 
         try (ContinuousProducer load = new ContinuousProducer(cluster.bootstrapServers(), TOPIC, PARTITIONS, 30)) {
             await().atMost(SETTLE).until(() -> load.ackCount() >= RECORDS / 10);
@@ -65,21 +60,8 @@ class PostgresLeaderFailoverTest {
             }
             await().atMost(SETTLE.multipliedBy(4)).until(() -> load.ackCount() >= RECORDS);
             load.stopAndFlush();
-            assertThat(load.failures()).isEmpty();
-            try (TailingConsumer consumer = new TailingConsumer(cluster.bootstrapServers(), TOPIC, PARTITIONS)) {
-                consumer.start();
-                for (int p = 0; p < PARTITIONS; p++) {
-                    List<Integer> acked = load.acked(p);
-                    assertThat(acked).isEqualTo(IntStream.range(0, acked.size()).boxed().toList());
-                    int partition = p;
-                    await().atMost(SETTLE).until(() -> consumer.count(partition) >= acked.size());
-                }
-                consumer.close();
-                for (int p = 0; p < PARTITIONS; p++) {
-                    assertThat(consumer.read(p)).isEqualTo(load.acked(p));
-                }
-                assertThat(consumer.failures()).isEmpty();
-            }
+            load.assertEveryAckedRecordReadBackOnceInOrder(p ->
+                    PartitionReader.readAll(cluster.bootstrapServers(), new TopicPartition(TOPIC, p), SETTLE));
         }
     }
 

@@ -5,16 +5,24 @@ import io.strata.engine.config.BrokerConfig;
 import io.strata.engine.config.GroupConfig;
 import io.strata.engine.config.ReplicationConfig;
 import io.strata.engine.metadata.InMemoryMetadataStore;
+import io.strata.engine.metadata.PartitionMetadata;
+import io.strata.engine.metadata.TopicMetadata;
 import io.strata.engine.server.Broker;
 import io.strata.engine.server.BrokerState;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Several real {@link Broker}s in one JVM sharing one {@link InMemoryMetadataStore}, with short heartbeat,
@@ -28,6 +36,7 @@ final class ClusterFixture implements AutoCloseable {
     static final long POLL_INTERVAL_MS = 100;
     /** replica.lag.time.max.ms for tests: a stopped follower leaves the ISR after this. */
     static final long REPLICA_LAG_TIME_MAX_MS = 3_000;
+    private static final Duration SETTLE = Duration.ofSeconds(20);
 
     private final Path root;
     private final InMemoryMetadataStore store = new InMemoryMetadataStore(System::currentTimeMillis,
@@ -89,6 +98,30 @@ final class ClusterFixture implements AutoCloseable {
         brokers[id] = broker;
         registries[id] = registry;
         return broker;
+    }
+
+    /**
+     * Creates a topic with a replica on every broker (replication factor = cluster size) through broker 1 and
+     * waits until the store shows every ISR full and every running broker hosts its replicas.
+     */
+    void createReplicatedTopic(String topic, int partitions, Map<String, String> configs) throws Exception {
+        int size = brokers.length - 1;
+        admin(1).createTopics(List.of(new NewTopic(topic, partitions, (short) size).configs(configs))).all().get();
+        await().atMost(SETTLE).until(() -> {
+            List<PartitionMetadata> stored = store.topic(topic).map(TopicMetadata::partitions).orElse(List.of());
+            return stored.size() == partitions && stored.stream().allMatch(p -> p.isr().size() == size);
+        });
+        for (Broker broker : brokers) {
+            if (broker != null && broker.state() == BrokerState.RUNNING) {
+                await().atMost(SETTLE).until(() -> IntStream.range(0, partitions).allMatch(p ->
+                        broker.replicaManager().partition(new TopicPartition(topic, p)).isPresent()));
+            }
+        }
+    }
+
+    /** The topic's partitions as the metadata store holds them now. */
+    List<PartitionMetadata> partitions(String topic) {
+        return store.topic(topic).map(TopicMetadata::partitions).orElseThrow();
     }
 
     /** Every broker's bootstrap address, of those running. */

@@ -3,7 +3,6 @@ package io.strata.engine.it.cluster;
 import io.strata.engine.cluster.Partition;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -103,14 +102,7 @@ class ControlledShutdownTest extends ThreeBrokerClusterTestBase {
     }
 
     private void createTopic() throws Exception {
-        cluster.admin(1).createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
-                .configs(Map.of("min.insync.replicas", "2")))).all().get();
-        await().atMost(SETTLE).until(this::everyIsrIsFull);
-        for (int id = 1; id <= 3; id++) {
-            int broker = id;
-            await().atMost(SETTLE).until(() -> IntStream.range(0, PARTITIONS)
-                    .allMatch(p -> cluster.broker(broker).replicaManager().partition(tp(p)).isPresent()));
-        }
+        cluster.createReplicatedTopic(TOPIC, PARTITIONS, Map.of("min.insync.replicas", "2"));
     }
 
     private boolean everyIsrIsFull() {
@@ -119,7 +111,7 @@ class ControlledShutdownTest extends ThreeBrokerClusterTestBase {
     }
 
     private PartitionMetadata storedPartition(int partition) {
-        return cluster.store().topic(TOPIC).map(TopicMetadata::partitions).orElseThrow().get(partition);
+        return cluster.partitions(TOPIC).get(partition);
     }
 
     private static TopicPartition tp(int partition) {

@@ -4,8 +4,6 @@ import io.strata.engine.cluster.Partition;
 import io.strata.engine.log.PartitionLog;
 import io.strata.engine.log.segment.FileSlice;
 import io.strata.engine.metadata.PartitionMetadata;
-import io.strata.engine.metadata.TopicMetadata;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -100,12 +98,7 @@ class ElectionTest extends ThreeBrokerClusterTestBase {
     }
 
     private void createTopic(Map<String, String> configs) throws Exception {
-        cluster.admin(1).createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(configs))).all().get();
-        await().atMost(SETTLE).until(() -> stored().isr().size() == 3);
-        for (int id = 1; id <= 3; id++) {
-            int broker = id;
-            await().atMost(SETTLE).until(() -> cluster.broker(broker).replicaManager().partition(TP).isPresent());
-        }
+        cluster.createReplicatedTopic(TOPIC, 1, configs);
     }
 
     private void send(String acks, String... values) throws Exception {
@@ -122,7 +115,7 @@ class ElectionTest extends ThreeBrokerClusterTestBase {
     }
 
     private PartitionMetadata stored() {
-        return cluster.store().topic(TOPIC).map(TopicMetadata::partitions).orElseThrow().get(0);
+        return cluster.partitions(TOPIC).get(0);
     }
 
     private List<Integer> others(int brokerId) {

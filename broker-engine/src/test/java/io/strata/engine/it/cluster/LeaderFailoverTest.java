@@ -1,8 +1,6 @@
 package io.strata.engine.it.cluster;
 
 import io.strata.engine.metadata.PartitionMetadata;
-import io.strata.engine.metadata.TopicMetadata;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,9 +38,7 @@ class LeaderFailoverTest extends ThreeBrokerClusterTestBase {
 
     @Test
     void killingEachLeaderUnderAcksAllLoadLosesAndDuplicatesNothing() throws Exception {
-        cluster.admin(1).createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
-                .configs(Map.of("min.insync.replicas", "2")))).all().get();
-        await().atMost(SETTLE).until(() -> partitions().stream().allMatch(p -> p.isr().size() == 3));
+        cluster.createReplicatedTopic(TOPIC, PARTITIONS, Map.of("min.insync.replicas", "2"));
 
         List<List<Integer>> acked = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++) {
@@ -106,7 +102,7 @@ class LeaderFailoverTest extends ThreeBrokerClusterTestBase {
     }
 
     private List<PartitionMetadata> partitions() {
-        return cluster.store().topic(TOPIC).map(TopicMetadata::partitions).orElseThrow();
+        return cluster.partitions(TOPIC);
     }
 
     private List<Integer> consume(TopicPartition tp, int expected) {

@@ -3,8 +3,6 @@ package io.strata.engine.it.cluster;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.engine.cluster.Partition;
 import io.strata.engine.metadata.PartitionMetadata;
-import io.strata.engine.metadata.TopicMetadata;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -124,16 +122,11 @@ class ReplicationTest extends ThreeBrokerClusterTestBase {
     }
 
     private void createTopic(Map<String, String> configs) throws Exception {
-        cluster.admin(1).createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(configs))).all().get();
-        await().atMost(SETTLE).until(() -> storedPartition().isr().size() == 3);
-        for (int id = 1; id <= 3; id++) {
-            int broker = id;
-            await().atMost(SETTLE).until(() -> cluster.broker(broker).replicaManager().partition(TP).isPresent());
-        }
+        cluster.createReplicatedTopic(TOPIC, 1, configs);
     }
 
     private PartitionMetadata storedPartition() {
-        return cluster.store().topic(TOPIC).map(TopicMetadata::partitions).orElseThrow().get(0);
+        return cluster.partitions(TOPIC).get(0);
     }
 
     private int leaderOf() {
