@@ -1,0 +1,58 @@
+package io.strata.admin.service;
+
+import io.strata.admin.error.RestException;
+import io.strata.admin.gateway.KafkaGateway;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.common.Node;
+import org.springframework.stereotype.Service;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The cluster as the Admin client sees it. Every v3 operation names a cluster id; {@link #requireCluster}
+ * refuses ids other than the cluster's own with kafka-rest's 404.
+ *
+ * <p>The cluster id never changes for a running cluster, so it is read once and kept.
+ */
+@Service
+public class ClusterService {
+    private final KafkaGateway gateway;
+    private volatile String clusterId;
+
+    public ClusterService(KafkaGateway gateway) {
+        this.gateway = gateway;
+    }
+
+    /** The cluster's id, asked of the cluster on first use. */
+    public String clusterId() {
+        String id = clusterId;
+        if (id == null) {
+            id = gateway.await(gateway.admin().describeCluster().clusterId());
+            clusterId = id;
+        }
+        return id;
+    }
+
+    /** Fails with 404 unless {@code requested} is this cluster's id. */
+    public void requireCluster(String requested) {
+        if (!clusterId().equals(requested)) {
+            throw RestException.clusterNotFound(requested);
+        }
+    }
+
+    /** The live brokers and the controller, in broker id order. */
+    public ClusterView describe() {
+        DescribeClusterResult result = gateway.admin().describeCluster(new DescribeClusterOptions());
+        Collection<Node> nodes = gateway.await(result.nodes());
+        Node controller = gateway.await(result.controller());
+        List<Node> sorted = nodes.stream().sorted(Comparator.comparingInt(Node::id)).toList();
+        return new ClusterView(clusterId(), controller == null || controller.isEmpty() ? null : controller, sorted);
+    }
+
+    /** The cluster at one moment: its id, controller (null while none is known) and live brokers. */
+    public record ClusterView(String clusterId, Node controller, List<Node> brokers) {
+    }
+}
