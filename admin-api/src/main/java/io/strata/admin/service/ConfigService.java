@@ -43,12 +43,35 @@ public class ConfigService {
 
     /** Every config of each resource, sorted by name, in the order of {@code resources}. */
     public Map<ConfigResource, List<ConfigEntry>> describe(Collection<ConfigResource> resources) {
+        return describe(resources, false);
+    }
+
+    /**
+     * Like {@link #describe(Collection)}, but leaves out topics that no longer exist (deleted between listing
+     * and describing them), for listings of every topic.
+     */
+    public Map<ConfigResource, List<ConfigEntry>> describeExisting(Collection<ConfigResource> resources) {
+        return describe(resources, true);
+    }
+
+    private Map<ConfigResource, List<ConfigEntry>> describe(Collection<ConfigResource> resources, boolean skipUnknown) {
+        if (resources.isEmpty()) {
+            return Map.of();
+        }
         Map<ConfigResource, KafkaFuture<Config>> futures = gateway.admin()
                 .describeConfigs(resources, new DescribeConfigsOptions().includeSynonyms(true))
                 .values();
         Map<ConfigResource, List<ConfigEntry>> result = new LinkedHashMap<>();
         for (ConfigResource resource : resources) {
-            Config config = awaitFor(resource, futures.get(resource));
+            Config config;
+            try {
+                config = awaitFor(resource, futures.get(resource));
+            } catch (UnknownTopicOrPartitionException e) {
+                if (skipUnknown) {
+                    continue;
+                }
+                throw e;
+            }
             result.put(resource, config.entries().stream().sorted(Comparator.comparing(ConfigEntry::name)).toList());
         }
         return result;

@@ -26,11 +26,11 @@ public class TopicConfigService {
         return configs.describe(resource(topic));
     }
 
-    /** Every topic's configs, topics by name, in one DescribeConfigs request. */
+    /** Every topic's configs, topics by name, in one DescribeConfigs request; topics deleted meanwhile are left out. */
     public Map<String, List<ConfigEntry>> listAll() {
         List<String> names = gateway.await(gateway.admin().listTopics(new ListTopicsOptions().listInternal(true))
                 .names()).stream().sorted().toList();
-        Map<ConfigResource, List<ConfigEntry>> described = configs.describe(
+        Map<ConfigResource, List<ConfigEntry>> described = configs.describeExisting(
                 names.stream().map(TopicConfigService::resource).toList());
         Map<String, List<ConfigEntry>> result = new LinkedHashMap<>();
         described.forEach((resource, entries) -> result.put(resource.name(), entries));

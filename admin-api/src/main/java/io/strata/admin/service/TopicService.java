@@ -8,12 +8,13 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -30,20 +31,23 @@ public class TopicService {
         this.gateway = gateway;
     }
 
-    /** Every topic, internal ones included, by name. */
+    /** Every topic, internal ones included, by name; topics deleted between listing and describing are left out. */
     public List<TopicDescription> list() {
         Set<String> names = gateway.await(gateway.admin().listTopics(new ListTopicsOptions().listInternal(true)).names());
-        return describe(names);
-    }
-
-    /** The named topics, by name. A topic deleted meanwhile fails the call with 404/40403. */
-    public List<TopicDescription> describe(Collection<String> names) {
         if (names.isEmpty()) {
             return List.of();
         }
-        Map<String, TopicDescription> topics = awaitTopic(() ->
-                gateway.await(gateway.admin().describeTopics(names).allTopicNames()));
-        return topics.values().stream().sorted(Comparator.comparing(TopicDescription::name)).toList();
+        Map<String, KafkaFuture<TopicDescription>> described = gateway.admin().describeTopics(names).topicNameValues();
+        List<TopicDescription> topics = new ArrayList<>();
+        for (String name : names) {
+            try {
+                topics.add(gateway.await(described.get(name)));
+            } catch (UnknownTopicOrPartitionException e) {
+                // Deleted since it was listed.
+            }
+        }
+        topics.sort(Comparator.comparing(TopicDescription::name));
+        return topics;
     }
 
     /** The topic {@code name}; 404/40403 if there is none. */

@@ -43,6 +43,8 @@ public class PartitionsController {
     @GetMapping
     @Operation(operationId = "listKafkaPartitions", summary = "List Partitions",
             description = "Returns the topic's partitions, by id, with links to their leader and replicas.")
+    @ApiResponse(responseCode = "200", description = "The topic's partitions.",
+            content = @Content(schema = @Schema(implementation = PartitionDataList.class)))
     @ApiResponse(responseCode = "404", description = "Not found: no such topic (error_code 40403).",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public PartitionDataList listPartitions(
@@ -58,6 +60,8 @@ public class PartitionsController {
     @GetMapping("/{partition_id}")
     @Operation(operationId = "getKafkaPartition", summary = "Get Partition",
             description = "Returns the partition with the given id, with links to its leader and replicas.")
+    @ApiResponse(responseCode = "200", description = "The partition.",
+            content = @Content(schema = @Schema(implementation = PartitionData.class)))
     @ApiResponse(responseCode = "404", description = "Not found: no such topic or partition (error_code 40403).",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public PartitionData getPartition(
@@ -72,6 +76,8 @@ public class PartitionsController {
     @Operation(operationId = "listKafkaPartitionOffsets", summary = "List Partition Offsets",
             description = "Returns the partition's earliest offset and its latest offset (the next one to be "
                     + "written), as its leader reports them.")
+    @ApiResponse(responseCode = "200", description = "The partition's earliest and latest offsets.",
+            content = @Content(schema = @Schema(implementation = PartitionWithOffsetsData.class)))
     @ApiResponse(responseCode = "404", description = "Not found: no such topic or partition (error_code 40403).",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public PartitionWithOffsetsData listPartitionOffsets(

@@ -54,6 +54,8 @@ public class ReassignmentsController {
     @GetMapping("/{topic_name}/partitions/-/reassignment")
     @Operation(operationId = "searchKafkaReassignmentsByTopic", summary = "List Replica Reassignments By Topic",
             description = "Returns the ongoing replica reassignments of the topic's partitions.")
+    @ApiResponse(responseCode = "200", description = "The ongoing reassignments.",
+            content = @Content(schema = @Schema(implementation = ReassignmentDataList.class)))
     @ApiResponse(responseCode = "404", description = "Not found: no such topic (error_code 40403).",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public ReassignmentDataList listReassignmentsByTopic(
@@ -67,6 +69,8 @@ public class ReassignmentsController {
     @GetMapping("/{topic_name}/partitions/{partition_id}/reassignment")
     @Operation(operationId = "getKafkaReplicaReassignment", summary = "Get Replica Reassignments",
             description = "Returns the partition's ongoing replica reassignment; 404 when none is in progress.")
+    @ApiResponse(responseCode = "200", description = "The ongoing reassignment.",
+            content = @Content(schema = @Schema(implementation = ReassignmentData.class)))
     @ApiResponse(responseCode = "404", description = "Not found: no such topic or partition (error_code 40403), "
             + "or no reassignment in progress for it (404).",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))

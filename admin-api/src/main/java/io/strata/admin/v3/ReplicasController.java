@@ -40,6 +40,8 @@ public class ReplicasController {
     @Operation(operationId = "listKafkaReplicas", summary = "List Replicas",
             description = "Returns the partition's replicas in assignment order (the first is the preferred "
                     + "leader), each saying whether it leads and whether it is in sync.")
+    @ApiResponse(responseCode = "200", description = "The replicas.",
+            content = @Content(schema = @Schema(implementation = ReplicaDataList.class)))
     @ApiResponse(responseCode = "404", description = "Not found: no such topic or partition (error_code 40403).",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public ReplicaDataList listReplicas(
@@ -56,6 +58,8 @@ public class ReplicasController {
     @GetMapping("/topics/{topic_name}/partitions/{partition_id}/replicas/{broker_id}")
     @Operation(operationId = "getKafkaReplica", summary = "Get Replica",
             description = "Returns the partition's replica on the given broker.")
+    @ApiResponse(responseCode = "200", description = "The replica.",
+            content = @Content(schema = @Schema(implementation = ReplicaData.class)))
     @ApiResponse(responseCode = "404", description = "Not found: no such topic or partition (error_code 40403), "
             + "or no replica on that broker (404).",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
@@ -74,6 +78,8 @@ public class ReplicasController {
     @GetMapping("/brokers/{broker_id}/partition-replicas")
     @Operation(operationId = "searchKafkaReplicasByBroker", summary = "List Replicas by Broker",
             description = "Returns every replica the broker holds, by topic and partition.")
+    @ApiResponse(responseCode = "200", description = "The replicas.",
+            content = @Content(schema = @Schema(implementation = ReplicaDataList.class)))
     @ApiResponse(responseCode = "404", description = "Not found: no such broker (404).",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public ReplicaDataList listReplicasByBroker(

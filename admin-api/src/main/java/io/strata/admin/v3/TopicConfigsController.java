@@ -61,6 +61,8 @@ public class TopicConfigsController {
     @GetMapping("/{topic_name}/configs")
     @Operation(operationId = "listKafkaTopicConfigs", summary = "List Topic Configs",
             description = "Returns every config of the topic, by name, with its source and synonyms.")
+    @ApiResponse(responseCode = "200", description = "The topic's configs.",
+            content = @Content(schema = @Schema(implementation = TopicConfigDataList.class)))
     @ApiResponse(responseCode = "404", description = "Not found: no such topic (error_code 40403).",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public TopicConfigDataList listTopicConfigs(
@@ -103,6 +105,8 @@ public class TopicConfigsController {
     @GetMapping("/{topic_name}/configs/{name}")
     @Operation(operationId = "getKafkaTopicConfig", summary = "Get Topic Config",
             description = "Returns the topic's config with the given name, with its source and synonyms.")
+    @ApiResponse(responseCode = "200", description = "The topic config.",
+            content = @Content(schema = @Schema(implementation = TopicConfigData.class)))
     @ApiResponse(responseCode = "404", description = "Not found: no such topic (error_code 40403) or config (404).",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public TopicConfigData getTopicConfig(

@@ -87,6 +87,8 @@ public class TopicsController {
     @GetMapping("/{topic_name}")
     @Operation(operationId = "getKafkaTopic", summary = "Get Topic",
             description = "Returns the topic with the given name.")
+    @ApiResponse(responseCode = "200", description = "The topic.",
+            content = @Content(schema = @Schema(implementation = TopicData.class)))
     @ApiResponse(responseCode = "404", description = "Not found: no such topic (error_code 40403).",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public TopicData getTopic(
@@ -102,6 +104,8 @@ public class TopicsController {
     @Operation(operationId = "updatePartitionCountKafkaTopic", summary = "Update Partition Count",
             description = "Increases the topic's partition count to partitions_count and returns the topic. "
                     + "A count not above the current one answers 400 with error_code 40002.")
+    @ApiResponse(responseCode = "200", description = "The topic.",
+            content = @Content(schema = @Schema(implementation = TopicData.class)))
     @ApiResponse(responseCode = "404", description = "Not found: no such topic (error_code 40403).",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public TopicData updatePartitionCount(
@@ -143,6 +147,11 @@ public class TopicsController {
                 Relationship.to(V3Urls.cluster(clusterId, "topics", topic, "partitions", "-", "reassignment")));
     }
 
+    /** A topic the broker would refuse: answered as the broker's refusals are (400/40002). */
+    private static RestException invalidTopic(String message) {
+        return new RestException(HttpStatus.BAD_REQUEST, 40002, message);
+    }
+
     private static TopicService.TopicSpec toSpec(CreateTopicRequestData request) {
         if (request.topicName() == null || request.topicName().isBlank()) {
             throw RestException.badRequest("topic_name is required");
@@ -161,6 +170,16 @@ public class TopicsController {
         if (!assignments.isEmpty() && (request.partitionsCount() != null || request.replicationFactor() != null)) {
             throw RestException.badRequest("replicas_assignments cannot be combined with partitions_count or "
                     + "replication_factor");
+        }
+        // Kafka reads -1 as "the broker's default": over HTTP an absent field says that, so negative numbers are
+        // refused here; 0 and too large values reach the broker, which explains its refusal.
+        if (request.partitionsCount() != null && request.partitionsCount() < 0) {
+            throw invalidTopic("Number of partitions must be larger than 0, was " + request.partitionsCount() + ".");
+        }
+        if (request.replicationFactor() != null
+                && (request.replicationFactor() < 0 || request.replicationFactor() > Short.MAX_VALUE)) {
+            throw invalidTopic("Replication factor must be between 1 and " + Short.MAX_VALUE + ", was "
+                    + request.replicationFactor() + ".");
         }
         Map<String, String> configs = new HashMap<>();
         if (request.configs() != null) {

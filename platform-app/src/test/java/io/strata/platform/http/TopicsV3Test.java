@@ -130,6 +130,27 @@ class TopicsV3Test extends HttpPlatformTestBase {
     }
 
     @Test
+    void negativeCountsAreRefusedInsteadOfMeaningTheBrokersDefault() throws Exception {
+        String negativePartitions = uniqueTopic("negative-partitions");
+        String negativeReplication = uniqueTopic("negative-replication");
+        String tooManyReplicas = uniqueTopic("too-many-replicas");
+
+        var partitions = http().post(v3("/topics"),
+                "{\"topic_name\": \"" + negativePartitions + "\", \"partitions_count\": -1}");
+        var replication = http().post(v3("/topics"),
+                "{\"topic_name\": \"" + negativeReplication + "\", \"replication_factor\": -1}");
+        var tooMany = http().post(v3("/topics"),
+                "{\"topic_name\": \"" + tooManyReplicas + "\", \"replication_factor\": 5}");
+
+        for (var response : List.of(partitions, replication, tooMany)) {
+            assertThat(response.status()).as(response.toString()).isEqualTo(400);
+            assertThat(response.json().get("error_code").asInt()).isEqualTo(40002);
+        }
+        assertThat(tooMany.json().get("message").asString()).containsIgnoringCase("replication factor");
+        assertThat(topicNames()).doesNotContain(negativePartitions, negativeReplication, tooManyReplicas);
+    }
+
+    @Test
     void aCreateWithoutTopicNameOrWithMalformedJsonIsABadRequest() {
         var missing = http().post(v3("/topics"), "{\"partitions_count\": 1}");
         var malformed = http().post(v3("/topics"), "{\"topic_name\": ");

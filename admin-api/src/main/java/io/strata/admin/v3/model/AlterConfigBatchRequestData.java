@@ -19,7 +19,7 @@ public record AlterConfigBatchRequestData(
     public record Entry(
             @JsonProperty("name") @Schema(requiredMode = REQUIRED) String name,
             @JsonProperty("value") @Schema(nullable = true) String value,
-            @JsonProperty("operation") @Schema(nullable = true, allowableValues = {"SET", "DELETE"},
+            @JsonProperty("operation") @Schema(nullable = true,
                     description = "SET (when absent) or DELETE") String operation) {
     }
 }
