@@ -48,7 +48,11 @@ public class PartitionService {
                 TopicService.awaitTopic(() -> gateway.await(latest.partitionResult(tp)).offset()));
     }
 
-    /** Every replica any partition of any topic has on {@code brokerId}; 404 for a broker not in the cluster. */
+    /**
+     * Every replica any partition of any topic has on {@code brokerId}; 404 for a broker not in the cluster.
+     * kafka-rest finds them with DescribeLogDirs, which the broker does not serve yet; the topics' metadata names
+     * the same assigned replicas.
+     */
     public List<Replica> replicasOn(int brokerId) {
         boolean known = clusters.describe().brokers().stream().anyMatch(b -> b.id() == brokerId);
         if (!known) {
