@@ -140,7 +140,7 @@ public final class ConsumerInstance {
             long bytes = 0;
             while (!buffered.isEmpty()) {
                 ConsumerRecord<byte[], byte[]> next = buffered.peek();
-                long size = Math.max(0, next.serializedKeySize()) + Math.max(0, next.serializedValueSize());
+                long size = (next.key() == null ? 0 : next.key().length) + (next.value() == null ? 0 : next.value().length);
                 if (!out.isEmpty() && bytes + size > maxBytes) {
                     break;
                 }
