@@ -13,9 +13,11 @@ import io.strata.admin.v2.model.V2CreateConsumerResponse;
 import io.strata.admin.v2.model.V2Header;
 import io.strata.admin.v2.model.V2Offsets;
 import io.strata.admin.v2.model.V2Partitions;
+import io.strata.admin.v2.model.V2SeekRequest;
 import io.strata.admin.v2.model.V2Subscription;
 import io.strata.admin.v2.model.V2TopicPartition;
 import io.strata.admin.v2.model.V2TopicPartitionOffset;
+import io.strata.admin.v2.model.V2TopicPartitionTimestamp;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -195,7 +197,9 @@ public class V2ConsumersController {
     @PostMapping(path = INSTANCE + "/positions", consumes = {V2MediaTypes.V2_JSON, V2MediaTypes.GENERIC})
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "seekV2", summary = "Seek to offsets (v2)",
-            description = "The next records request reads each given partition from the given offset.")
+            description = "The next records request reads each partition in offsets from the given offset, and "
+                    + "each partition in timestamps from its first record at or after the given time (epoch ms; "
+                    + "its end when there is none).")
     @ApiResponse(responseCode = "204", description = "Positions set")
     @ApiResponse(responseCode = "404", description = NOT_FOUND,
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
@@ -203,8 +207,25 @@ public class V2ConsumersController {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public void seek(@Parameter(description = "The consumer group.") @PathVariable("group") String group,
                      @Parameter(description = "The instance's id.") @PathVariable("instance") String instance,
-                     @RequestBody V2Offsets offsets) {
-        registry.get(group, instance).seek(offsets(offsets, 0));
+                     @RequestBody V2SeekRequest seek) {
+        if ((seek.offsets() == null || seek.offsets().isEmpty()) && (seek.timestamps() == null || seek.timestamps().isEmpty())) {
+            throw unprocessable("A seek names offsets or timestamps");
+        }
+        ConsumerInstance consumer = registry.get(group, instance);
+        if (seek.offsets() != null && !seek.offsets().isEmpty()) {
+            consumer.seek(offsets(new V2Offsets(seek.offsets()), 0));
+        }
+        if (seek.timestamps() != null && !seek.timestamps().isEmpty()) {
+            Map<TopicPartition, Long> timestamps = new LinkedHashMap<>();
+            for (V2TopicPartitionTimestamp t : seek.timestamps()) {
+                if (t == null || t.topic() == null || t.partition() == null || t.timestamp() == null
+                        || t.partition() < 0 || t.timestamp() < 0) {
+                    throw unprocessable("Every timestamp needs a topic, a partition and a non-negative timestamp");
+                }
+                timestamps.put(new TopicPartition(t.topic(), t.partition()), t.timestamp());
+            }
+            consumer.seekToTimestamps(timestamps);
+        }
     }
 
     @PostMapping(path = INSTANCE + "/positions/beginning", consumes = {V2MediaTypes.V2_JSON, V2MediaTypes.GENERIC})

@@ -146,9 +146,10 @@ class V2ConsumerTest extends HttpPlatformTestBase {
         String topic = unique("v2c-text");
         String group = unique("v2c-text-group");
         createTopic(topic, 1);
+        long base = System.currentTimeMillis() - 60_000;
         try (KafkaProducer<byte[], byte[]> producer = kafkaProducer()) {
             for (int i = 0; i < 4; i++) {
-                producer.send(new ProducerRecord<>(topic, 0, null, bytes("t\u00e9xt " + i))).get();
+                producer.send(new ProducerRecord<>(topic, 0, base + i * 1000L, null, bytes("t\u00e9xt " + i))).get();
             }
         }
         String instance = createInstance(group, "{\"format\":\"text\"}");
@@ -165,6 +166,12 @@ class V2ConsumerTest extends HttpPlatformTestBase {
         assertThat(http().post(instance + "/positions/beginning", partition, "Content-Type", V2).status()).isEqualTo(204);
         List<JsonNode> fromStart = readUntil(instance, TEXT, 4);
         assertThat(fromStart.get(0).get("offset").asLong()).isZero();
+
+        assertThat(http().post(instance + "/positions", "{\"timestamps\":[{\"topic\":\"" + topic
+                + "\",\"partition\":0,\"timestamp\":" + (base + 1500) + "}]}", "Content-Type", V2).status()).isEqualTo(204);
+        List<JsonNode> fromTime = readUntil(instance, TEXT, 2);
+        assertThat(fromTime.get(0).get("offset").asLong()).isEqualTo(2);
+        assertThat(fromTime.get(0).get("timestamp").asLong()).isEqualTo(base + 2000);
 
         assertThat(http().post(instance + "/positions/end", partition, "Content-Type", V2).status()).isEqualTo(204);
         var atEnd = http().get(instance + "/records?timeout=200", "Accept", TEXT);

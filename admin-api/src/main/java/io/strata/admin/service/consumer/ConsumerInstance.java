@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.http.HttpStatus;
 
@@ -42,6 +43,8 @@ public final class ConsumerInstance {
     private final Map<TopicPartition, Long> returnedPositions = new HashMap<>();
     private volatile ConsumerInstanceDefinition definition;
     private volatile long lastUsedNanos;
+    /** Set by a delete that could not wait for the request in progress: that request closes the consumer. */
+    private volatile boolean closeRequested;
     private boolean closed;
 
     ConsumerInstance(ConsumerInstanceDefinition definition, Consumer<byte[], byte[]> consumer, LongSupplier clock) {
@@ -100,6 +103,24 @@ public final class ConsumerInstance {
         call(c -> {
             offsets.forEach(c::seek);
             dropBuffered(offsets.keySet());
+            return null;
+        });
+    }
+
+    /** Seeks each partition to its first record at or after the timestamp, or to its end when there is none. */
+    public void seekToTimestamps(Map<TopicPartition, Long> timestamps) {
+        call(c -> {
+            Map<TopicPartition, OffsetAndTimestamp> found =
+                    c.offsetsForTimes(timestamps, definition.requestTimeout().plusSeconds(10));
+            for (TopicPartition tp : timestamps.keySet()) {
+                OffsetAndTimestamp offset = found.get(tp);
+                if (offset == null) {
+                    c.seekToEnd(List.of(tp));
+                } else {
+                    c.seek(tp, offset.offset());
+                }
+            }
+            dropBuffered(timestamps.keySet());
             return null;
         });
     }
@@ -196,6 +217,7 @@ public final class ConsumerInstance {
                 return false;
             }
         } else if (!tryLock(definition.requestTimeout().plusSeconds(30))) {
+            closeRequested = true;
             return false;
         }
         try {
@@ -228,6 +250,10 @@ public final class ConsumerInstance {
                 lastUsedNanos = clock.getAsLong();
             }
         } finally {
+            if (closeRequested && !closed) {
+                closed = true;
+                consumer.close(Duration.ofSeconds(5));
+            }
             lock.unlock();
         }
     }
