@@ -250,11 +250,14 @@ public final class ConsumerInstance {
                 lastUsedNanos = clock.getAsLong();
             }
         } finally {
-            if (closeRequested && !closed) {
-                closed = true;
-                consumer.close(Duration.ofSeconds(5));
+            try {
+                if (closeRequested && !closed) {
+                    closed = true;
+                    consumer.close(Duration.ofSeconds(5));
+                }
+            } finally {
+                lock.unlock();
             }
-            lock.unlock();
         }
     }
 
