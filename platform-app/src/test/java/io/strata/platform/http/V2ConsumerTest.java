@@ -277,6 +277,8 @@ class V2ConsumerTest extends HttpPlatformTestBase {
         http().post(instance + "/subscription", "{\"topics\":[\"" + topic + "\"]}", "Content-Type", V2);
         readUntil(instance, BINARY, 1);
         assertThat(metric("strata.http.records.consumed?tag=api:v2")).isGreaterThanOrEqualTo(consumedBefore + 1);
+        String prometheus = http().get("/actuator/prometheus").body();
+        assertThat(prometheus).contains("strata_http_consumer_instances").contains("strata_http_records_consumed_total{api=\"v2\"");
         http().delete(instance);
     }
 
