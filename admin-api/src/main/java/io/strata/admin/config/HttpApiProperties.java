@@ -19,6 +19,11 @@ import java.util.Map;
  *                              applies it to each record of the stream instead of to the whole body
  * @param requestTimeout        how long one admin call waits for the cluster before it fails with a 5xx
  * @param consumerInstanceTimeout how long an idle v2 consumer instance lives ({@code consumer.instance.timeout.ms})
+ * @param consumerInstanceLease how long a node owns a v2 consumer instance without renewing (renewed every third
+ *                              of it); other nodes take the instance over only once the lease has lapsed
+ * @param nodeId                this HTTP node's id in the consumer instance directory; blank: random per start
+ * @param advertisedUrl         the base URL other nodes forward this node's instances' requests to; blank:
+ *                              {@code http://<local host address>:<server port>}
  * @param admin                 extra kafka-clients Admin settings, e.g. security for a secured listener
  * @param producer              settings of the one shared producer, over the defaults in {@code KafkaGateway}
  * @param consumer              settings of every HTTP consumer, over the defaults in {@code KafkaGateway}
@@ -30,6 +35,9 @@ public record HttpApiProperties(
         @DefaultValue("8MB") @NotNull DataSize maxRequestSize,
         @DefaultValue("30s") @NotNull Duration requestTimeout,
         @DefaultValue("5m") @NotNull Duration consumerInstanceTimeout,
+        @DefaultValue("15s") @NotNull Duration consumerInstanceLease,
+        String nodeId,
+        String advertisedUrl,
         Map<String, String> admin,
         Map<String, String> producer,
         Map<String, String> consumer) {

@@ -32,7 +32,7 @@ final class V2ConsumerConfigs {
         }
         return new ConsumerInstanceDefinition(group, name, format, offsetReset(r.autoOffsetReset()),
                 autoCommit(r.autoCommitEnable()), fetchMinBytes(r.fetchMinBytes()),
-                requestTimeout(r.consumerRequestTimeoutMs(), longestRequest), isolation(r.isolationLevel()), null);
+                requestTimeout(r.consumerRequestTimeoutMs(), longestRequest), isolation(r.isolationLevel()), null, null);
     }
 
     private static String offsetReset(String value) {

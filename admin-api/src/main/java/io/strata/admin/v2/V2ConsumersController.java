@@ -7,6 +7,7 @@ import io.strata.admin.service.HttpRecordMetrics;
 import io.strata.admin.service.consumer.ConsumerInstance;
 import io.strata.admin.service.consumer.ConsumerInstanceDefinition;
 import io.strata.admin.service.consumer.ConsumerInstanceRegistry;
+import io.strata.admin.service.consumer.InstanceOwnership;
 import io.strata.admin.v2.model.V2ConsumerRecord;
 import io.strata.admin.v2.model.V2CreateConsumerRequest;
 import io.strata.admin.v2.model.V2CreateConsumerResponse;
@@ -59,7 +60,8 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Confluent v2 consumer instances: create, subscribe or assign, seek, read records in the instance's format,
- * commit and read offsets, delete. Each instance is one group member served by this node's registry.
+ * commit and read offsets, delete. Each instance is one group member served by the registry of the node owning
+ * it; {@link ConsumerInstanceRouting} forwards requests on instances other nodes own before they get here.
  */
 @RestController
 @RequestMapping(path = "/consumers/{group}", produces = {V2MediaTypes.V2_JSON, V2MediaTypes.GENERIC})
@@ -71,11 +73,14 @@ public class V2ConsumersController {
     private static final String NOT_FOUND = "Consumer instance not found (error_code 40403)";
 
     private final ConsumerInstanceRegistry registry;
+    private final InstanceOwnership ownership;
     private final KafkaGateway gateway;
     private final HttpRecordMetrics metrics;
 
-    public V2ConsumersController(ConsumerInstanceRegistry registry, KafkaGateway gateway, HttpRecordMetrics metrics) {
+    public V2ConsumersController(ConsumerInstanceRegistry registry, InstanceOwnership ownership, KafkaGateway gateway,
+                                 HttpRecordMetrics metrics) {
         this.registry = registry;
+        this.ownership = ownership;
         this.gateway = gateway;
         this.metrics = metrics;
     }
@@ -95,7 +100,7 @@ public class V2ConsumersController {
     public V2CreateConsumerResponse create(@Parameter(description = "The consumer group.") @PathVariable("group") String group,
                                            @RequestBody(required = false) V2CreateConsumerRequest request) {
         ConsumerInstanceDefinition definition = V2ConsumerConfigs.definition(group, request, gateway.requestTimeout());
-        registry.create(definition);
+        ownership.create(definition);
         String baseUri = ServletUriComponentsBuilder.fromCurrentContextPath()
                 .pathSegment("consumers", group, "instances", definition.name()).encode().build().toUriString();
         return new V2CreateConsumerResponse(definition.name(), baseUri);

@@ -41,16 +41,20 @@ public final class ConsumerInstance {
     private final LongSupplier clock;
     private final Deque<ConsumerRecord<byte[], byte[]>> buffered = new ArrayDeque<>();
     private final Map<TopicPartition, Long> returnedPositions = new HashMap<>();
+    /** Told of every subscription or assignment change, under the lock, so the directory keeps the latest. */
+    private final java.util.function.Consumer<ConsumerInstanceDefinition> changed;
     private volatile ConsumerInstanceDefinition definition;
     private volatile long lastUsedNanos;
     /** Set by a delete that could not wait for the request in progress: that request closes the consumer. */
     private volatile boolean closeRequested;
     private boolean closed;
 
-    ConsumerInstance(ConsumerInstanceDefinition definition, Consumer<byte[], byte[]> consumer, LongSupplier clock) {
+    ConsumerInstance(ConsumerInstanceDefinition definition, Consumer<byte[], byte[]> consumer, LongSupplier clock,
+                     java.util.function.Consumer<ConsumerInstanceDefinition> changed) {
         this.definition = definition;
         this.consumer = consumer;
         this.clock = clock;
+        this.changed = changed;
         this.lastUsedNanos = clock.getAsLong();
     }
 
@@ -60,15 +64,35 @@ public final class ConsumerInstance {
 
     public void subscribe(ConsumerInstanceDefinition.Subscription subscription) {
         call(c -> {
-            ConsumerRebalanceListener dropRevoked = new DropRevoked();
-            if (subscription.topics() != null) {
-                c.subscribe(subscription.topics(), dropRevoked);
-            } else {
-                c.subscribe(Pattern.compile(subscription.topicPattern()), dropRevoked);
-            }
+            subscribe(c, subscription);
             definition = definition.withSubscription(subscription);
+            changed.accept(definition);
             return null;
         });
+    }
+
+    /**
+     * Re-applies the definition's subscription or assignment to the fresh consumer of an instance recreated on
+     * this node: the group's committed offsets then give the positions. Nobody is told: nothing changed.
+     */
+    void restore() {
+        call(c -> {
+            if (definition.subscription() != null) {
+                subscribe(c, definition.subscription());
+            } else if (definition.assignment() != null) {
+                c.assign(definition.assignment());
+            }
+            return null;
+        });
+    }
+
+    private void subscribe(Consumer<byte[], byte[]> c, ConsumerInstanceDefinition.Subscription subscription) {
+        ConsumerRebalanceListener dropRevoked = new DropRevoked();
+        if (subscription.topics() != null) {
+            c.subscribe(subscription.topics(), dropRevoked);
+        } else {
+            c.subscribe(Pattern.compile(subscription.topicPattern()), dropRevoked);
+        }
     }
 
     public void unsubscribe() {
@@ -77,6 +101,7 @@ public final class ConsumerInstance {
             buffered.clear();
             returnedPositions.clear();
             definition = definition.withSubscription(null);
+            changed.accept(definition);
             return null;
         });
     }
@@ -91,6 +116,8 @@ public final class ConsumerInstance {
             c.assign(partitions);
             buffered.removeIf(r -> !partitions.contains(new TopicPartition(r.topic(), r.partition())));
             returnedPositions.keySet().retainAll(partitions);
+            definition = definition.withAssignment(List.copyOf(partitions));
+            changed.accept(definition);
             return null;
         });
     }

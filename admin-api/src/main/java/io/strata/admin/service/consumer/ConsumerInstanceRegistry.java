@@ -30,8 +30,10 @@ import java.util.function.LongSupplier;
  * registry starts and stops. The reaper never interrupts a request: it closes only instances whose lock it gets
  * at once, and re-checks their idleness under it.
  *
- * <p>Instances are made from a {@link ConsumerInstanceDefinition} alone, so a later step can keep definitions in
- * a compacted topic and recreate an instance on another node.
+ * <p>Instances are made from a {@link ConsumerInstanceDefinition} alone, so that another node can recreate one
+ * from the instance directory. A {@link Listener} (the node's ownership of instances) hears of definition
+ * changes and of instances deleted or expired; instances closed because this node no longer owns them, or at
+ * shutdown, are closed silently.
  */
 @Service
 public class ConsumerInstanceRegistry {
@@ -46,6 +48,7 @@ public class ConsumerInstanceRegistry {
     private final Duration idleTimeout;
     private final LongSupplier clock;
     private final ScheduledExecutorService reaper;
+    private volatile Listener listener = Listener.NONE;
 
     @Autowired
     public ConsumerInstanceRegistry(KafkaGateway gateway, HttpApiProperties properties, HttpRecordMetrics metrics) {
@@ -68,6 +71,11 @@ public class ConsumerInstanceRegistry {
         reaper.scheduleWithFixedDelay(this::closeIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /** Who hears of definition changes and of deleted or expired instances; set once at start-up. */
+    public void listener(Listener newListener) {
+        this.listener = newListener;
+    }
+
     /** A new instance; 409/40902 when the group already has one of that name. */
     public ConsumerInstance create(ConsumerInstanceDefinition definition) {
         Key key = new Key(definition.group(), definition.name());
@@ -76,12 +84,54 @@ public class ConsumerInstanceRegistry {
         }
         Consumer<byte[], byte[]> consumer = consumers.apply("strata-http-" + definition.group() + "-" + definition.name(),
                 consumerConfig(definition));
-        ConsumerInstance instance = new ConsumerInstance(definition, consumer, clock);
+        ConsumerInstance instance = new ConsumerInstance(definition, consumer, clock, d -> listener.changed(d));
         if (instances.putIfAbsent(key, instance) != null) {
             consumer.close(Duration.ZERO);
             throw nameTaken(definition);
         }
         return instance;
+    }
+
+    /**
+     * An instance another node served until now, recreated from its definition with its subscription or
+     * assignment: it resumes from the group's committed offsets.
+     */
+    public ConsumerInstance adopt(ConsumerInstanceDefinition definition) {
+        ConsumerInstance instance = create(definition);
+        try {
+            instance.restore();
+        } catch (RuntimeException e) {
+            closeLocal(definition.group(), definition.name());
+            throw e;
+        }
+        return instance;
+    }
+
+    /** The live instance, or null: no 404, for callers deciding where a request goes. */
+    public ConsumerInstance find(String group, String name) {
+        return instances.get(new Key(group, name));
+    }
+
+    /** The definitions of the instances live on this node. */
+    public List<ConsumerInstanceDefinition> definitions() {
+        return instances.values().stream().map(ConsumerInstance::definition).toList();
+    }
+
+    /**
+     * Closes and forgets the instance without telling the listener: this node no longer owns it (or is
+     * stopping), the instance itself lives on. Returns whether there was one.
+     */
+    public boolean closeLocal(String group, String name) {
+        ConsumerInstance instance = instances.remove(new Key(group, name));
+        if (instance == null) {
+            return false;
+        }
+        try {
+            instance.close(idleTimeout, false);
+        } catch (RuntimeException e) {
+            log.warn("Closing HTTP consumer instance {} failed", name, e);
+        }
+        return true;
     }
 
     /** The instance; 404/40403 when there is none (never created, deleted, or expired). */
@@ -99,7 +149,11 @@ public class ConsumerInstanceRegistry {
         if (instance == null) {
             throw instanceNotFound(group, name);
         }
-        instance.close(idleTimeout, false);
+        try {
+            instance.close(idleTimeout, false);
+        } finally {
+            listener.removed(instance.definition());
+        }
     }
 
     public int size() {
@@ -113,6 +167,7 @@ public class ConsumerInstanceRegistry {
             try {
                 if (instance.idleFor(idleTimeout) && instance.close(idleTimeout, true)) {
                     instances.remove(entry.getKey(), instance);
+                    listener.removed(instance.definition());
                     log.info("Closed HTTP consumer instance {} of group {} after {} idle", entry.getKey().name(),
                             entry.getKey().group(), idleTimeout);
                 }
@@ -179,5 +234,24 @@ public class ConsumerInstanceRegistry {
     }
 
     private record Key(String group, String name) {
+    }
+
+    /** Hears what other nodes must learn of this node's instances. Calls may fail; the caller's request fails. */
+    public interface Listener {
+        Listener NONE = new Listener() {
+            @Override
+            public void changed(ConsumerInstanceDefinition definition) {
+            }
+
+            @Override
+            public void removed(ConsumerInstanceDefinition definition) {
+            }
+        };
+
+        /** The instance's subscription or assignment changed (called under the instance's lock). */
+        void changed(ConsumerInstanceDefinition definition);
+
+        /** The instance was deleted or expired: it is gone everywhere. */
+        void removed(ConsumerInstanceDefinition definition);
     }
 }

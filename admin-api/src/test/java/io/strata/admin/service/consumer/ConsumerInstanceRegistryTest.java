@@ -131,7 +131,7 @@ class ConsumerInstanceRegistryTest {
 
     private static ConsumerInstanceDefinition definition(String group, String name) {
         return new ConsumerInstanceDefinition(group, name, RecordFormat.BINARY, "earliest", false, null,
-                Duration.ofSeconds(1), "read_uncommitted", null);
+                Duration.ofSeconds(1), "read_uncommitted", null, null);
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, int size) {
