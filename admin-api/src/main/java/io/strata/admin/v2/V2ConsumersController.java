@@ -92,7 +92,11 @@ public class V2ConsumersController {
                     + "deprecated alias), format binary (default), json or Strata's text, auto.offset.reset "
                     + "(latest), auto.commit.enable (false: commit what a records request returned after it), "
                     + "fetch.min.bytes, consumer.request.timeout.ms (1000), and Strata's isolation.level "
-                    + "extension. Instances idle longer than strata.http.consumer-instance-timeout are deleted.")
+                    + "extension. Instances idle longer than strata.http.consumer-instance-timeout are deleted. "
+                    + "Strata keeps instances in the cluster (topic __strata_http_consumers): any platform node "
+                    + "serves any instance, forwarding its requests to the node owning it; when that node stops "
+                    + "(or its lease, strata.http.consumer-instance-lease, lapses) another node takes the instance "
+                    + "over and resumes from the group's committed offsets. Until then requests answer 503 (50003).")
     @ApiResponse(responseCode = "409", description = "An instance of this name exists in the group (40902)",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @ApiResponse(responseCode = "422", description = "Invalid consumer configuration (42204)",

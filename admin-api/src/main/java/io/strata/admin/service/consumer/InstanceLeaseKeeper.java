@@ -82,7 +82,11 @@ public class InstanceLeaseKeeper implements ConsumerInstanceRegistry.Listener {
     void lostLater(InstanceKey key, long epochSeen) {
         Lease lease = leases.get(key);
         if (lease != null && epochSeen > lease.epoch) {
-            scheduler.execute(() -> lost(key, "another node took it over (epoch " + epochSeen + ")"));
+            try {
+                scheduler.execute(() -> lost(key, "another node took it over (epoch " + epochSeen + ")"));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("Stopping: instance {} is closed with the node", key.name());
+            }
         }
     }
 
@@ -175,7 +179,7 @@ public class InstanceLeaseKeeper implements ConsumerInstanceRegistry.Listener {
      */
     public void haltWithoutRelease() {
         halted = true;
-        scheduler.shutdownNow();
+        stopScheduler();
         leases.clear();
     }
 
@@ -185,7 +189,7 @@ public class InstanceLeaseKeeper implements ConsumerInstanceRegistry.Listener {
      */
     @PreDestroy
     public void releaseAll() {
-        scheduler.shutdown();
+        stopScheduler();
         if (halted) {
             return;
         }
@@ -207,6 +211,18 @@ public class InstanceLeaseKeeper implements ConsumerInstanceRegistry.Listener {
             CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("Not every HTTP consumer instance lease was released; they lapse instead: {}", e.toString());
+        }
+    }
+
+    /** Lets a pass in progress finish (never interrupting a Kafka client call), then runs no more. */
+    private void stopScheduler() {
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("The HTTP consumer lease keeper's last pass did not finish in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -11,8 +11,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,7 +30,8 @@ public class InstanceOwnership {
     private final InstanceLeaseKeeper leases;
     private final HttpNodeIdentity node;
     private final LongSupplier clock;
-    private final Map<InstanceKey, Object> claimLocks = new ConcurrentHashMap<>();
+    /** Claims of one instance on this node run one at a time; striped so the locks never grow with names. */
+    private final Object[] claimLocks = new Object[64];
 
     @Autowired
     public InstanceOwnership(InstanceDirectory directory, ConsumerInstanceRegistry registry,
@@ -47,6 +46,9 @@ public class InstanceOwnership {
         this.leases = leases;
         this.node = node;
         this.clock = clock;
+        for (int i = 0; i < claimLocks.length; i++) {
+            claimLocks[i] = new Object();
+        }
         directory.listener(this::applied);
     }
 
@@ -57,7 +59,7 @@ public class InstanceOwnership {
     /** A new instance owned by this node; 409/40902 when one of that name lives (here or on another node). */
     public ConsumerInstance create(ConsumerInstanceDefinition definition) {
         InstanceKey key = new InstanceKey(definition.group(), definition.name());
-        synchronized (claimLocks.computeIfAbsent(key, k -> new Object())) {
+        synchronized (claimLock(key)) {
             DirectoryEntry current = directory.get(key);
             if (current != null && current.leaseValidAt(clock.getAsLong())) {
                 throw nameTaken(definition);
@@ -96,7 +98,7 @@ public class InstanceOwnership {
     }
 
     private Routing takeOver(InstanceKey key, boolean forwarded) {
-        synchronized (claimLocks.computeIfAbsent(key, k -> new Object())) {
+        synchronized (claimLock(key)) {
             DirectoryEntry current = directory.getSynced(key);
             InstanceRoute route = decide(key, current, forwarded);
             if (route != InstanceRoute.CLAIM) {
@@ -128,6 +130,10 @@ public class InstanceOwnership {
         directory.awaitRead(directory.write(key, claim));
         DirectoryEntry after = directory.get(key);
         return after != null && after.ownedBy(node.id()) && after.ownerEpoch() == claim.ownerEpoch() ? after : null;
+    }
+
+    private Object claimLock(InstanceKey key) {
+        return claimLocks[Math.floorMod(key.hashCode(), claimLocks.length)];
     }
 
     private InstanceRoute decide(InstanceKey key, DirectoryEntry entry, boolean forwarded) {

@@ -206,14 +206,23 @@ public class InstanceDirectory {
         }
         if (entry == null) {
             if (entries.remove(key) != null) {
-                listener.accept(key, null);
+                tell(key, null);
             }
             return;
         }
         DirectoryEntry current = entries.get(key);
         if (entry.supersedes(current)) {
             entries.put(key, entry);
+            tell(key, entry);
+        }
+    }
+
+    /** A failing listener must not stop the reader, which every node's view depends on. */
+    private void tell(InstanceKey key, DirectoryEntry entry) {
+        try {
             listener.accept(key, entry);
+        } catch (RuntimeException e) {
+            log.warn("Handling the directory change of instance {} failed", key.name(), e);
         }
     }
 
