@@ -19,6 +19,7 @@ import java.util.Map;
  *                              applies it to each record of the stream instead of to the whole body
  * @param requestTimeout        how long one admin call waits for the cluster before it fails with a 5xx
  * @param consumerInstanceTimeout how long an idle v2 consumer instance lives ({@code consumer.instance.timeout.ms})
+ * @param produceBatchMaxEntries  most records one v3 {@code records:batch} request may carry
  * @param admin                 extra kafka-clients Admin settings, e.g. security for a secured listener
  * @param producer              settings of the one shared producer, over the defaults in {@code KafkaGateway}
  * @param consumer              settings of every HTTP consumer, over the defaults in {@code KafkaGateway}
@@ -30,6 +31,7 @@ public record HttpApiProperties(
         @DefaultValue("8MB") @NotNull DataSize maxRequestSize,
         @DefaultValue("30s") @NotNull Duration requestTimeout,
         @DefaultValue("5m") @NotNull Duration consumerInstanceTimeout,
+        @DefaultValue("1000") @jakarta.validation.constraints.Min(1) int produceBatchMaxEntries,
         Map<String, String> admin,
         Map<String, String> producer,
         Map<String, String> consumer) {
