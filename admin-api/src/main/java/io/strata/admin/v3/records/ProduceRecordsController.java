@@ -32,6 +32,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -113,35 +114,34 @@ public class ProduceRecordsController {
                 throw new RestException(HttpStatus.UNPROCESSABLE_CONTENT, 42206,
                         "Payload error. Request body is empty. Data is required.");
             }
+            if (first != JsonToken.START_OBJECT) {
+                throw new RestException(HttpStatus.BAD_REQUEST, 400,
+                        "Error processing JSON: expected a record object, found " + first);
+            }
+            // The first record is read before answering, so a body that is one bad or oversized record gets an
+            // HTTP error status rather than a 200 with an error report.
+            JsonNode firstRecord = readRecord(parser);
             response.setStatus(HttpStatus.OK.value());
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             DeliveryReportStream reports = new DeliveryReportStream(response.getOutputStream(), json, executor,
                     STREAM_WINDOW);
-            JsonToken token = first;
-            while (token != null && !reports.broken()) {
+            reports.push(produceOne(clusterId, topic, partitions, firstRecord));
+            JsonToken token = nextToken(parser, reports);
+            while (token != null && token != JsonToken.NOT_AVAILABLE && !reports.broken()) {
                 if (token != JsonToken.START_OBJECT) {
                     reports.push(CompletableFuture.completedFuture(ProduceResponse.error(400,
                             "Error processing JSON: expected a record object, found " + token)));
                     break;
                 }
-                long start = parser.currentLocation().getByteOffset();
                 JsonNode node;
                 try {
-                    node = json.readTree(parser);
-                } catch (JacksonException e) {
-                    reports.push(CompletableFuture.completedFuture(ProduceResponse.error(400,
-                            "Error processing JSON: " + firstLine(e.getOriginalMessage()))));
+                    node = readRecord(parser);
+                } catch (RestException e) {
+                    reports.push(CompletableFuture.completedFuture(ProduceResponse.error(e.errorCode(), e.getMessage())));
                     break;
                 }
-                long size = parser.currentLocation().getByteOffset() - start;
-                reports.push(size > maxRecordBytes
-                        ? CompletableFuture.completedFuture(ProduceResponse.error(413, "The record is " + size
-                                + " bytes, larger than the limit of " + maxRecordBytes + " (strata.http.max-request-size)"))
-                        : produceOne(clusterId, topic, partitions, node));
+                reports.push(produceOne(clusterId, topic, partitions, node));
                 token = nextToken(parser, reports);
-                if (token == JsonToken.NOT_AVAILABLE) {
-                    break;
-                }
             }
             reports.finish();
         }
@@ -186,6 +186,32 @@ public class ProduceRecordsController {
             }
         }
         return ResponseEntity.status(HttpStatus.MULTI_STATUS).body(new ProduceBatchResponse(successes, failures));
+    }
+
+    /**
+     * The record object the parser is at; 400 when it is malformed, 413 when larger than the limit (the stream
+     * cannot continue after either: the rest of an oversized record is never read).
+     */
+    private JsonNode readRecord(JsonParser parser) {
+        long start = parser.currentLocation().getByteOffset();
+        JsonNode node;
+        try {
+            node = json.readTree(parser);
+        } catch (StreamConstraintsException e) {
+            throw tooLarge();
+        } catch (JacksonException e) {
+            throw new RestException(HttpStatus.BAD_REQUEST, 400,
+                    "Error processing JSON: " + firstLine(e.getOriginalMessage()));
+        }
+        if (parser.currentLocation().getByteOffset() - start > maxRecordBytes) {
+            throw tooLarge();
+        }
+        return node;
+    }
+
+    private RestException tooLarge() {
+        return new RestException(HttpStatus.CONTENT_TOO_LARGE, 413, "A record is larger than the limit of "
+                + maxRecordBytes + " bytes (strata.http.max-request-size)");
     }
 
     private CompletableFuture<ProduceResponse> produceOne(String clusterId, String topic, int partitions, JsonNode node) {
@@ -242,7 +268,11 @@ public class ProduceRecordsController {
     }
 
     private static JsonToken nextToken(JsonParser parser) {
-        return parser.nextToken();
+        try {
+            return parser.nextToken();
+        } catch (JacksonException e) {
+            throw new RestException(HttpStatus.BAD_REQUEST, 400, "Error processing JSON: " + firstLine(e.getOriginalMessage()));
+        }
     }
 
     /** The next record's first token; a malformed stream gets an error report and ends the stream. */
