@@ -1,0 +1,21 @@
+package io.strata.admin.v3.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
+
+/** A topic ({@code KafkaTopic}) with links to its partitions, configs and partition reassignments. */
+@Schema(name = "TopicData")
+public record TopicData(
+        @JsonProperty("kind") @Schema(requiredMode = REQUIRED, example = "KafkaTopic") String kind,
+        @JsonProperty("metadata") @Schema(requiredMode = REQUIRED) ResourceMetadata metadata,
+        @JsonProperty("cluster_id") @Schema(requiredMode = REQUIRED) String clusterId,
+        @JsonProperty("topic_name") @Schema(requiredMode = REQUIRED) String topicName,
+        @JsonProperty("is_internal") @Schema(requiredMode = REQUIRED) boolean isInternal,
+        @JsonProperty("replication_factor") @Schema(requiredMode = REQUIRED) int replicationFactor,
+        @JsonProperty("partitions_count") @Schema(requiredMode = REQUIRED) int partitionsCount,
+        @JsonProperty("partitions") @Schema(requiredMode = REQUIRED) Relationship partitions,
+        @JsonProperty("configs") @Schema(requiredMode = REQUIRED) Relationship configs,
+        @JsonProperty("partition_reassignments") @Schema(requiredMode = REQUIRED) Relationship partitionReassignments) {
+}

@@ -1,0 +1,15 @@
+package io.strata.admin.v3.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import java.util.List;
+
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
+
+@Schema(name = "TopicDataList", description = "The cluster's topics, by name")
+public record TopicDataList(
+        @JsonProperty("kind") @Schema(requiredMode = REQUIRED, example = "KafkaTopicList") String kind,
+        @JsonProperty("metadata") @Schema(requiredMode = REQUIRED) CollectionMetadata metadata,
+        @JsonProperty("data") @Schema(requiredMode = REQUIRED) List<TopicData> data) {
+}
