@@ -1,21 +1,15 @@
 package io.strata.admin.service;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strata.admin.error.RestException;
 import io.strata.admin.gateway.KafkaGateway;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,12 +20,11 @@ import java.util.concurrent.CompletableFuture;
 @Service
 public class ProduceService {
     private final KafkaGateway gateway;
-    private final MeterRegistry meters;
-    private final Map<String, Counter> produced = new ConcurrentHashMap<>();
+    private final HttpRecordMetrics metrics;
 
-    public ProduceService(KafkaGateway gateway, ObjectProvider<MeterRegistry> meters) {
+    public ProduceService(KafkaGateway gateway, HttpRecordMetrics metrics) {
         this.gateway = gateway;
-        this.meters = meters.getIfAvailable(SimpleMeterRegistry::new);
+        this.metrics = metrics;
     }
 
     /** The number of partitions of {@code topic}; 404 with {@code notFoundCode} when it does not exist. */
@@ -57,7 +50,7 @@ public class ProduceService {
                 if (error != null) {
                     result.completeExceptionally(error);
                 } else {
-                    produced(api).increment();
+                    metrics.produced(api, 1);
                     result.complete(metadata);
                 }
             });
@@ -67,8 +60,4 @@ public class ProduceService {
         return result;
     }
 
-    private Counter produced(String api) {
-        return produced.computeIfAbsent(api, tag -> Counter.builder("strata.http.records.produced").tag("api", tag)
-                .description("Records produced over HTTP and acknowledged by the cluster").register(meters));
-    }
 }

@@ -3,6 +3,7 @@ package io.strata.admin.v3.records;
 import io.strata.admin.error.ErrorBody;
 import io.strata.admin.error.RestException;
 import io.strata.admin.service.ClusterService;
+import io.strata.admin.service.HttpRecordMetrics;
 import io.strata.admin.service.RecordReader;
 import io.strata.admin.v3.V3Urls;
 import io.strata.admin.v3.model.CollectionMetadata;
@@ -47,11 +48,14 @@ public class ReadRecordsController {
     private final ClusterService clusters;
     private final RecordReader reader;
     private final RecordTails tails;
+    private final HttpRecordMetrics metrics;
 
-    public ReadRecordsController(ClusterService clusters, RecordReader reader, RecordTails tails) {
+    public ReadRecordsController(ClusterService clusters, RecordReader reader, RecordTails tails,
+                                 HttpRecordMetrics metrics) {
         this.clusters = clusters;
         this.reader = reader;
         this.tails = tails;
+        this.metrics = metrics;
     }
 
     @GetMapping(path = "/topics/{topic_name}/partitions/{partition_id}/records", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -88,6 +92,7 @@ public class ReadRecordsController {
         }
         requirePartition(topic, partition);
         RecordReader.Page page = reader.read(topic, partition, start(offset, timestamp, from), limit, maxBytes, READ_WAIT);
+        metrics.consumed("v3", page.records().size());
         String self = ServletUriComponentsBuilder.fromCurrentRequest().build().toUriString();
         String next = page.nextOffset() >= page.endOffset() ? null : ServletUriComponentsBuilder.fromCurrentRequest()
                 .replaceQueryParam("offset", page.nextOffset()).replaceQueryParam("timestamp")
@@ -103,7 +108,8 @@ public class ReadRecordsController {
                     + "`offset`, `timestamp` or `from` (latest by default); with Last-Event-ID it resumes after that "
                     + "record.",
             responses = @ApiResponse(responseCode = "404", description = "No such topic or partition (error_code 40403)",
-                    content = @Content(schema = @Schema(implementation = ErrorBody.class))))
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = ErrorBody.class))))
     public SseEmitter tailPartition(
             @Parameter(description = "The Kafka cluster ID.") @PathVariable("cluster_id") String clusterId,
             @Parameter(description = "The topic name.") @PathVariable("topic_name") String topic,
@@ -142,7 +148,8 @@ public class ReadRecordsController {
                     + "`timestamp` or `from` (latest by default). Each event id is an opaque token of every "
                     + "partition's next offset; send it back as Last-Event-ID to resume where the stream stopped.",
             responses = @ApiResponse(responseCode = "404", description = "No such topic (error_code 40403)",
-                    content = @Content(schema = @Schema(implementation = ErrorBody.class))))
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = ErrorBody.class))))
     public SseEmitter tailTopic(
             @Parameter(description = "The Kafka cluster ID.") @PathVariable("cluster_id") String clusterId,
             @Parameter(description = "The topic name.") @PathVariable("topic_name") String topic,
@@ -176,7 +183,8 @@ public class ReadRecordsController {
                     + "It watches without joining the group, so the group's members and offsets are untouched. "
                     + "Event ids are position tokens for Last-Event-ID, as for a topic tail.",
             responses = @ApiResponse(responseCode = "404", description = "The group has no committed offsets (40405)",
-                    content = @Content(schema = @Schema(implementation = ErrorBody.class))))
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = ErrorBody.class))))
     public SseEmitter tailGroup(
             @Parameter(description = "The Kafka cluster ID.") @PathVariable("cluster_id") String clusterId,
             @Parameter(description = "The consumer group ID.") @PathVariable("consumer_group_id") String group,

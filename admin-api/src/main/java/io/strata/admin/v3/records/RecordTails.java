@@ -1,6 +1,7 @@
 package io.strata.admin.v3.records;
 
 import io.strata.admin.error.RestException;
+import io.strata.admin.service.HttpRecordMetrics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -39,9 +40,11 @@ public class RecordTails implements DisposableBean {
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
     private final ThreadPoolExecutor pool;
+    private final HttpRecordMetrics metrics;
     private volatile boolean stopping;
 
-    public RecordTails() {
+    public RecordTails(HttpRecordMetrics metrics) {
+        this.metrics = metrics;
         AtomicInteger sequence = new AtomicInteger();
         pool = new ThreadPoolExecutor(0, MAX_TAILS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
             Thread thread = new Thread(task, "strata-http-tail-" + sequence.incrementAndGet());
@@ -85,6 +88,7 @@ public class RecordTails implements DisposableBean {
                             MediaType.APPLICATION_JSON));
                     lastSent = System.nanoTime();
                 }
+                metrics.consumed("v3", records.count());
                 if (System.nanoTime() - lastSent > KEEP_ALIVE.toNanos()) {
                     emitter.send(SseEmitter.event().comment("keep-alive"));
                     lastSent = System.nanoTime();
