@@ -18,7 +18,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** DescribeConfigs v1-4 for topics and for this broker, with sources, synonyms and documentation on request. */
+/**
+ * DescribeConfigs v1-4 for topics, for this broker and for the cluster-wide broker defaults (broker name ""), with
+ * sources, synonyms and documentation on request.
+ */
 public final class DescribeConfigsHandler extends TypedApiHandler<DescribeConfigsRequest> {
     private final int brokerId;
     private final MetadataCache metadata;
@@ -42,7 +45,8 @@ public final class DescribeConfigsHandler extends TypedApiHandler<DescribeConfig
             ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
             Optional<List<ConfigDescriber.DescribedConfig>> configs = switch (type) {
                 case TOPIC -> metadata.topic(resource.resourceName()).map(describer::topicConfigs);
-                case BROKER -> isThisBroker(resource.resourceName()) ? Optional.of(describer.brokerConfigs()) : Optional.empty();
+                case BROKER -> isClusterDefault(resource.resourceName()) ? Optional.of(describer.clusterDefaultBrokerConfigs())
+                        : isThisBroker(resource.resourceName()) ? Optional.of(describer.brokerConfigs()) : Optional.empty();
                 default -> Optional.empty();
             };
             if (configs.isEmpty()) {
@@ -78,7 +82,12 @@ public final class DescribeConfigsHandler extends TypedApiHandler<DescribeConfig
         return CompletableFuture.completedFuture(response);
     }
 
+    /** Kafka names the cluster-wide default of every broker's dynamic configs with the empty broker name. */
+    private static boolean isClusterDefault(String name) {
+        return name == null || name.isEmpty();
+    }
+
     private boolean isThisBroker(String name) {
-        return name == null || name.isEmpty() || name.equals(String.valueOf(brokerId));
+        return name.equals(String.valueOf(brokerId));
     }
 }
