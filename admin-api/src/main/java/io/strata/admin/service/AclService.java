@@ -3,6 +3,7 @@ package io.strata.admin.service;
 import io.strata.admin.error.RestException;
 import io.strata.admin.gateway.KafkaGateway;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
@@ -10,6 +11,7 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -53,13 +55,18 @@ public class AclService {
         return found;
     }
 
+    /** An ACL to create, in Kafka's terms but not yet checked (Kafka's own classes refuse some values outright). */
+    public record NewAcl(ResourceType resourceType, String resourceName, PatternType patternType, String principal,
+                         String host, AclOperation operation, AclPermissionType permission) {
+    }
+
     /** Creates all of {@code acls} after checking each one (400/40002 for a value an ACL cannot have). */
-    public void create(List<AclBinding> acls) {
+    public void create(List<NewAcl> acls) {
         if (acls.isEmpty()) {
             throw RestException.badRequest("No ACL to create");
         }
-        acls.forEach(AclService::requireCreatable);
-        call(gateway.admin().createAcls(acls).all());
+        List<AclBinding> bindings = acls.stream().map(AclService::binding).toList();
+        call(gateway.admin().createAcls(bindings).all());
     }
 
     /** Deletes the ACLs matching {@code filter} and answers them. */
@@ -97,37 +104,39 @@ public class AclService {
     }
 
     /** An ACL names one resource type, a LITERAL or PREFIXED pattern, one operation and ALLOW or DENY. */
-    static void requireCreatable(AclBinding acl) {
-        ResourceType type = acl.pattern().resourceType();
-        if (type == ResourceType.ANY || type == ResourceType.UNKNOWN) {
+    static AclBinding binding(NewAcl acl) {
+        ResourceType type = acl.resourceType();
+        if (type == null || type == ResourceType.ANY || type == ResourceType.UNKNOWN) {
             throw invalid("resource_type must be a resource type, not " + type);
         }
-        PatternType pattern = acl.pattern().patternType();
+        PatternType pattern = acl.patternType();
         if (pattern != PatternType.LITERAL && pattern != PatternType.PREFIXED) {
             throw invalid("pattern_type must be LITERAL or PREFIXED, not " + pattern);
         }
-        if (blank(acl.pattern().name())) {
+        if (blank(acl.resourceName())) {
             throw invalid("resource_name must not be empty");
         }
-        if (type == ResourceType.CLUSTER && !CLUSTER_NAME.equals(acl.pattern().name())) {
+        if (type == ResourceType.CLUSTER && !CLUSTER_NAME.equals(acl.resourceName())) {
             throw invalid("The only valid name for the CLUSTER resource is " + CLUSTER_NAME);
         }
-        String principal = acl.entry().principal();
+        String principal = acl.principal();
         int colon = principal == null ? -1 : principal.indexOf(':');
         if (colon <= 0 || colon == principal.length() - 1) {
             throw invalid("principal must be <type>:<name>, e.g. User:alice, not '" + principal + "'");
         }
-        if (blank(acl.entry().host())) {
+        if (blank(acl.host())) {
             throw invalid("host must not be empty (use * for any host)");
         }
-        AclOperation operation = acl.entry().operation();
-        if (operation == AclOperation.ANY || operation == AclOperation.UNKNOWN) {
+        AclOperation operation = acl.operation();
+        if (operation == null || operation == AclOperation.ANY || operation == AclOperation.UNKNOWN) {
             throw invalid("operation must be an operation, not " + operation);
         }
-        AclPermissionType permission = acl.entry().permissionType();
+        AclPermissionType permission = acl.permission();
         if (permission != AclPermissionType.ALLOW && permission != AclPermissionType.DENY) {
             throw invalid("permission must be ALLOW or DENY, not " + permission);
         }
+        return new AclBinding(new ResourcePattern(type, acl.resourceName(), pattern),
+                new AccessControlEntry(principal, acl.host(), operation, permission));
     }
 
     private static RestException invalid(String message) {

@@ -96,7 +96,7 @@ public class AclsController {
             @Parameter(description = "The Kafka cluster ID.") @PathVariable("cluster_id") String clusterId,
             @RequestBody CreateAclRequestData request) {
         clusters.requireCluster(clusterId);
-        acls.create(List.of(binding(request)));
+        acls.create(List.of(newAcl(request)));
     }
 
     @PostMapping(path = "/acls:batch", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -114,7 +114,7 @@ public class AclsController {
         if (request.data() == null) {
             throw RestException.badRequest("The request needs data: the list of ACLs to create");
         }
-        acls.create(request.data().stream().map(AclsController::binding).toList());
+        acls.create(request.data().stream().map(AclsController::newAcl).toList());
     }
 
     @DeleteMapping("/acls")
@@ -151,18 +151,17 @@ public class AclsController {
                         permission == null ? AclPermissionType.ANY : AclPermissionType.valueOf(permission.name())));
     }
 
-    private static AclBinding binding(CreateAclRequestData acl) {
-        if (acl == null || acl.resourceType() == null || acl.patternType() == null || acl.operation() == null
-                || acl.permission() == null) {
-            throw new RestException(HttpStatus.BAD_REQUEST, 40002,
-                    "An ACL needs resource_type, resource_name, pattern_type, principal, host, operation and permission");
+    private static AclService.NewAcl newAcl(CreateAclRequestData acl) {
+        if (acl == null) {
+            throw new RestException(HttpStatus.BAD_REQUEST, 40002, "An ACL to create must not be null");
         }
-        return new AclBinding(
-                new ResourcePattern(ResourceType.valueOf(acl.resourceType().name()), acl.resourceName(),
-                        PatternType.valueOf(acl.patternType().name())),
-                new AccessControlEntry(acl.principal(), acl.host(),
-                        org.apache.kafka.common.acl.AclOperation.valueOf(acl.operation().name()),
-                        AclPermissionType.valueOf(acl.permission().name())));
+        return new AclService.NewAcl(
+                acl.resourceType() == null ? null : ResourceType.valueOf(acl.resourceType().name()),
+                acl.resourceName(),
+                acl.patternType() == null ? null : PatternType.valueOf(acl.patternType().name()),
+                acl.principal(), acl.host(),
+                acl.operation() == null ? null : org.apache.kafka.common.acl.AclOperation.valueOf(acl.operation().name()),
+                acl.permission() == null ? null : AclPermissionType.valueOf(acl.permission().name()));
     }
 
     static AclData toData(String clusterId, AclBinding acl) {
