@@ -12,7 +12,6 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.springframework.stereotype.Service;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +43,6 @@ public class ConsumerGroupService {
         for (String id : ids) {
             describedOrEmpty(described.get(id)).ifPresent(groups::add);
         }
-        groups.sort(Comparator.comparing(ConsumerGroupDescription::groupId));
         return groups;
     }
 

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -53,7 +54,7 @@ public class ConsumerLagService {
         ConsumerGroupDescription group = groups.get(groupId);
         Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(
                 gateway.await(gateway.admin().listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()));
-        committed.values().removeIf(java.util.Objects::isNull);
+        committed.values().removeIf(Objects::isNull);
         if (committed.isEmpty()) {
             throw RestException.notFound("Consumer group " + groupId + " has no committed offsets.");
         }

@@ -9,6 +9,9 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.IllegalGenerationException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -55,9 +58,7 @@ public class OffsetResetService {
     public List<Reset> reset(String groupId, List<TopicSelection> topics, OffsetTarget target, boolean dryRun) {
         Optional<ConsumerGroupDescription> group = groups.find(groupId);
         if (group.isPresent() && ConsumerGroupService.isActive(group.get())) {
-            throw new RestException(HttpStatus.CONFLICT, 409, "Offsets of consumer group " + groupId
-                    + " can only be reset while it has no active members, but it is " + group.get().groupState()
-                    + ". Stop its consumers first.");
+            throw active(groupId, "it is " + group.get().groupState(), null);
         }
         Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
         if (group.isPresent()) {
@@ -87,9 +88,20 @@ public class OffsetResetService {
             commits.put(tp, new OffsetAndMetadata(after));
         }
         if (!dryRun && !commits.isEmpty()) {
-            gateway.await(gateway.admin().alterConsumerGroupOffsets(groupId, commits).all());
+            try {
+                gateway.await(gateway.admin().alterConsumerGroupOffsets(groupId, commits).all());
+            } catch (UnknownMemberIdException | RebalanceInProgressException | IllegalGenerationException e) {
+                // A member joined since the state check: the coordinator refuses commits from outside the group.
+                throw active(groupId, "a member joined it", e);
+            }
         }
         return resets;
+    }
+
+    private static RestException active(String groupId, String why, Throwable cause) {
+        return new RestException(HttpStatus.CONFLICT, 409, "Offsets of consumer group " + groupId
+                + " can only be reset while it has no active members, but " + why + ". Stop its consumers first.",
+                cause);
     }
 
     private static Set<TopicPartition> committedPartitions(String groupId, Map<TopicPartition, OffsetAndMetadata> committed) {
@@ -118,7 +130,10 @@ public class OffsetResetService {
             List<Integer> wanted = selection.partitions() == null || selection.partitions().isEmpty()
                     ? List.copyOf(existing) : selection.partitions();
             for (Integer p : wanted) {
-                if (p == null || !existing.contains(p)) {
+                if (p == null) {
+                    throw RestException.badRequest("A partition id of topic " + selection.topic() + " is null");
+                }
+                if (!existing.contains(p)) {
                     throw new UnknownTopicOrPartitionException("Partition " + p + " of topic " + selection.topic()
                             + " does not exist.");
                 }

@@ -150,7 +150,12 @@ public class BrokerConfigsController {
         if (request.data() == null) {
             throw RestException.badRequest("The request needs data: the list of config changes");
         }
-        return request.data().stream().map(e -> ConfigChange.parse(e.name(), e.value(), e.operation())).toList();
+        return request.data().stream().map(e -> {
+            if (e == null) {
+                throw RestException.badRequest("A config change must be an object");
+            }
+            return ConfigChange.parse(e.name(), e.value(), e.operation());
+        }).toList();
     }
 
     static boolean validateOnly(AlterConfigBatchRequestData request) {

@@ -176,7 +176,9 @@ public class ConsumerGroupsController {
                 clusterId, id, group.isSimpleConsumerGroup(),
                 group.partitionAssignor() == null ? "" : group.partitionAssignor(),
                 group.groupState() == null ? "UNKNOWN" : group.groupState().name(), type.name(), mixed,
-                Relationship.to(V3Urls.cluster(clusterId, "brokers", Integer.toString(group.coordinator().id()))),
+                // A described group always names its coordinator; the collection stands in should one ever not.
+                Relationship.to(group.coordinator() == null ? V3Urls.cluster(clusterId, "brokers")
+                        : V3Urls.cluster(clusterId, "brokers", Integer.toString(group.coordinator().id()))),
                 Relationship.to(V3Urls.cluster(clusterId, "consumer-groups", id, "consumers")),
                 Relationship.to(V3Urls.cluster(clusterId, "consumer-groups", id, "lag-summary")));
     }

@@ -32,6 +32,12 @@ class AdminAreaSpecV3Test extends HttpPlatformTestBase {
             assertThat(operation.get("description").asString()).as(id).isNotBlank();
             assertThat(operation.at("/responses/400")).as(id).isNotNull();
             assertThat(operation.at("/responses/404").isMissingNode()).as(id + " documents 404").isFalse();
+            operation.get("responses").properties().forEach(answer -> {
+                if (answer.getKey().equals("200")) {
+                    assertThat(answer.getValue().at("/content/application~1json/schema").isObject())
+                            .as(id + " documents its 200 body").isTrue();
+                }
+            });
         }
         JsonNode schemas = response.json().at("/components/schemas");
         assertThat(schemas.at("/ConsumerLagData/required").valueStream().map(JsonNode::asString))

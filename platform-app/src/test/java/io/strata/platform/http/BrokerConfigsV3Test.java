@@ -85,6 +85,8 @@ class BrokerConfigsV3Test extends HttpPlatformTestBase {
         assertThat(wrongOperation.json().get("message").asString()).contains("TWIST");
         assertThat(http().post(v3("/brokers/0/configs:alter"), "{\"data\": [").status()).isEqualTo(400);
         assertThat(http().post(v3("/brokers/0/configs:alter"), "{}").status()).isEqualTo(400);
+        assertThat(http().post(v3("/brokers/0/configs:alter"), "{\"data\":[null]}").status()).isEqualTo(400);
+        assertThat(http().post(v3("/broker-configs:alter"), "{\"data\":[null]}").status()).isEqualTo(400);
     }
 
     @Test

@@ -213,6 +213,9 @@ class ConsumerGroupsV3Test extends HttpPlatformTestBase {
         assertThat(unknownPartition.status()).isEqualTo(404);
         assertThat(unknownPartition.json().get("error_code").asInt()).isEqualTo(40403);
         assertThat(http().post(path, "{\"strategy\":").status()).isEqualTo(400);
+        assertThat(http().post(path, "{\"strategy\":\"EARLIEST\",\"topics\":[{\"topic_name\":\"" + topic
+                + "\",\"partitions\":[null]}]}").status()).isEqualTo(400);
+        assertThat(http().post(path, "{\"strategy\":\"EARLIEST\",\"topics\":[null]}").status()).isEqualTo(400);
 
         var newGroup = http().post(path, "{\"strategy\":\"LATEST\",\"topics\":[{\"topic_name\":\"" + topic + "\"}]}");
         assertThat(newGroup.status()).as("a group may be given offsets before it first runs").isEqualTo(200);
