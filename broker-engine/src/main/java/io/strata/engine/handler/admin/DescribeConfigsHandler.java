@@ -45,8 +45,7 @@ public final class DescribeConfigsHandler extends TypedApiHandler<DescribeConfig
             ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
             Optional<List<ConfigDescriber.DescribedConfig>> configs = switch (type) {
                 case TOPIC -> metadata.topic(resource.resourceName()).map(describer::topicConfigs);
-                case BROKER -> isClusterDefault(resource.resourceName()) ? Optional.of(describer.clusterDefaultBrokerConfigs())
-                        : isThisBroker(resource.resourceName()) ? Optional.of(describer.brokerConfigs()) : Optional.empty();
+                case BROKER -> brokerConfigs(resource.resourceName());
                 default -> Optional.empty();
             };
             if (configs.isEmpty()) {
@@ -82,12 +81,14 @@ public final class DescribeConfigsHandler extends TypedApiHandler<DescribeConfig
         return CompletableFuture.completedFuture(response);
     }
 
-    /** Kafka names the cluster-wide default of every broker's dynamic configs with the empty broker name. */
-    private static boolean isClusterDefault(String name) {
-        return name == null || name.isEmpty();
-    }
-
-    private boolean isThisBroker(String name) {
-        return name.equals(String.valueOf(brokerId));
+    /**
+     * The configs of this broker, or the cluster-wide dynamic defaults, which Kafka names with the empty broker
+     * name; nothing for another broker (clients send a broker's resource to that broker).
+     */
+    private Optional<List<ConfigDescriber.DescribedConfig>> brokerConfigs(String name) {
+        if (name == null || name.isEmpty()) {
+            return Optional.of(describer.clusterDefaultBrokerConfigs());
+        }
+        return name.equals(String.valueOf(brokerId)) ? Optional.of(describer.brokerConfigs()) : Optional.empty();
     }
 }
