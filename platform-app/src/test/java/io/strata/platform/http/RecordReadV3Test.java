@@ -102,6 +102,32 @@ class RecordReadV3Test extends HttpPlatformTestBase {
         assertThat(seen).contains("value-0", "value-14", "value-100", "value-109");
     }
 
+    @Test
+    void aGroupTailShowsWhatTheGroupReadsNextWithoutJoiningIt() throws Exception {
+        createTopic("tail-group", 1);
+        produce("tail-group", 0, 0, 10, System.currentTimeMillis());
+        kafkaAdmin().alterConsumerGroupOffsets("tail-group-readers", java.util.Map.of(
+                new org.apache.kafka.common.TopicPartition("tail-group", 0),
+                new org.apache.kafka.clients.consumer.OffsetAndMetadata(6))).all().get();
+        String url = http().base() + v3("/consumer-groups/tail-group-readers/records?format=string");
+        List<String> seen = new ArrayList<>();
+        String token;
+        try (SseEvents events = new SseEvents(url, null)) {
+            token = collect(events, seen, 2);
+        }
+        try (SseEvents events = new SseEvents(url, token)) {
+            collect(events, seen, 4);
+            assertThat(events.next(Duration.ofSeconds(1))).isNull();
+        }
+        assertThat(seen).containsExactly("value-6", "value-7", "value-8", "value-9");
+        var group = kafkaAdmin().describeConsumerGroups(List.of("tail-group-readers")).all().get()
+                .get("tail-group-readers");
+        assertThat(group.members()).as("the tail never joined the group").isEmpty();
+
+        var unknown = http().get(v3("/consumer-groups/tail-group-nobody/records"), "Accept", "text/event-stream");
+        assertThat(unknown.status()).isEqualTo(404);
+    }
+
     private String collect(SseEvents events, List<String> seen, int until) throws InterruptedException {
         String lastId = null;
         while (seen.size() < until) {
