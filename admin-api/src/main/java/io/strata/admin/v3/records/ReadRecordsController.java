@@ -166,13 +166,7 @@ public class ReadRecordsController {
         List<TopicPartition> partitions = reader.partitions(topic);
         Map<TopicPartition, RecordReader.Start> positions =
                 RecordReader.all(partitions, start(null, timestamp, from));
-        if (lastEventId != null && !lastEventId.isBlank()) {
-            RecordTails.parseToken(lastEventId.trim()).forEach((tp, next) -> {
-                if (positions.containsKey(tp)) {
-                    positions.put(tp, new RecordReader.Start.AtOffset(next));
-                }
-            });
-        }
+        resumeFrom(positions, lastEventId);
         return tails.start(reader.tail(positions), view, RecordTails.Ids.POSITION_TOKEN);
     }
 
@@ -196,14 +190,16 @@ public class ReadRecordsController {
         RecordView view = RecordView.of(format);
         Map<TopicPartition, RecordReader.Start> positions = new HashMap<>();
         reader.committedOffsets(group).forEach((tp, offset) -> positions.put(tp, new RecordReader.Start.AtOffset(offset)));
-        if (lastEventId != null && !lastEventId.isBlank()) {
-            RecordTails.parseToken(lastEventId.trim()).forEach((tp, next) -> {
-                if (positions.containsKey(tp)) {
-                    positions.put(tp, new RecordReader.Start.AtOffset(next));
-                }
-            });
-        }
+        resumeFrom(positions, lastEventId);
         return tails.start(reader.tail(positions), view, RecordTails.Ids.POSITION_TOKEN);
+    }
+
+    /** Moves each partition a Last-Event-ID token names to the offset it gives; others keep their start. */
+    private static void resumeFrom(Map<TopicPartition, RecordReader.Start> positions, String lastEventId) {
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            RecordTails.parseToken(lastEventId.trim()).forEach((tp, next) ->
+                    positions.computeIfPresent(tp, (ignored, start) -> new RecordReader.Start.AtOffset(next)));
+        }
     }
 
     private void requirePartition(String topic, int partition) {
