@@ -24,6 +24,7 @@ import java.util.Map;
  * @param nodeId                this HTTP node's id in the consumer instance directory; blank: random per start
  * @param advertisedUrl         the base URL other nodes forward this node's instances' requests to; blank:
  *                              {@code http://<local host address>:<server port>}
+ * @param produceBatchMaxEntries  most records one v3 {@code records:batch} request may carry
  * @param admin                 extra kafka-clients Admin settings, e.g. security for a secured listener
  * @param producer              settings of the one shared producer, over the defaults in {@code KafkaGateway}
  * @param consumer              settings of every HTTP consumer, over the defaults in {@code KafkaGateway}
@@ -38,6 +39,7 @@ public record HttpApiProperties(
         @DefaultValue("15s") @NotNull Duration consumerInstanceLease,
         String nodeId,
         String advertisedUrl,
+        @DefaultValue("1000") @jakarta.validation.constraints.Min(1) int produceBatchMaxEntries,
         Map<String, String> admin,
         Map<String, String> producer,
         Map<String, String> consumer) {

@@ -1,5 +1,6 @@
 package io.strata.admin.error;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -12,6 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Errors that happen outside a controller (the servlet container's own, a filter's) also answer with the JSON
  * error body instead of Boot's default shape or a whitelabel page.
  */
+@Hidden
 @RestController
 public class JsonErrorController implements ErrorController {
 

@@ -29,8 +29,20 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 public class RequestErrorHandler {
     private static final Logger log = LoggerFactory.getLogger(RequestErrorHandler.class);
 
+    /** A limit or check outside the API controllers (the body size filter's counting stream) failed. */
+    @ExceptionHandler(RestException.class)
+    ResponseEntity<ErrorBody> refused(RestException e) {
+        return ResponseEntity.status(e.status()).contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .body(e.body());
+    }
+
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ErrorBody> unreadable(HttpMessageNotReadableException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof RestException refused) {
+                return refused(refused); // the body size limit, hit while the converter read the body
+            }
+        }
         String detail = e.getMessage() == null ? "" : e.getMessage();
         if (detail.startsWith("Required request body is missing")) {
             return body(HttpStatus.UNPROCESSABLE_CONTENT, "Payload error. Request body is empty.");

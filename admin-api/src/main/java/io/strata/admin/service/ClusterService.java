@@ -4,12 +4,17 @@ import io.strata.admin.error.RestException;
 import io.strata.admin.gateway.KafkaGateway;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.springframework.stereotype.Service;
 
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The cluster as the Admin client sees it. Every v3 operation names a cluster id; {@link #requireCluster}
@@ -50,6 +55,35 @@ public class ClusterService {
         Node controller = gateway.await(result.controller());
         List<Node> sorted = nodes.stream().sorted(Comparator.comparingInt(Node::id)).toList();
         return new ClusterView(clusterId(), controller == null || controller.isEmpty() ? null : controller, sorted);
+    }
+
+    /**
+     * The partitions' replication health (a Strata extension of the cluster resource): over every topic, internal
+     * ones included, the partitions whose ISR is smaller than their replica set and those without a leader.
+     */
+    public PartitionHealth partitionHealth() {
+        Set<String> topics = gateway.await(gateway.admin().listTopics(new ListTopicsOptions().listInternal(true)).names());
+        if (topics.isEmpty()) {
+            return new PartitionHealth(0, 0);
+        }
+        Map<String, TopicDescription> described = gateway.await(gateway.admin().describeTopics(topics).allTopicNames());
+        int underReplicated = 0;
+        int offline = 0;
+        for (TopicDescription topic : described.values()) {
+            for (TopicPartitionInfo partition : topic.partitions()) {
+                if (partition.isr().size() < partition.replicas().size()) {
+                    underReplicated++;
+                }
+                if (partition.leader() == null || partition.leader().isEmpty()) {
+                    offline++;
+                }
+            }
+        }
+        return new PartitionHealth(underReplicated, offline);
+    }
+
+    /** Counts of under-replicated and offline (leaderless) partitions. */
+    public record PartitionHealth(int underReplicated, int offline) {
     }
 
     /** The cluster at one moment: its id, controller (null while none is known) and live brokers. */

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +18,8 @@ import java.util.function.Supplier;
 @Component
 public class HttpRecordMetrics {
     private final MeterRegistry registry;
+    private final Map<String, Counter> produced = new ConcurrentHashMap<>();
+    private final Map<String, Counter> consumed = new ConcurrentHashMap<>();
 
     public HttpRecordMetrics(ObjectProvider<MeterRegistry> registry) {
         this.registry = registry.getIfAvailable(SimpleMeterRegistry::new);
@@ -23,15 +27,16 @@ public class HttpRecordMetrics {
 
     public void produced(String api, long records) {
         if (records > 0) {
-            Counter.builder("strata.http.records.produced").description("Records produced over HTTP")
-                    .tag("api", api).register(registry).increment(records);
+            produced.computeIfAbsent(api, tag -> Counter.builder("strata.http.records.produced")
+                    .description("Records produced over HTTP and acknowledged by the cluster")
+                    .tag("api", tag).register(registry)).increment(records);
         }
     }
 
     public void consumed(String api, long records) {
         if (records > 0) {
-            Counter.builder("strata.http.records.consumed").description("Records consumed over HTTP")
-                    .tag("api", api).register(registry).increment(records);
+            consumed.computeIfAbsent(api, tag -> Counter.builder("strata.http.records.consumed")
+                    .description("Records consumed over HTTP").tag("api", tag).register(registry)).increment(records);
         }
     }
 

@@ -33,19 +33,20 @@ public class ClustersController {
     public ClusterDataList listClusters() {
         ClusterService.ClusterView view = clusters.describe();
         return new ClusterDataList("KafkaClusterList", CollectionMetadata.of(V3Urls.of("clusters")),
-                List.of(toData(view)));
+                List.of(toData(view, clusters.partitionHealth())));
     }
 
     @GetMapping("/{cluster_id}")
     @Operation(operationId = "getKafkaCluster", summary = "Get Cluster",
-            description = "Returns the Kafka cluster with the given id, with links to its brokers, topics, "
-                    + "consumer groups, ACLs and configs.")
+            description = "Returns the Kafka cluster with the given id, with links to its controller, brokers, "
+                    + "topics, consumer groups, ACLs and configs. Strata extension: the counts of under-replicated "
+                    + "and offline partitions (under_replicated_partitions_count, offline_partitions_count).")
     public ClusterData getCluster(@Parameter(description = "The Kafka cluster ID.") @PathVariable("cluster_id") String clusterId) {
         clusters.requireCluster(clusterId);
-        return toData(clusters.describe());
+        return toData(clusters.describe(), clusters.partitionHealth());
     }
 
-    static ClusterData toData(ClusterService.ClusterView view) {
+    static ClusterData toData(ClusterService.ClusterView view, ClusterService.PartitionHealth health) {
         String id = view.clusterId();
         return new ClusterData("KafkaCluster",
                 new ResourceMetadata(V3Urls.cluster(id), V3Urls.crn(id)),
@@ -57,6 +58,7 @@ public class ClustersController {
                 Relationship.to(V3Urls.cluster(id, "broker-configs")),
                 Relationship.to(V3Urls.cluster(id, "consumer-groups")),
                 Relationship.to(V3Urls.cluster(id, "topics")),
-                Relationship.to(V3Urls.cluster(id, "topics", "-", "partitions", "-", "reassignment")));
+                Relationship.to(V3Urls.cluster(id, "topics", "-", "partitions", "-", "reassignment")),
+                health.underReplicated(), health.offline());
     }
 }

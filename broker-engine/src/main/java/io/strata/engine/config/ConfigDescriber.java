@@ -93,6 +93,14 @@ public final class ConfigDescriber {
         return out;
     }
 
+    /**
+     * The cluster-wide dynamic broker defaults that are set ({@code DYNAMIC_DEFAULT_BROKER_CONFIG}, Kafka's
+     * {@code ConfigResource(BROKER, "")}): none, as brokers take no dynamic configs yet.
+     */
+    public List<DescribedConfig> clusterDefaultBrokerConfigs() {
+        return List.of();
+    }
+
     private static ConfigType type(TopicConfigs.Type type) {
         return ConfigType.valueOf(type.name());
     }

@@ -89,6 +89,15 @@ class DescribeConfigsTest extends BrokerTestBase {
     }
 
     @Test
+    void theClusterWideBrokerDefaultsAreDescribedAndNoneIsSetYet() throws Exception {
+        fixture = BrokerFixture.start(dataDir);
+        Config defaults = describe(fixture.admin(), new ConfigResource(ConfigResource.Type.BROKER, ""));
+        assertThat(defaults.entries()).as("no dynamic default broker config is set").isEmpty();
+        Config broker = describe(fixture.admin(), new ConfigResource(ConfigResource.Type.BROKER, "0"));
+        assertThat(broker.entries()).as("the broker's own configs are still there").isNotEmpty();
+    }
+
+    @Test
     void invalidTopicConfigsAndDuplicateNamesAreRejected() throws Exception {
         fixture = BrokerFixture.start(dataDir);
         Admin admin = fixture.admin();

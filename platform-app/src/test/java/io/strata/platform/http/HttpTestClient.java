@@ -65,13 +65,56 @@ public final class HttpTestClient {
                 : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().map(), response.body());
+            Response answer = new Response(response.statusCode(), response.headers().map(), response.body());
+            checkAgainstReference(method, path, answer);
+            return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Every v3 answer the tests get is checked against the reference document's schema for that operation and
+     * status, so a body that a client generated from it could not read fails the test that received it.
+     */
+    private static void checkAgainstReference(String method, String path, Response response) {
+        String plain = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        if (!plain.startsWith("/v3/clusters") || response.body().isEmpty()) {
+            return;
+        }
+        ReferenceSpec.find().ifPresent(spec -> {
+            String under = plain.substring("/v3".length());
+            if (!spec.declares(method, under)) {
+                return;
+            }
+            List<String> violations = new java.util.ArrayList<>();
+            for (String document : documents(response.body())) {
+                JsonNode body;
+                try {
+                    body = JSON.readTree(document);
+                } catch (RuntimeException e) {
+                    violations.add("not JSON: " + document);
+                    continue;
+                }
+                violations.addAll(spec.violations(method, under, response.status(), body));
+            }
+            if (!violations.isEmpty()) {
+                throw new AssertionError(method + " " + path + " answered " + response.status()
+                        + " with a body that does not match the reference schema: " + violations + "\n" + response.body());
+            }
+        });
+    }
+
+    /** A body is one JSON document, or (streaming produce) one per line. */
+    private static List<String> documents(String body) {
+        List<String> lines = body.lines().filter(line -> !line.isBlank()).toList();
+        if (lines.size() > 1 && lines.stream().allMatch(line -> line.startsWith("{") && line.endsWith("}"))) {
+            return lines;
+        }
+        return List.of(body);
     }
 
     public record Response(int status, Map<String, List<String>> headers, String body) {

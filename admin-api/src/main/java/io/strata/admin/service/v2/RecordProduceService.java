@@ -2,10 +2,9 @@ package io.strata.admin.service.v2;
 
 import io.strata.admin.error.RestException;
 import io.strata.admin.gateway.KafkaGateway;
-import io.strata.admin.service.HttpRecordMetrics;
+import io.strata.admin.service.ProduceService;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
@@ -37,12 +36,12 @@ import java.util.concurrent.TimeoutException;
 public class RecordProduceService {
     private final KafkaGateway gateway;
     private final V2TopicService topics;
-    private final HttpRecordMetrics metrics;
+    private final ProduceService produce;
 
-    public RecordProduceService(KafkaGateway gateway, V2TopicService topics, HttpRecordMetrics metrics) {
+    public RecordProduceService(KafkaGateway gateway, V2TopicService topics, ProduceService produce) {
         this.gateway = gateway;
         this.topics = topics;
-        this.metrics = metrics;
+        this.produce = produce;
     }
 
     /**
@@ -54,7 +53,6 @@ public class RecordProduceService {
         if (partition != null && (partition < 0 || (partitionCount >= 0 && partition >= partitionCount))) {
             throw V2TopicService.partitionNotFound(topic, partition);
         }
-        Producer<byte[], byte[]> producer = gateway.producer();
         List<CompletableFuture<ProduceOutcome>> pending = new ArrayList<>(records.size());
         for (OutgoingRecord record : records) {
             Integer target = partition != null ? partition : record.partition();
@@ -63,19 +61,13 @@ public class RecordProduceService {
                         "Partition " + target + " of topic " + topic + " not found.")));
                 continue;
             }
-            CompletableFuture<ProduceOutcome> outcome = new CompletableFuture<>();
-            try {
-                producer.send(new ProducerRecord<>(topic, target, record.timestamp(), record.key(), record.value(),
-                        record.headers()), (metadata, error) -> outcome.complete(error == null
-                        ? ProduceOutcome.written(metadata.partition(), metadata.offset()) : failure(error)));
-            } catch (RuntimeException e) {
-                outcome.complete(failure(KafkaGateway.unwrap(e)));
-            }
+            CompletableFuture<ProduceOutcome> outcome = produce.send(new ProducerRecord<>(topic, target,
+                    record.timestamp(), record.key(), record.value(), record.headers()), api).handle((metadata, error) ->
+                    error == null ? ProduceOutcome.written(metadata.partition(), metadata.offset())
+                            : failure(KafkaGateway.unwrap(error)));
             pending.add(outcome);
         }
-        List<ProduceOutcome> outcomes = awaitAll(pending);
-        metrics.produced(api, outcomes.stream().filter(ProduceOutcome::succeeded).count());
-        return outcomes;
+        return awaitAll(pending);
     }
 
     /** The topic's partition count; -1 when it does not exist yet but the cluster creates topics on use. */

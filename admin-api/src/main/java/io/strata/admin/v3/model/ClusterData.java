@@ -19,5 +19,12 @@ public record ClusterData(
         @JsonProperty("broker_configs") @Schema(requiredMode = REQUIRED) Relationship brokerConfigs,
         @JsonProperty("consumer_groups") @Schema(requiredMode = REQUIRED) Relationship consumerGroups,
         @JsonProperty("topics") @Schema(requiredMode = REQUIRED) Relationship topics,
-        @JsonProperty("partition_reassignments") @Schema(requiredMode = REQUIRED) Relationship partitionReassignments) {
+        @JsonProperty("partition_reassignments") @Schema(requiredMode = REQUIRED) Relationship partitionReassignments,
+        @JsonProperty("under_replicated_partitions_count") @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "Strata extension (not in Confluent v3): partitions whose in-sync replica set is "
+                + "smaller than their replica set, over all topics")
+        Integer underReplicatedPartitionsCount,
+        @JsonProperty("offline_partitions_count") @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "Strata extension (not in Confluent v3): partitions without a leader, over all topics")
+        Integer offlinePartitionsCount) {
 }

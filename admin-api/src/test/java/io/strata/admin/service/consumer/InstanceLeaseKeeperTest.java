@@ -45,7 +45,7 @@ class InstanceLeaseKeeperTest {
         return consumer;
     }, Map.of(), Duration.ofMinutes(5), System::nanoTime);
     private final HttpNodeIdentity node = new HttpNodeIdentity(new HttpApiProperties(null, DataSize.ofMegabytes(8),
-            Duration.ofSeconds(30), Duration.ofMinutes(5), LEASE, "me", "http://me:8080", null, null, null),
+            Duration.ofSeconds(30), Duration.ofMinutes(5), LEASE, "me", "http://me:8080", 1000, null, null, null),
             new MockEnvironment());
     private final LeaseTerms terms = new LeaseTerms(LEASE);
     private InstanceLeaseKeeper keeper;

@@ -18,7 +18,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** DescribeConfigs v1-4 for topics and for this broker, with sources, synonyms and documentation on request. */
+/**
+ * DescribeConfigs v1-4 for topics, for this broker and for the cluster-wide broker defaults (broker name ""), with
+ * sources, synonyms and documentation on request.
+ */
 public final class DescribeConfigsHandler extends TypedApiHandler<DescribeConfigsRequest> {
     private final int brokerId;
     private final MetadataCache metadata;
@@ -42,7 +45,7 @@ public final class DescribeConfigsHandler extends TypedApiHandler<DescribeConfig
             ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
             Optional<List<ConfigDescriber.DescribedConfig>> configs = switch (type) {
                 case TOPIC -> metadata.topic(resource.resourceName()).map(describer::topicConfigs);
-                case BROKER -> isThisBroker(resource.resourceName()) ? Optional.of(describer.brokerConfigs()) : Optional.empty();
+                case BROKER -> brokerConfigs(resource.resourceName());
                 default -> Optional.empty();
             };
             if (configs.isEmpty()) {
@@ -78,7 +81,14 @@ public final class DescribeConfigsHandler extends TypedApiHandler<DescribeConfig
         return CompletableFuture.completedFuture(response);
     }
 
-    private boolean isThisBroker(String name) {
-        return name == null || name.isEmpty() || name.equals(String.valueOf(brokerId));
+    /**
+     * The configs of this broker, or the cluster-wide dynamic defaults, which Kafka names with the empty broker
+     * name; nothing for another broker (clients send a broker's resource to that broker).
+     */
+    private Optional<List<ConfigDescriber.DescribedConfig>> brokerConfigs(String name) {
+        if (name == null || name.isEmpty()) {
+            return Optional.of(describer.clusterDefaultBrokerConfigs());
+        }
+        return name.equals(String.valueOf(brokerId)) ? Optional.of(describer.brokerConfigs()) : Optional.empty();
     }
 }

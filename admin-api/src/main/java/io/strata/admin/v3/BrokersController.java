@@ -1,0 +1,70 @@
+package io.strata.admin.v3;
+
+import io.strata.admin.error.ErrorBody;
+import io.strata.admin.service.BrokerService;
+import io.strata.admin.service.ClusterService;
+import io.strata.admin.v3.model.BrokerData;
+import io.strata.admin.v3.model.BrokerDataList;
+import io.strata.admin.v3.model.CollectionMetadata;
+import io.strata.admin.v3.model.Relationship;
+import io.strata.admin.v3.model.ResourceMetadata;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.apache.kafka.common.Node;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping(path = "/v3/clusters/{cluster_id}/brokers", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Broker (v3)")
+public class BrokersController {
+    private final ClusterService clusters;
+    private final BrokerService brokers;
+
+    public BrokersController(ClusterService clusters, BrokerService brokers) {
+        this.clusters = clusters;
+        this.brokers = brokers;
+    }
+
+    @GetMapping
+    @Operation(operationId = "listKafkaBrokers", summary = "List Brokers",
+            description = "Returns the live brokers of the cluster, in broker id order.")
+    @ApiResponse(responseCode = "200", description = "The brokers.")
+    @ApiResponse(responseCode = "404", description = "Unknown cluster.",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public BrokerDataList listBrokers(
+            @Parameter(description = "The Kafka cluster ID.") @PathVariable("cluster_id") String clusterId) {
+        clusters.requireCluster(clusterId);
+        return new BrokerDataList("KafkaBrokerList", CollectionMetadata.of(V3Urls.cluster(clusterId, "brokers")),
+                brokers.list().stream().map(node -> toData(clusterId, node)).toList());
+    }
+
+    @GetMapping("/{broker_id}")
+    @Operation(operationId = "getKafkaBroker", summary = "Get Broker",
+            description = "Returns the broker with the given id: its host, port and rack.")
+    @ApiResponse(responseCode = "200", description = "The broker.")
+    @ApiResponse(responseCode = "404", description = "Unknown cluster, or no live broker with this id.",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public BrokerData getBroker(
+            @Parameter(description = "The Kafka cluster ID.") @PathVariable("cluster_id") String clusterId,
+            @Parameter(description = "The broker ID.") @PathVariable("broker_id") int brokerId) {
+        clusters.requireCluster(clusterId);
+        return toData(clusterId, brokers.get(brokerId));
+    }
+
+    static BrokerData toData(String clusterId, Node node) {
+        String id = Integer.toString(node.id());
+        return new BrokerData("KafkaBroker",
+                new ResourceMetadata(V3Urls.cluster(clusterId, "brokers", id), V3Urls.crn(clusterId, "broker", id)),
+                clusterId, node.id(), node.host(), node.port(), node.rack(),
+                Relationship.to(V3Urls.cluster(clusterId, "brokers", id, "configs")),
+                Relationship.to(V3Urls.cluster(clusterId, "brokers", id, "partition-replicas")));
+    }
+}

@@ -1,0 +1,20 @@
+package io.strata.admin.v3.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
+
+/** A broker of the cluster ({@code KafkaBroker}): where it listens, its rack, links to its configs and replicas. */
+@Schema(name = "BrokerData")
+public record BrokerData(
+        @JsonProperty("kind") @Schema(requiredMode = REQUIRED, example = "KafkaBroker") String kind,
+        @JsonProperty("metadata") @Schema(requiredMode = REQUIRED) ResourceMetadata metadata,
+        @JsonProperty("cluster_id") @Schema(requiredMode = REQUIRED) String clusterId,
+        @JsonProperty("broker_id") @Schema(requiredMode = REQUIRED) int brokerId,
+        @JsonProperty("host") @Schema(nullable = true) String host,
+        @JsonProperty("port") @Schema(nullable = true) Integer port,
+        @JsonProperty("rack") @Schema(nullable = true) String rack,
+        @JsonProperty("configs") @Schema(requiredMode = REQUIRED) Relationship configs,
+        @JsonProperty("partition_replicas") @Schema(requiredMode = REQUIRED) Relationship partitionReplicas) {
+}
