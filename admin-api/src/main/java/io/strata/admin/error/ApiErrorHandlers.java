@@ -19,8 +19,10 @@ final class ApiErrorHandlers {
 
     static ResponseEntity<ErrorBody> answer(Throwable failure, KafkaErrorMapper.Api api) {
         RestException error = KafkaErrorMapper.map(failure, api);
-        if (error.status().is5xxServerError()) {
+        if (error.status() == org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR) {
             log.warn("HTTP request failed: {}", error.getMessage(), failure);
+        } else if (error.status().is5xxServerError()) {
+            log.info("HTTP request failed: {}", error.getMessage()); // unavailable: expected while nodes change
         } else {
             log.debug("HTTP request refused: {}", error.getMessage(), failure);
         }
