@@ -30,8 +30,11 @@
 #   CONCURRENCY=4         parallel v2 produce connections
 #   STREAMS=4             parallel v3 produce streams
 #   READ_LIMIT=1000       records per v3 read page (the endpoint allows 1 to 10000)
-#   WARMUP_RECORDS=RECORDS/10  records through every path (produce and consume) into a throw-away topic
-#                         first, so the measured runs do not pay the JIT; 0 skips it
+#   WARMUP_RECORDS=RECORDS/4   records through every path (produce and consume) into a throw-away topic
+#                         first, so the measured runs do not pay the JIT; 0 skips it. More than run.sh's
+#                         tenth: the HTTP path (Spring MVC, Jackson, the shared producer) is far more code than
+#                         the broker's, and with a tenth a v2 run measured right after was still ~1.5x slower
+#                         than the same run repeated later
 #   HTTP_JFR=1            record a JFR profile (settings=profile) of the platform into OUT_DIR/platform.jfr
 #   OUT_DIR=bench/out/http-<time>  where the summary and every log are copied, also on failure
 set -euo pipefail
@@ -45,7 +48,7 @@ BATCH=${BATCH:-500}
 CONCURRENCY=${CONCURRENCY:-4}
 STREAMS=${STREAMS:-4}
 READ_LIMIT=${READ_LIMIT:-1000}
-WARMUP_RECORDS=${WARMUP_RECORDS:-$((RECORDS / 10))}
+WARMUP_RECORDS=${WARMUP_RECORDS:-$((RECORDS / 4))}
 HTTP_JFR=${HTTP_JFR:-0}
 OUT_DIR=${OUT_DIR:-$BENCH/out/http-$(date +%Y%m%d-%H%M%S)}
 CLK_TCK=$(getconf CLK_TCK)
