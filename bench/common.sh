@@ -78,9 +78,9 @@ ensure_reference_lib() {
     KAFKA_CP="$BENCH/reference/lib/*"
 }
 
-bench_cleanup() {
-    local status=$?
-    if [[ -n "$PLATFORM_PID" ]] && kill -0 "$PLATFORM_PID" 2>/dev/null; then
+# stop_platform: SIGTERM to the platform started by start_platform, SIGKILL if it has not stopped after 30 s.
+stop_platform() {
+    if [[ -n "${PLATFORM_PID:-}" ]] && kill -0 "$PLATFORM_PID" 2>/dev/null; then
         log "stopping platform (pid $PLATFORM_PID)"
         kill -TERM "$PLATFORM_PID" 2>/dev/null || true
         for _ in $(seq 1 60); do
@@ -93,6 +93,11 @@ bench_cleanup() {
         fi
         wait "$PLATFORM_PID" 2>/dev/null || true
     fi
+}
+
+bench_cleanup() {
+    local status=$?
+    stop_platform
     if [[ "${KEEP_DATA:-0}" == "1" || $status -ne 0 ]]; then
         log "logs and data kept in $RUN_DIR"
     else
@@ -103,7 +108,7 @@ bench_cleanup() {
 
 # ---- platform ----
 # Builds the jar if needed, starts it on free ports with a fresh data dir ($RUN_DIR/data) and waits until
-# it is ready. Sets BOOTSTRAP, PLATFORM_PID and PLATFORM_DATA_DIR.
+# it is ready. Sets BOOTSTRAP, PLATFORM_PID, PLATFORM_DATA_DIR and PLATFORM_HTTP_URL.
 start_platform() {
     local jar kafka_port http_port data_dir ready=0
     jar=$(find_platform_jar)
@@ -145,6 +150,7 @@ start_platform() {
     [[ $ready == 1 ]] || { tail -n 50 "$RUN_DIR/platform.log" >&2; die "platform not ready within 120 s"; }
     BOOTSTRAP="127.0.0.1:$kafka_port"
     PLATFORM_DATA_DIR=$data_dir
+    PLATFORM_HTTP_URL="http://127.0.0.1:$http_port"
     log "platform ready"
 }
 

@@ -1,0 +1,758 @@
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * HTTP load generator of bench/http.sh: a single-file program for the JDK's source launcher
+ * ({@code java bench/HttpLoad.java MODE --option=value...}), Java 17, JDK HttpClient and raw sockets only.
+ *
+ * <p>Modes (each prints one {@code RESULT key=value...} line on stdout that http.sh parses; progress and errors
+ * go to stderr; the exit status is non-zero when the run failed or its data did not check out):
+ * <ul>
+ *   <li>{@code v2-produce}: {@code POST /topics/{t}} with {@code application/vnd.kafka.binary.v2+json},
+ *       {@code --batch} records per request on {@code --concurrency} connections, each sending its next request
+ *       when the previous one answered. Counts the offsets answered without an error code.</li>
+ *   <li>{@code v3-produce}: {@code --streams} parallel {@code POST /v3/clusters/{c}/topics/{t}/records}
+ *       requests, each a chunked stream of concatenated JSON records (BINARY values) written by one thread while
+ *       another reads the delivery reports. Counts the reports with error_code 200.</li>
+ *   <li>{@code v2-consume}: a v2 consumer instance (binary format, earliest) subscribed to the topic, polling
+ *       {@code GET .../records?max_bytes=} until {@code --records} records came; checks that no (partition,
+ *       offset) repeats and every value has {@code --size} bytes.</li>
+ *   <li>{@code v3-read}: the stateless read {@code GET /v3/clusters/{c}/topics/{t}/partitions/{p}/records
+ *       ?offset=&limit=}, paging through every partition from its first offset to the end offset of its first page;
+ *       checks offsets are contiguous and the total is {@code --records}.</li>
+ * </ul>
+ * The RESULT line also carries {@code client_cpu_s}, this process's CPU time while the mode ran.
+ *
+ * <p>Common options: {@code --url=http://host:port} (required), {@code --topic=} (required), {@code --records=},
+ * {@code --size=1024} (value bytes; the values are random bytes, base64 in the JSON). The v3 modes look the
+ * cluster id up with {@code GET /v3/clusters}.
+ *
+ * <p>MB are 2^20 bytes of record values, as Kafka's ProducerPerformance counts them; the seconds are wall clock
+ * from the first request to the last answer.
+ */
+public class HttpLoad {
+    static final String V2_JSON = "application/vnd.kafka.v2+json";
+    static final String V2_BINARY = "application/vnd.kafka.binary.v2+json";
+    /** Distinct payloads cycled through: enough that no two neighbouring records are alike, cheap to prepare. */
+    static final int DISTINCT_VALUES = 64;
+
+    final Map<String, String> options;
+    final URI base;
+    final String topic;
+    final long records;
+    final int size;
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    HttpLoad(Map<String, String> options) {
+        this.options = options;
+        this.base = URI.create(required("url").replaceAll("/+$", ""));
+        this.topic = required("topic");
+        this.records = Long.parseLong(options.getOrDefault("records", "100000"));
+        this.size = Integer.parseInt(options.getOrDefault("size", "1024"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: java bench/HttpLoad.java v2-produce|v3-produce|v2-consume|v3-read --url=... --topic=... [--option=value...]");
+            System.exit(2);
+        }
+        Map<String, String> options = new HashMap<>();
+        for (String arg : Arrays.asList(args).subList(1, args.length)) {
+            if (!arg.startsWith("--") || !arg.contains("=")) {
+                throw new IllegalArgumentException("options are --name=value, not " + arg);
+            }
+            options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        HttpLoad load = new HttpLoad(options);
+        long cpuBefore = processCpuNanos();
+        Result result = switch (args[0]) {
+            case "v2-produce" -> load.v2Produce();
+            case "v3-produce" -> load.v3Produce();
+            case "v2-consume" -> load.v2Consume();
+            case "v3-read" -> load.v3Read();
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        };
+        // The client's own CPU while it ran the mode (not the source launcher's compilation before it).
+        result.extra().put("client_cpu_s", String.format(Locale.ROOT, "%.2f", (processCpuNanos() - cpuBefore) / 1e9));
+        System.out.println(result.line());
+        if (result.problem != null) {
+            System.err.println("FAILED: " + result.problem);
+            System.exit(1);
+        }
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** What a mode measured; {@code problem} is null when the run and its data check passed. */
+    record Result(long records, long bytes, double seconds, Map<String, Object> extra, String problem) {
+        String line() {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "RESULT records=%d bytes=%d seconds=%.3f "
+                    + "records_per_s=%.0f mb_per_s=%.2f", records, bytes, seconds, records / seconds,
+                    bytes / seconds / (1 << 20)));
+            extra.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+            return line.toString();
+        }
+    }
+
+    // ---- v2 batched produce ----
+
+    Result v2Produce() throws Exception {
+        int batch = intOption("batch", 500);
+        int concurrency = intOption("concurrency", 4);
+        String[] values = base64Values();
+        // A few prepared bodies of a full batch, cycled through, so the client spends its CPU on HTTP, not on JSON.
+        byte[][] bodies = new byte[8][];
+        for (int i = 0; i < bodies.length; i++) {
+            bodies[i] = v2Body(values, i * batch, batch);
+        }
+        URI uri = base.resolve("/topics/" + topic);
+        AtomicLong nextBatch = new AtomicLong();
+        long batches = (records + batch - 1) / batch;
+        AtomicLong acked = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        LatencyLog latencies = new LatencyLog();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        long start = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < concurrency; w++) {
+            HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // one connection each
+            workers.add(pool.submit(() -> {
+                long b;
+                while ((b = nextBatch.getAndIncrement()) < batches) {
+                    int count = (int) Math.min(batch, records - b * batch);
+                    byte[] body = count == batch ? bodies[(int) (b % bodies.length)] : v2Body(values, 0, count);
+                    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120))
+                            .header("Content-Type", V2_BINARY).header("Accept", V2_JSON)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                    long sent = System.nanoTime();
+                    HttpResponse<String> response = own.send(request, HttpResponse.BodyHandlers.ofString());
+                    latencies.add(System.nanoTime() - sent);
+                    if (response.statusCode() != 200) {
+                        failed.addAndGet(count);
+                        firstError.compareAndSet(null, "HTTP " + response.statusCode() + ": " + abbreviate(response.body()));
+                        continue;
+                    }
+                    int ok = 0;
+                    for (Object o : list(map(Json.parse(response.body())).get("offsets"))) {
+                        Map<String, Object> offset = map(o);
+                        if (offset.get("error_code") == null && offset.get("offset") != null) {
+                            ok++;
+                        } else {
+                            firstError.compareAndSet(null, String.valueOf(offset));
+                        }
+                    }
+                    acked.addAndGet(ok);
+                    failed.addAndGet(count - ok);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("acked", acked.get());
+        extra.put("failed", failed.get());
+        extra.put("requests", batches);
+        latencies.describe("request_ms", extra);
+        return new Result(acked.get(), acked.get() * size, seconds, extra,
+                failed.get() == 0 ? null : failed.get() + " records not acknowledged, first error: " + firstError.get());
+    }
+
+    private static byte[] v2Body(String[] values, int first, int count) {
+        StringBuilder body = new StringBuilder(count * (values[0].length() + 16) + 16).append("{\"records\":[");
+        for (int i = 0; i < count; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"value\":\"").append(values[(first + i) % values.length]).append("\"}");
+        }
+        return body.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    // ---- v3 streaming produce ----
+
+    Result v3Produce() throws Exception {
+        int streams = intOption("streams", 4);
+        int chunkRecords = intOption("chunk", 64);
+        String cluster = clusterId();
+        String path = "/v3/clusters/" + cluster + "/topics/" + topic + "/records";
+        String[] values = base64Values();
+        byte[][] chunks = new byte[8][];
+        for (int i = 0; i < chunks.length; i++) {
+            chunks[i] = v3Chunk(values, i * chunkRecords, chunkRecords);
+        }
+        AtomicLong acked = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        ExecutorService pool = Executors.newFixedThreadPool(streams * 2);
+        List<Future<?>> readers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int s = 0; s < streams; s++) {
+            long count = records / streams + (s < records % streams ? 1 : 0);
+            Socket socket = new Socket(base.getHost(), base.getPort());
+            socket.setSoTimeout(120_000);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nContent-Type: application/json"
+                    + "\r\nAccept: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            pool.submit(() -> {
+                long sent = 0;
+                int c = 0;
+                try {
+                    while (sent < count) {
+                        int n = (int) Math.min(chunkRecords, count - sent);
+                        byte[] chunk = n == chunkRecords ? chunks[c++ % chunks.length] : v3Chunk(values, 0, n);
+                        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(chunk);
+                        out.write('\r');
+                        out.write('\n');
+                        sent += n;
+                    }
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException e) {
+                    // The server stopped reading (it answered an error and closed); the reader reports it.
+                    firstError.compareAndSet(null, "sending records failed after " + sent + ": " + e);
+                }
+                return null;
+            });
+            readers.add(pool.submit(() -> {
+                try (socket) {
+                    HttpStream response = new HttpStream(socket.getInputStream());
+                    if (response.status != 200) {
+                        failed.addAndGet(count);
+                        firstError.compareAndSet(null, "HTTP " + response.status + ": " + abbreviate(response.readLine()));
+                        return null;
+                    }
+                    long reports = 0;
+                    String line;
+                    while (reports < count && (line = response.readLine()) != null) {
+                        if (line.isBlank()) {
+                            continue;
+                        }
+                        reports++;
+                        Object code = map(Json.parse(line)).get("error_code");
+                        if (code instanceof Number n && n.intValue() == 200) {
+                            acked.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet();
+                            firstError.compareAndSet(null, abbreviate(line));
+                        }
+                    }
+                    if (reports < count) {
+                        failed.addAndGet(count - reports);
+                        firstError.compareAndSet(null, "the stream ended after " + reports + " of " + count + " reports");
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> reader : readers) {
+            reader.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdownNow();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("acked", acked.get());
+        extra.put("failed", failed.get());
+        extra.put("streams", streams);
+        return new Result(acked.get(), acked.get() * size, seconds, extra,
+                failed.get() == 0 ? null : failed.get() + " records without a 200 report, first: " + firstError.get());
+    }
+
+    private static byte[] v3Chunk(String[] values, int first, int count) {
+        StringBuilder chunk = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            chunk.append("{\"value\":{\"type\":\"BINARY\",\"data\":\"").append(values[(first + i) % values.length])
+                    .append("\"}}\n");
+        }
+        return chunk.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    // ---- v2 consumer instance ----
+
+    Result v2Consume() throws Exception {
+        long maxBytes = Long.parseLong(options.getOrDefault("max-bytes", String.valueOf(64L << 20)));
+        long idleMillis = Long.parseLong(options.getOrDefault("idle-ms", "30000"));
+        String group = options.getOrDefault("group", "http-bench-" + System.currentTimeMillis());
+        long start = System.nanoTime();
+        HttpResponse<String> created = send("POST", base.resolve("/consumers/" + group), V2_JSON,
+                "{\"name\":\"bench\",\"format\":\"binary\",\"auto.offset.reset\":\"earliest\"}", V2_JSON);
+        expect(created, 200, "creating the consumer instance");
+        String instance = (String) map(Json.parse(created.body())).get("base_uri");
+        expect(send("POST", URI.create(instance + "/subscription"), V2_JSON,
+                "{\"topics\":[\"" + topic + "\"]}", V2_JSON), 204, "subscribing");
+        URI poll = URI.create(instance + "/records?timeout=1000&max_bytes=" + maxBytes);
+        Map<Integer, BitSet> seen = new HashMap<>();
+        long count = 0, bytes = 0, duplicates = 0, wrongSize = 0, requests = 0;
+        long firstRecord = 0, lastProgress = System.nanoTime();
+        try {
+            while (count < records) {
+                HttpResponse<String> response = send("GET", poll, null, null, V2_BINARY);
+                requests++;
+                expect(response, 200, "polling records");
+                List<Object> batch = list(Json.parse(response.body()));
+                if (batch.isEmpty()) {
+                    if (System.nanoTime() - lastProgress > idleMillis * 1_000_000) {
+                        break;
+                    }
+                    continue;
+                }
+                if (firstRecord == 0) {
+                    firstRecord = System.nanoTime();
+                }
+                lastProgress = System.nanoTime();
+                for (Object o : batch) {
+                    Map<String, Object> record = map(o);
+                    int partition = ((Number) record.get("partition")).intValue();
+                    long offset = ((Number) record.get("offset")).longValue();
+                    if (seen.computeIfAbsent(partition, p -> new BitSet()).get((int) offset)) {
+                        duplicates++;
+                    }
+                    seen.get(partition).set((int) offset);
+                    int length = base64Length(record.get("value"));
+                    if (length != size) {
+                        wrongSize++;
+                    }
+                    bytes += length;
+                    count++;
+                }
+            }
+        } finally {
+            send("DELETE", URI.create(instance), V2_JSON, null, V2_JSON);
+        }
+        long end = System.nanoTime();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("requests", requests);
+        extra.put("fetch_seconds", String.format(Locale.ROOT, "%.3f", (end - firstRecord) / 1e9));
+        extra.put("fetch_records_per_s", String.format(Locale.ROOT, "%.0f", count / ((end - firstRecord) / 1e9)));
+        extra.put("duplicates", duplicates);
+        String problem = count != records ? "consumed " + count + " of " + records + " records"
+                : duplicates > 0 ? duplicates + " records came twice"
+                : wrongSize > 0 ? wrongSize + " values were not " + size + " bytes" : null;
+        return new Result(count, bytes, (end - start) / 1e9, extra, problem);
+    }
+
+    // ---- v3 stateless read ----
+
+    Result v3Read() throws Exception {
+        int limit = intOption("limit", 1000);
+        String cluster = clusterId();
+        String partitionsPath = "/v3/clusters/" + cluster + "/topics/" + topic + "/partitions";
+        HttpResponse<String> partitionList = send("GET", base.resolve(partitionsPath), null, null, "application/json");
+        expect(partitionList, 200, "listing partitions");
+        List<Integer> partitions = new ArrayList<>();
+        for (Object p : list(map(Json.parse(partitionList.body())).get("data"))) {
+            partitions.add(((Number) map(p).get("partition_id")).intValue());
+        }
+        long count = 0, bytes = 0, requests = 0, gaps = 0, wrongSize = 0;
+        long start = System.nanoTime();
+        for (int partition : partitions) {
+            long offset = -1, end = -1;
+            do {
+                String query = "?limit=" + limit + (offset < 0 ? "&from=earliest" : "&offset=" + offset);
+                HttpResponse<String> page = send("GET", base.resolve(partitionsPath + "/" + partition + "/records" + query),
+                        null, null, "application/json");
+                requests++;
+                expect(page, 200, "reading partition " + partition);
+                Map<String, Object> body = map(Json.parse(page.body()));
+                if (end < 0) {
+                    end = ((Number) body.get("end_offset")).longValue();
+                    offset = ((Number) body.get("beginning_offset")).longValue();
+                }
+                for (Object o : list(body.get("data"))) {
+                    Map<String, Object> record = map(o);
+                    long at = ((Number) record.get("offset")).longValue();
+                    if (at != offset) {
+                        gaps++;
+                    }
+                    offset = at + 1;
+                    int length = ((Number) map(record.get("value")).get("size")).intValue();
+                    if (length != size) {
+                        wrongSize++;
+                    }
+                    bytes += length;
+                    count++;
+                }
+                offset = Math.max(offset, ((Number) body.get("next_offset")).longValue());
+            } while (offset < end);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("requests", requests);
+        extra.put("partitions", partitions.size());
+        String problem = count != records ? "read " + count + " of " + records + " records"
+                : gaps > 0 ? gaps + " offsets out of sequence"
+                : wrongSize > 0 ? wrongSize + " values were not " + size + " bytes" : null;
+        return new Result(count, bytes, seconds, extra, problem);
+    }
+
+    // ---- helpers ----
+
+    String clusterId() throws Exception {
+        HttpResponse<String> clusters = send("GET", base.resolve("/v3/clusters"), null, null, "application/json");
+        expect(clusters, 200, "listing clusters");
+        return (String) map(list(map(Json.parse(clusters.body())).get("data")).get(0)).get("cluster_id");
+    }
+
+    HttpResponse<String> send(String method, URI uri, String contentType, String body, String accept) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120)).header("Accept", accept)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void expect(HttpResponse<String> response, int status, String what) {
+        if (response.statusCode() != status) {
+            throw new IllegalStateException(what + ": HTTP " + response.statusCode() + " " + abbreviate(response.body()));
+        }
+    }
+
+    /** DISTINCT_VALUES random values of {@code size} bytes, base64 encoded. */
+    String[] base64Values() {
+        Random random = new Random(42);
+        String[] values = new String[DISTINCT_VALUES];
+        for (int i = 0; i < values.length; i++) {
+            byte[] value = new byte[size];
+            random.nextBytes(value);
+            values[i] = Base64.getEncoder().encodeToString(value);
+        }
+        return values;
+    }
+
+    /** The decoded length of a base64 value the JSON parser kept (as its length only, see Json). */
+    static int base64Length(Object value) {
+        if (value instanceof Json.Opaque opaque) {
+            return opaque.base64Bytes();
+        }
+        return value == null ? 0 : Base64.getDecoder().decode((String) value).length;
+    }
+
+    String required(String name) {
+        String value = options.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("--" + name + "= is required");
+        }
+        return value;
+    }
+
+    int intOption(String name, int fallback) {
+        return Integer.parseInt(options.getOrDefault(name, String.valueOf(fallback)));
+    }
+
+    static String abbreviate(String text) {
+        return text == null ? "" : text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object o) {
+        return (List<Object>) o;
+    }
+
+    /** Request latencies; summarised as avg, p50, p99 and max in ms. */
+    static final class LatencyLog {
+        private final List<Long> nanos = new ArrayList<>();
+
+        synchronized void add(long value) {
+            nanos.add(value);
+        }
+
+        synchronized void describe(String prefix, Map<String, Object> into) {
+            if (nanos.isEmpty()) {
+                return;
+            }
+            long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+            into.put(prefix + "_avg", String.format(Locale.ROOT, "%.1f", Arrays.stream(sorted).average().orElse(0) / 1e6));
+            into.put(prefix + "_p50", String.format(Locale.ROOT, "%.1f", sorted[sorted.length / 2] / 1e6));
+            into.put(prefix + "_p99", String.format(Locale.ROOT, "%.1f", sorted[(int) (sorted.length * 0.99)] / 1e6));
+            into.put(prefix + "_max", String.format(Locale.ROOT, "%.1f", sorted[sorted.length - 1] / 1e6));
+        }
+    }
+
+    /**
+     * The response side of a raw HTTP/1.1 exchange: status line and headers, then the body (chunked or not) line
+     * by line. JDK's HttpClient sends a whole request body before it reads the response, which a server that
+     * answers while it reads would block on; hence a socket.
+     */
+    static final class HttpStream {
+        final InputStream in;
+        final int status;
+        final Map<String, String> headers = new HashMap<>();
+        final boolean chunked;
+        private int chunkLeft;
+        private boolean done;
+
+        HttpStream(InputStream raw) throws IOException {
+            in = new BufferedInputStream(raw, 1 << 16);
+            String statusLine = rawLine();
+            if (statusLine.isEmpty()) {
+                throw new IOException("the server closed the connection without a response");
+            }
+            status = Integer.parseInt(statusLine.split(" ")[1]);
+            String line;
+            while (!(line = rawLine()).isEmpty()) {
+                int colon = line.indexOf(':');
+                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            }
+            chunked = "chunked".equalsIgnoreCase(headers.get("transfer-encoding"));
+        }
+
+        /** The next body line without its newline, or null at the end of the body. */
+        String readLine() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+            int b;
+            while ((b = bodyByte()) >= 0 && b != '\n') {
+                line.write(b);
+            }
+            return b < 0 && line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+        }
+
+        private int bodyByte() throws IOException {
+            if (done) {
+                return -1;
+            }
+            if (!chunked) {
+                return in.read();
+            }
+            if (chunkLeft == 0) {
+                String sizeLine = rawLine();
+                if (sizeLine.isEmpty()) {
+                    sizeLine = rawLine(); // the CRLF that ends the previous chunk
+                }
+                if (sizeLine.isEmpty()) {
+                    done = true; // connection closed
+                    return -1;
+                }
+                chunkLeft = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+                if (chunkLeft == 0) {
+                    done = true;
+                    return -1;
+                }
+            }
+            chunkLeft--;
+            return in.read();
+        }
+
+        private String rawLine() throws IOException {
+            StringBuilder line = new StringBuilder();
+            int b;
+            while ((b = in.read()) >= 0 && b != '\n') {
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            return line.toString();
+        }
+    }
+
+    /**
+     * A minimal JSON reader (objects as maps, arrays as lists, numbers as Long or Double). Strings longer than
+     * {@link #OPAQUE_ABOVE} characters without escapes are kept as their length only ({@link Opaque}): they are the
+     * base64 values, whose size is all the bench checks, and copying them would cost the client more CPU.
+     */
+    static final class Json {
+        static final int OPAQUE_ABOVE = 256;
+
+        record Opaque(int chars, int base64Bytes) {
+        }
+
+        private final String s;
+        private int i;
+
+        private Json(String s) {
+            this.s = s;
+        }
+
+        static Object parse(String text) {
+            Json json = new Json(text);
+            Object value = json.value();
+            json.skipSpace();
+            if (json.i != text.length()) {
+                throw json.error("trailing characters");
+            }
+            return value;
+        }
+
+        private Object value() {
+            skipSpace();
+            if (i >= s.length()) {
+                throw error("unexpected end");
+            }
+            char c = s.charAt(i);
+            switch (c) {
+                case '{': {
+                    i++;
+                    Map<String, Object> map = new LinkedHashMap<>();
+                    skipSpace();
+                    if (s.charAt(i) == '}') {
+                        i++;
+                        return map;
+                    }
+                    while (true) {
+                        skipSpace();
+                        Object key = string();
+                        skipSpace();
+                        expect(':');
+                        map.put(String.valueOf(key), value());
+                        skipSpace();
+                        if (s.charAt(i) == ',') {
+                            i++;
+                        } else {
+                            expect('}');
+                            return map;
+                        }
+                    }
+                }
+                case '[': {
+                    i++;
+                    List<Object> list = new ArrayList<>();
+                    skipSpace();
+                    if (s.charAt(i) == ']') {
+                        i++;
+                        return list;
+                    }
+                    while (true) {
+                        list.add(value());
+                        skipSpace();
+                        if (s.charAt(i) == ',') {
+                            i++;
+                        } else {
+                            expect(']');
+                            return list;
+                        }
+                    }
+                }
+                case '"':
+                    return string();
+                case 't':
+                    return literal("true", Boolean.TRUE);
+                case 'f':
+                    return literal("false", Boolean.FALSE);
+                case 'n':
+                    return literal("null", null);
+                default:
+                    return number();
+            }
+        }
+
+        private Object string() {
+            expect('"');
+            int start = i;
+            int end = start;
+            while (end < s.length() && s.charAt(end) != '"' && s.charAt(end) != '\\') {
+                end++;
+            }
+            if (end >= s.length()) {
+                throw error("unterminated string");
+            }
+            if (s.charAt(end) == '"') {
+                i = end + 1;
+                int chars = end - start;
+                if (chars > OPAQUE_ABOVE) {
+                    int padding = s.charAt(end - 1) == '=' ? (s.charAt(end - 2) == '=' ? 2 : 1) : 0;
+                    return new Opaque(chars, chars / 4 * 3 - padding);
+                }
+                return s.substring(start, end);
+            }
+            StringBuilder out = new StringBuilder();
+            while (true) {
+                char c = s.charAt(i++);
+                if (c == '"') {
+                    return out.toString();
+                }
+                if (c != '\\') {
+                    out.append(c);
+                    continue;
+                }
+                char e = s.charAt(i++);
+                switch (e) {
+                    case 'n' -> out.append('\n');
+                    case 't' -> out.append('\t');
+                    case 'r' -> out.append('\r');
+                    case 'b' -> out.append('\b');
+                    case 'f' -> out.append('\f');
+                    case 'u' -> {
+                        out.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                        i += 4;
+                    }
+                    default -> out.append(e);
+                }
+            }
+        }
+
+        private Object number() {
+            int start = i;
+            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
+                i++;
+            }
+            String n = s.substring(start, i);
+            if (n.isEmpty()) {
+                throw error("unexpected character");
+            }
+            return n.contains(".") || n.contains("e") || n.contains("E") ? (Object) Double.parseDouble(n) : (Object) Long.parseLong(n);
+        }
+
+        private Object literal(String word, Object value) {
+            if (!s.startsWith(word, i)) {
+                throw error("unexpected character");
+            }
+            i += word.length();
+            return value;
+        }
+
+        private void expect(char c) {
+            if (i >= s.length() || s.charAt(i) != c) {
+                throw error("expected '" + c + "'");
+            }
+            i++;
+        }
+
+        private void skipSpace() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+        }
+
+        private IllegalArgumentException error(String what) {
+            return new IllegalArgumentException("JSON: " + what + " at " + i + " in " + abbreviate(s));
+        }
+    }
+}
