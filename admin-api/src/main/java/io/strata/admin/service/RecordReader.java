@@ -160,7 +160,9 @@ public class RecordReader implements DisposableBean {
         Consumer<byte[], byte[]> consumer = idle.pollFirst();
         return consumer != null ? consumer : gateway.newConsumer("strata-http-reader", Map.of(
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500"));
+                // One poll can fill a page of up to 10000 records (the read limit) of up to 4 MiB by default.
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024)));
     }
 
     private void giveBack(Consumer<byte[], byte[]> consumer, boolean healthy) {

@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
  * sought are dropped, since the consumer's position for them moves.
  */
 public final class ConsumerInstance {
+    /** Polls without waiting that one records request may add to what it already has. */
+    private static final int MAX_DRAIN_POLLS = 20;
     private final Consumer<byte[], byte[]> consumer;
     private final ReentrantLock lock = new ReentrantLock();
     private final LongSupplier clock;
@@ -184,11 +186,12 @@ public final class ConsumerInstance {
                     break;
                 }
             }
+            drainFetched(c, maxBytes);
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
             long bytes = 0;
             while (!buffered.isEmpty()) {
                 ConsumerRecord<byte[], byte[]> next = buffered.peek();
-                long size = (next.key() == null ? 0 : next.key().length) + (next.value() == null ? 0 : next.value().length);
+                long size = size(next);
                 if (!out.isEmpty() && bytes + size > maxBytes) {
                     break;
                 }
@@ -202,6 +205,34 @@ public final class ConsumerInstance {
             }
             return out;
         });
+    }
+
+    /**
+     * Adds what the consumer has already fetched to the buffer, up to {@code maxBytes}, so one response can carry
+     * more than one poll's {@code max.poll.records} without waiting for the network.
+     */
+    private void drainFetched(Consumer<byte[], byte[]> c, long maxBytes) {
+        if (buffered.isEmpty()) {
+            return;
+        }
+        long bytes = 0;
+        for (ConsumerRecord<byte[], byte[]> record : buffered) {
+            bytes += size(record);
+        }
+        for (int polls = 0; polls < MAX_DRAIN_POLLS && bytes < maxBytes; polls++) {
+            ConsumerRecords<byte[], byte[]> more = c.poll(Duration.ZERO);
+            if (more.isEmpty()) {
+                return;
+            }
+            for (ConsumerRecord<byte[], byte[]> record : more) {
+                buffered.add(record);
+                bytes += size(record);
+            }
+        }
+    }
+
+    private static long size(ConsumerRecord<byte[], byte[]> record) {
+        return (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
     }
 
     /** Commits the given offsets as they are, or, when null, the position after every record returned so far. */
