@@ -21,6 +21,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.util.List;
+import java.util.Map;
+
 @RestController
 @RequestMapping(path = "/v3/clusters/{cluster_id}/brokers", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Broker (v3)")
@@ -35,20 +38,24 @@ public class BrokersController {
 
     @GetMapping
     @Operation(operationId = "listKafkaBrokers", summary = "List Brokers",
-            description = "Returns the live brokers of the cluster, in broker id order.")
+            description = "Returns the live brokers of the cluster, in broker id order, each with the software "
+                    + "version it runs (Strata extension: software_version).")
     @ApiResponse(responseCode = "200", description = "The brokers.")
     @ApiResponse(responseCode = "404", description = "Unknown cluster.",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public BrokerDataList listBrokers(
             @Parameter(description = "The Kafka cluster ID.") @PathVariable("cluster_id") String clusterId) {
         clusters.requireCluster(clusterId);
+        List<Node> nodes = brokers.list();
+        Map<Integer, String> versions = brokers.softwareVersions(nodes);
         return new BrokerDataList("KafkaBrokerList", CollectionMetadata.of(V3Urls.cluster(clusterId, "brokers")),
-                brokers.list().stream().map(node -> toData(clusterId, node)).toList());
+                nodes.stream().map(node -> toData(clusterId, node, versions.get(node.id()))).toList());
     }
 
     @GetMapping("/{broker_id}")
     @Operation(operationId = "getKafkaBroker", summary = "Get Broker",
-            description = "Returns the broker with the given id: its host, port and rack.")
+            description = "Returns the broker with the given id: its host, port, rack and (Strata extension) the "
+                    + "software version it runs.")
     @ApiResponse(responseCode = "200", description = "The broker.")
     @ApiResponse(responseCode = "404", description = "Unknown cluster, or no live broker with this id.",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
@@ -56,15 +63,16 @@ public class BrokersController {
             @Parameter(description = "The Kafka cluster ID.") @PathVariable("cluster_id") String clusterId,
             @Parameter(description = "The broker ID.") @PathVariable("broker_id") int brokerId) {
         clusters.requireCluster(clusterId);
-        return toData(clusterId, brokers.get(brokerId));
+        Node node = brokers.get(brokerId);
+        return toData(clusterId, node, brokers.softwareVersions(List.of(node)).get(node.id()));
     }
 
-    static BrokerData toData(String clusterId, Node node) {
+    static BrokerData toData(String clusterId, Node node, String softwareVersion) {
         String id = Integer.toString(node.id());
         return new BrokerData("KafkaBroker",
                 new ResourceMetadata(V3Urls.cluster(clusterId, "brokers", id), V3Urls.crn(clusterId, "broker", id)),
                 clusterId, node.id(), node.host(), node.port(), node.rack(),
                 Relationship.to(V3Urls.cluster(clusterId, "brokers", id, "configs")),
-                Relationship.to(V3Urls.cluster(clusterId, "brokers", id, "partition-replicas")));
+                Relationship.to(V3Urls.cluster(clusterId, "brokers", id, "partition-replicas")), softwareVersion);
     }
 }

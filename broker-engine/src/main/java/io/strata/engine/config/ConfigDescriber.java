@@ -72,6 +72,7 @@ public final class ConfigDescriber {
         if (config.rack() != null) {
             statics.put("broker.rack", config.rack());
         }
+        statics.put(SoftwareVersion.CONFIG_NAME, SoftwareVersion.current());
         List<DescribedConfig> out = new ArrayList<>();
         statics.forEach((name, value) -> out.add(new DescribedConfig(name, value, ConfigSource.STATIC_BROKER_CONFIG,
                 true, false, name.endsWith(".enable") ? ConfigType.BOOLEAN : ConfigType.STRING, null,

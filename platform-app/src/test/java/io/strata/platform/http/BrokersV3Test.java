@@ -34,6 +34,10 @@ class BrokersV3Test extends HttpPlatformTestBase {
         assertThat(broker.get("broker_id").asInt()).isEqualTo(first.id());
         assertThat(broker.get("host").asString()).isEqualTo(first.host());
         assertThat(broker.get("port").asInt()).isEqualTo(first.port());
+        assertThat(broker.get("software_version").asString()).as("the version this build's broker reports")
+                .isEqualTo(io.strata.engine.config.SoftwareVersion.current()).matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(http().get(v3("/brokers/" + first.id())).json().get("software_version").asString())
+                .isEqualTo(io.strata.engine.config.SoftwareVersion.current());
     }
 
     @Test

@@ -16,5 +16,9 @@ public record BrokerData(
         @JsonProperty("port") @Schema(nullable = true) Integer port,
         @JsonProperty("rack") @Schema(nullable = true) String rack,
         @JsonProperty("configs") @Schema(requiredMode = REQUIRED) Relationship configs,
-        @JsonProperty("partition_replicas") @Schema(requiredMode = REQUIRED) Relationship partitionReplicas) {
+        @JsonProperty("partition_replicas") @Schema(requiredMode = REQUIRED) Relationship partitionReplicas,
+        @JsonProperty("software_version") @com.fasterxml.jackson.annotation.JsonInclude(
+                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        @Schema(description = "Strata extension: the software version the broker runs; absent when it does not say")
+        String softwareVersion) {
 }
