@@ -34,7 +34,6 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
@@ -120,7 +119,7 @@ public class ProduceRecordsController {
             }
             // The first record is read before answering, so a body that is one bad or oversized record gets an
             // HTTP error status rather than a 200 with an error report.
-            JsonNode firstRecord = readRecord(parser);
+            ProduceRequest firstRecord = readRecord(parser);
             response.setStatus(HttpStatus.OK.value());
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             DeliveryReportStream reports = new DeliveryReportStream(response.getOutputStream(), json, executor,
@@ -133,7 +132,7 @@ public class ProduceRecordsController {
                             "Error processing JSON: expected a record object, found " + token)));
                     break;
                 }
-                JsonNode node;
+                ProduceRequest node;
                 try {
                     node = readRecord(parser);
                 } catch (RestException e) {
@@ -189,14 +188,15 @@ public class ProduceRecordsController {
     }
 
     /**
-     * The record object the parser is at; 400 when it is malformed, 413 when larger than the limit (the stream
-     * cannot continue after either: the rest of an oversized record is never read).
+     * The record object the parser is at, bound in one pass; 400 when it is malformed or a field has the wrong
+     * type, 413 when larger than the limit (the stream cannot continue after either: the parser is no longer at
+     * a record boundary, as with kafka-rest, which also ends the stream on such input).
      */
-    private JsonNode readRecord(JsonParser parser) {
+    private ProduceRequest readRecord(JsonParser parser) {
         long start = parser.currentLocation().getByteOffset();
-        JsonNode node;
+        ProduceRequest node;
         try {
-            node = json.readTree(parser);
+            node = json.readValue(parser, ProduceRequest.class);
         } catch (StreamConstraintsException e) {
             throw tooLarge();
         } catch (JacksonException e) {
@@ -212,17 +212,6 @@ public class ProduceRecordsController {
     private RestException tooLarge() {
         return new RestException(HttpStatus.CONTENT_TOO_LARGE, 413, "A record is larger than the limit of "
                 + maxRecordBytes + " bytes (strata.http.max-request-size)");
-    }
-
-    private CompletableFuture<ProduceResponse> produceOne(String clusterId, String topic, int partitions, JsonNode node) {
-        ProduceRequest request;
-        try {
-            request = json.treeToValue(node, ProduceRequest.class);
-        } catch (JacksonException e) {
-            return CompletableFuture.completedFuture(ProduceResponse.error(400,
-                    "Invalid record: " + firstLine(e.getOriginalMessage())));
-        }
-        return produceOne(clusterId, topic, partitions, request);
     }
 
     private CompletableFuture<ProduceResponse> produceOne(String clusterId, String topic, int partitions,
