@@ -108,22 +108,6 @@ public class RecordReader implements DisposableBean {
         }
     }
 
-    /** The partitions of {@code topic}; 404 (40403) when it does not exist. */
-    public List<TopicPartition> partitions(String topic) {
-        Consumer<byte[], byte[]> consumer = borrow();
-        boolean healthy = false;
-        try {
-            var infos = consumer.partitionsFor(topic, gateway.requestTimeout());
-            healthy = true;
-            if (infos == null || infos.isEmpty()) {
-                throw new RestException(HttpStatus.NOT_FOUND, 40403, "Topic " + topic + " not found.");
-            }
-            return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-        } finally {
-            giveBack(consumer, healthy);
-        }
-    }
-
     /** The committed offsets of {@code group} (only partitions it has committed); 404 (40405) for no such group. */
     public Map<TopicPartition, Long> committedOffsets(String group) {
         var offsets = gateway.await(gateway.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());

@@ -50,13 +50,20 @@ class RecordReadV3Test extends HttpPlatformTestBase {
     }
 
     @Test
-    void readingAnUnknownPartitionOrWithABadFormatIsRefused() {
+    void readingAnUnknownPartitionOrWithABadFormatIsRefused() throws Exception {
         createTopic("read-errors", 1);
         var unknown = http().get(v3("/topics/read-errors/partitions/3/records"));
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().get("error_code").asInt()).isEqualTo(40403);
         var format = http().get(v3("/topics/read-errors/partitions/0/records?format=yaml"));
         assertThat(format.status()).isEqualTo(400);
+
+        var missing = http().get(v3("/topics/read-no-such-topic/partitions/0/records"));
+        assertThat(missing.status()).isEqualTo(404);
+        var missingTail = http().get(v3("/topics/read-no-such-topic/records"), "Accept", "text/event-stream");
+        assertThat(missingTail.status()).isEqualTo(404);
+        assertThat(kafkaAdmin().listTopics().names().get()).as("a read never creates the topic it names")
+                .doesNotContain("read-no-such-topic");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.strata.admin.error.RestException;
 import io.strata.admin.http.HttpStreamingExecutor;
 import io.strata.admin.service.ClusterService;
 import io.strata.admin.service.ProduceService;
+import io.strata.admin.service.TopicService;
 import io.strata.admin.v3.model.ProduceBatchRequest;
 import io.strata.admin.v3.model.ProduceBatchRequestEntry;
 import io.strata.admin.v3.model.ProduceBatchResponse;
@@ -56,6 +57,7 @@ public class ProduceRecordsController {
     private static final int STREAM_WINDOW = 1024;
 
     private final ClusterService clusters;
+    private final TopicService topics;
     private final ProduceService produce;
     private final HttpStreamingExecutor executor;
     private final JsonMapper json;
@@ -63,9 +65,10 @@ public class ProduceRecordsController {
     private final long maxRecordBytes;
     private final int maxBatchEntries;
 
-    public ProduceRecordsController(ClusterService clusters, ProduceService produce, HttpStreamingExecutor executor,
-                                    HttpApiProperties properties) {
+    public ProduceRecordsController(ClusterService clusters, TopicService topics, ProduceService produce,
+                                    HttpStreamingExecutor executor, HttpApiProperties properties) {
         this.clusters = clusters;
+        this.topics = topics;
         this.produce = produce;
         this.executor = executor;
         this.maxRecordBytes = properties.maxRequestSize().toBytes();
@@ -106,7 +109,7 @@ public class ProduceRecordsController {
             @Parameter(description = "The topic name.") @PathVariable("topic_name") String topic,
             HttpServletRequest request, HttpServletResponse response) throws IOException, InterruptedException {
         clusters.requireCluster(clusterId);
-        int partitions = produce.partitionCount(topic, 40403);
+        int partitions = topics.describe(topic).partitions().size();
         try (JsonParser parser = json.createParser(request.getInputStream())) {
             JsonToken first = nextToken(parser);
             if (first == null) {
@@ -167,7 +170,7 @@ public class ProduceRecordsController {
             @RequestBody ProduceBatchRequest batch) {
         clusters.requireCluster(clusterId);
         List<ProduceBatchRequestEntry> entries = validBatch(batch);
-        int partitions = produce.partitionCount(topic, 40403);
+        int partitions = topics.describe(topic).partitions().size();
         List<CompletableFuture<ProduceResponse>> reports = new ArrayList<>(entries.size());
         for (ProduceBatchRequestEntry entry : entries) {
             reports.add(produceOne(clusterId, topic, partitions, entry.record()));

@@ -4,8 +4,8 @@ import io.strata.admin.error.ErrorBody;
 import io.strata.admin.error.RestException;
 import io.strata.admin.service.ClusterService;
 import io.strata.admin.service.HttpRecordMetrics;
+import io.strata.admin.service.PartitionService;
 import io.strata.admin.service.RecordReader;
-import io.strata.admin.v3.V3Urls;
 import io.strata.admin.v3.model.CollectionMetadata;
 import io.strata.admin.v3.model.RecordDataList;
 import io.swagger.v3.oas.annotations.Operation;
@@ -15,7 +15,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.apache.kafka.common.TopicPartition;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -27,8 +26,6 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
@@ -49,11 +46,13 @@ public class ReadRecordsController {
     private final RecordReader reader;
     private final RecordTails tails;
     private final HttpRecordMetrics metrics;
+    private final PartitionService partitions;
 
     public ReadRecordsController(ClusterService clusters, RecordReader reader, RecordTails tails,
-                                 HttpRecordMetrics metrics) {
+                                 HttpRecordMetrics metrics, PartitionService partitions) {
         this.clusters = clusters;
         this.reader = reader;
+        this.partitions = partitions;
         this.tails = tails;
         this.metrics = metrics;
     }
@@ -163,9 +162,9 @@ public class ReadRecordsController {
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         clusters.requireCluster(clusterId);
         RecordView view = RecordView.of(format);
-        List<TopicPartition> partitions = reader.partitions(topic);
-        Map<TopicPartition, RecordReader.Start> positions =
-                RecordReader.all(partitions, start(null, timestamp, from));
+        List<TopicPartition> all = partitions.partitions(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        Map<TopicPartition, RecordReader.Start> positions = RecordReader.all(all, start(null, timestamp, from));
         resumeFrom(positions, lastEventId);
         return tails.start(reader.tail(positions), view, RecordTails.Ids.POSITION_TOKEN);
     }
@@ -203,9 +202,7 @@ public class ReadRecordsController {
     }
 
     private void requirePartition(String topic, int partition) {
-        if (partition < 0 || reader.partitions(topic).stream().noneMatch(tp -> tp.partition() == partition)) {
-            throw new RestException(HttpStatus.NOT_FOUND, 40403, "This server does not host this topic-partition.");
-        }
+        partitions.partition(topic, partition);
     }
 
     static RecordReader.Start start(Long offset, String timestamp, String from) {
@@ -230,13 +227,9 @@ public class ReadRecordsController {
             return Long.parseLong(text);
         }
         try {
-            return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+            return RecordEncoder.isoEpochMillis(text);
         } catch (DateTimeParseException e) {
-            try {
-                return Instant.parse(text).toEpochMilli();
-            } catch (DateTimeParseException again) {
-                throw RestException.badRequest("timestamp " + text + " is neither ISO-8601 nor epoch milliseconds");
-            }
+            throw RestException.badRequest("timestamp " + text + " is neither ISO-8601 nor epoch milliseconds");
         }
     }
 }

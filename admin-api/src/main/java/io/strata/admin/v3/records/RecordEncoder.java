@@ -111,13 +111,18 @@ public final class RecordEncoder {
             return null;
         }
         try {
+            return isoEpochMillis(text);
+        } catch (DateTimeParseException e) {
+            throw badRequest("timestamp " + text + " is not an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z.");
+        }
+    }
+
+    /** An ISO-8601 date-time with offset (or an instant) as epoch milliseconds. */
+    static long isoEpochMillis(String text) {
+        try {
             return OffsetDateTime.parse(text).toInstant().toEpochMilli();
         } catch (DateTimeParseException notOffset) {
-            try {
-                return Instant.parse(text).toEpochMilli();
-            } catch (DateTimeParseException e) {
-                throw badRequest("timestamp " + text + " is not an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z.");
-            }
+            return Instant.parse(text).toEpochMilli();
         }
     }
 
