@@ -24,6 +24,7 @@ import java.util.Map;
  *                              the controller to move this broker's leaderships and ISR places to other live
  *                              replicas before it stops anyway ({@code strata.broker.controlled-shutdown-timeout});
  *                              0 skips the controlled shutdown
+ * @param logManager            retention and log cleaner settings
  */
 public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, String advertisedHost,
                            int advertisedPort, String rack, Path dataDir, int socketRequestMaxBytes,
@@ -31,7 +32,7 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
                            short defaultReplicationFactor, boolean autoCreateTopics,
                            Map<String, String> logDefaults, GroupConfig groups, long heartbeatIntervalMs,
                            long metadataPollIntervalMs, ReplicationConfig replication,
-                           long controlledShutdownTimeoutMs) {
+                           long controlledShutdownTimeoutMs, LogManagerConfig logManager) {
 
     public static final int DEFAULT_SOCKET_REQUEST_MAX_BYTES = 100 * 1024 * 1024;
     /** Kafka's {@code broker.heartbeat.interval.ms} default. */
@@ -45,6 +46,7 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
             throw new IllegalArgumentException("Heartbeat and metadata poll intervals must be positive, got "
                     + heartbeatIntervalMs + " and " + metadataPollIntervalMs + " ms");
         }
+        java.util.Objects.requireNonNull(logManager, "logManager");
         if (controlledShutdownTimeoutMs < 0) {
             throw new IllegalArgumentException("The controlled shutdown timeout must not be negative, got "
                     + controlledShutdownTimeoutMs + " ms");
@@ -60,7 +62,8 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
         this(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, DEFAULT_HEARTBEAT_INTERVAL_MS,
-                DEFAULT_METADATA_POLL_INTERVAL_MS, ReplicationConfig.defaults(), DEFAULT_CONTROLLED_SHUTDOWN_TIMEOUT_MS);
+                DEFAULT_METADATA_POLL_INTERVAL_MS, ReplicationConfig.defaults(), DEFAULT_CONTROLLED_SHUTDOWN_TIMEOUT_MS,
+                LogManagerConfig.defaults());
     }
 
     /**
@@ -77,48 +80,55 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, defaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs);
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManager);
     }
 
     public BrokerConfig withSocketRequestMaxBytes(int max) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 max, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs);
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManager);
     }
 
     public BrokerConfig withGroups(GroupConfig groupConfig) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groupConfig, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs);
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManager);
     }
 
     public BrokerConfig withIntervals(long heartbeatMs, long metadataPollMs) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatMs, metadataPollMs,
-                replication, controlledShutdownTimeoutMs);
+                replication, controlledShutdownTimeoutMs, logManager);
     }
 
     public BrokerConfig withBrokerId(int id) {
         return new BrokerConfig(id, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs);
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManager);
     }
 
     public BrokerConfig withReplication(ReplicationConfig replicationConfig) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replicationConfig, controlledShutdownTimeoutMs);
+                metadataPollIntervalMs, replicationConfig, controlledShutdownTimeoutMs, logManager);
     }
 
     public BrokerConfig withControlledShutdownTimeoutMs(long timeoutMs) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication, timeoutMs);
+                metadataPollIntervalMs, replication, timeoutMs, logManager);
+    }
+
+    public BrokerConfig withLogManager(LogManagerConfig logManagerConfig) {
+        return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
+                socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
+                defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManagerConfig);
     }
 }

@@ -1,6 +1,7 @@
 package io.strata.platform.config;
 
 import io.strata.engine.config.GroupConfig;
+import io.strata.engine.config.LogManagerConfig;
 import io.strata.engine.config.TopicConfigs;
 import io.strata.engine.config.BrokerConfig;
 import io.strata.engine.config.ReplicationConfig;
@@ -46,7 +47,27 @@ public final class BrokerConfigFactory {
                         positiveMillis("strata.broker.metadata-poll-interval", properties.broker().metadataPollInterval()))
                 .withControlledShutdownTimeoutMs(nonNegativeMillis("strata.broker.controlled-shutdown-timeout",
                         properties.broker().controlledShutdownTimeout()))
-                .withReplication(replicationConfig(properties.replication()));
+                .withReplication(replicationConfig(properties.replication()))
+                .withLogManager(logManagerConfig(properties.log()));
+    }
+
+    static LogManagerConfig logManagerConfig(StrataProperties.Log log) {
+        StrataProperties.Cleaner cleaner = log.cleaner();
+        long dedupe = cleaner.dedupeBufferSize().toBytes();
+        if (dedupe < 1024) {
+            throw new IllegalArgumentException("strata.log.cleaner.dedupe-buffer-size must be at least 1KB, got "
+                    + cleaner.dedupeBufferSize());
+        }
+        double ioMax = cleaner.ioMaxBytesPerSecond() == null ? Double.MAX_VALUE
+                : cleaner.ioMaxBytesPerSecond().toBytes();
+        if (!(ioMax > 0)) {
+            throw new IllegalArgumentException("strata.log.cleaner.io-max-bytes-per-second must be positive, got "
+                    + cleaner.ioMaxBytesPerSecond());
+        }
+        return new LogManagerConfig(positiveMillis("strata.log.retention-check-interval", log.retentionCheckInterval()),
+                cleaner.enabled(), cleaner.threads(), dedupe,
+                intBytes("strata.log.cleaner.io-buffer-size", cleaner.ioBufferSize()), ioMax,
+                nonNegativeMillis("strata.log.cleaner.backoff", cleaner.backoff()));
     }
 
     static ReplicationConfig replicationConfig(StrataProperties.Replication replication) {

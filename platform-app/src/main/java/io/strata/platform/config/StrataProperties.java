@@ -23,6 +23,7 @@ import java.util.Map;
  * @param topics      defaults for topics created without explicit settings
  * @param groups      the consumer group coordinator
  * @param replication how followers copy partitions from their leaders and when they count as in sync
+ * @param log         retention and log cleaner settings
  * @param logDefaults broker-wide topic config defaults keyed by Kafka topic config name, e.g.
  *                    {@code strata.log-defaults.[segment.bytes]=536870912}
  */
@@ -35,6 +36,7 @@ public record StrataProperties(
         @DefaultValue @Valid @NotNull Topics topics,
         @DefaultValue @Valid @NotNull Groups groups,
         @DefaultValue @Valid @NotNull Replication replication,
+        @DefaultValue @Valid @NotNull Log log,
         Map<String, String> logDefaults) {
 
     public StrataProperties {
@@ -144,5 +146,35 @@ public record StrataProperties(
             @DefaultValue("1s") @NotNull java.time.Duration replicaFetchBackoff,
             @DefaultValue("30s") @NotNull java.time.Duration replicaSocketTimeout,
             @DefaultValue("1") @Min(1) int numReplicaFetchers) {
+    }
+
+    /**
+     * Background work on the logs; names and defaults are Kafka's broker settings without the unit suffix.
+     *
+     * @param retentionCheckInterval how often segments past retention.ms or retention.bytes are looked for
+     *                               ({@code log.retention.check.interval.ms})
+     * @param cleaner                the log cleaner, which compacts topics with cleanup.policy=compact
+     */
+    public record Log(
+            @DefaultValue("5m") @NotNull java.time.Duration retentionCheckInterval,
+            @DefaultValue @Valid @NotNull Cleaner cleaner) {
+    }
+
+    /**
+     * @param enabled              whether compacted topics are cleaned ({@code log.cleaner.enable})
+     * @param threads              cleaner threads ({@code log.cleaner.threads})
+     * @param dedupeBufferSize     key-offset map memory of all cleaner threads ({@code log.cleaner.dedupe.buffer.size})
+     * @param ioBufferSize         read/write buffer memory of all cleaner threads ({@code log.cleaner.io.buffer.size})
+     * @param ioMaxBytesPerSecond  read plus write rate the cleaner is throttled to; unset is unlimited
+     *                             ({@code log.cleaner.io.max.bytes.per.second})
+     * @param backoff              pause of a cleaner thread that found nothing to clean ({@code log.cleaner.backoff.ms})
+     */
+    public record Cleaner(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("1") @Min(0) @Max(64) int threads,
+            @DefaultValue("128MB") @NotNull DataSize dedupeBufferSize,
+            @DefaultValue("512KB") @NotNull DataSize ioBufferSize,
+            DataSize ioMaxBytesPerSecond,
+            @DefaultValue("15s") @NotNull java.time.Duration backoff) {
     }
 }
