@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -48,6 +49,7 @@ public final class BrokerFixture implements AutoCloseable {
 
     private final Path dataDir;
     private final Map<String, String> logDefaults;
+    private final UnaryOperator<BrokerConfig> customize;
     private final InMemoryMetadataStore metadataStore = new InMemoryMetadataStore();
     private final Deque<AutoCloseable> clients = new ArrayDeque<>();
     private Broker broker;
@@ -55,9 +57,10 @@ public final class BrokerFixture implements AutoCloseable {
     private boolean brokerRunning;
     private int port;
 
-    private BrokerFixture(Path dataDir, Map<String, String> logDefaults) {
+    private BrokerFixture(Path dataDir, Map<String, String> logDefaults, UnaryOperator<BrokerConfig> customize) {
         this.dataDir = dataDir;
         this.logDefaults = Map.copyOf(logDefaults);
+        this.customize = customize;
     }
 
     public static BrokerFixture start(Path dataDir) {
@@ -66,7 +69,16 @@ public final class BrokerFixture implements AutoCloseable {
 
     /** Starts a broker on a free port with the given broker-wide topic config defaults. */
     public static BrokerFixture start(Path dataDir, Map<String, String> logDefaults) {
-        BrokerFixture fixture = new BrokerFixture(dataDir, logDefaults);
+        return start(dataDir, logDefaults, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts a broker on a free port with the given broker-wide topic config defaults and the test's changes to
+     * the rest of the config (e.g. {@code c -> c.withLogManager(...)}); restarts apply them again.
+     */
+    public static BrokerFixture start(Path dataDir, Map<String, String> logDefaults,
+                                      UnaryOperator<BrokerConfig> customize) {
+        BrokerFixture fixture = new BrokerFixture(dataDir, logDefaults, customize);
         fixture.broker = fixture.newBroker(0);
         fixture.broker.start();
         fixture.brokerRunning = true;
@@ -134,7 +146,7 @@ public final class BrokerFixture implements AutoCloseable {
         BrokerConfig config = BrokerConfig.defaults(dataDir, listenerPort).withLogDefaults(logDefaults)
                 .withGroups(GroupConfig.defaults().withInitialRebalanceDelayMs(0).withMinSessionTimeoutMs(1_000)
                         .withOffsetsTopicReplicationFactor((short) 1));
-        return new Broker(config, metadataStore, new SimpleMeterRegistry());
+        return new Broker(customize.apply(config), metadataStore, new SimpleMeterRegistry());
     }
 
     // ---- clients ----
