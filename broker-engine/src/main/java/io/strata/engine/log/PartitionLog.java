@@ -12,6 +12,7 @@ import io.strata.engine.log.segment.LogSegments;
 import io.strata.engine.log.segment.OffsetAndEpoch;
 import io.strata.engine.log.segment.TimestampSearch;
 import io.strata.engine.log.validation.AppendOrigin;
+import io.strata.engine.metrics.LogGauges;
 import io.strata.engine.log.validation.BatchValidator;
 import io.strata.engine.log.producer.ProducerStateManager.ProducerBatch;
 import org.apache.kafka.common.TopicPartition;
@@ -60,7 +61,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The high watermark only moves forward, under its own small lock.
  * Lock order: appendLock, then the group commit monitor, then checkpointLock.
  */
-public final class PartitionLog implements Closeable {
+public final class PartitionLog implements Closeable, LogGauges.LogStats {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
 
     private enum State { OPEN, DELETED, CLOSED }
@@ -129,6 +130,7 @@ public final class PartitionLog implements Closeable {
         return partitionLog;
     }
 
+    @Override
     public TopicPartition topicPartition() {
         return topicPartition;
     }
@@ -149,10 +151,12 @@ public final class PartitionLog implements Closeable {
         this.config = config;
     }
 
+    @Override
     public long logStartOffset() {
         return logStartOffset;
     }
 
+    @Override
     public long logEndOffset() {
         return logEndOffset;
     }
@@ -175,8 +179,15 @@ public final class PartitionLog implements Closeable {
     }
 
     /** Number of segments (for metrics and tests). */
+    @Override
     public int segmentCount() {
         return segments.count();
+    }
+
+    /** Bytes of the log's segments (DescribeLogDirs, metrics). */
+    @Override
+    public long sizeInBytes() {
+        return segments.sizeInBytes();
     }
 
     // ---- appends ----

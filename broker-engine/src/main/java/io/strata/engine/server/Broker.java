@@ -27,6 +27,7 @@ import io.strata.engine.handler.admin.CreateTopicsHandler;
 import io.strata.engine.handler.admin.DeleteTopicsHandler;
 import io.strata.engine.handler.admin.DescribeClusterHandler;
 import io.strata.engine.handler.admin.DescribeConfigsHandler;
+import io.strata.engine.handler.admin.DescribeLogDirsHandler;
 import io.strata.engine.handler.data.FetchHandler;
 import io.strata.engine.handler.admin.IncrementalAlterConfigsHandler;
 import io.strata.engine.handler.txn.InitProducerIdHandler;
@@ -42,6 +43,7 @@ import io.strata.engine.metadata.BrokerRegistration;
 import io.strata.engine.metadata.MetadataStore;
 import io.strata.engine.metadata.TopicMetadata;
 import io.strata.engine.metrics.BrokerMetrics;
+import io.strata.engine.metrics.LogGauges;
 import io.strata.engine.network.ApiRegistry;
 import io.strata.engine.network.KafkaServer;
 import io.strata.engine.replication.ControllerDuties;
@@ -80,6 +82,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final MetadataStore metadataStore;
     private final BrokerMetrics metrics;
+    private final LogGauges logGauges;
     /** Takes and renews the controller lease with every heartbeat. */
     private final ControllerLeaseKeeper controllerLease;
     /** Fencing and leader elections, run on the heartbeat thread right after each tick while the lease is held. */
@@ -116,6 +119,7 @@ public final class Broker implements AutoCloseable {
         this.effectiveConfig = config;
         this.metadataStore = metadataStore;
         this.metrics = new BrokerMetrics(meterRegistry);
+        this.logGauges = new LogGauges(meterRegistry);
         this.controllerLease = new ControllerLeaseKeeper(config.brokerId(), metadataStore);
         metrics.registerControllerActive(controllerLease::isActive);
         this.controllerDuties = new ControllerDuties(config.brokerId(), metadataStore, config.logDefaults());
@@ -224,6 +228,7 @@ public final class Broker implements AutoCloseable {
                 .register(new DescribeConfigsHandler(config.brokerId(), cache, describer))
                 .register(new IncrementalAlterConfigsHandler(topics))
                 .register(new AlterConfigsHandler(topics))
+                .register(new DescribeLogDirsHandler(logManager))
                 .register(new FindCoordinatorHandler(groupCoordinator, cache))
                 .register(new JoinGroupHandler(groupCoordinator.membership()))
                 .register(new SyncGroupHandler(groupCoordinator.membership()))
@@ -342,6 +347,7 @@ public final class Broker implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("High watermark checkpoint failed", e);
         }
+        logGauges.refresh(logManager.logs());
     }
 
     private static BrokerConfig withBoundPort(BrokerConfig c, int boundPort) {
@@ -417,6 +423,7 @@ public final class Broker implements AutoCloseable {
         state = BrokerState.SHUTTING_DOWN;
         closeNetwork(); // stops the heartbeat, which alone renews the controller lease
         controllerLease.stop();
+        logGauges.clear();
         if (logManager != null) {
             logManager.closeWithoutFlush();
         }
@@ -448,6 +455,7 @@ public final class Broker implements AutoCloseable {
     private void stopQuietly() {
         closeNetwork(); // stops the heartbeat, which alone renews the controller lease
         controllerLease.release();
+        logGauges.clear();
         if (logManager != null) {
             logManager.close();
         }

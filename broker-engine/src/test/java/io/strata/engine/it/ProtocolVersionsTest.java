@@ -9,6 +9,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -26,6 +27,8 @@ import org.apache.kafka.common.requests.DeleteGroupsRequest;
 import org.apache.kafka.common.requests.DeleteGroupsResponse;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsResponse;
+import org.apache.kafka.common.requests.DescribeLogDirsRequest;
+import org.apache.kafka.common.requests.DescribeLogDirsResponse;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.requests.HeartbeatRequest;
@@ -98,7 +101,8 @@ class ProtocolVersionsTest {
             Map.entry(ApiKeys.DELETE_GROUPS, "0-3"),
             Map.entry(ApiKeys.INCREMENTAL_ALTER_CONFIGS, "0-1"),
             Map.entry(ApiKeys.OFFSET_DELETE, "0-0"),
-            Map.entry(ApiKeys.DESCRIBE_CLUSTER, "0-2"));
+            Map.entry(ApiKeys.DESCRIBE_CLUSTER, "0-2"),
+            Map.entry(ApiKeys.DESCRIBE_LOG_DIRS, "1-4"));
 
     private static BrokerFixture fixture;
     private static Uuid topicId;
@@ -262,6 +266,23 @@ class ProtocolVersionsTest {
                 assertThat(response.errors()).as("v%d", v).containsExactlyInAnyOrderEntriesOf(Map.of(
                         group, Errors.NONE, group + "-missing", Errors.GROUP_ID_NOT_FOUND));
                 assertThat(fetchOffset(c, group, max(ApiKeys.OFFSET_FETCH))).as("v%d", v).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
+    void describeLogDirsAtEveryVersion() throws Exception {
+        try (RawKafkaConnection c = new RawKafkaConnection(fixture.bootstrapServers())) {
+            for (short v = min(ApiKeys.DESCRIBE_LOG_DIRS); v <= max(ApiKeys.DESCRIBE_LOG_DIRS); v++) {
+                DescribeLogDirsRequestData data = new DescribeLogDirsRequestData();
+                data.topics().add(new DescribeLogDirsRequestData.DescribableLogDirTopic().setTopic(TOPIC)
+                        .setPartitions(List.of(0)));
+                DescribeLogDirsResponse response = c.send(new DescribeLogDirsRequest.Builder(data), v);
+                assertThat(response.data().results()).as("v%d", v).singleElement().satisfies(dir -> {
+                    assertThat(dir.errorCode()).isZero();
+                    assertThat(dir.topics()).singleElement().satisfies(t -> assertThat(t.partitions())
+                            .singleElement().satisfies(p -> assertThat(p.partitionSize()).isPositive()));
+                });
             }
         }
     }

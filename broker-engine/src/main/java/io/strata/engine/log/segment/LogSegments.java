@@ -30,6 +30,15 @@ public final class LogSegments {
         return segments.size();
     }
 
+    /** Bytes of all segments' published batches. */
+    public long sizeInBytes() {
+        long total = 0;
+        for (LogSegment segment : segments.values()) {
+            total += segment.size();
+        }
+        return total;
+    }
+
     /** The segment appends go to: the one with the highest base offset. */
     public LogSegment active() {
         Map.Entry<Long, LogSegment> last = segments.lastEntry();
