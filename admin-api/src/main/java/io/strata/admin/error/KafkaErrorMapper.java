@@ -14,6 +14,7 @@ import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.LeaderNotAvailableException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -69,7 +70,7 @@ public final class KafkaErrorMapper {
                 || e instanceof InvalidPartitionsException || e instanceof InvalidConfigurationException
                 || e instanceof InvalidRequestException || e instanceof PolicyViolationException
                 || e instanceof InvalidTopicException || e instanceof UnsupportedVersionException
-                || e instanceof RecordTooLargeException) {
+                || e instanceof RecordTooLargeException || e instanceof OffsetOutOfRangeException) {
             return new RestException(HttpStatus.BAD_REQUEST, 40002, message, e);
         }
         if (e instanceof ThrottlingQuotaExceededException) {

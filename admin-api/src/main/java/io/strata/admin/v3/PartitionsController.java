@@ -3,6 +3,7 @@ package io.strata.admin.v3;
 import io.strata.admin.error.ErrorBody;
 import io.strata.admin.error.RestException;
 import io.strata.admin.service.ClusterService;
+import io.strata.admin.service.LogDirService;
 import io.strata.admin.service.PartitionService;
 import io.strata.admin.v3.model.CollectionMetadata;
 import io.strata.admin.v3.model.PartitionData;
@@ -34,10 +35,12 @@ import java.util.List;
 public class PartitionsController {
     private final ClusterService clusters;
     private final PartitionService partitions;
+    private final LogDirService logDirs;
 
-    public PartitionsController(ClusterService clusters, PartitionService partitions) {
+    public PartitionsController(ClusterService clusters, PartitionService partitions, LogDirService logDirs) {
         this.clusters = clusters;
         this.partitions = partitions;
+        this.logDirs = logDirs;
     }
 
     @GetMapping
@@ -51,8 +54,9 @@ public class PartitionsController {
             @Parameter(description = "The Kafka cluster ID.") @PathVariable("cluster_id") String clusterId,
             @Parameter(description = "The topic name.") @PathVariable("topic_name") String topicName) {
         clusters.requireCluster(clusterId);
-        List<PartitionData> data = partitions.partitions(topicName).stream()
-                .map(p -> toData(clusterId, topicName, p)).toList();
+        List<TopicPartitionInfo> all = partitions.partitions(topicName);
+        LogDirService.ReplicaSizes sizes = logDirs.sizes();
+        List<PartitionData> data = all.stream().map(p -> toData(clusterId, topicName, p, sizes)).toList();
         return new PartitionDataList("KafkaPartitionList",
                 CollectionMetadata.of(V3Urls.cluster(clusterId, "topics", topicName, "partitions")), data);
     }
@@ -69,7 +73,7 @@ public class PartitionsController {
             @Parameter(description = "The topic name.") @PathVariable("topic_name") String topicName,
             @Parameter(description = "The partition ID.") @PathVariable("partition_id") int partitionId) {
         clusters.requireCluster(clusterId);
-        return toData(clusterId, topicName, partitions.partition(topicName, partitionId));
+        return toData(clusterId, topicName, partitions.partition(topicName, partitionId), logDirs.sizes());
     }
 
     @GetMapping("/{partition_id}/offset")
@@ -99,7 +103,8 @@ public class PartitionsController {
                 clusterId, topicName, partitionId, offsets.earliest(), offsets.latest());
     }
 
-    static PartitionData toData(String clusterId, String topic, TopicPartitionInfo partition) {
+    static PartitionData toData(String clusterId, String topic, TopicPartitionInfo partition,
+                                LogDirService.ReplicaSizes sizes) {
         String id = Integer.toString(partition.partition());
         Node leader = partition.leader();
         return new PartitionData("KafkaPartition",
@@ -110,6 +115,7 @@ public class PartitionsController {
                         V3Urls.cluster(clusterId, "topics", topic, "partitions", id, "replicas",
                                 Integer.toString(leader.id()))),
                 Relationship.to(V3Urls.cluster(clusterId, "topics", topic, "partitions", id, "replicas")),
-                Relationship.to(V3Urls.cluster(clusterId, "topics", topic, "partitions", id, "reassignment")));
+                Relationship.to(V3Urls.cluster(clusterId, "topics", topic, "partitions", id, "reassignment")),
+                sizes.partition(topic, partition));
     }
 }

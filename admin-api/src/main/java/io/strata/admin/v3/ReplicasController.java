@@ -3,6 +3,7 @@ package io.strata.admin.v3;
 import io.strata.admin.error.ErrorBody;
 import io.strata.admin.error.RestException;
 import io.strata.admin.service.ClusterService;
+import io.strata.admin.service.LogDirService;
 import io.strata.admin.service.PartitionService;
 import io.strata.admin.v3.model.CollectionMetadata;
 import io.strata.admin.v3.model.Relationship;
@@ -30,10 +31,12 @@ import java.util.List;
 public class ReplicasController {
     private final ClusterService clusters;
     private final PartitionService partitions;
+    private final LogDirService logDirs;
 
-    public ReplicasController(ClusterService clusters, PartitionService partitions) {
+    public ReplicasController(ClusterService clusters, PartitionService partitions, LogDirService logDirs) {
         this.clusters = clusters;
         this.partitions = partitions;
+        this.logDirs = logDirs;
     }
 
     @GetMapping("/topics/{topic_name}/partitions/{partition_id}/replicas")
@@ -49,8 +52,9 @@ public class ReplicasController {
             @Parameter(description = "The topic name.") @PathVariable("topic_name") String topicName,
             @Parameter(description = "The partition ID.") @PathVariable("partition_id") int partitionId) {
         clusters.requireCluster(clusterId);
+        LogDirService.ReplicaSizes sizes = logDirs.sizes();
         List<ReplicaData> data = PartitionService.Replica.of(topicName, partitions.partition(topicName, partitionId))
-                .stream().map(r -> toData(clusterId, r)).toList();
+                .stream().map(r -> toData(clusterId, r, sizes)).toList();
         return new ReplicaDataList("KafkaReplicaList", CollectionMetadata.of(V3Urls.cluster(clusterId, "topics",
                 topicName, "partitions", Integer.toString(partitionId), "replicas")), data);
     }
@@ -70,7 +74,7 @@ public class ReplicasController {
             @Parameter(description = "The broker ID.") @PathVariable("broker_id") int brokerId) {
         clusters.requireCluster(clusterId);
         return PartitionService.Replica.of(topicName, partitions.partition(topicName, partitionId)).stream()
-                .filter(r -> r.brokerId() == brokerId).findFirst().map(r -> toData(clusterId, r))
+                .filter(r -> r.brokerId() == brokerId).findFirst().map(r -> toData(clusterId, r, logDirs.sizes()))
                 .orElseThrow(() -> RestException.notFound("Partition " + partitionId + " of topic " + topicName
                         + " has no replica on broker " + brokerId + "."));
     }
@@ -86,12 +90,14 @@ public class ReplicasController {
             @Parameter(description = "The Kafka cluster ID.") @PathVariable("cluster_id") String clusterId,
             @Parameter(description = "The broker ID.") @PathVariable("broker_id") int brokerId) {
         clusters.requireCluster(clusterId);
-        List<ReplicaData> data = partitions.replicasOn(brokerId).stream().map(r -> toData(clusterId, r)).toList();
+        List<PartitionService.Replica> replicas = partitions.replicasOn(brokerId);
+        LogDirService.ReplicaSizes sizes = logDirs.sizes();
+        List<ReplicaData> data = replicas.stream().map(r -> toData(clusterId, r, sizes)).toList();
         return new ReplicaDataList("KafkaReplicaList", CollectionMetadata.of(
                 V3Urls.cluster(clusterId, "brokers", Integer.toString(brokerId), "partition-replicas")), data);
     }
 
-    static ReplicaData toData(String clusterId, PartitionService.Replica replica) {
+    static ReplicaData toData(String clusterId, PartitionService.Replica replica, LogDirService.ReplicaSizes sizes) {
         String partition = Integer.toString(replica.partition());
         String broker = Integer.toString(replica.brokerId());
         return new ReplicaData("KafkaReplica",
@@ -99,6 +105,7 @@ public class ReplicasController {
                         "replicas", broker),
                         V3Urls.crn(clusterId, "topic", replica.topic(), "partition", partition, "replica", broker)),
                 clusterId, replica.topic(), replica.partition(), replica.brokerId(), replica.leader(),
-                replica.inSync(), Relationship.to(V3Urls.cluster(clusterId, "brokers", broker)));
+                replica.inSync(), Relationship.to(V3Urls.cluster(clusterId, "brokers", broker)),
+                sizes.replica(replica.topic(), replica.partition(), replica.brokerId()));
     }
 }

@@ -3,6 +3,7 @@ package io.strata.admin.v3;
 import io.strata.admin.error.ErrorBody;
 import io.strata.admin.error.RestException;
 import io.strata.admin.service.ClusterService;
+import io.strata.admin.service.LogDirService;
 import io.strata.admin.service.TopicService;
 import io.strata.admin.v3.model.CollectionMetadata;
 import io.strata.admin.v3.model.CreateTopicRequestData;
@@ -45,10 +46,12 @@ import java.util.Optional;
 public class TopicsController {
     private final ClusterService clusters;
     private final TopicService topics;
+    private final LogDirService logDirs;
 
-    public TopicsController(ClusterService clusters, TopicService topics) {
+    public TopicsController(ClusterService clusters, TopicService topics, LogDirService logDirs) {
         this.clusters = clusters;
         this.topics = topics;
+        this.logDirs = logDirs;
     }
 
     @GetMapping
@@ -57,7 +60,8 @@ public class TopicsController {
     public TopicDataList listTopics(
             @Parameter(description = "The Kafka cluster ID.") @PathVariable("cluster_id") String clusterId) {
         clusters.requireCluster(clusterId);
-        List<TopicData> data = topics.list().stream().map(t -> toData(clusterId, t)).toList();
+        LogDirService.ReplicaSizes sizes = logDirs.sizes();
+        List<TopicData> data = topics.list().stream().map(t -> toData(clusterId, t, sizes)).toList();
         return new TopicDataList("KafkaTopicList", CollectionMetadata.of(V3Urls.cluster(clusterId, "topics")), data);
     }
 
@@ -77,7 +81,8 @@ public class TopicsController {
         clusters.requireCluster(clusterId);
         TopicService.TopicSpec spec = toSpec(request);
         TopicService.CreatedTopic created = topics.create(spec);
-        TopicData data = toData(clusterId, created.name(), false, created.replicationFactor(), created.partitions());
+        TopicData data = toData(clusterId, created.name(), false, created.replicationFactor(), created.partitions(),
+                null);
         if (spec.validateOnly()) {
             return ResponseEntity.ok(data);
         }
@@ -97,7 +102,7 @@ public class TopicsController {
             @Parameter(description = "Accepted for compatibility; authorized operations are not reported.")
             @RequestParam(name = "include_authorized_operations", required = false) Boolean includeAuthorizedOperations) {
         clusters.requireCluster(clusterId);
-        return toData(clusterId, topics.describe(topicName));
+        return toData(clusterId, topics.describe(topicName), logDirs.sizes());
     }
 
     @PatchMapping(path = "/{topic_name}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -116,7 +121,7 @@ public class TopicsController {
         if (request.partitionsCount() == null) {
             throw RestException.badRequest("partitions_count is required");
         }
-        return toData(clusterId, topics.increasePartitions(topicName, request.partitionsCount()));
+        return toData(clusterId, topics.increasePartitions(topicName, request.partitionsCount()), logDirs.sizes());
     }
 
     @DeleteMapping("/{topic_name}")
@@ -133,18 +138,21 @@ public class TopicsController {
         topics.delete(topicName);
     }
 
-    static TopicData toData(String clusterId, TopicDescription topic) {
+    static TopicData toData(String clusterId, TopicDescription topic, LogDirService.ReplicaSizes sizes) {
         int replicationFactor = topic.partitions().isEmpty() ? 0 : topic.partitions().get(0).replicas().size();
-        return toData(clusterId, topic.name(), topic.isInternal(), replicationFactor, topic.partitions().size());
+        return toData(clusterId, topic.name(), topic.isInternal(), replicationFactor, topic.partitions().size(),
+                sizes.topic(topic.name(), topic.partitions()));
     }
 
-    static TopicData toData(String clusterId, String topic, boolean internal, int replicationFactor, int partitions) {
+    static TopicData toData(String clusterId, String topic, boolean internal, int replicationFactor, int partitions,
+                            Long sizeBytes) {
         return new TopicData("KafkaTopic",
                 new ResourceMetadata(V3Urls.cluster(clusterId, "topics", topic), V3Urls.crn(clusterId, "topic", topic)),
                 clusterId, topic, internal, replicationFactor, partitions,
                 Relationship.to(V3Urls.cluster(clusterId, "topics", topic, "partitions")),
                 Relationship.to(V3Urls.cluster(clusterId, "topics", topic, "configs")),
-                Relationship.to(V3Urls.cluster(clusterId, "topics", topic, "partitions", "-", "reassignment")));
+                Relationship.to(V3Urls.cluster(clusterId, "topics", topic, "partitions", "-", "reassignment")),
+                sizeBytes);
     }
 
     /** A topic the broker would refuse: answered as the broker's refusals are (400/40002). */

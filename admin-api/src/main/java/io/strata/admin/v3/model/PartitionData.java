@@ -17,5 +17,8 @@ public record PartitionData(
         @JsonProperty("leader") @JsonInclude(JsonInclude.Include.NON_NULL)
         @Schema(description = "The leader replica; absent while the partition has no leader") Relationship leader,
         @JsonProperty("replicas") @Schema(requiredMode = REQUIRED) Relationship replicas,
-        @JsonProperty("reassignment") @Schema(requiredMode = REQUIRED) Relationship reassignment) {
+        @JsonProperty("reassignment") @Schema(requiredMode = REQUIRED) Relationship reassignment,
+        @JsonProperty("size_bytes") @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "Strata extension (not in Confluent v3): bytes on disk of the leader replica, from "
+                + "DescribeLogDirs; absent without a leader or when it did not report its size") Long sizeBytes) {
 }

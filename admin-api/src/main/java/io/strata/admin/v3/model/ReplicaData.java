@@ -1,5 +1,6 @@
 package io.strata.admin.v3.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -16,5 +17,8 @@ public record ReplicaData(
         @JsonProperty("broker_id") @Schema(requiredMode = REQUIRED) int brokerId,
         @JsonProperty("is_leader") @Schema(requiredMode = REQUIRED) boolean isLeader,
         @JsonProperty("is_in_sync") @Schema(requiredMode = REQUIRED) boolean isInSync,
-        @JsonProperty("broker") @Schema(requiredMode = REQUIRED) Relationship broker) {
+        @JsonProperty("broker") @Schema(requiredMode = REQUIRED) Relationship broker,
+        @JsonProperty("size_bytes") @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "Strata extension (not in Confluent v3): bytes on disk of this replica, from its "
+                + "broker's DescribeLogDirs; absent when the broker did not report it") Long sizeBytes) {
 }

@@ -1,5 +1,6 @@
 package io.strata.admin.v3.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -17,5 +18,9 @@ public record TopicData(
         @JsonProperty("partitions_count") @Schema(requiredMode = REQUIRED) int partitionsCount,
         @JsonProperty("partitions") @Schema(requiredMode = REQUIRED) Relationship partitions,
         @JsonProperty("configs") @Schema(requiredMode = REQUIRED) Relationship configs,
-        @JsonProperty("partition_reassignments") @Schema(requiredMode = REQUIRED) Relationship partitionReassignments) {
+        @JsonProperty("partition_reassignments") @Schema(requiredMode = REQUIRED) Relationship partitionReassignments,
+        @JsonProperty("size_bytes") @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "Strata extension (not in Confluent v3): bytes on disk of one copy of the topic (the "
+                + "sum of its partitions' leader replica sizes, from DescribeLogDirs); absent when a leader did not "
+                + "report its size") Long sizeBytes) {
 }
