@@ -67,4 +67,10 @@ public record GroupConfig(int offsetsTopicPartitions, short offsetsTopicReplicat
                 initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxSize, offsetMetadataMaxBytes,
                 offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs);
     }
+
+    public GroupConfig withOffsetsTopicSegmentBytes(int segmentBytes) {
+        return new GroupConfig(offsetsTopicPartitions, offsetsTopicReplicationFactor, segmentBytes,
+                initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxSize, offsetMetadataMaxBytes,
+                offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs);
+    }
 }
