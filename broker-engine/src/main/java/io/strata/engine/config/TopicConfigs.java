@@ -30,9 +30,23 @@ import java.util.function.Consumer;
  */
 public final class TopicConfigs {
 
-    /** One topic config: its Kafka name, type, default, the broker-wide setting it inherits and a short doc. */
-    public record Definition(String name, Type type, String defaultValue, String brokerSynonym, String documentation) {
+    /**
+     * One topic config: its Kafka name, type, default, the broker-wide setting it inherits (its broker synonym,
+     * which is also a dynamic broker config) and a short doc.
+     *
+     * @param enforced false for a config Strata accepts and stores but does not act on yet (DescribeConfigs says
+     *                 so in its documentation)
+     */
+    public record Definition(String name, Type type, String defaultValue, String brokerSynonym, String documentation,
+                             boolean enforced) {
+        /** The documentation DescribeConfigs reports, saying when the config is not enforced. */
+        public String describedDocumentation() {
+            return enforced ? documentation : documentation + " " + NOT_ENFORCED_NOTE;
+        }
     }
+
+    /** Appended to the documentation of a config that is accepted but not enforced. */
+    public static final String NOT_ENFORCED_NOTE = "(Accepted and stored, but not enforced by Strata yet.)";
 
     /** Mirrors the config types DescribeConfigs reports. */
     public enum Type { BOOLEAN, INT, LONG, DOUBLE, STRING, LIST, CLASS, PASSWORD }
@@ -77,6 +91,8 @@ public final class TopicConfigs {
     }
 
     private static final Map<String, Entry> CATALOGUE = new LinkedHashMap<>();
+    /** Topic config entries by broker synonym. */
+    private static final Map<String, Entry> BY_BROKER_SYNONYM = new LinkedHashMap<>();
 
     static {
         add(CLEANUP_POLICY, Type.LIST, "delete", "log.cleanup.policy",
@@ -163,7 +179,9 @@ public final class TopicConfigs {
 
     private static void add(String name, Type type, String defaultValue, String brokerSynonym, String doc,
                             Consumer<String> check) {
-        CATALOGUE.put(name, new Entry(new Definition(name, type, defaultValue, brokerSynonym, doc), check));
+        Entry entry = new Entry(new Definition(name, type, defaultValue, brokerSynonym, doc, true), check);
+        CATALOGUE.put(name, entry);
+        BY_BROKER_SYNONYM.put(brokerSynonym, entry);
     }
 
     /** All supported topic configs, sorted by name. */
@@ -174,6 +192,34 @@ public final class TopicConfigs {
     public static Optional<Definition> definition(String name) {
         Entry entry = CATALOGUE.get(name);
         return entry == null ? Optional.empty() : Optional.of(entry.definition());
+    }
+
+    /** The topic config whose broker-wide synonym (a dynamic broker config such as {@code log.retention.ms}) this is. */
+    public static Optional<Definition> forBrokerSynonym(String brokerName) {
+        Entry entry = BY_BROKER_SYNONYM.get(brokerName);
+        return entry == null ? Optional.empty() : Optional.of(entry.definition());
+    }
+
+    /**
+     * Validates a value of a broker-wide synonym with its topic config's check; the message names the broker config.
+     *
+     * @throws InvalidConfigurationException for an unknown name or a bad value
+     */
+    public static void validateBrokerSynonym(String brokerName, String value) {
+        Entry entry = BY_BROKER_SYNONYM.get(brokerName);
+        if (entry == null) {
+            throw new InvalidConfigurationException("Unknown broker config name: " + brokerName);
+        }
+        if (value == null) {
+            throw new InvalidConfigurationException("Null value not supported for broker config " + brokerName);
+        }
+        try {
+            entry.check().accept(value);
+        } catch (InvalidConfigurationException e) {
+            String topicName = entry.definition().name();
+            throw new InvalidConfigurationException(e.getMessage()
+                    .replace("configuration " + topicName + ":", "configuration " + brokerName + ":"));
+        }
     }
 
     /** Throws InvalidConfigurationException naming the first unknown config or bad value. */
