@@ -25,6 +25,13 @@ import java.util.function.Consumer;
  * {@code uncompressed}) rewrites batches that arrive in another codec, at the topic's
  * {@code compression.<codec>.level}.
  *
+ * <p>Each config's broker synonym ({@code log.retention.ms} for {@code retention.ms}, ...) is the broker-wide
+ * default and is exactly the set of dynamic broker configs: settable per broker and cluster-wide (broker resource
+ * "") with AlterConfigs/IncrementalAlterConfigs, validated by the same checks ({@link #validateBrokerSynonym}).
+ *
+ * <p>A config Strata accepts but does not act on is marked {@link Definition#enforced()} false, and DescribeConfigs'
+ * documentation says so; none is today (retention and the log cleaner enforce the retention and compaction configs).
+ *
  * <p>{@code segment.bytes} accepts values down to 1024 bytes (Kafka's floor is 1 MiB) so tests can roll
  * segments cheaply; {@code segment.index.bytes} must hold at least one time index entry (12 bytes).
  */
