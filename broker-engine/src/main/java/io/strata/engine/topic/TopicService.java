@@ -164,7 +164,10 @@ public final class TopicService {
      */
     public synchronized void catchUp() {
         MetadataCache.Changes changes = cache.catchUp();
-        boolean defaultsChanged = changes.brokerConfigs().map(logDefaults::update).orElse(false);
+        // Compared with the cache's snapshot rather than taken from the delta, so a catch-up made elsewhere (start-up)
+        // can never leave a change of the dynamic broker configs unapplied.
+        boolean defaultsChanged = !cache.brokerConfigs().equals(logDefaults.dynamic())
+                && logDefaults.update(cache.brokerConfigs());
         for (TopicMetadata deleted : changes.deletedTopics()) {
             replicaManager.removeTopic(deleted.name());
             metrics.removeTopic(deleted.name());
