@@ -36,6 +36,12 @@ import java.util.List;
 @RequestMapping(path = "/v3/clusters/{cluster_id}/brokers", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Configs (v3)")
 public class BrokerConfigsController {
+    /** Which broker configs the brokers take dynamically, and how they refuse the others. */
+    static final String DYNAMIC = "The dynamic broker configs are the broker-wide defaults of the topic configs "
+            + "(log.retention.ms, log.segment.bytes, log.cleanup.policy, compression.type, min.insync.replicas, ...); "
+            + "they apply at once without a restart. Read-only configs (listeners, log.dirs, ...), unknown names and "
+            + "invalid values are refused with 400/40002.";
+
     private final ClusterService clusters;
     private final BrokerConfigService configs;
 
@@ -77,8 +83,7 @@ public class BrokerConfigsController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "updateKafkaBrokerConfigBatch", summary = "Batch Alter Broker Configs",
             description = "Sets or deletes several configs of one broker at once (or only validates them with "
-                    + "validate_only). Strata brokers do not take dynamic broker configs yet: they refuse every "
-                    + "change with 400/40002.")
+                    + "validate_only). " + DYNAMIC)
     @ApiResponse(responseCode = "204", description = "The configs were altered.")
     @ApiResponse(responseCode = "404", description = "Unknown cluster, broker or config name.",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
@@ -107,8 +112,7 @@ public class BrokerConfigsController {
     @PutMapping(path = "/{broker_id}/configs/{name}", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "updateKafkaBrokerConfig", summary = "Update Broker Config",
-            description = "Sets one config of a broker. Strata brokers do not take dynamic broker configs yet: "
-                    + "they refuse the change with 400/40002.")
+            description = "Sets one config of a broker. " + DYNAMIC)
     @ApiResponse(responseCode = "204", description = "The config was set.")
     @ApiResponse(responseCode = "404", description = "Unknown cluster, broker or config name.",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))

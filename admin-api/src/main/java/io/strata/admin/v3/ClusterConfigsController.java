@@ -36,8 +36,8 @@ import java.util.List;
 @RequestMapping(path = "/v3/clusters/{cluster_id}", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Configs (v3)")
 public class ClusterConfigsController {
-    private static final String NOT_YET = " Strata brokers do not take dynamic broker configs yet: they refuse "
-            + "every change with 400/40002.";
+    private static final String DYNAMIC_DEFAULTS = " A cluster-wide default applies on every broker that has no value of "
+            + "its own, without a restart. " + BrokerConfigsController.DYNAMIC;
 
     private final ClusterService clusters;
     private final BrokerConfigService configs;
@@ -64,7 +64,7 @@ public class ClusterConfigsController {
     @PostMapping(path = "/broker-configs:alter", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "updateKafkaClusterConfigs", summary = "Batch Alter Dynamic Broker Configs",
-            description = "Sets or deletes several cluster-wide dynamic broker configs at once." + NOT_YET)
+            description = "Sets or deletes several cluster-wide dynamic broker configs at once." + DYNAMIC_DEFAULTS)
     @ApiResponse(responseCode = "204", description = "The configs were altered.")
     @ApiResponse(responseCode = "404", description = "Unknown cluster.",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
@@ -92,7 +92,7 @@ public class ClusterConfigsController {
     @PutMapping(path = "/broker-configs/{name}", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "updateKafkaClusterConfig", summary = "Update Dynamic Broker Config",
-            description = "Sets one cluster-wide dynamic broker config." + NOT_YET)
+            description = "Sets one cluster-wide dynamic broker config." + DYNAMIC_DEFAULTS)
     @ApiResponse(responseCode = "204", description = "The config was set.")
     @ApiResponse(responseCode = "404", description = "Unknown cluster.",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
@@ -108,7 +108,7 @@ public class ClusterConfigsController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "deleteKafkaClusterConfig", summary = "Reset Dynamic Broker Config",
             description = "Deletes one cluster-wide dynamic broker config, so brokers fall back to their own "
-                    + "setting or the default." + NOT_YET)
+                    + "setting or the default." + DYNAMIC_DEFAULTS)
     @ApiResponse(responseCode = "204", description = "The config was reset.")
     @ApiResponse(responseCode = "404", description = "Unknown cluster.",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))

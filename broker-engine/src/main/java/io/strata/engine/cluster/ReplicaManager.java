@@ -1,5 +1,6 @@
 package io.strata.engine.cluster;
 
+import io.strata.engine.config.BrokerLogDefaults;
 import io.strata.engine.config.LogConfig;
 import io.strata.engine.log.LogManager;
 import io.strata.engine.log.PartitionLog;
@@ -33,7 +34,7 @@ public final class ReplicaManager implements PartitionListener, BrokerMetrics.Re
 
     private final int brokerId;
     private final LogManager logManager;
-    private final Map<String, String> logDefaults;
+    private final BrokerLogDefaults logDefaults;
     private final DelayedOperationPurgatory fetchPurgatory;
     private final DelayedOperationPurgatory producePurgatory;
     private final Time time;
@@ -46,12 +47,13 @@ public final class ReplicaManager implements PartitionListener, BrokerMetrics.Re
     /** Told of every leadership change after the fetcher was re-targeted (e.g. the group coordinator loads). */
     private final List<Consumer<Partition>> leadershipListeners = new CopyOnWriteArrayList<>();
 
-    public ReplicaManager(int brokerId, LogManager logManager, Map<String, String> logDefaults,
+    /** @param logDefaults the broker's effective topic defaults, static and dynamic (read at each config build) */
+    public ReplicaManager(int brokerId, LogManager logManager, BrokerLogDefaults logDefaults,
                           DelayedOperationPurgatory fetchPurgatory, DelayedOperationPurgatory producePurgatory,
                           Time time) {
         this.brokerId = brokerId;
         this.logManager = logManager;
-        this.logDefaults = Map.copyOf(logDefaults);
+        this.logDefaults = logDefaults;
         this.fetchPurgatory = fetchPurgatory;
         this.producePurgatory = producePurgatory;
         this.time = time;
@@ -78,7 +80,21 @@ public final class ReplicaManager implements PartitionListener, BrokerMetrics.Re
     }
 
     public LogConfig logConfig(TopicMetadata topic) {
-        return LogConfig.from(logDefaults, topic.configs());
+        return logDefaults.logConfig(topic.configs());
+    }
+
+    /**
+     * Recomputes the config of every hosted log of the topic from its overrides and the current broker-wide
+     * defaults (after a dynamic broker config changed); leadership is left as it is.
+     */
+    public void updateLogConfigs(TopicMetadata topic) {
+        LogConfig config = logConfig(topic);
+        for (PartitionMetadata p : topic.partitions()) {
+            Partition hosted = partitions.get(new TopicPartition(topic.name(), p.partition()));
+            if (hosted != null && hosted.topicId().equals(topic.id())) {
+                hosted.log().updateConfig(config);
+            }
+        }
     }
 
     /** The replica of {@code tp} hosted here, led or not. */
@@ -135,6 +151,7 @@ public final class ReplicaManager implements PartitionListener, BrokerMetrics.Re
             }
             try {
                 PartitionLog partitionLog = logManager.getOrCreateLog(tp, topic.id(), config);
+                partitionLog.updateConfig(config); // a log recovered at start-up may have been opened with an older one
                 Partition partition = new Partition(tp, topic.id(), partitionLog, brokerId, p, this,
                         (part, expected, proposed) -> isrChangeSender.submit(part, expected, proposed),
                         (id, epoch) -> eligibility.eligible(id, epoch), now);

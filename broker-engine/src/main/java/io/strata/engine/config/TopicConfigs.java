@@ -25,14 +25,35 @@ import java.util.function.Consumer;
  * {@code uncompressed}) rewrites batches that arrive in another codec, at the topic's
  * {@code compression.<codec>.level}.
  *
+ * <p>Each config's broker synonym ({@code log.retention.ms} for {@code retention.ms}, ...) is the broker-wide
+ * default and is exactly the set of dynamic broker configs: settable per broker and cluster-wide (broker resource
+ * "") with AlterConfigs/IncrementalAlterConfigs, validated by the same checks ({@link #validateBrokerSynonym}).
+ *
+ * <p>A config Strata accepts but does not act on is marked {@link Definition#enforced()} false, and DescribeConfigs'
+ * documentation says so; none is today (retention and the log cleaner enforce the retention and compaction configs).
+ *
  * <p>{@code segment.bytes} accepts values down to 1024 bytes (Kafka's floor is 1 MiB) so tests can roll
  * segments cheaply; {@code segment.index.bytes} must hold at least one time index entry (12 bytes).
  */
 public final class TopicConfigs {
 
-    /** One topic config: its Kafka name, type, default, the broker-wide setting it inherits and a short doc. */
-    public record Definition(String name, Type type, String defaultValue, String brokerSynonym, String documentation) {
+    /**
+     * One topic config: its Kafka name, type, default, the broker-wide setting it inherits (its broker synonym,
+     * which is also a dynamic broker config) and a short doc.
+     *
+     * @param enforced false for a config Strata accepts and stores but does not act on yet (DescribeConfigs says
+     *                 so in its documentation)
+     */
+    public record Definition(String name, Type type, String defaultValue, String brokerSynonym, String documentation,
+                             boolean enforced) {
+        /** The documentation DescribeConfigs reports, saying when the config is not enforced. */
+        public String describedDocumentation() {
+            return enforced ? documentation : documentation + " " + NOT_ENFORCED_NOTE;
+        }
     }
+
+    /** Appended to the documentation of a config that is accepted but not enforced. */
+    public static final String NOT_ENFORCED_NOTE = "(Accepted and stored, but not enforced by Strata yet.)";
 
     /** Mirrors the config types DescribeConfigs reports. */
     public enum Type { BOOLEAN, INT, LONG, DOUBLE, STRING, LIST, CLASS, PASSWORD }
@@ -77,6 +98,8 @@ public final class TopicConfigs {
     }
 
     private static final Map<String, Entry> CATALOGUE = new LinkedHashMap<>();
+    /** Topic config entries by broker synonym. */
+    private static final Map<String, Entry> BY_BROKER_SYNONYM = new LinkedHashMap<>();
 
     static {
         add(CLEANUP_POLICY, Type.LIST, "delete", "log.cleanup.policy",
@@ -163,7 +186,9 @@ public final class TopicConfigs {
 
     private static void add(String name, Type type, String defaultValue, String brokerSynonym, String doc,
                             Consumer<String> check) {
-        CATALOGUE.put(name, new Entry(new Definition(name, type, defaultValue, brokerSynonym, doc), check));
+        Entry entry = new Entry(new Definition(name, type, defaultValue, brokerSynonym, doc, true), check);
+        CATALOGUE.put(name, entry);
+        BY_BROKER_SYNONYM.put(brokerSynonym, entry);
     }
 
     /** All supported topic configs, sorted by name. */
@@ -174,6 +199,34 @@ public final class TopicConfigs {
     public static Optional<Definition> definition(String name) {
         Entry entry = CATALOGUE.get(name);
         return entry == null ? Optional.empty() : Optional.of(entry.definition());
+    }
+
+    /** The topic config whose broker-wide synonym (a dynamic broker config such as {@code log.retention.ms}) this is. */
+    public static Optional<Definition> forBrokerSynonym(String brokerName) {
+        Entry entry = BY_BROKER_SYNONYM.get(brokerName);
+        return entry == null ? Optional.empty() : Optional.of(entry.definition());
+    }
+
+    /**
+     * Validates a value of a broker-wide synonym with its topic config's check; the message names the broker config.
+     *
+     * @throws InvalidConfigurationException for an unknown name or a bad value
+     */
+    public static void validateBrokerSynonym(String brokerName, String value) {
+        Entry entry = BY_BROKER_SYNONYM.get(brokerName);
+        if (entry == null) {
+            throw new InvalidConfigurationException("Unknown broker config name: " + brokerName);
+        }
+        if (value == null) {
+            throw new InvalidConfigurationException("Null value not supported for broker config " + brokerName);
+        }
+        try {
+            entry.check().accept(value);
+        } catch (InvalidConfigurationException e) {
+            String topicName = entry.definition().name();
+            throw new InvalidConfigurationException(e.getMessage()
+                    .replace("configuration " + topicName + ":", "configuration " + brokerName + ":"));
+        }
     }
 
     /** Throws InvalidConfigurationException naming the first unknown config or bad value. */

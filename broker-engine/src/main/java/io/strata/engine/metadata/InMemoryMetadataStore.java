@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -37,6 +38,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final List<Versioned<Uuid>> tombstones = new ArrayList<>();
     private final AtomicLong nextProducerId = new AtomicLong();
     private long version;
+    private BrokerConfigs brokerConfigs = BrokerConfigs.EMPTY;
+    /** The version of the last change to any dynamic broker config (0: never changed). */
+    private long brokerConfigsVersion;
     /** The controller lease row: holder ({@link ControllerLease#NO_CONTROLLER} if never taken), epoch, renewal time. */
     private int controllerHolder = ControllerLease.NO_CONTROLLER;
     private long controllerEpoch;
@@ -109,7 +113,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 .map(v -> v.value).toList();
         List<Uuid> deleted = tombstones.stream().filter(v -> v.version > since).map(v -> v.value).toList();
         int controllerId = controller().map(ControllerLease::brokerId).orElse(ControllerLease.NO_CONTROLLER);
-        return new MetadataDelta(version, changedBrokers, changedTopics, deleted, live, controllerId);
+        Optional<BrokerConfigs> configs = since <= 0 || brokerConfigsVersion > since
+                ? Optional.of(brokerConfigs) : Optional.empty();
+        return new MetadataDelta(version, changedBrokers, changedTopics, deleted, live, controllerId, configs);
     }
 
     @Override
@@ -217,6 +223,18 @@ public final class InMemoryMetadataStore implements MetadataStore {
     public synchronized TopicMetadata replaceTopicConfigs(Uuid id, Map<String, String> configs) {
         TopicMetadata current = topic(id).orElseThrow();
         return put(new TopicMetadata(id, current.name(), configs, current.partitions()));
+    }
+
+    @Override
+    public synchronized BrokerConfigs brokerConfigs() {
+        return brokerConfigs;
+    }
+
+    @Override
+    public synchronized BrokerConfigs replaceBrokerConfigs(OptionalInt brokerId, Map<String, String> configs) {
+        brokerConfigs = brokerConfigs.with(brokerId, configs);
+        brokerConfigsVersion = ++version;
+        return brokerConfigs;
     }
 
     @Override

@@ -20,7 +20,7 @@ public final class MetadataCache {
     private final MetadataStore store;
     private final int localBrokerId;
     private volatile Snapshot snapshot = new Snapshot(0, Map.of(), Map.of(), Map.of(),
-            ControllerLease.NO_CONTROLLER);
+            ControllerLease.NO_CONTROLLER, BrokerConfigs.EMPTY);
 
     /** @param localBrokerId this broker, which counts itself live while it serves (fencing is the controller's) */
     public MetadataCache(MetadataStore store, int localBrokerId) {
@@ -28,10 +28,14 @@ public final class MetadataCache {
         this.localBrokerId = localBrokerId;
     }
 
-    /** What one {@link #catchUp()} changed: topics created or changed, and the topics deleted as they were. */
-    public record Changes(long version, List<TopicMetadata> changedTopics, List<TopicMetadata> deletedTopics) {
+    /**
+     * What one {@link #catchUp()} changed: topics created or changed, the topics deleted as they were, and every
+     * dynamic broker config when any of them changed (empty otherwise).
+     */
+    public record Changes(long version, List<TopicMetadata> changedTopics, List<TopicMetadata> deletedTopics,
+                          Optional<BrokerConfigs> brokerConfigs) {
         public boolean isEmpty() {
-            return changedTopics.isEmpty() && deletedTopics.isEmpty();
+            return changedTopics.isEmpty() && deletedTopics.isEmpty() && brokerConfigs.isEmpty();
         }
     }
 
@@ -68,8 +72,8 @@ public final class MetadataCache {
         }
         long version = Math.max(current.version, delta.version());
         snapshot = new Snapshot(version, Map.copyOf(brokers), Map.copyOf(byName), Map.copyOf(byId),
-                delta.controllerId());
-        return new Changes(version, delta.topics(), deleted);
+                delta.controllerId(), delta.brokerConfigs().orElse(current.brokerConfigs));
+        return new Changes(version, delta.topics(), deleted, delta.brokerConfigs());
     }
 
     /** The metadata version this snapshot reflects. */
@@ -136,7 +140,12 @@ public final class MetadataCache {
         return snapshot.controllerId;
     }
 
+    /** The dynamic broker configs as of the last catch-up. */
+    public BrokerConfigs brokerConfigs() {
+        return snapshot.brokerConfigs;
+    }
+
     private record Snapshot(long version, Map<Integer, BrokerRegistration> brokers, Map<String, TopicMetadata> byName,
-                            Map<Uuid, TopicMetadata> byId, int controllerId) {
+                            Map<Uuid, TopicMetadata> byId, int controllerId, BrokerConfigs brokerConfigs) {
     }
 }

@@ -3,6 +3,7 @@ package io.strata.engine.metadata;
 import org.apache.kafka.common.Uuid;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,17 +17,27 @@ import java.util.Set;
  *                        so it is always reported in full)
  * @param controllerId    the holder of the unexpired controller lease at the time of the read, or
  *                        {@link ControllerLease#NO_CONTROLLER} (like liveness, always reported)
+ * @param brokerConfigs   every dynamic broker config, complete, when any changed after the requested version
+ *                        (always present from version 0); empty when none changed
  */
 public record MetadataDelta(long version, List<BrokerRegistration> brokers, List<TopicMetadata> topics,
-                            List<Uuid> deletedTopicIds, Set<Integer> liveBrokerIds, int controllerId) {
+                            List<Uuid> deletedTopicIds, Set<Integer> liveBrokerIds, int controllerId,
+                            Optional<BrokerConfigs> brokerConfigs) {
     public MetadataDelta {
         brokers = List.copyOf(brokers);
         topics = List.copyOf(topics);
         deletedTopicIds = List.copyOf(deletedTopicIds);
         liveBrokerIds = Set.copyOf(liveBrokerIds);
+        java.util.Objects.requireNonNull(brokerConfigs, "brokerConfigs");
+    }
+
+    /** A delta in which no dynamic broker config changed. */
+    public MetadataDelta(long version, List<BrokerRegistration> brokers, List<TopicMetadata> topics,
+                         List<Uuid> deletedTopicIds, Set<Integer> liveBrokerIds, int controllerId) {
+        this(version, brokers, topics, deletedTopicIds, liveBrokerIds, controllerId, Optional.empty());
     }
 
     public boolean changesMetadata() {
-        return !brokers.isEmpty() || !topics.isEmpty() || !deletedTopicIds.isEmpty();
+        return !brokers.isEmpty() || !topics.isEmpty() || !deletedTopicIds.isEmpty() || brokerConfigs.isPresent();
     }
 }

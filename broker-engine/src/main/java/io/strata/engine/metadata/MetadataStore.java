@@ -5,6 +5,7 @@ import org.apache.kafka.common.Uuid;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
@@ -76,6 +77,19 @@ public interface MetadataStore {
 
     /** Replaces the topic's config overrides wholesale and returns the updated topic. */
     TopicMetadata replaceTopicConfigs(Uuid id, Map<String, String> configs);
+
+    /** The dynamic broker configs: the cluster-wide default and every broker's own, keyed by broker config name. */
+    BrokerConfigs brokerConfigs();
+
+    /**
+     * Replaces one resource's dynamic broker configs wholesale (an empty map removes them all) under a new metadata
+     * version, so {@link #changesSince} reports the change to every broker's poller; durable when it returns. The
+     * values are stored as given: validating them is the caller's.
+     *
+     * @param brokerId the broker whose own configs these are, or empty for the cluster-wide default
+     * @return every dynamic broker config after the change
+     */
+    BrokerConfigs replaceBrokerConfigs(OptionalInt brokerId, Map<String, String> configs);
 
     /**
      * Replaces one partition's leader, leader epoch, replicas and ISR if its partition epoch is still

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the active controller does on every controller tick: fences brokers whose lease lapsed, moves their
@@ -51,7 +52,8 @@ public final class ControllerDuties {
 
     private final int brokerId;
     private final MetadataStore store;
-    private final Map<String, String> logDefaults;
+    /** The controller broker's effective topic defaults (static and dynamic), read at each election. */
+    private final Supplier<Map<String, String>> logDefaults;
     private final LongSupplier nanoClock;
 
     /** The controller epoch the state below belongs to; {@link #NONE} before the first run. */
@@ -66,15 +68,24 @@ public final class ControllerDuties {
     private volatile int fencedCount;
     private boolean failing;
 
-    /** @param logDefaults the broker's topic config defaults, for {@code unclean.leader.election.enable} */
-    public ControllerDuties(int brokerId, MetadataStore store, Map<String, String> logDefaults) {
+    /**
+     * @param logDefaults this broker's effective topic config defaults, keyed by topic config name (static and dynamic,
+     *                    as {@code BrokerLogDefaults.topicDefaults()} resolves them), for
+     *                    {@code unclean.leader.election.enable}; read at each election so dynamic changes apply
+     */
+    public ControllerDuties(int brokerId, MetadataStore store, Supplier<Map<String, String>> logDefaults) {
         this(brokerId, store, logDefaults, System::nanoTime);
     }
 
     ControllerDuties(int brokerId, MetadataStore store, Map<String, String> logDefaults, LongSupplier nanoClock) {
+        this(brokerId, store, () -> logDefaults, nanoClock);
+    }
+
+    ControllerDuties(int brokerId, MetadataStore store, Supplier<Map<String, String>> logDefaults,
+                     LongSupplier nanoClock) {
         this.brokerId = brokerId;
         this.store = store;
-        this.logDefaults = Map.copyOf(logDefaults);
+        this.logDefaults = logDefaults;
         this.nanoClock = nanoClock;
     }
 
@@ -209,7 +220,7 @@ public final class ControllerDuties {
     /** The topic's override, else the broker default; a value that does not parse counts as false (the safe one). */
     private boolean uncleanLeaderElectionEnable(TopicMetadata topic) {
         try {
-            return LogConfig.from(logDefaults, topic.configs()).uncleanLeaderElectionEnable();
+            return LogConfig.from(logDefaults.get(), topic.configs()).uncleanLeaderElectionEnable();
         } catch (RuntimeException e) {
             return false;
         }

@@ -1,8 +1,10 @@
 package io.strata.engine.server;
 
 import io.strata.engine.config.BrokerConfig;
+import io.strata.engine.config.BrokerLogDefaults;
 import io.strata.engine.config.ConfigDescriber;
 import io.strata.engine.metadata.MetadataCache;
+import io.strata.engine.topic.BrokerConfigService;
 import io.strata.engine.topic.TopicService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.engine.cluster.DelayedOperationPurgatory;
@@ -87,6 +89,8 @@ public final class Broker implements AutoCloseable {
     private final ControllerLeaseKeeper controllerLease;
     /** Fencing and leader elections, run on the heartbeat thread right after each tick while the lease is held. */
     private final ControllerDuties controllerDuties;
+    /** Effective broker-wide topic defaults (static and dynamic): the one source every LogConfig is built from. */
+    private final BrokerLogDefaults logDefaults;
     private final Time time = Time.SYSTEM;
 
     private volatile BrokerState state = BrokerState.NOT_RUNNING;
@@ -122,7 +126,8 @@ public final class Broker implements AutoCloseable {
         this.logGauges = new LogGauges(meterRegistry);
         this.controllerLease = new ControllerLeaseKeeper(config.brokerId(), metadataStore);
         metrics.registerControllerActive(controllerLease::isActive);
-        this.controllerDuties = new ControllerDuties(config.brokerId(), metadataStore, config.logDefaults());
+        this.logDefaults = new BrokerLogDefaults(config.brokerId(), config.logDefaults());
+        this.controllerDuties = new ControllerDuties(config.brokerId(), metadataStore, logDefaults::topicDefaults);
         metrics.registerFencedBrokers(() -> controllerLease.isActive() ? controllerDuties.fencedBrokerCount() : 0);
         metrics.registerReplication(() -> replicaManager, () -> {
             ReplicaFetcherManager fetchers = replicaFetchers;
@@ -146,21 +151,23 @@ public final class Broker implements AutoCloseable {
 
             state = BrokerState.RECOVERING_LOGS;
             logManager = new LogManager(config.dataDir(), time, executors.logBackground(), executors.logOpenClose());
+            logDefaults.update(metadataStore.brokerConfigs()); // logs recover with the stored dynamic defaults
             logManager.loadLogs(this::recoveryConfig);
 
             MetadataCache cache = new MetadataCache(metadataStore, config.brokerId());
             controlledShutdown = new ControlledShutdown(config.brokerId(), metadataStore, cache,
                     config.controlledShutdownTimeoutMs(), config.metadataPollIntervalMs());
-            ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, config.logDefaults(),
+            ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, logDefaults,
                     fetchPurgatory, producePurgatory, time);
             this.replicaManager = replicaManager;
             connectReplication(cache, replicaManager);
-            TopicService topics = new TopicService(config, metadataStore, cache, replicaManager, metrics);
+            TopicService topics = new TopicService(config, metadataStore, cache, replicaManager, metrics, logDefaults);
             groupCoordinator = newGroupCoordinator(cache, replicaManager, topics);
             topics.onTopicDeleted(groupCoordinator::onTopicDeleted);
             ApiRegistry registry = new ApiRegistry();
             registerHandlers(registry, clusterId, cache, replicaManager, topics);
             cache.catchUp(); // before the listener opens: requests must never see an empty topic list
+            logDefaults.update(cache.brokerConfigs()); // this catch-up read them from version 0: TopicService did not
             server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.numNetworkThreads(),
                     config.socketRequestMaxBytes(), registry, executors.requests(), metrics::recordRequest);
             server.start();
@@ -212,7 +219,8 @@ public final class Broker implements AutoCloseable {
 
     private void registerHandlers(ApiRegistry registry, String clusterId, MetadataCache cache,
                                   ReplicaManager replicaManager, TopicService topics) {
-        ConfigDescriber describer = new ConfigDescriber(this::config);
+        ConfigDescriber describer = new ConfigDescriber(this::config, logDefaults);
+        BrokerConfigService brokerConfigs = new BrokerConfigService(config.brokerId(), metadataStore, topics);
         PartitionFetchReader fetchReader = new PartitionFetchReader(cache, replicaManager, metrics);
         registry.register(new ApiVersionsHandler(registry))
                 .register(new MetadataHandler(config.brokerId(), config.autoCreateTopics(), clusterId, cache, topics))
@@ -226,8 +234,8 @@ public final class Broker implements AutoCloseable {
                 .register(new CreatePartitionsHandler(topics))
                 .register(new DescribeClusterHandler(clusterId, cache))
                 .register(new DescribeConfigsHandler(config.brokerId(), cache, describer))
-                .register(new IncrementalAlterConfigsHandler(topics))
-                .register(new AlterConfigsHandler(topics))
+                .register(new IncrementalAlterConfigsHandler(topics, brokerConfigs))
+                .register(new AlterConfigsHandler(topics, brokerConfigs))
                 .register(new DescribeLogDirsHandler(logManager))
                 .register(new FindCoordinatorHandler(groupCoordinator, cache))
                 .register(new JoinGroupHandler(groupCoordinator.membership()))
@@ -277,7 +285,12 @@ public final class Broker implements AutoCloseable {
     /** Config used while recovering a log: the topic's if the store knows it, else the broker defaults. */
     private LogConfig recoveryConfig(TopicPartition tp) {
         Map<String, String> overrides = metadataStore.topic(tp.topic()).map(TopicMetadata::configs).orElse(Map.of());
-        return LogConfig.from(config.logDefaults(), overrides);
+        return logDefaults.logConfig(overrides);
+    }
+
+    /** This broker's effective broker-wide topic defaults, static and dynamic. */
+    public BrokerLogDefaults logDefaults() {
+        return logDefaults;
     }
 
     /** Logs left on disk for topics that were deleted (or re-created under a new id) while we were down. */

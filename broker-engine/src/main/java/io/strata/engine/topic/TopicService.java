@@ -1,6 +1,7 @@
 package io.strata.engine.topic;
 
 import io.strata.engine.config.BrokerConfig;
+import io.strata.engine.config.BrokerLogDefaults;
 import io.strata.engine.metadata.MetadataCache;
 import io.strata.engine.cluster.ReplicaManager;
 import io.strata.engine.config.TopicConfigs;
@@ -30,7 +31,8 @@ import java.util.function.UnaryOperator;
  * how changes made through other brokers arrive (the metadata poller calls it), so a topic is applied the
  * same way wherever it was created. Mutations are serialized on this object so two creates of one name
  * cannot both pass validation on this broker (the store's unique name decides across brokers), and so
- * deltas reach the replica manager in version order.
+ * deltas reach the replica manager in version order. A change of the dynamic broker configs updates the
+ * {@link BrokerLogDefaults} and, when this broker's effective defaults moved, recomputes every hosted log's config.
  */
 public final class TopicService {
     private final BrokerConfig config;
@@ -38,12 +40,14 @@ public final class TopicService {
     private final MetadataCache cache;
     private final ReplicaManager replicaManager;
     private final BrokerMetrics metrics;
+    private final BrokerLogDefaults logDefaults;
     /** Told the name of every deleted topic, after its logs are gone (e.g. the group coordinator drops its offsets). */
     private final List<java.util.function.Consumer<String>> deletionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TopicService(BrokerConfig config, MetadataStore store, MetadataCache cache, ReplicaManager replicaManager,
-                        BrokerMetrics metrics) {
+                        BrokerMetrics metrics, BrokerLogDefaults logDefaults) {
         this.config = config;
+        this.logDefaults = logDefaults;
         this.store = store;
         this.cache = cache;
         this.replicaManager = replicaManager;
@@ -154,11 +158,16 @@ public final class TopicService {
     /**
      * Applies what changed in the store since the cache's version: removes the local logs of deleted
      * topics (telling the deletion listeners), then opens or reconfigures the logs of created and changed
-     * ones, exactly as a change made through this broker. Called after every local change and by the
-     * metadata poller.
+     * ones, exactly as a change made through this broker; when the dynamic broker configs changed this broker's
+     * effective defaults, every other hosted log's config is recomputed too. Called after every local change and by
+     * the metadata poller.
      */
     public synchronized void catchUp() {
         MetadataCache.Changes changes = cache.catchUp();
+        // Compared with the cache's snapshot rather than taken from the delta, so a catch-up made elsewhere (start-up)
+        // can never leave a change of the dynamic broker configs unapplied.
+        boolean defaultsChanged = !cache.brokerConfigs().equals(logDefaults.dynamic())
+                && logDefaults.update(cache.brokerConfigs());
         for (TopicMetadata deleted : changes.deletedTopics()) {
             replicaManager.removeTopic(deleted.name());
             metrics.removeTopic(deleted.name());
@@ -166,8 +175,17 @@ public final class TopicService {
                 listener.accept(deleted.name());
             }
         }
+        Set<String> applied = new HashSet<>();
         for (TopicMetadata changed : changes.changedTopics()) {
             replicaManager.applyTopic(changed);
+            applied.add(changed.name());
+        }
+        if (defaultsChanged) {
+            for (TopicMetadata topic : cache.topics()) {
+                if (!applied.contains(topic.name())) {
+                    replicaManager.updateLogConfigs(topic);
+                }
+            }
         }
     }
 

@@ -46,7 +46,7 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
     GroupCoordinatorTestSupport(Path dir, GroupConfig config, TopicMetadata existing) throws IOException {
         logManager = new LogManager(dir, time, executors.logBackground(), executors.logOpenClose());
         logManager.loadLogs(tp -> io.strata.engine.config.LogConfig.from(Map.of(), Map.of()));
-        replicaManager = new ReplicaManager(0, logManager, Map.of(),
+        replicaManager = new ReplicaManager(0, logManager, io.strata.engine.config.BrokerLogDefaults.none(),
                 new DelayedOperationPurgatory(Runnable::run, executors.purgatoryTimer()),
                 new DelayedOperationPurgatory(Runnable::run, executors.purgatoryTimer()), time);
         topic = existing;

@@ -145,7 +145,7 @@ class AlterTopicConfigsTest extends StartedBrokerTestBase {
                 topic("missing"), List.of(op(OpType.SET, "retention.ms", "1000")),
                 topic("repeated-key"), List.of(op(OpType.SET, "retention.ms", "1000"),
                         op(OpType.DELETE, "retention.ms", null)),
-                broker, List.of(op(OpType.SET, "log.retention.ms", "1000"))));
+                broker, List.of(op(OpType.SET, "listeners", "PLAINTEXT://127.0.0.1:1"))));
 
         result.values().get(topic("good")).get(30, SECONDS);
         assertThatThrownBy(() -> result.values().get(topic("missing")).get(30, SECONDS))
@@ -156,7 +156,7 @@ class AlterTopicConfigsTest extends StartedBrokerTestBase {
         assertThatThrownBy(() -> result.values().get(broker).get(30, SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("Dynamic broker configs are not supported yet");
+                .hasMessageContaining("Cannot update these configs dynamically: Set(listeners)");
         assertThat(storedOverrides("good")).containsExactlyEntriesOf(Map.of("retention.ms", "1000"));
         assertThat(storedOverrides("repeated-key")).isEmpty();
     }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -138,5 +139,29 @@ class InMemoryMetadataStoreTest {
 
         assertThat(store.asController(controllerEpoch, () -> store.compareAndSetPartition(topic.id(), 0, next)))
                 .map(PartitionMetadata::partitionEpoch).contains(1);
+    }
+
+    @Test
+    void brokerConfigsAreReplacedPerResourceAndChangesSinceReportsThemCompleteOnlyWhenTheyChanged() {
+        assertThat(store.changesSince(0).brokerConfigs()).as("from version 0: always, even when empty")
+                .contains(BrokerConfigs.EMPTY);
+        long before = store.changesSince(0).version();
+
+        store.replaceBrokerConfigs(OptionalInt.empty(), Map.of("log.retention.ms", "1000"));
+        BrokerConfigs both = store.replaceBrokerConfigs(OptionalInt.of(2), Map.of("log.segment.bytes", "4096"));
+
+        assertThat(both.clusterDefault()).containsExactlyEntriesOf(Map.of("log.retention.ms", "1000"));
+        assertThat(both.broker(2)).containsExactlyEntriesOf(Map.of("log.segment.bytes", "4096"));
+        assertThat(both.broker(1)).isEmpty();
+        MetadataDelta delta = store.changesSince(before);
+        assertThat(delta.brokerConfigs()).contains(both);
+        assertThat(delta.changesMetadata()).isTrue();
+        assertThat(store.changesSince(delta.version()).brokerConfigs()).as("nothing changed since").isEmpty();
+
+        store.replaceBrokerConfigs(OptionalInt.of(2), Map.of());
+        MetadataDelta removed = store.changesSince(delta.version());
+        assertThat(removed.brokerConfigs()).as("removing the last config is a change too")
+                .hasValueSatisfying(c -> assertThat(c.perBroker()).isEmpty());
+        assertThat(store.brokerConfigs().clusterDefault()).containsKey("log.retention.ms");
     }
 }

@@ -170,6 +170,22 @@ class ControllerDutiesTest {
     }
 
     @Test
+    void aDynamicChangeOfTheBrokerDefaultAppliesAtTheNextElection() {
+        TopicMetadata topic = createTopic(Map.of(), new PartitionMetadata(0, 2, 4, List.of(2, 3), List.of(2), 0));
+        java.util.concurrent.atomic.AtomicReference<Map<String, String>> defaults =
+                new java.util.concurrent.atomic.AtomicReference<>(Map.of());
+        ControllerDuties duties = new ControllerDuties(1, store, defaults::get, controllerNanos::get);
+
+        broker2Lapses(duties);
+        assertThat(partition(topic, 0).leader()).as("unclean election off by default").isEqualTo(-1);
+
+        defaults.set(Map.of("unclean.leader.election.enable", "true"));
+        duties.run(lease);
+
+        assertThat(partition(topic, 0)).isEqualTo(new PartitionMetadata(0, 3, 6, List.of(2, 3), List.of(3), 2));
+    }
+
+    @Test
     void aTopicOverrideTurningUncleanElectionOffKeepsThePartitionOffline() {
         TopicMetadata topic = createTopic(Map.of("unclean.leader.election.enable", "false"),
                 new PartitionMetadata(0, 2, 4, List.of(2, 3), List.of(2), 0));

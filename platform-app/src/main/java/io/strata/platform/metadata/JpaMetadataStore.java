@@ -1,5 +1,6 @@
 package io.strata.platform.metadata;
 
+import io.strata.engine.metadata.BrokerConfigs;
 import io.strata.engine.metadata.BrokerRegistration;
 import io.strata.engine.metadata.ControllerLease;
 import io.strata.engine.metadata.MetadataDelta;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
@@ -167,6 +169,22 @@ public class JpaMetadataStore implements MetadataStore {
         TopicMetadata topic = transactions.replaceTopicConfigs(id, configs);
         sync.afterWrite();
         return topic;
+    }
+
+    @Override
+    public BrokerConfigs brokerConfigs() {
+        return transactions.brokerConfigs();
+    }
+
+    @Override
+    public BrokerConfigs replaceBrokerConfigs(OptionalInt brokerId, Map<String, String> configs) {
+        if (brokerId.isPresent() && brokerId.getAsInt() < 0) {
+            throw new IllegalArgumentException("Broker ids are never negative, got " + brokerId.getAsInt());
+        }
+        MetadataLimits.checkConfigs(configs);
+        BrokerConfigs stored = transactions.replaceBrokerConfigs(brokerId, configs);
+        sync.afterWrite();
+        return stored;
     }
 
     @Override

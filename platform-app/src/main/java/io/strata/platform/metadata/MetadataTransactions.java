@@ -1,5 +1,6 @@
 package io.strata.platform.metadata;
 
+import io.strata.engine.metadata.BrokerConfigs;
 import io.strata.engine.metadata.BrokerRegistration;
 import io.strata.engine.metadata.ControllerLease;
 import io.strata.engine.metadata.MetadataDelta;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -58,13 +60,15 @@ public class MetadataTransactions {
     private final TopicRepository topics;
     private final PartitionRepository partitions;
     private final TopicConfigRepository configs;
+    private final BrokerConfigRepository brokerConfigs;
     private final JdbcTemplate jdbc;
     private final MetadataDatabase database;
 
     public MetadataTransactions(ClusterInfoRepository clusterInfo, MetadataVersionRepository versions,
                                 ProducerIdBlockRepository producerIds, BrokerRepository brokers,
                                 TopicRepository topics, PartitionRepository partitions,
-                                TopicConfigRepository configs, DataSource dataSource, MetadataDatabase database) {
+                                TopicConfigRepository configs, BrokerConfigRepository brokerConfigs,
+                                DataSource dataSource, MetadataDatabase database) {
         this.clusterInfo = clusterInfo;
         this.versions = versions;
         this.producerIds = producerIds;
@@ -72,6 +76,7 @@ public class MetadataTransactions {
         this.topics = topics;
         this.partitions = partitions;
         this.configs = configs;
+        this.brokerConfigs = brokerConfigs;
         this.jdbc = new JdbcTemplate(dataSource);
         this.database = database;
     }
@@ -177,6 +182,9 @@ public class MetadataTransactions {
         if (since >= current) {
             return new MetadataDelta(current, List.of(), List.of(), List.of(), live, controllerId());
         }
+        Optional<BrokerConfigs> changedBrokerConfigs = since <= 0 || jdbc.queryForObject(
+                "SELECT COUNT(*) FROM broker_config_changes WHERE version > ? AND version <= ?", Long.class,
+                since, current) > 0 ? Optional.of(readBrokerConfigs()) : Optional.empty();
         List<BrokerRegistration> changedBrokers = brokers.findChanged(since, current).stream()
                 .map(b -> b.toRegistration(live.contains(b.getBrokerId()))).toList();
         List<TopicMetadata> changedTopics;
@@ -193,7 +201,44 @@ public class MetadataTransactions {
         }
         List<Uuid> deleted = jdbc.query("SELECT topic_id FROM deleted_topics WHERE version > ? AND version <= ?",
                 (rs, row) -> TopicIds.fromColumn(rs.getObject(1, UUID.class)), since, current);
-        return new MetadataDelta(current, changedBrokers, changedTopics, deleted, live, controllerId());
+        return new MetadataDelta(current, changedBrokers, changedTopics, deleted, live, controllerId(),
+                changedBrokerConfigs);
+    }
+
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    public BrokerConfigs brokerConfigs() {
+        return readBrokerConfigs();
+    }
+
+    /**
+     * Replaces one resource's dynamic broker configs under a new version; the resource's row in
+     * {@code broker_config_changes} carries that version even when no config row is left.
+     */
+    @Transactional
+    public BrokerConfigs replaceBrokerConfigs(OptionalInt brokerId, Map<String, String> values) {
+        MetadataVersionEntity version = lockVersion();
+        BrokerConfigs before = readBrokerConfigs();
+        long changed = version.increment();
+        int column = brokerId.orElse(BrokerConfigEntity.CLUSTER_DEFAULT);
+        brokerConfigs.deleteByBroker(column);
+        brokerConfigs.saveAll(values.entrySet().stream()
+                .map(e -> new BrokerConfigEntity(column, e.getKey(), e.getValue(), changed)).toList());
+        if (jdbc.update("UPDATE broker_config_changes SET version = ? WHERE broker_id = ?", changed, column) == 0) {
+            jdbc.update("INSERT INTO broker_config_changes (broker_id, version) VALUES (?, ?)", column, changed);
+        }
+        return before.with(brokerId, values);
+    }
+
+    /** Read with plain SQL, so no entity enters the persistence context that a replacement then re-inserts. */
+    private BrokerConfigs readBrokerConfigs() {
+        Map<String, String> clusterDefault = new HashMap<>();
+        Map<Integer, Map<String, String>> perBroker = new HashMap<>();
+        jdbc.query("SELECT broker_id, config_name, config_value FROM broker_configs", rs -> {
+            int id = rs.getInt(1);
+            (id == BrokerConfigEntity.CLUSTER_DEFAULT ? clusterDefault : perBroker.computeIfAbsent(id, k -> new HashMap<>()))
+                    .put(rs.getString(2), rs.getString(3));
+        });
+        return new BrokerConfigs(clusterDefault, perBroker);
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)

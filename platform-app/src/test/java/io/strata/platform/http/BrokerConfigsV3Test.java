@@ -67,14 +67,44 @@ class BrokerConfigsV3Test extends HttpPlatformTestBase {
     }
 
     @Test
-    void theBrokerRefusesDynamicBrokerConfigChangesWithABadRequest() throws Exception {
+    void theBrokerRefusesReadOnlyConfigChangesWithABadRequest() throws Exception {
         String before = describeBroker0().get("num.partitions").value();
-        assertRefused(http().put(v3("/brokers/0/configs/num.partitions"), "{\"value\":\"7\"}"));
-        assertRefused(http().delete(v3("/brokers/0/configs/num.partitions")));
+        assertRefused(http().put(v3("/brokers/0/configs/num.partitions"), "{\"value\":\"7\"}"),
+                "Cannot update these configs dynamically: Set(num.partitions)");
         assertRefused(http().post(v3("/brokers/0/configs:alter"),
                 "{\"data\":[{\"name\":\"num.partitions\",\"value\":\"7\"},"
-                        + "{\"name\":\"log.dirs\",\"operation\":\"DELETE\"}]}"));
+                        + "{\"name\":\"log.retention.ms\",\"value\":\"86400000\"}]}"),
+                "Cannot update these configs dynamically");
+        assertRefused(http().put(v3("/brokers/0/configs/log.retention.ms"), "{\"value\":\"soon\"}"),
+                "Invalid value soon for configuration log.retention.ms");
         assertThat(describeBroker0().get("num.partitions").value()).isEqualTo(before);
+        assertThat(describeBroker0().get("log.retention.ms").source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+    }
+
+    @Test
+    void aDynamicBrokerConfigIsSetDescribedAndResetThroughV3() throws Exception {
+        try {
+            assertThat(http().put(v3("/brokers/0/configs/log.retention.ms"), "{\"value\":\"86400000\"}").status())
+                    .isEqualTo(204);
+            JsonNode set = http().get(v3("/brokers/0/configs/log.retention.ms")).json();
+            assertThat(set.get("value").asString()).isEqualTo("86400000");
+            assertThat(set.get("source").asString()).isEqualTo("DYNAMIC_BROKER_CONFIG");
+            assertThat(set.get("is_read_only").asBoolean()).isFalse();
+            assertThat(set.at("/synonyms/0/source").asString()).isEqualTo("DYNAMIC_BROKER_CONFIG");
+            assertThat(describeBroker0().get("log.retention.ms").value()).isEqualTo("86400000");
+
+            var validateOnly = http().post(v3("/brokers/0/configs:alter"), "{\"validate_only\":true,\"data\":["
+                    + "{\"name\":\"log.retention.ms\",\"operation\":\"DELETE\"}]}");
+            assertThat(validateOnly.status()).as(validateOnly.toString()).isEqualTo(204);
+            assertThat(describeBroker0().get("log.retention.ms").value()).as("validate_only").isEqualTo("86400000");
+
+            assertThat(http().delete(v3("/brokers/0/configs/log.retention.ms")).status()).isEqualTo(204);
+            JsonNode reset = http().get(v3("/brokers/0/configs/log.retention.ms")).json();
+            assertThat(reset.get("source").asString()).isEqualTo("DEFAULT_CONFIG");
+            assertThat(reset.get("value").asString()).isEqualTo("604800000");
+        } finally {
+            http().delete(v3("/brokers/0/configs/log.retention.ms"));
+        }
     }
 
     @Test
@@ -90,23 +120,41 @@ class BrokerConfigsV3Test extends HttpPlatformTestBase {
     }
 
     @Test
-    void noClusterWideDynamicBrokerConfigIsSetSoTheListIsEmpty() throws Exception {
-        Config defaults = kafkaAdmin().describeConfigs(List.of(new ConfigResource(ConfigResource.Type.BROKER, "")))
-                .all().get(30, TimeUnit.SECONDS).values().iterator().next();
-        var response = http().get(v3("/broker-configs"));
-        assertThat(response.status()).isEqualTo(200);
-        assertThat(response.json().get("kind").asString()).isEqualTo("KafkaClusterConfigList");
-        assertThat(response.json().at("/metadata/self").asString()).isEqualTo(http().base() + v3("/broker-configs"));
-        assertThat(response.json().get("data").size()).isEqualTo(defaults.entries().size());
-        assertNotFound(http().get(v3("/broker-configs/compression.type")));
+    void theClusterWideListHoldsExactlyTheDefaultsThatAreSet() throws Exception {
+        try {
+            assertThat(http().get(v3("/broker-configs")).json().get("data").size()).isZero();
+            assertNotFound(http().get(v3("/broker-configs/compression.type")));
+
+            assertThat(http().put(v3("/broker-configs/log.retention.ms"), "{\"value\":\"172800000\"}").status())
+                    .isEqualTo(204);
+            Config defaults = kafkaAdmin().describeConfigs(List.of(new ConfigResource(ConfigResource.Type.BROKER, "")))
+                    .all().get(30, TimeUnit.SECONDS).values().iterator().next();
+            var response = http().get(v3("/broker-configs"));
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.json().get("kind").asString()).isEqualTo("KafkaClusterConfigList");
+            assertThat(response.json().at("/metadata/self").asString()).isEqualTo(http().base() + v3("/broker-configs"));
+            assertThat(response.json().get("data").size()).isEqualTo(defaults.entries().size()).isEqualTo(1);
+            JsonNode retention = http().get(v3("/broker-configs/log.retention.ms")).json();
+            assertThat(retention.get("value").asString()).isEqualTo("172800000");
+            assertThat(retention.get("source").asString()).isEqualTo("DYNAMIC_DEFAULT_BROKER_CONFIG");
+            ConfigEntry onBroker = describeBroker0().get("log.retention.ms");
+            assertThat(onBroker.source()).as("broker 0 inherits it").isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+
+            assertThat(http().delete(v3("/broker-configs/log.retention.ms")).status()).isEqualTo(204);
+            assertThat(http().get(v3("/broker-configs")).json().get("data").size()).isZero();
+        } finally {
+            http().delete(v3("/broker-configs/log.retention.ms"));
+        }
     }
 
     @Test
-    void clusterWideDynamicBrokerConfigChangesAreRefusedWithABadRequest() {
-        assertRefused(http().put(v3("/broker-configs/compression.type"), "{\"value\":\"gzip\"}"));
-        assertRefused(http().delete(v3("/broker-configs/compression.type")));
+    void clusterWideChangesOfReadOnlyOrInvalidConfigsAreRefusedWithABadRequest() {
+        assertRefused(http().put(v3("/broker-configs/compression.type"), "{\"value\":\"brotli\"}"),
+                "compression.type");
+        assertRefused(http().put(v3("/broker-configs/listeners"), "{\"value\":\"PLAINTEXT://:1\"}"),
+                "Cannot update these configs dynamically");
         assertRefused(http().post(v3("/broker-configs:alter"),
-                "{\"data\":[{\"name\":\"compression.type\",\"value\":\"gzip\"}]}"));
+                "{\"data\":[{\"name\":\"no.such.config\",\"value\":\"1\"}]}"), "no.such.config");
         assertThat(http().get(v3("/broker-configs")).json().get("data").size()).isZero();
     }
 
@@ -136,9 +184,9 @@ class BrokerConfigsV3Test extends HttpPlatformTestBase {
         assertThat(response.json().get("error_code").asInt()).isEqualTo(404);
     }
 
-    private static void assertRefused(HttpTestClient.Response response) {
+    private static void assertRefused(HttpTestClient.Response response, String message) {
         assertThat(response.status()).as(response.toString()).isEqualTo(400);
         assertThat(response.json().get("error_code").asInt()).isEqualTo(40002);
-        assertThat(response.json().get("message").asString()).containsIgnoringCase("dynamic broker configs");
+        assertThat(response.json().get("message").asString()).contains(message);
     }
 }

@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -514,6 +515,41 @@ abstract class AbstractJpaMetadataStoreTest {
     }
 
     @Test
+    void brokerConfigsAreReplacedPerResourceAndChangesSinceReportsThemCompleteOnlyAfterAChange() {
+        int brokerId = 6000 + NAMES.incrementAndGet();
+        long since = store.metadataVersion();
+
+        store.replaceBrokerConfigs(OptionalInt.empty(), Map.of("log.retention.ms", "1000", "log.roll.ms", "5"));
+        io.strata.engine.metadata.BrokerConfigs stored = store.replaceBrokerConfigs(OptionalInt.of(brokerId),
+                Map.of("log.segment.bytes", "4096"));
+
+        assertThat(stored.clusterDefault()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("log.retention.ms", "1000", "log.roll.ms", "5"));
+        assertThat(stored.broker(brokerId)).containsExactlyEntriesOf(Map.of("log.segment.bytes", "4096"));
+        assertThat(store.brokerConfigs()).isEqualTo(stored);
+        assertThat(store.metadataVersion()).as("each replacement takes a version").isEqualTo(since + 2);
+        io.strata.engine.metadata.MetadataDelta delta = store.changesSince(since);
+        assertThat(delta.brokerConfigs()).contains(stored);
+        assertThat(store.changesSince(0).brokerConfigs()).contains(stored);
+        store.createTopic(uniqueName("unrelated"), Map.of(), partitions(1));
+        assertThat(store.changesSince(delta.version()).brokerConfigs()).as("only topics changed since").isEmpty();
+
+        long beforeRemoval = store.metadataVersion();
+        store.replaceBrokerConfigs(OptionalInt.of(brokerId), Map.of());
+        store.replaceBrokerConfigs(OptionalInt.empty(), Map.of("log.retention.ms", "2000"));
+        io.strata.engine.metadata.MetadataDelta removed = store.changesSince(beforeRemoval);
+        assertThat(removed.brokerConfigs()).as("removing every config of a resource is a change too")
+                .hasValueSatisfying(c -> {
+                    assertThat(c.broker(brokerId)).isEmpty();
+                    assertThat(c.clusterDefault()).containsExactlyEntriesOf(Map.of("log.retention.ms", "2000"));
+                });
+        assertThat(store.brokerConfigs().broker(brokerId)).isEmpty();
+        assertThatThrownBy(() -> store.replaceBrokerConfigs(OptionalInt.of(brokerId),
+                Map.of("log.retention.ms", "x".repeat(TopicConfigEntity.MAX_VALUE_LENGTH + 1))))
+                .isInstanceOf(InvalidConfigurationException.class);
+    }
+
+    @Test
     void aPartitionCompareAndSetBumpsThePartitionEpochAndIsSeenByChangesSince() {
         TopicMetadata topic = store.createTopic(uniqueName("cas"), Map.of(), List.of(
                 new PartitionMetadata(0, 1, 4, List.of(1, 2), List.of(1, 2), 7),
@@ -617,6 +653,7 @@ abstract class AbstractJpaMetadataStoreTest {
         int brokerId = 7000 + NAMES.incrementAndGet();
         BrokerRegistration broker = store.registerBroker(new BrokerRegistration(brokerId, "durable.example", 9092, "r1"));
         long producerId = store.allocateProducerIds(100);
+        store.replaceBrokerConfigs(OptionalInt.of(brokerId), Map.of("log.retention.bytes", "77"));
         long version = store.metadataVersion();
 
         context.close();
@@ -629,6 +666,7 @@ abstract class AbstractJpaMetadataStoreTest {
                 .extracting(BrokerRegistration::host, BrokerRegistration::epoch)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("durable.example", broker.epoch()));
         assertThat(store.allocateProducerIds(1)).isGreaterThanOrEqualTo(producerId + 100);
+        assertThat(store.brokerConfigs().broker(brokerId)).containsExactlyEntriesOf(Map.of("log.retention.bytes", "77"));
         assertThat(store.metadataVersion()).isEqualTo(version);
     }
 

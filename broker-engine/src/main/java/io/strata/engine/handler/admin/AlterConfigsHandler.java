@@ -2,6 +2,7 @@ package io.strata.engine.handler.admin;
 
 import io.strata.engine.handler.TypedApiHandler;
 import io.strata.engine.network.RequestContext;
+import io.strata.engine.topic.BrokerConfigService;
 import io.strata.engine.topic.TopicService;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsRequestData.AlterConfigsResource;
@@ -19,16 +20,19 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * AlterConfigs v0-2 (v1 is v0, v2 adds flexible encoding): the configs given for a TOPIC resource
- * become its overrides and every override not named is dropped, as in Kafka.
- * Kafka deprecated this API for IncrementalAlterConfigs; older tools still send it.
+ * AlterConfigs v0-2 (v1 is v0, v2 adds flexible encoding): the configs given for a TOPIC or BROKER resource (this
+ * broker's id, or "" for the cluster-wide default) become its overrides and every override not named is dropped,
+ * as in Kafka. Kafka deprecated this API for IncrementalAlterConfigs; older tools (and kafka-configs.sh for
+ * brokers) still send it.
  */
 public final class AlterConfigsHandler extends TypedApiHandler<AlterConfigsRequest> {
     private final TopicService topics;
+    private final BrokerConfigService brokerConfigs;
 
-    public AlterConfigsHandler(TopicService topics) {
+    public AlterConfigsHandler(TopicService topics, BrokerConfigService brokerConfigs) {
         super(ApiKeys.ALTER_CONFIGS, AlterConfigsRequest.class, 0, 2);
         this.topics = topics;
+        this.brokerConfigs = brokerConfigs;
     }
 
     @Override
@@ -36,7 +40,8 @@ public final class AlterConfigsHandler extends TypedApiHandler<AlterConfigsReque
         AlterConfigsRequestData data = request.data();
         List<AlterConfigsResource> resources = new ArrayList<>(data.resources());
         List<ApiError> errors = ConfigAlterations.alterEach(resources, AlterConfigsHandler::view,
-                r -> topics.alterConfigs(r.resourceName(), overrides -> replacement(r), data.validateOnly()));
+                r -> topics.alterConfigs(r.resourceName(), overrides -> replacement(r), data.validateOnly()),
+                r -> brokerConfigs.alter(r.resourceName(), overrides -> replacement(r), data.validateOnly()));
         AlterConfigsResponseData response = new AlterConfigsResponseData();
         for (int i = 0; i < resources.size(); i++) {
             response.responses().add(new AlterConfigsResponseData.AlterConfigsResourceResponse()

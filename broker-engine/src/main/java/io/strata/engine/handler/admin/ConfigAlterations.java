@@ -16,11 +16,9 @@ import java.util.function.Function;
 /**
  * What AlterConfigs and IncrementalAlterConfigs share: each resource is answered on its own, after the
  * checks Kafka's brokers make before altering anything (a resource named twice, a config named twice, a
- * missing value), and only TOPIC resources are altered.
+ * missing value); TOPIC and BROKER resources are altered, the other types refused. Stateless.
  */
 final class ConfigAlterations {
-    static final String BROKER_CONFIGS_UNSUPPORTED =
-            "Dynamic broker configs are not supported yet; set strata.log-defaults.* at start-up";
 
     /** The parts of one request resource the shared checks read. */
     record Resource(byte type, String name, List<String> configNames, List<String> namesWithoutValue) {
@@ -30,10 +28,11 @@ final class ConfigAlterations {
     }
 
     /**
-     * Calls {@code alterTopic} for every TOPIC resource that passes the checks and returns one error
-     * ({@link ApiError#NONE} on success) per resource, in request order.
+     * Calls {@code alterTopic} for every TOPIC resource and {@code alterBroker} for every BROKER resource that passes
+     * the checks, and returns one error ({@link ApiError#NONE} on success) per resource, in request order.
      */
-    static <R> List<ApiError> alterEach(List<R> resources, Function<R, Resource> view, Consumer<R> alterTopic) {
+    static <R> List<ApiError> alterEach(List<R> resources, Function<R, Resource> view, Consumer<R> alterTopic,
+                                        Consumer<R> alterBroker) {
         List<Resource> views = resources.stream().map(view).toList();
         Map<List<Object>, Integer> occurrences = new HashMap<>();
         views.forEach(r -> occurrences.merge(List.of(r.type(), r.name()), 1, Integer::sum));
@@ -44,8 +43,8 @@ final class ConfigAlterations {
                 if (occurrences.get(List.of(resource.type(), resource.name())) > 1) {
                     throw new InvalidRequestException("Each resource must appear at most once.");
                 }
-                check(resource);
-                alterTopic.accept(resources.get(i));
+                boolean topic = check(resource);
+                (topic ? alterTopic : alterBroker).accept(resources.get(i));
                 errors.add(ApiError.NONE);
             } catch (ApiException e) {
                 errors.add(ApiError.fromThrowable(e));
@@ -54,7 +53,8 @@ final class ConfigAlterations {
         return errors;
     }
 
-    private static void check(Resource resource) {
+    /** @return true for a TOPIC resource, false for a BROKER one (any other type is refused) */
+    private static boolean check(Resource resource) {
         if (new HashSet<>(resource.configNames()).size() != resource.configNames().size()) {
             throw new InvalidRequestException("Error due to duplicate config keys");
         }
@@ -63,13 +63,12 @@ final class ConfigAlterations {
                     + String.join(", ", resource.namesWithoutValue()));
         }
         ConfigResource.Type type = ConfigResource.Type.forId(resource.type());
-        switch (type) {
-            case TOPIC -> {
-            }
-            case BROKER -> throw new InvalidRequestException(BROKER_CONFIGS_UNSUPPORTED);
+        return switch (type) {
+            case TOPIC -> true;
+            case BROKER -> false;
             case BROKER_LOGGER, CLIENT_METRICS, GROUP ->
                     throw new InvalidRequestException("Altering " + type + " configs is not supported by Strata.");
             default -> throw new InvalidRequestException("Unknown resource type " + resource.type());
-        }
+        };
     }
 }

@@ -20,7 +20,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * DescribeConfigs v1-4 for topics, for this broker and for the cluster-wide broker defaults (broker name ""), with
- * sources, synonyms and documentation on request.
+ * sources (topic override, this broker's dynamic config, the cluster-wide dynamic default, static, default),
+ * synonyms and documentation on request (see {@link ConfigDescriber}); the documentation of a config that Strata
+ * accepts but does not enforce says so. Another broker's id is refused as Kafka does (clients send a broker's
+ * resource to that broker).
  */
 public final class DescribeConfigsHandler extends TypedApiHandler<DescribeConfigsRequest> {
     private final int brokerId;
@@ -50,8 +53,11 @@ public final class DescribeConfigsHandler extends TypedApiHandler<DescribeConfig
             };
             if (configs.isEmpty()) {
                 Errors error = type == ConfigResource.Type.TOPIC ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.INVALID_REQUEST;
-                response.results().add(result.setErrorCode(error.code()).setErrorMessage(
-                        "Cannot describe configs of " + type + " '" + resource.resourceName() + "' on broker " + brokerId));
+                String message = type == ConfigResource.Type.BROKER
+                        ? "Unexpected broker id, expected " + brokerId + " or empty string, but received "
+                        + resource.resourceName()
+                        : "Cannot describe configs of " + type + " '" + resource.resourceName() + "' on broker " + brokerId;
+                response.results().add(result.setErrorCode(error.code()).setErrorMessage(message));
                 continue;
             }
             Set<String> keys = resource.configurationKeys() == null ? null : new HashSet<>(resource.configurationKeys());

@@ -2,6 +2,7 @@ package io.strata.engine.handler.admin;
 
 import io.strata.engine.handler.TypedApiHandler;
 import io.strata.engine.network.RequestContext;
+import io.strata.engine.topic.BrokerConfigService;
 import io.strata.engine.topic.TopicService;
 import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
@@ -18,16 +19,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * IncrementalAlterConfigs v0-1 (v1 only adds flexible encoding): SET, DELETE, APPEND and SUBTRACT on
- * TOPIC resources (see {@link TopicConfigOperations}), applied to the topic's partitions before the
- * reply. Other resource types are refused per resource.
+ * IncrementalAlterConfigs v0-1 (v1 only adds flexible encoding): SET, DELETE, APPEND and SUBTRACT on TOPIC
+ * resources and on BROKER resources (this broker's id, or "" for the cluster-wide default; see
+ * {@link ConfigOperations}), applied to this broker's logs before the reply. Other resource types are refused per
+ * resource.
  */
 public final class IncrementalAlterConfigsHandler extends TypedApiHandler<IncrementalAlterConfigsRequest> {
     private final TopicService topics;
+    private final BrokerConfigService brokerConfigs;
 
-    public IncrementalAlterConfigsHandler(TopicService topics) {
+    public IncrementalAlterConfigsHandler(TopicService topics, BrokerConfigService brokerConfigs) {
         super(ApiKeys.INCREMENTAL_ALTER_CONFIGS, IncrementalAlterConfigsRequest.class, 0, 1);
         this.topics = topics;
+        this.brokerConfigs = brokerConfigs;
     }
 
     @Override
@@ -35,8 +39,10 @@ public final class IncrementalAlterConfigsHandler extends TypedApiHandler<Increm
         IncrementalAlterConfigsRequestData data = request.data();
         List<AlterConfigsResource> resources = new ArrayList<>(data.resources());
         List<ApiError> errors = ConfigAlterations.alterEach(resources, IncrementalAlterConfigsHandler::view,
-                r -> topics.alterConfigs(r.resourceName(),
-                        overrides -> TopicConfigOperations.apply(overrides, r.configs()), data.validateOnly()));
+                r -> topics.alterConfigs(r.resourceName(), overrides -> ConfigOperations.apply(overrides, r.configs(),
+                        ConfigOperations.TOPIC), data.validateOnly()),
+                r -> brokerConfigs.alter(r.resourceName(), overrides -> ConfigOperations.apply(overrides, r.configs(),
+                        ConfigOperations.BROKER), data.validateOnly()));
         IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
         for (int i = 0; i < resources.size(); i++) {
             response.responses().add(new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
