@@ -353,6 +353,13 @@ public final class Partition {
      */
     public void updateFollowerFetchState(int replicaId, long brokerEpoch, long fetchOffset, long leaderLogEndOffset,
                                          long nowMs) {
+        updateFollowerFetchState(replicaId, brokerEpoch, fetchOffset, -1, leaderLogEndOffset, nowMs);
+    }
+
+    /** As above, also recording the follower's log start offset ({@code followerLogStartOffset}, -1 if unknown). */
+    public void updateFollowerFetchState(int replicaId, long brokerEpoch, long fetchOffset, long followerLogStartOffset,
+                                         long leaderLogEndOffset, long nowMs) {
+        boolean startRose;
         stateLock.readLock().lock();
         try {
             checkLeader();
@@ -361,11 +368,37 @@ public final class Partition {
                 throw new NotLeaderOrFollowerException("Broker " + replicaId + " is not a replica of " + topicPartition);
             }
             follower.onFetch(fetchOffset, leaderLogEndOffset, brokerEpoch, nowMs);
+            startRose = follower.onLogStartOffset(followerLogStartOffset);
             maybeExpandIsr(follower, nowMs);
         } finally {
             stateLock.readLock().unlock();
         }
         maybeAdvanceHighWatermark();
+        if (startRose) {
+            listener.onLowWatermarkMayHaveAdvanced(this);
+        }
+    }
+
+    /**
+     * DeleteRecords' low watermark, as leader: the lowest log start offset over this log and every follower on a
+     * live broker (-1 for one that has not reported it yet, as in Kafka). -1 when not leader.
+     */
+    public long lowWatermark() {
+        stateLock.readLock().lock();
+        try {
+            if (role != Role.LEADER) {
+                return -1;
+            }
+            long low = log.logStartOffset();
+            for (FollowerReplica follower : followers.values()) {
+                if (eligibility.eligible(follower.brokerId(), -1)) {
+                    low = Math.min(low, follower.logStartOffset());
+                }
+            }
+            return low;
+        } finally {
+            stateLock.readLock().unlock();
+        }
     }
 
     /** Caller holds the read lock. KIP-841: eligible broker, caught up to the HW and this epoch's start. */

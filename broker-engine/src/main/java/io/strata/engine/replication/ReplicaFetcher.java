@@ -1,6 +1,7 @@
 package io.strata.engine.replication;
 
 import io.strata.engine.cluster.Partition;
+import io.strata.engine.log.LogStartOffsetReason;
 import io.strata.engine.config.ReplicationConfig;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
 import io.strata.engine.metadata.BrokerRegistration;
@@ -220,6 +221,7 @@ final class ReplicaFetcher implements Runnable {
                             p.log().flushTo(p.log().logEndOffset());
                         }
                         p.updateFollowerHighWatermark(data.highWatermark());
+                        adoptLeaderLogStart(p, data.logStartOffset());
                     }
                     case OFFSET_OUT_OF_RANGE -> handleOutOfRange(p, data);
                     default -> {
@@ -234,6 +236,14 @@ final class ReplicaFetcher implements Runnable {
                         sourceBrokerId, config.replicaFetchBackoffMs(), e);
                 target.notBeforeMs = time.milliseconds() + config.replicaFetchBackoffMs();
             }
+        }
+    }
+
+    /** The leader's log start moved up within our log (DeleteRecords, retention): follow it, up to our HW. */
+    private static void adoptLeaderLogStart(Partition p, long leaderLogStartOffset) {
+        long target = Math.min(leaderLogStartOffset, p.log().highWatermark());
+        if (target > p.log().logStartOffset()) {
+            p.log().maybeIncrementLogStartOffset(target, LogStartOffsetReason.LEADER_OFFSET_INCREMENT);
         }
     }
 

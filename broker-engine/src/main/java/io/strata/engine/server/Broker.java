@@ -30,6 +30,7 @@ import io.strata.engine.handler.admin.DescribeConfigsHandler;
 import io.strata.engine.handler.data.FetchHandler;
 import io.strata.engine.handler.admin.IncrementalAlterConfigsHandler;
 import io.strata.engine.handler.txn.InitProducerIdHandler;
+import io.strata.engine.handler.data.DeleteRecordsHandler;
 import io.strata.engine.handler.data.ListOffsetsHandler;
 import io.strata.engine.handler.data.MetadataHandler;
 import io.strata.engine.handler.data.OffsetForLeaderEpochHandler;
@@ -141,7 +142,10 @@ public final class Broker implements AutoCloseable {
             producePurgatory = new DelayedOperationPurgatory(executors.requests(), executors.purgatoryTimer());
 
             state = BrokerState.RECOVERING_LOGS;
-            logManager = new LogManager(config.dataDir(), time, executors.logBackground(), executors.logOpenClose());
+            logManager = new LogManager(config.dataDir(), time, config.logManager(), executors.logBackground(),
+                    executors.logOpenClose());
+            logManager.setRetentionListener((tp, plan) ->
+                    metrics.recordRetentionDeletion(tp.topic(), plan.reason().tag(), plan.segments()));
             logManager.loadLogs(this::recoveryConfig);
 
             MetadataCache cache = new MetadataCache(metadataStore, config.brokerId());
@@ -215,6 +219,7 @@ public final class Broker implements AutoCloseable {
                 .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests()))
                 .register(new FetchHandler(fetchReader, fetchPurgatory, time))
                 .register(new ListOffsetsHandler(cache, replicaManager))
+                .register(new DeleteRecordsHandler(cache, replicaManager))
                 .register(new OffsetForLeaderEpochHandler(cache, replicaManager))
                 .register(new InitProducerIdHandler(new ProducerIdManager(metadataStore)))
                 .register(new CreateTopicsHandler(topics, describer))

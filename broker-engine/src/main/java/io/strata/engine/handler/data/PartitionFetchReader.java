@@ -199,7 +199,7 @@ public final class PartitionFetchReader {
         }
         try {
             partition.updateFollowerFetchState(follower.replicaId(), follower.brokerEpoch(), request.fetchOffset(),
-                    leaderEnd, follower.nowMs());
+                    request.logStartOffset(), leaderEnd, follower.nowMs());
         } catch (RuntimeException e) {
             log.debug("Not recording the fetch of replica {} for {}: {}", follower.replicaId(),
                     partition.topicPartition(), e.getMessage());
