@@ -500,8 +500,11 @@ public final class PartitionLog implements Closeable {
     /**
      * Reads whole batches from the batch holding {@code startOffset}, up to {@code maxBytes} (the first
      * batch regardless if {@code minOneMessage}), ending below {@code maxOffsetExclusive}, within one segment.
+     * A {@link io.strata.engine.log.segment.FileSlice} result holds a reference on its segment: the caller
+     * releases it once sent or copied, so a segment deleted meanwhile stays open until then.
      *
-     * @throws OffsetOutOfRangeException if startOffset is below the log start or above the log end
+     * @throws OffsetOutOfRangeException if startOffset is below the log start or above the log end (or its
+     *                                   segment was deleted during the read)
      */
     public LogReadResult read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
         long start = logStartOffset;
