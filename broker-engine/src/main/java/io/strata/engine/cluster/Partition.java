@@ -31,6 +31,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * flush policy). While an ISR change is in flight the larger of the old and new ISR counts (Kafka's
  * "maximal ISR"), so neither an expansion nor a shrink can advance the high watermark early.
  *
+ * <p>Low watermark as leader (DeleteRecords): the minimum log start offset over this log and the followers on
+ * live brokers, each follower's as its last fetch reported it.
+ *
  * <p>Concurrency: {@code stateLock} guards the role, the applied partition state and the follower map.
  * Role changes take it for writing; appends as leader, follower fetch updates and ISR checks take it for
  * reading, so an append never straddles a change of leader epoch. Lock order: stateLock, then the log's

@@ -40,14 +40,16 @@ public final class SegmentDeletion {
     }
 
     /**
-     * Takes {@code doomed} out of {@code segments} and schedules their deletion after {@code delayMs}. The
-     * caller holds the log's append lock and never passes the active segment.
+     * Takes {@code doomed} out of {@code segments} (each only if it is still the segment mapped at its base
+     * offset) and schedules their deletion after {@code delayMs}. The caller holds the log's append lock and
+     * never passes the active segment. A swap that replaces segments (the log cleaner) calls this before it
+     * renames its new files into place under the same names, since the old files are renamed by path.
      */
     public void removeAndScheduleDeletion(LogSegments segments, Collection<LogSegment> doomed, long delayMs)
             throws IOException {
         List<LogSegment> list = List.copyOf(doomed);
         for (LogSegment s : list) {
-            segments.remove(s.baseOffset());
+            segments.remove(s);
         }
         for (LogSegment s : list) {
             s.renameForDeletion();

@@ -38,6 +38,10 @@ import java.util.function.LongSupplier;
  * with a diverging epoch, the log is truncated to where both agree (the smaller of the leader's end offset for
  * that epoch and ours) and fetching goes on from there, so a deposed leader's extra records disappear.
  *
+ * <p>Log start: each fetch carries this log's start offset (the leader's DeleteRecords waits for it); a leader
+ * start that moved up within this log (DeleteRecords, retention) is adopted, up to this replica's high
+ * watermark; one beyond this log's end restarts the log there (OFFSET_OUT_OF_RANGE).
+ *
  * <p>Thread-safety: {@link #run()} is the fetcher's own thread; {@link #add}, {@link #remove} and
  * {@link #shutdown} are called by the metadata path and the broker's lifecycle.
  */
