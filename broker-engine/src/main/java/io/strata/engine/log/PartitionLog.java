@@ -728,9 +728,7 @@ public final class PartitionLog implements Closeable {
     private void removeSegments(List<LogSegment> doomed, String why) throws IOException {
         LogSegment firstKept = segments.next(doomed.get(doomed.size() - 1).baseOffset());
         long newStart = Math.max(logStartOffset, firstKept.baseOffset());
-        if (newStart > logStartOffset) {
-            logStartOffset = newStart;
-        }
+        logStartOffset = newStart; // before the segments can close (checkpointed below)
         groupCommit.exclusive(() -> {
             segmentDeletion.removeAndScheduleDeletion(segments, doomed, config.fileDeleteDelayMs());
             Utils.flushDir(dir);
