@@ -40,6 +40,7 @@ class EngineArchitectureTest {
             List.of("network"),
             List.of("cluster"),
             List.of("log"),
+            List.of("log.retention"),
             List.of("log.producer"),
             List.of("log.validation"),
             List.of("log.segment"),

@@ -2,7 +2,8 @@ package io.strata.engine.cluster;
 
 /**
  * What a leader knows of one follower replica, from the follower's fetches: the offset up to which it holds
- * the leader's records durably (its fetch position), and since when it has been caught up. Kafka's rule:
+ * the leader's records durably (its fetch position), its log start offset (for DeleteRecords' low watermark),
+ * and since when it has been caught up. Kafka's rule:
  * a fetch at or beyond the leader's log end catches the follower up now; a fetch at or beyond the log end
  * the leader had at the follower's previous fetch caught it up at that previous fetch.
  *
@@ -17,6 +18,8 @@ final class FollowerReplica {
     private long lastFetchLeaderLogEndOffset = -1;
     private long lastFetchTimeMs;
     private long brokerEpoch = -1;
+    /** The follower's log start offset from its last fetch; -1 until it sent one. */
+    private long logStartOffset = -1;
 
     /** @param caughtUpAtMs when to count the follower as last caught up (now for an ISR member, so it is not dropped at once) */
     FollowerReplica(int brokerId, long caughtUpAtMs) {
@@ -26,6 +29,19 @@ final class FollowerReplica {
 
     int brokerId() {
         return brokerId;
+    }
+
+    /** Records the follower's log start offset from a fetch; true if it rose. */
+    synchronized boolean onLogStartOffset(long followerLogStartOffset) {
+        if (followerLogStartOffset > logStartOffset) {
+            logStartOffset = followerLogStartOffset;
+            return true;
+        }
+        return false;
+    }
+
+    synchronized long logStartOffset() {
+        return logStartOffset;
     }
 
     synchronized void onFetch(long fetchOffset, long leaderLogEndOffset, long brokerEpochOfFetch, long nowMs) {

@@ -31,6 +31,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * flush policy). While an ISR change is in flight the larger of the old and new ISR counts (Kafka's
  * "maximal ISR"), so neither an expansion nor a shrink can advance the high watermark early.
  *
+ * <p>Low watermark as leader (DeleteRecords): the minimum log start offset over this log and the followers on
+ * live brokers, each follower's as its last fetch reported it.
+ *
  * <p>Concurrency: {@code stateLock} guards the role, the applied partition state and the follower map.
  * Role changes take it for writing; appends as leader, follower fetch updates and ISR checks take it for
  * reading, so an append never straddles a change of leader epoch. Lock order: stateLock, then the log's
@@ -353,6 +356,13 @@ public final class Partition {
      */
     public void updateFollowerFetchState(int replicaId, long brokerEpoch, long fetchOffset, long leaderLogEndOffset,
                                          long nowMs) {
+        updateFollowerFetchState(replicaId, brokerEpoch, fetchOffset, -1, leaderLogEndOffset, nowMs);
+    }
+
+    /** As above, also recording the follower's log start offset ({@code followerLogStartOffset}, -1 if unknown). */
+    public void updateFollowerFetchState(int replicaId, long brokerEpoch, long fetchOffset, long followerLogStartOffset,
+                                         long leaderLogEndOffset, long nowMs) {
+        boolean startRose;
         stateLock.readLock().lock();
         try {
             checkLeader();
@@ -361,11 +371,37 @@ public final class Partition {
                 throw new NotLeaderOrFollowerException("Broker " + replicaId + " is not a replica of " + topicPartition);
             }
             follower.onFetch(fetchOffset, leaderLogEndOffset, brokerEpoch, nowMs);
+            startRose = follower.onLogStartOffset(followerLogStartOffset);
             maybeExpandIsr(follower, nowMs);
         } finally {
             stateLock.readLock().unlock();
         }
         maybeAdvanceHighWatermark();
+        if (startRose) {
+            listener.onLowWatermarkMayHaveAdvanced(this);
+        }
+    }
+
+    /**
+     * DeleteRecords' low watermark, as leader: the lowest log start offset over this log and every follower on a
+     * live broker (-1 for one that has not reported it yet, as in Kafka). -1 when not leader.
+     */
+    public long lowWatermark() {
+        stateLock.readLock().lock();
+        try {
+            if (role != Role.LEADER) {
+                return -1;
+            }
+            long low = log.logStartOffset();
+            for (FollowerReplica follower : followers.values()) {
+                if (eligibility.eligible(follower.brokerId(), -1)) {
+                    low = Math.min(low, follower.logStartOffset());
+                }
+            }
+            return low;
+        } finally {
+            stateLock.readLock().unlock();
+        }
     }
 
     /** Caller holds the read lock. KIP-841: eligible broker, caught up to the HW and this epoch's start. */

@@ -7,4 +7,8 @@ public interface PartitionListener {
 
     /** This broker stopped leading the partition (or leads it under a new epoch). */
     void onLeadershipChanged(Partition partition);
+
+    /** A follower's log start offset rose, so the low watermark (DeleteRecords waits on it) may have. */
+    default void onLowWatermarkMayHaveAdvanced(Partition partition) {
+    }
 }

@@ -124,6 +124,7 @@ public final class ReplicaManager implements PartitionListener, BrokerMetrics.Re
         return fetchPurgatory;
     }
 
+    /** Acks=all produces, and DeleteRecords waiting for the low watermark. */
     public DelayedOperationPurgatory producePurgatory() {
         return producePurgatory;
     }
@@ -231,6 +232,12 @@ public final class ReplicaManager implements PartitionListener, BrokerMetrics.Re
     @Override
     public void onHighWatermarkAdvanced(Partition partition) {
         onHighWatermarkAdvanced(partition.topicPartition());
+    }
+
+    /** Wakes DeleteRecords waiting (in the produce purgatory) for the partition's low watermark. */
+    @Override
+    public void onLowWatermarkMayHaveAdvanced(Partition partition) {
+        producePurgatory.checkAndComplete(partition.topicPartition());
     }
 
     /** Points the fetcher at the new leader (or stops it) and wakes what waits on the partition. */

@@ -103,7 +103,7 @@ public final class TopicConfigs {
 
     static {
         add(CLEANUP_POLICY, Type.LIST, "delete", "log.cleanup.policy",
-                "Retention policy for old segments: delete, compact, or both (compact,delete).",
+                "Retention policy for old segments: delete, compact, both (compact,delete), or empty to keep everything.",
                 TopicConfigs::checkCleanupPolicy);
         add(COMPRESSION_TYPE, Type.STRING, "producer", "compression.type",
                 "Codec batches are stored in: producer keeps each batch as sent; uncompressed, gzip, snappy, lz4 "
@@ -289,11 +289,14 @@ public final class TopicConfigs {
         throw invalid(name, value, "must be true or false");
     }
 
-    /** Normalizes a cleanup.policy list to "delete", "compact" or "compact,delete". */
+    /**
+     * Normalizes a cleanup.policy list to "delete", "compact", "compact,delete", or "" for an empty list, which
+     * (Kafka 4.2, KIP-1161) means neither deletion nor compaction: the log keeps everything.
+     */
     static String normalizeCleanupPolicy(String value) {
         List<String> items = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (items.isEmpty()) {
-            throw invalid(CLEANUP_POLICY, value, "must list delete, compact or both");
+            return "";
         }
         boolean compact = false;
         boolean delete = false;

@@ -78,8 +78,16 @@ final class GroupLog {
         long end = source.log().logEndOffset();
         while (offset < end) {
             LogReadResult read = source.read(offset, LOAD_READ_BYTES, Partition.FetchBound.LOG_END, true);
-            MemoryRecords records = read.records() instanceof FileSlice slice
-                    ? slice.toMemoryRecords() : (MemoryRecords) read.records();
+            MemoryRecords records;
+            if (read.records() instanceof FileSlice slice) {
+                try {
+                    records = slice.toMemoryRecords();
+                } finally {
+                    slice.release(); // copied: the segment may go
+                }
+            } else {
+                records = (MemoryRecords) read.records();
+            }
             long next = offset;
             for (RecordBatch batch : records.batches()) {
                 if (batch.lastOffset() < offset) {

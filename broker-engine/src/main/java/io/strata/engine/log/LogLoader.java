@@ -36,13 +36,16 @@ import java.util.stream.Stream;
  *
  * <p>Then the leader epoch cache (truncated to the log end, rebuilt from batch headers if its checkpoint is
  * missing or corrupt), the producer state (latest snapshot plus a replay of the batch headers after it)
- * and the high watermark (checkpoint clamped to the log) are loaded.
+ * the log start offset ({@code log-start-offset-checkpoint} clamped to [first segment base, log end]) and the
+ * high watermark (checkpoint clamped to the log) are loaded. Leftover {@code .deleted} and {@code .tmp} files
+ * are deleted first.
  */
 final class LogLoader {
     private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
 
     /** A log ready to serve. */
-    record Loaded(LogSegments segments, long logEndOffset, long highWatermark, LeaderEpochCache epochCache,
+    record Loaded(LogSegments segments, long logStartOffset, long logEndOffset, long highWatermark,
+                  LeaderEpochCache epochCache,
                   ProducerStateManager producerState, boolean cleanShutdown) {
     }
 
@@ -67,13 +70,13 @@ final class LogLoader {
             if (!clean) {
                 recover(dir, tp, segments, config, time);
             }
-            long logStart = segments.first().baseOffset();
             long logEnd = segments.active().nextOffset();
+            long logStart = loadLogStartOffset(dir, tp, segments.first().baseOffset(), logEnd);
             LeaderEpochCache epochs = loadEpochs(dir, tp, segments, logStart, logEnd);
             ProducerStateManager producers = loadProducerState(dir, tp, segments, logStart, logEnd, time);
             long hw = Math.max(logStart, Math.min(readOffset(dir.resolve(LogFileNames.HIGH_WATERMARK_CHECKPOINT),
                     tp).orElse(logStart), logEnd));
-            return new Loaded(segments, logEnd, hw, epochs, producers, clean);
+            return new Loaded(segments, logStart, logEnd, hw, epochs, producers, clean);
         } catch (IOException | RuntimeException e) {
             segments.all().forEach(LogSegment::closeQuietly);
             throw e;
@@ -93,7 +96,7 @@ final class LogLoader {
                 String name = file.getFileName().toString();
                 boolean orphanIndex = (name.endsWith(LogFileNames.INDEX_SUFFIX) || name.endsWith(LogFileNames.TIME_INDEX_SUFFIX))
                         && !Files.exists(file.resolveSibling(name.substring(0, name.lastIndexOf('.')) + LogFileNames.LOG_SUFFIX));
-                if (name.endsWith(LogFileNames.TEMP_SUFFIX) || orphanIndex) {
+                if (name.endsWith(LogFileNames.TEMP_SUFFIX) || name.endsWith(LogFileNames.DELETED_SUFFIX) || orphanIndex) {
                     Files.deleteIfExists(file);
                 }
             }
@@ -242,6 +245,15 @@ final class LogLoader {
                 }
             }
         }
+    }
+
+    /**
+     * The checkpointed log start offset (DeleteRecords may have put it inside the first segment), clamped to
+     * [first segment base, log end]; the first segment's base without a checkpoint.
+     */
+    private static long loadLogStartOffset(Path dir, TopicPartition tp, long firstBase, long logEnd) {
+        long checkpointed = readOffset(dir.resolve(LogFileNames.LOG_START_OFFSET_CHECKPOINT), tp).orElse(firstBase);
+        return Math.max(firstBase, Math.min(checkpointed, logEnd));
     }
 
     private static OptionalLong readOffset(Path file, TopicPartition tp) {

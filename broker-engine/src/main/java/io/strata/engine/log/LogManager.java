@@ -1,9 +1,11 @@
 package io.strata.engine.log;
 
 import io.strata.engine.config.LogConfig;
+import io.strata.engine.config.LogManagerConfig;
 import io.strata.engine.log.checkpoint.LogFileNames;
 import io.strata.engine.log.checkpoint.PartitionMetadataFile;
 import io.strata.engine.log.producer.ProducerStateManager;
+import io.strata.engine.log.retention.RetentionPlan;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -45,7 +47,9 @@ import java.util.stream.Stream;
  * {@code partition.metadata} naming its topic id, as in Kafka.
  *
  * <p>On the broker's log background thread ("strata-log-manager", owned by the broker, which stops it after
- * {@link #close()}) it applies {@code flush.ms}, expires idle producer ids and
+ * {@link #close()}) it applies {@code flush.ms}, expires idle producer ids, runs retention every
+ * {@code log.retention.check.interval.ms} ({@link PartitionLog#deleteOldSegments}), releases deleted segments
+ * after their {@code file.delete.delay.ms} ({@link SegmentDeletion}) and
  * deletes removed logs after {@code file.delete.delay.ms} (their directories are renamed to
  * {@code topic-partition.<uuid>-delete} at once, so the partition name is free immediately and reads in
  * flight finish on the open files). Logs are opened and closed in parallel on the broker's open/close pool.
@@ -71,8 +75,22 @@ public final class LogManager implements Closeable {
     private final ReadWriteLock passLock = new ReentrantReadWriteLock();
     private final Object createLock = new Object();
     private volatile boolean closed;
+    /** Told of each retention deletion (metrics); set once at wiring, before logs load. */
+    private volatile RetentionListener retentionListener = (tp, plan) -> { };
 
+    /** Hears which segments retention deleted. Called on the log background thread. */
+    @FunctionalInterface
+    public interface RetentionListener {
+        void onSegmentsDeleted(TopicPartition tp, RetentionPlan plan);
+    }
+
+    /** With the default broker-wide log settings. */
     public LogManager(Path dataDir, Time time, ScheduledExecutorService background, ExecutorService openClose) {
+        this(dataDir, time, LogManagerConfig.defaults(), background, openClose);
+    }
+
+    public LogManager(Path dataDir, Time time, LogManagerConfig config, ScheduledExecutorService background,
+                      ExecutorService openClose) {
         this.dataDir = dataDir;
         this.time = time;
         this.background = background;
@@ -83,6 +101,22 @@ public final class LogManager implements Closeable {
                         l -> l.removeExpiredProducers(ProducerStateManager.DEFAULT_PRODUCER_ID_EXPIRATION_MS),
                         "producer expiration"),
                 PRODUCER_EXPIRATION_CHECK_MS, PRODUCER_EXPIRATION_CHECK_MS, TimeUnit.MILLISECONDS));
+        periodic.add(background.scheduleWithFixedDelay(this::runRetention, config.retentionCheckIntervalMs(),
+                config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS));
+    }
+
+    public void setRetentionListener(RetentionListener listener) {
+        this.retentionListener = listener;
+    }
+
+    /** One retention pass over every log (also called by tests to run it now). */
+    public void runRetention() {
+        forEachLog(l -> {
+            RetentionPlan plan = l.deleteOldSegments(time.milliseconds());
+            if (plan.deletesAnything()) {
+                retentionListener.onSegmentsDeleted(l.topicPartition(), plan);
+            }
+        }, "retention");
     }
 
     public Path dataDir() {
@@ -111,7 +145,8 @@ public final class LogManager implements Closeable {
                     log.warn("Skipping {}: not a partition directory with readable partition metadata", dir);
                     continue;
                 }
-                tasks.add(() -> PartitionLog.open(dir, tp.get(), topicId.get(), configFor.apply(tp.get()), time));
+                tasks.add(() -> PartitionLog.open(dir, tp.get(), topicId.get(), configFor.apply(tp.get()), time,
+                        background));
             }
         }
         for (PartitionLog opened : runInParallel(tasks, PartitionLog::closeWithoutFlush)) {
@@ -166,7 +201,7 @@ public final class LogManager implements Closeable {
                     isNew = true;
                 }
             }
-            PartitionLog created = PartitionLog.open(dir, tp, topicId, config, time);
+            PartitionLog created = PartitionLog.open(dir, tp, topicId, config, time, background);
             if (isNew) {
                 Utils.flushDir(dataDir);
             }
@@ -223,7 +258,7 @@ public final class LogManager implements Closeable {
         }
     }
 
-    /** Writes each log's high watermark and recovery point checkpoints (those that changed). */
+    /** Writes each log's high watermark, recovery point and log start offset checkpoints (those that changed). */
     public void checkpointHighWatermarks() {
         forEachLog(PartitionLog::checkpoint, "checkpoint");
     }

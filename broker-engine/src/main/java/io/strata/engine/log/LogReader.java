@@ -13,7 +13,8 @@ import java.io.IOException;
 /**
  * The fetch read path: finds the batch holding the start offset through the offset index and a forward
  * scan of batch headers, then takes whole batches up to the byte and offset limits, as one slice of one
- * segment file. Lock-free; sees only bytes below each segment's published size.
+ * segment file. Lock-free; sees only bytes below each segment's published size. Holds a reference on each
+ * segment while scanning it; the slice returned keeps one (its holder releases it).
  */
 final class LogReader {
 
@@ -25,6 +26,8 @@ final class LogReader {
     }
 
     /**
+     * @return the batches, or null if a segment was deleted and closed under the read (the caller re-checks
+     *         the log start offset)
      * @param limitOffset batches must end below this offset (the high watermark or log end)
      */
     static Slice read(LogSegments segments, long startOffset, int maxBytes, long limitOffset, boolean minOneMessage)
@@ -35,35 +38,46 @@ final class LogReader {
             segment = segments.first();
         }
         for (; segment != null && segment.baseOffset() < limitOffset; segment = segments.next(segment.baseOffset())) {
-            SegmentScanner scanner = segment.scanner(segment.lookupPosition(startOffset));
-            BatchHeader first = null;
-            long bytes = 0;
-            int records = 0;
-            long next = startOffset;
-            for (BatchHeader h = scanner.next(); h != null; h = scanner.next()) {
-                if (h.lastOffset() < startOffset) {
-                    continue;
-                }
-                if (h.lastOffset() >= limitOffset) {
-                    break; // not committed yet (or not requested): stop before it
-                }
-                if (first == null) {
-                    if (h.sizeInBytes() > maxBytes && !minOneMessage) {
-                        return empty;
+            if (!segment.tryRetain()) {
+                return null; // deleted and closed since it was looked up
+            }
+            boolean handedOver = false;
+            try {
+                SegmentScanner scanner = segment.scanner(segment.lookupPosition(startOffset));
+                BatchHeader first = null;
+                long bytes = 0;
+                int records = 0;
+                long next = startOffset;
+                for (BatchHeader h = scanner.next(); h != null; h = scanner.next()) {
+                    if (h.lastOffset() < startOffset) {
+                        continue;
                     }
-                    first = h;
-                } else if (bytes + h.sizeInBytes() > maxBytes) {
-                    break;
+                    if (h.lastOffset() >= limitOffset) {
+                        break; // not committed yet (or not requested): stop before it
+                    }
+                    if (first == null) {
+                        if (h.sizeInBytes() > maxBytes && !minOneMessage) {
+                            return empty;
+                        }
+                        first = h;
+                    } else if (bytes + h.sizeInBytes() > maxBytes) {
+                        break;
+                    }
+                    bytes += h.sizeInBytes();
+                    records += h.lastOffsetDelta() + 1;
+                    next = h.nextOffset();
                 }
-                bytes += h.sizeInBytes();
-                records += h.lastOffsetDelta() + 1;
-                next = h.nextOffset();
-            }
-            if (first != null) {
-                return new Slice(new FileSlice(segment.channel(), first.position(), (int) bytes), records, next);
-            }
-            if (segment.nextOffset() > startOffset) {
-                return empty; // the segment holds later batches, all beyond the limit
+                if (first != null) {
+                    handedOver = true;
+                    return new Slice(segment.retainedSlice(first.position(), (int) bytes), records, next);
+                }
+                if (segment.nextOffset() > startOffset) {
+                    return empty; // the segment holds later batches, all beyond the limit
+                }
+            } finally {
+                if (!handedOver) {
+                    segment.release();
+                }
             }
         }
         return empty;

@@ -6,6 +6,9 @@ import io.strata.engine.log.checkpoint.LeaderEpochCache;
 import io.strata.engine.log.checkpoint.LogFileNames;
 import io.strata.engine.log.checkpoint.PartitionMetadataFile;
 import io.strata.engine.log.producer.ProducerStateManager;
+import io.strata.engine.log.retention.RetentionPlan;
+import io.strata.engine.log.retention.RetentionPlanner;
+import io.strata.engine.log.retention.SegmentInfo;
 import io.strata.engine.log.segment.BatchHeader;
 import io.strata.engine.log.segment.LogSegment;
 import io.strata.engine.log.segment.LogSegments;
@@ -40,6 +43,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -56,7 +60,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Reads (fetch, timestamp lookups) take no lock. A segment publishes its size (volatile) after the
  *       bytes and index entries are written, and the log end offset is published after that, so a reader
  *       bounded by the log end or high watermark never sees a partial batch.</li>
- *   <li>Checkpoint writes (high watermark, recovery point) are serialized by {@code checkpointLock}.</li>
+ *   <li>Checkpoint writes (high watermark, recovery point, log start offset) are serialized by
+ *       {@code checkpointLock}.</li>
+ *   <li>The log start offset is state of its own (DeleteRecords may put it inside the first segment), moved
+ *       forward only, under the append lock; retention ({@link #deleteOldSegments}) and segment deletion also
+ *       run under the append lock, and hand removed segments to {@link SegmentDeletion}.</li>
  * </ul>
  * The high watermark only moves forward, under its own small lock.
  * Lock order: appendLock, then the group commit monitor, then checkpointLock.
@@ -72,6 +80,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     private final LogSegments segments;
     private final LeaderEpochCache epochCache;
     private final ProducerStateManager producerState;
+    private final SegmentDeletion segmentDeletion;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final LogFlusher groupCommit;
     private final Object checkpointLock = new Object();
@@ -87,8 +96,10 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     /** Guarded by checkpointLock. */
     private long checkpointedHighWatermark = -1;
     private long checkpointedRecoveryPoint = -1;
+    private long checkpointedLogStartOffset = -1;
 
-    private PartitionLog(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time, LogLoader.Loaded loaded) {
+    private PartitionLog(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time, LogLoader.Loaded loaded,
+                         ScheduledExecutorService deletionScheduler) {
         this.dir = dir;
         this.topicPartition = tp;
         this.topicId = topicId;
@@ -97,16 +108,26 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         this.segments = loaded.segments();
         this.epochCache = loaded.epochCache();
         this.producerState = loaded.producerState();
-        this.logStartOffset = segments.first().baseOffset();
+        this.logStartOffset = loaded.logStartOffset();
+        this.segmentDeletion = new SegmentDeletion(tp, deletionScheduler);
         this.logEndOffset = loaded.logEndOffset();
         this.highWatermark = loaded.highWatermark();
         // Everything loaded was fsynced by recovery (or trusted after a clean close).
         this.groupCommit = new LogFlusher(segments, time, this::dir, loaded.logEndOffset());
     }
 
-    /** Opens (creating if needed) the log in {@code dir}, running recovery. */
+    /** Opens the log with no deletion delay: deleted segments go as soon as no reader holds them. */
     public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time)
             throws IOException {
+        return open(dir, tp, topicId, config, time, null);
+    }
+
+    /**
+     * Opens (creating if needed) the log in {@code dir}, running recovery. Deleted segments' files are removed
+     * on {@code deletionScheduler} after file.delete.delay.ms.
+     */
+    public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time,
+                                    ScheduledExecutorService deletionScheduler) throws IOException {
         Files.createDirectories(dir);
         Optional<Uuid> stored;
         try {
@@ -123,7 +144,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
             PartitionMetadataFile.write(dir, topicId);
         }
         LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, time);
-        PartitionLog partitionLog = new PartitionLog(dir, tp, topicId, config, time, loaded);
+        PartitionLog partitionLog = new PartitionLog(dir, tp, topicId, config, time, loaded, deletionScheduler);
         log.info("Opened {} ({}): log start {}, log end {}, high watermark {}, {} segment(s){}", tp, dir.getFileName(),
                 partitionLog.logStartOffset, partitionLog.logEndOffset, partitionLog.highWatermark,
                 loaded.segments().count(), loaded.cleanShutdown() ? "" : ", after recovery");
@@ -184,10 +205,15 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         return segments.count();
     }
 
-    /** Bytes of the log's segments (DescribeLogDirs, metrics). */
+    /** Bytes of whole batches over all segments (what retention.bytes counts; DescribeLogDirs, metrics). */
     @Override
     public long sizeInBytes() {
         return segments.sizeInBytes();
+    }
+
+    /** Where removed segments wait for their delayed deletion (the cleaner hands replaced segments to it). */
+    public SegmentDeletion segmentDeletion() {
+        return segmentDeletion;
     }
 
     // ---- appends ----
@@ -426,7 +452,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         }
     }
 
-    /** Writes the high watermark and recovery point checkpoints if they changed. */
+    /** Writes the high watermark, recovery point and log start offset checkpoints if they changed. */
     public void checkpoint() {
         synchronized (checkpointLock) {
             if (state != State.OPEN) {
@@ -450,6 +476,15 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
             CheckpointFile.writeOffset(dir.resolve(LogFileNames.RECOVERY_POINT_CHECKPOINT), recoveryPoint);
             checkpointedRecoveryPoint = recoveryPoint;
         }
+        writeLogStartOffsetCheckpoint(logStartOffset);
+    }
+
+    /** Caller holds checkpointLock. */
+    private void writeLogStartOffsetCheckpoint(long offset) throws IOException {
+        if (offset != checkpointedLogStartOffset && state != State.DELETED) {
+            CheckpointFile.writeOffset(dir.resolve(LogFileNames.LOG_START_OFFSET_CHECKPOINT), offset);
+            checkpointedLogStartOffset = offset;
+        }
     }
 
     /** Forgets idle producers (Kafka's producer.id.expiration.ms). */
@@ -467,8 +502,11 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     /**
      * Reads whole batches from the batch holding {@code startOffset}, up to {@code maxBytes} (the first
      * batch regardless if {@code minOneMessage}), ending below {@code maxOffsetExclusive}, within one segment.
+     * A {@link io.strata.engine.log.segment.FileSlice} result holds a reference on its segment: the caller
+     * releases it once sent or copied, so a segment deleted meanwhile stays open until then.
      *
-     * @throws OffsetOutOfRangeException if startOffset is below the log start or above the log end
+     * @throws OffsetOutOfRangeException if startOffset is below the log start or above the log end (or its
+     *                                   segment was deleted during the read)
      */
     public LogReadResult read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
         long start = logStartOffset;
@@ -484,6 +522,10 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         }
         try {
             LogReader.Slice slice = LogReader.read(segments, startOffset, maxBytes, limit, minOneMessage);
+            if (slice == null) { // its segment was deleted under the read; the log start moved past it before
+                throw new OffsetOutOfRangeException("Offset " + startOffset + " is out of range for "
+                        + topicPartition + ": its segment was deleted; log start " + logStartOffset);
+            }
             return new LogReadResult(slice.records(), slice.recordCount(), slice.nextOffset(), hw, start, end);
         } catch (IOException | CorruptRecordException e) {
             throw storageError("read of", e);
@@ -578,7 +620,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     /**
      * Deletes the inactive, fully flushed segments whose every offset is below {@code offset}, oldest first,
      * and moves the log start to the first remaining segment. For coordinators that have rewritten their
-     * whole state above {@code offset}. Readers still sending a deleted segment fail and reconnect.
+     * whole state above {@code offset}. Deletion is the safe, delayed one of {@link SegmentDeletion}.
      *
      * @return the number of segments deleted
      */
@@ -596,24 +638,108 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
             if (doomed.isEmpty()) {
                 return 0;
             }
-            groupCommit.exclusive(() -> {
-                for (LogSegment s : doomed) {
-                    segments.remove(s.baseOffset());
-                    s.delete();
-                }
-                Utils.flushDir(dir);
-                groupCommit.truncated(logEndOffset); // forgets deleted segments awaiting an index flush
-            });
-            logStartOffset = segments.first().baseOffset();
-            epochCache.truncateFromStart(logStartOffset);
-            log.info("{}: deleted {} segment(s) below offset {}; log start is now {}", topicPartition, doomed.size(),
-                    offset, logStartOffset);
+            removeSegments(doomed, "below offset " + offset);
             return doomed.size();
         } catch (IOException | UncheckedIOException e) {
             throw storageError("segment deletion in", e);
         } finally {
             appendLock.unlock();
         }
+    }
+
+    // ---- log start offset and retention ----
+
+    /**
+     * Moves the log start offset forward to {@code offset} (DeleteRecords on the leader, a follower adopting its
+     * leader's start): reads below it get OFFSET_OUT_OF_RANGE, the epoch cache drops what lies below it, and it
+     * is checkpointed before this returns. Never backwards; segments wholly below it go at the next retention pass.
+     *
+     * @return whether it moved
+     * @throws OffsetOutOfRangeException if {@code offset} is above the high watermark
+     */
+    public boolean maybeIncrementLogStartOffset(long offset, LogStartOffsetReason reason) {
+        appendLock.lock();
+        try {
+            ensureWritable();
+            if (offset > highWatermark) {
+                throw new OffsetOutOfRangeException("Cannot move the log start offset of " + topicPartition + " to "
+                        + offset + ": above the high watermark " + highWatermark);
+            }
+            if (offset <= logStartOffset) {
+                return false;
+            }
+            advanceLogStartOffset(offset);
+            log.info("{}: log start offset moved to {} ({})", topicPartition, offset, reason);
+            return true;
+        } catch (IOException e) {
+            throw storageError("log start offset checkpoint of", e);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Caller holds the append lock. */
+    private void advanceLogStartOffset(long offset) throws IOException {
+        logStartOffset = offset;
+        epochCache.truncateFromStart(offset);
+        synchronized (checkpointLock) {
+            writeLogStartOffsetCheckpoint(offset);
+        }
+    }
+
+    /**
+     * One retention pass ({@link RetentionPlanner}): deletes the oldest segments that retention.ms, retention.bytes
+     * or the log start offset let go, rolling a non-empty active segment first when it goes too, and never
+     * anything at or above the high watermark. The log start offset advances to the new first segment.
+     *
+     * @return what was deleted ({@link RetentionPlan#NOTHING} if nothing)
+     */
+    public RetentionPlan deleteOldSegments(long nowMs) {
+        appendLock.lock();
+        try {
+            if (state != State.OPEN) {
+                return RetentionPlan.NOTHING;
+            }
+            LogConfig cfg = config;
+            List<LogSegment> all = new ArrayList<>(segments.all());
+            List<SegmentInfo> infos = new ArrayList<>(all.size());
+            for (LogSegment s : all) {
+                infos.add(new SegmentInfo(s.baseOffset(), s.nextOffset(), s.sizeInBytes(), s.largestTimestamp()));
+            }
+            RetentionPlan plan = RetentionPlanner.plan(infos, logStartOffset, logEndOffset, highWatermark, cfg, nowMs);
+            if (!plan.deletesAnything()) {
+                return plan;
+            }
+            if (plan.segments() == all.size()) {
+                roll(logEndOffset, cfg); // the active segment goes too: appends continue in a new one
+            }
+            removeSegments(all.subList(0, plan.segments()), plan.reason().tag());
+            return plan;
+        } catch (IOException | UncheckedIOException e) {
+            throw storageError("retention of", e);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Takes inactive segments (a prefix of the log) out and hands them to {@link SegmentDeletion}; the log start
+     * moves to the first remaining segment first, so a read that finds a segment closed can report it out of
+     * range. Producer snapshots below the new start go too. Caller holds the append lock.
+     */
+    private void removeSegments(List<LogSegment> doomed, String why) throws IOException {
+        LogSegment firstKept = segments.next(doomed.get(doomed.size() - 1).baseOffset());
+        long newStart = Math.max(logStartOffset, firstKept.baseOffset());
+        logStartOffset = newStart; // before the segments can close (checkpointed below)
+        groupCommit.exclusive(() -> {
+            segmentDeletion.removeAndScheduleDeletion(segments, doomed, config.fileDeleteDelayMs());
+            Utils.flushDir(dir);
+            groupCommit.truncated(logEndOffset); // forgets deleted segments awaiting an index flush
+        });
+        advanceLogStartOffset(newStart);
+        producerState.deleteSnapshotsBelow(firstKept.baseOffset());
+        log.info("{}: deleted {} segment(s) ({}); log start is now {}", topicPartition, doomed.size(), why,
+                logStartOffset);
     }
 
     private void restartAt(long offset) throws IOException {
@@ -715,6 +841,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         for (LogSegment segment : segments.all()) {
             segment.closeQuietly();
         }
+        segmentDeletion.closeAll();
     }
 
     @Override

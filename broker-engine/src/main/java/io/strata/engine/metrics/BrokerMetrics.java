@@ -24,6 +24,7 @@ public final class BrokerMetrics {
     private final Map<String, TopicMeters> topics = new ConcurrentHashMap<>();
     private final Map<ApiKeys, Timer> requestTimers = new ConcurrentHashMap<>();
     private final Map<ApiKeys, Counter> requestErrors = new ConcurrentHashMap<>();
+    private final Map<String, Counter> retentionDeletions = new ConcurrentHashMap<>();
     private final Counter isrShrinks;
     private final Counter isrExpands;
 
@@ -134,6 +135,17 @@ public final class BrokerMetrics {
         meters.messagesOut.increment(records);
     }
 
+    /**
+     * {@code strata_log_retention_segments_deleted_total}: segments retention deleted, by topic and reason
+     * (retention-ms, retention-bytes, log-start-offset).
+     */
+    public void recordRetentionDeletion(String topic, String reason, int segments) {
+        retentionDeletions.computeIfAbsent(topic + '\0' + reason, k -> Counter.builder("strata.log.retention.segments.deleted")
+                .description("Log segments deleted by retention, by topic and reason")
+                .tag("topic", topic).tag("reason", reason)
+                .register(registry)).increment(segments);
+    }
+
     /** Drops a deleted topic's meters so they stop being exported. */
     public void removeTopic(String topic) {
         TopicMeters meters = topics.remove(topic);
@@ -143,6 +155,13 @@ public final class BrokerMetrics {
             registry.remove(meters.messagesIn);
             registry.remove(meters.messagesOut);
         }
+        retentionDeletions.entrySet().removeIf(e -> {
+            boolean ofTopic = e.getKey().startsWith(topic + '\0');
+            if (ofTopic) {
+                registry.remove(e.getValue());
+            }
+            return ofTopic;
+        });
     }
 
     private TopicMeters topic(String topic) {

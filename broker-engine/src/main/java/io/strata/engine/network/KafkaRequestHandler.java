@@ -175,7 +175,10 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (out.body() == null || !canWrite(ctx.channel())) {
-            // No response expected, or nobody left to receive it: nothing is serialized, nothing to release.
+            // No response expected, or nobody left to receive it: nothing is serialized; slices give back their segments.
+            if (out.body() != null) {
+                ResponseRecords.release(out.body());
+            }
             observer.onRequestCompleted(out.apiKey(), System.nanoTime() - out.received(), out.error());
             return;
         }
@@ -191,6 +194,7 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
             out.body().write(writer, cache, out.version());
         } catch (RuntimeException e) {
             writer.discard();
+            ResponseRecords.release(out.body());
             throw e;
         }
         writer.writeAndFlush(ctx);

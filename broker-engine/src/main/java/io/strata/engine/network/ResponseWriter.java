@@ -17,7 +17,8 @@ import io.strata.engine.log.segment.FileSlice;
 /**
  * Serializes one response frame straight into Netty buffers. Protocol fields go into one pooled buffer;
  * record sets are not copied: in-memory records are wrapped, segment slices become
- * {@link SegmentFileRegion}s. The frame is the ordered list of those parts. Used by one thread.
+ * {@link SegmentFileRegion}s (which take over the slices' segment references). The frame is the ordered list
+ * of those parts. Used by one thread.
  */
 final class ResponseWriter implements Writable {
     private final List<Object> parts = new ArrayList<>();
@@ -105,6 +106,13 @@ final class ResponseWriter implements Writable {
     void writeAndFlush(ChannelOutboundInvoker ctx) {
         cutFields();
         fields.release();
+        if (ZeroCopyHold.parkIfHeld(parts, ctx)) {
+            return;
+        }
+        writeParts(parts, ctx);
+    }
+
+    static void writeParts(List<Object> parts, ChannelOutboundInvoker ctx) {
         for (Object part : parts) {
             ctx.write(part, ctx.voidPromise());
         }

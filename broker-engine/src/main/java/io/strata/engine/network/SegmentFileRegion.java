@@ -11,16 +11,19 @@ import io.strata.engine.log.segment.FileSlice;
 /**
  * Sends a {@link FileSlice} with {@link FileChannel#transferTo}, i.e. sendfile on Linux: batches go from
  * the page cache to the socket without entering the JVM heap. Unlike Netty's DefaultFileRegion it never
- * closes the channel, which belongs to the segment and outlives every response.
- * Netty drives it from the channel's event loop only.
+ * closes the channel, which belongs to the segment. It owns the slice's segment reference and gives it back
+ * when Netty releases the region (written, failed, or dropped with a closed connection), so a segment deleted
+ * meanwhile keeps its channel open until then. Netty drives it from the channel's event loop only.
  */
 final class SegmentFileRegion extends AbstractReferenceCounted implements FileRegion {
+    private final FileSlice slice;
     private final FileChannel file;
     private final long position;
     private final long count;
     private long transferred;
 
     SegmentFileRegion(FileSlice slice) {
+        this.slice = slice;
         this.file = slice.channel();
         this.position = slice.position();
         this.count = slice.size();
@@ -91,6 +94,6 @@ final class SegmentFileRegion extends AbstractReferenceCounted implements FileRe
 
     @Override
     protected void deallocate() {
-        // The segment owns the file channel.
+        slice.release(); // the segment owns the channel; this only drops our hold on it
     }
 }

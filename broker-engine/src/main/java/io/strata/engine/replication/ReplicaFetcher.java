@@ -1,6 +1,7 @@
 package io.strata.engine.replication;
 
 import io.strata.engine.cluster.Partition;
+import io.strata.engine.log.LogStartOffsetReason;
 import io.strata.engine.config.ReplicationConfig;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
 import io.strata.engine.metadata.BrokerRegistration;
@@ -36,6 +37,10 @@ import java.util.function.LongSupplier;
  * <p>Divergence: each fetch carries the epoch of the last batch held (Fetch v12+); when the leader answers
  * with a diverging epoch, the log is truncated to where both agree (the smaller of the leader's end offset for
  * that epoch and ours) and fetching goes on from there, so a deposed leader's extra records disappear.
+ *
+ * <p>Log start: each fetch carries this log's start offset (the leader's DeleteRecords waits for it); a leader
+ * start that moved up within this log (DeleteRecords, retention) is adopted, up to this replica's high
+ * watermark; one beyond this log's end restarts the log there (OFFSET_OUT_OF_RANGE).
  *
  * <p>Thread-safety: {@link #run()} is the fetcher's own thread; {@link #add}, {@link #remove} and
  * {@link #shutdown} are called by the metadata path and the broker's lifecycle.
@@ -220,6 +225,7 @@ final class ReplicaFetcher implements Runnable {
                             p.log().flushTo(p.log().logEndOffset());
                         }
                         p.updateFollowerHighWatermark(data.highWatermark());
+                        adoptLeaderLogStart(p, data.logStartOffset());
                     }
                     case OFFSET_OUT_OF_RANGE -> handleOutOfRange(p, data);
                     default -> {
@@ -234,6 +240,14 @@ final class ReplicaFetcher implements Runnable {
                         sourceBrokerId, config.replicaFetchBackoffMs(), e);
                 target.notBeforeMs = time.milliseconds() + config.replicaFetchBackoffMs();
             }
+        }
+    }
+
+    /** The leader's log start moved up within our log (DeleteRecords, retention): follow it, up to our HW. */
+    private static void adoptLeaderLogStart(Partition p, long leaderLogStartOffset) {
+        long target = Math.min(leaderLogStartOffset, p.log().highWatermark());
+        if (target > p.log().logStartOffset()) {
+            p.log().maybeIncrementLogStartOffset(target, LogStartOffsetReason.LEADER_OFFSET_INCREMENT);
         }
     }
 

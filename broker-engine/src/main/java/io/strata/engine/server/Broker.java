@@ -33,6 +33,7 @@ import io.strata.engine.handler.admin.DescribeLogDirsHandler;
 import io.strata.engine.handler.data.FetchHandler;
 import io.strata.engine.handler.admin.IncrementalAlterConfigsHandler;
 import io.strata.engine.handler.txn.InitProducerIdHandler;
+import io.strata.engine.handler.data.DeleteRecordsHandler;
 import io.strata.engine.handler.data.ListOffsetsHandler;
 import io.strata.engine.handler.data.MetadataHandler;
 import io.strata.engine.handler.data.OffsetForLeaderEpochHandler;
@@ -150,7 +151,10 @@ public final class Broker implements AutoCloseable {
             producePurgatory = new DelayedOperationPurgatory(executors.requests(), executors.purgatoryTimer());
 
             state = BrokerState.RECOVERING_LOGS;
-            logManager = new LogManager(config.dataDir(), time, executors.logBackground(), executors.logOpenClose());
+            logManager = new LogManager(config.dataDir(), time, config.logManager(), executors.logBackground(),
+                    executors.logOpenClose());
+            logManager.setRetentionListener((tp, plan) ->
+                    metrics.recordRetentionDeletion(tp.topic(), plan.reason().tag(), plan.segments()));
             logDefaults.update(metadataStore.brokerConfigs()); // logs recover with the stored dynamic defaults
             logManager.loadLogs(this::recoveryConfig);
 
@@ -227,6 +231,7 @@ public final class Broker implements AutoCloseable {
                 .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests()))
                 .register(new FetchHandler(fetchReader, fetchPurgatory, time))
                 .register(new ListOffsetsHandler(cache, replicaManager))
+                .register(new DeleteRecordsHandler(cache, replicaManager))
                 .register(new OffsetForLeaderEpochHandler(cache, replicaManager))
                 .register(new InitProducerIdHandler(new ProducerIdManager(metadataStore)))
                 .register(new CreateTopicsHandler(topics, describer))

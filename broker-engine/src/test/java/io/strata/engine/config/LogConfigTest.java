@@ -65,4 +65,13 @@ class LogConfigTest {
         assertThatThrownBy(() -> LogConfig.from(Map.of("segment.ms", "never"), Map.of()))
                 .isInstanceOf(InvalidConfigurationException.class);
     }
+
+    @Test
+    void anEmptyCleanupPolicyIsAcceptedAndMeansNeitherDeleteNorCompact() {
+        TopicConfigs.validate(Map.of("cleanup.policy", ""));
+        LogConfig config = LogConfig.of(Map.of("cleanup.policy", " , "));
+        assertThat(config.cleanupPolicy()).isEmpty();
+        assertThat(config.delete()).isFalse();
+        assertThat(config.compact()).isFalse();
+    }
 }

@@ -93,6 +93,7 @@ class ProtocolVersionsTest {
             Map.entry(ApiKeys.API_VERSIONS, "0-4"),
             Map.entry(ApiKeys.CREATE_TOPICS, "2-7"),
             Map.entry(ApiKeys.DELETE_TOPICS, "1-6"),
+            Map.entry(ApiKeys.DELETE_RECORDS, "0-2"),
             Map.entry(ApiKeys.INIT_PRODUCER_ID, "0-6"),
             Map.entry(ApiKeys.OFFSET_FOR_LEADER_EPOCH, "2-4"),
             Map.entry(ApiKeys.DESCRIBE_CONFIGS, "1-4"),
@@ -240,6 +241,31 @@ class ProtocolVersionsTest {
                 assertThat(response.error()).as("v%d", v).isEqualTo(Errors.NONE);
                 assertThat(response.memberResponses()).as("v%d", v)
                         .allSatisfy(m -> assertThat(m.errorCode()).isZero());
+            }
+        }
+    }
+
+    @Test
+    void deleteRecordsAtEveryVersion() throws Exception {
+        String topic = "versions-trimmed";
+        fixture.createTopic(fixture.admin(), topic, 1, Map.of());
+        KafkaProducer<String, String> producer = fixture.producer(Map.of());
+        for (int i = 0; i < 5; i++) {
+            producer.send(new ProducerRecord<>(topic, 0, "k", "v" + i)).get();
+        }
+        try (RawKafkaConnection c = new RawKafkaConnection(fixture.bootstrapServers())) {
+            for (short v = min(ApiKeys.DELETE_RECORDS); v <= max(ApiKeys.DELETE_RECORDS); v++) {
+                org.apache.kafka.common.message.DeleteRecordsRequestData data =
+                        new org.apache.kafka.common.message.DeleteRecordsRequestData().setTimeoutMs(10_000);
+                data.topics().add(new org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsTopic()
+                        .setName(topic).setPartitions(List.of(
+                                new org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsPartition()
+                                        .setPartitionIndex(0).setOffset(v + 1))));
+                org.apache.kafka.common.requests.DeleteRecordsResponse response =
+                        c.send(new org.apache.kafka.common.requests.DeleteRecordsRequest.Builder(data), v);
+                var result = response.data().topics().find(topic).partitions().find(0);
+                assertThat(result.errorCode()).as("v%d", v).isZero();
+                assertThat(result.lowWatermark()).as("v%d", v).isEqualTo(v + 1);
             }
         }
     }

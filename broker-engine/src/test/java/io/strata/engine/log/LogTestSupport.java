@@ -81,6 +81,7 @@ public final class LogTestSupport {
             for (RecordBatch b : slice.toMemoryRecords().batches()) {
                 out.add(b);
             }
+            slice.release();
         }
         return out;
     }

@@ -38,6 +38,7 @@ final class DelayedFetch extends DelayedOperation {
     @Override
     protected boolean isSatisfied() {
         PartitionFetchReader.Reads reads = reader.read(targets, maxBytes, bound);
+        reads.release(); // a check only: onComplete reads again for the answer
         return reads.anyError() || reads.bytes() >= minBytes;
     }
 

@@ -62,6 +62,7 @@ public final class FetchHandler extends TypedApiHandler<FetchRequest> {
         if (request.maxWait() <= 0 || targets.isEmpty() || reads.anyError() || reads.bytes() >= request.minBytes()) {
             return CompletableFuture.completedFuture(build(targets, reads));
         }
+        reads.release(); // the delayed fetch reads again when it completes
         CompletableFuture<ApiMessage> response = new CompletableFuture<>();
         DelayedFetch delayed = new DelayedFetch(reader, targets, maxBytes, request.minBytes(), bound,
                 r -> build(targets, r), response);

@@ -4,6 +4,7 @@ import io.strata.engine.cluster.Partition;
 import io.strata.engine.cluster.ReplicaManager;
 import io.strata.engine.log.LogReadResult;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
+import io.strata.engine.log.segment.FileSlice;
 import io.strata.engine.metrics.BrokerMetrics;
 import io.strata.engine.metadata.MetadataCache;
 import org.apache.kafka.common.TopicPartition;
@@ -21,7 +22,8 @@ import java.util.List;
 /**
  * Reads every partition of one fetch request against the logs, honouring the request-wide and
  * per-partition byte limits. Stateless apart from its collaborators; used for the first attempt of
- * a fetch and again by its {@link DelayedFetch} when woken or expired.
+ * a fetch and again by its {@link DelayedFetch} when woken or expired. Records read are segment slices holding
+ * a segment reference: reads that are not sent must be {@link Reads#release() released}.
  */
 public final class PartitionFetchReader {
     private static final Logger log = LoggerFactory.getLogger(PartitionFetchReader.class);
@@ -61,6 +63,12 @@ public final class PartitionFetchReader {
      */
     record Reads(List<FetchResponseData.PartitionData> partitions, long bytes, boolean anyError,
                  List<Delivered> delivered) {
+        /** Gives back the segment references of reads that will not be sent (a long-poll check, not the answer). */
+        void release() {
+            for (FetchResponseData.PartitionData data : partitions) {
+                FileSlice.releaseIfSlice(data.records());
+            }
+        }
     }
 
     /** Records handed out for one partition, counted into the topic's out-meters once the response is final. */
@@ -191,7 +199,7 @@ public final class PartitionFetchReader {
         }
         try {
             partition.updateFollowerFetchState(follower.replicaId(), follower.brokerEpoch(), request.fetchOffset(),
-                    leaderEnd, follower.nowMs());
+                    request.logStartOffset(), leaderEnd, follower.nowMs());
         } catch (RuntimeException e) {
             log.debug("Not recording the fetch of replica {} for {}: {}", follower.replicaId(),
                     partition.topicPartition(), e.getMessage());

@@ -14,10 +14,13 @@ public final class LogFileNames {
     public static final String SNAPSHOT_SUFFIX = ".snapshot";
     public static final String TEMP_SUFFIX = ".tmp";
     public static final String DELETE_DIR_SUFFIX = "-delete";
+    /** Appended to a deleted segment's files until file.delete.delay.ms has passed and no reader holds them. */
+    public static final String DELETED_SUFFIX = ".deleted";
 
     public static final String LEADER_EPOCH_CHECKPOINT = "leader-epoch-checkpoint";
     public static final String HIGH_WATERMARK_CHECKPOINT = "high-watermark-checkpoint";
     public static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
+    public static final String LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
     public static final String CLEAN_SHUTDOWN = "clean-shutdown";
     static final String PARTITION_METADATA = "partition.metadata";
 

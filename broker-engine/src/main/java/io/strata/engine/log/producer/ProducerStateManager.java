@@ -260,6 +260,15 @@ public final class ProducerStateManager {
         }
     }
 
+    /** Deletes snapshots below {@code offset}: their segments were deleted (the log start moved past them). */
+    public synchronized void deleteSnapshotsBelow(long offset) throws IOException {
+        for (long o : snapshotOffsets()) {
+            if (o < offset) {
+                Files.deleteIfExists(LogFileNames.snapshotFile(dir, o));
+            }
+        }
+    }
+
     synchronized void clear() {
         producers.clear();
         ongoingTxns.clear();

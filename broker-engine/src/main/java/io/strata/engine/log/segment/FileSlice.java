@@ -1,6 +1,7 @@
 package io.strata.engine.log.segment;
 
 import org.apache.kafka.common.network.TransferableChannel;
+import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.DefaultRecordsSend;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordsSend;
@@ -10,15 +11,65 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A byte range of a segment file holding whole record batches (the last one may be cut short by a
  * fetch size limit, as in Kafka). The network layer sends it with a Netty FileRegion so batches go
  * from the page cache to the socket without passing through the heap.
  *
- * <p>The channel belongs to the segment; a slice never closes it.
+ * <p>The channel belongs to the segment; a slice never closes it. A slice read from a log holds a reference
+ * to its segment (so a deleted segment's channel stays open until the slice is sent or dropped): whoever ends
+ * up with the slice calls {@link #release()} exactly when it no longer needs the bytes (the network layer once
+ * the region is written or the response dropped; in-process readers after {@link #toMemoryRecords()}).
+ * Release is idempotent. Thread-safe.
  */
-public record FileSlice(FileChannel channel, long position, int size) implements TransferableRecords {
+public final class FileSlice implements TransferableRecords {
+    private final FileChannel channel;
+    private final long position;
+    private final int size;
+    /** The segment whose reference this slice holds; null for a slice over a file no log owns (tests). */
+    private final LogSegment owner;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    /** A slice over a channel no segment reference protects. */
+    public FileSlice(FileChannel channel, long position, int size) {
+        this(channel, position, size, null);
+    }
+
+    /** A slice holding a reference the caller took on {@code owner} with {@link LogSegment#tryRetain()}. */
+    FileSlice(FileChannel channel, long position, int size, LogSegment owner) {
+        this.channel = channel;
+        this.position = position;
+        this.size = size;
+        this.owner = owner;
+    }
+
+    public FileChannel channel() {
+        return channel;
+    }
+
+    public long position() {
+        return position;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Gives the segment reference back; later calls do nothing. */
+    public void release() {
+        if (released.compareAndSet(false, true) && owner != null) {
+            owner.release();
+        }
+    }
+
+    /** Releases {@code records} if it is a slice; anything else holds no reference. */
+    public static void releaseIfSlice(BaseRecords records) {
+        if (records instanceof FileSlice slice) {
+            slice.release();
+        }
+    }
 
     @Override
     public int sizeInBytes() {
@@ -36,7 +87,10 @@ public record FileSlice(FileChannel channel, long position, int size) implements
         return new DefaultRecordsSend<>(this);
     }
 
-    /** Copies the slice onto the heap: for tests, the HTTP layer and replication checks, not the fetch path. */
+    /**
+     * Copies the slice onto the heap: for the HTTP layer, coordinators and tests, not the fetch path. Does not
+     * release the slice.
+     */
     public MemoryRecords toMemoryRecords() {
         ByteBuffer buffer = ByteBuffer.allocate(size);
         try {
@@ -51,5 +105,10 @@ public record FileSlice(FileChannel channel, long position, int size) implements
         }
         buffer.flip();
         return MemoryRecords.readableRecords(buffer);
+    }
+
+    @Override
+    public String toString() {
+        return "FileSlice(position=" + position + ", size=" + size + ")";
     }
 }

@@ -13,8 +13,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One segment of a partition log: {@code <base>.log} holding v2 record batches back to back, plus its
@@ -23,6 +27,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Threading: {@link #append}, {@link #recover}, {@link #truncateTo} and {@link #onBecomeInactive} run
  * under the owning log's append lock. Readers are lock-free: they read {@link #size()} (volatile, published
  * after the bytes and index entries are written) and never look past it.
+ *
+ * <p>Reference count (for safe deletion): the log holds one reference while the segment belongs to it, and
+ * every reader holds one from {@link #tryRetain()} while it scans and while a {@link FileSlice} of it is
+ * still to be sent. A segment taken out of its log is renamed {@code .deleted} ({@link #renameForDeletion()})
+ * and the log's reference is released after {@code file.delete.delay.ms}; the last {@link #release()} closes
+ * the files and deletes them. {@link #close()} (broker shutdown) closes regardless of references.
  */
 public final class LogSegment implements Closeable {
     private final long baseOffset;
@@ -42,6 +52,10 @@ public final class LogSegment implements Closeable {
     private int bytesSinceLastIndexEntry;
     /** When the segment's age for segment.ms starts; -1 while it is empty. Guarded by the append lock. */
     private long rollingBaseMs = -1;
+    /** 1 for the owning log plus one per reader; 0 means closed for good. */
+    private final AtomicInteger refs = new AtomicInteger(1);
+    /** The renamed files to delete on the last release; null until {@link #renameForDeletion()}. */
+    private volatile List<Path> deletedFiles;
 
     private LogSegment(Path dir, long baseOffset, LogConfig config) throws IOException {
         this.baseOffset = baseOffset;
@@ -94,6 +108,27 @@ public final class LogSegment implements Closeable {
     /** Bytes of whole batches readers may see. */
     int size() {
         return size;
+    }
+
+    /** Bytes of whole batches in the segment (what retention.bytes counts). */
+    public int sizeInBytes() {
+        return size;
+    }
+
+    /**
+     * The largest record timestamp in the segment, or the file's last-modified time when no batch carries a
+     * timestamp (Kafka's rule for retention.ms).
+     */
+    public long largestTimestamp() {
+        long max = maxTimestamp.timestamp();
+        if (max >= 0) {
+            return max;
+        }
+        try {
+            return Files.getLastModifiedTime(logFile).toMillis();
+        } catch (IOException e) {
+            return RecordBatch.NO_TIMESTAMP;
+        }
     }
 
     /** The offset after the segment's last batch (its base offset when empty). */
@@ -338,6 +373,66 @@ public final class LogSegment implements Closeable {
         } catch (IOException ignored) {
             // closing after a failure or for deletion; nothing left to protect
         }
+    }
+
+    // ---- references and delayed deletion ----
+
+    /** Takes a reader's reference; false once the segment is closed for good (deleted and unreferenced). */
+    public boolean tryRetain() {
+        for (int r = refs.get(); r > 0; r = refs.get()) {
+            if (refs.compareAndSet(r, r + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Drops a reference; the last one closes the files and deletes them if the segment was renamed for deletion. */
+    public void release() {
+        int left = refs.decrementAndGet();
+        if (left == 0) {
+            closeQuietly();
+            List<Path> files = deletedFiles;
+            if (files != null) {
+                for (Path file : files) {
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException ignored) {
+                        // a leftover .deleted file is removed when the log is next loaded
+                    }
+                }
+            }
+        } else if (left < 0) {
+            refs.incrementAndGet();
+            throw new IllegalStateException(this + " released more often than retained");
+        }
+    }
+
+    /** A slice of this segment that takes over a reference the caller got from {@link #tryRetain()}. */
+    public FileSlice retainedSlice(long position, int bytes) {
+        return new FileSlice(channel, position, bytes, this);
+    }
+
+    /** References held (the log's included); for tests. */
+    public int referenceCount() {
+        return refs.get();
+    }
+
+    /**
+     * Renames the log and index files with the {@code .deleted} suffix. Open channels keep working, so readers
+     * holding a reference finish; the files go on the last {@link #release()}.
+     */
+    public void renameForDeletion() throws IOException {
+        Path dir = logFile.getParent();
+        List<Path> renamed = new ArrayList<>(3);
+        for (Path file : List.of(logFile, LogFileNames.indexFile(dir, baseOffset), LogFileNames.timeIndexFile(dir, baseOffset))) {
+            Path target = file.resolveSibling(file.getFileName() + LogFileNames.DELETED_SUFFIX);
+            if (Files.exists(file)) {
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            renamed.add(target);
+        }
+        deletedFiles = List.copyOf(renamed);
     }
 
     /** Closes and removes the segment's files. */

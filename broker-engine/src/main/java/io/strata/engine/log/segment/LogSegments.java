@@ -22,6 +22,11 @@ public final class LogSegments {
         return segments.remove(baseOffset);
     }
 
+    /** Removes {@code segment} only if it is still the one mapped at its base offset (not a replacement). */
+    public boolean remove(LogSegment segment) {
+        return segments.remove(segment.baseOffset(), segment);
+    }
+
     public boolean isEmpty() {
         return segments.isEmpty();
     }
