@@ -179,6 +179,11 @@ public final class PartitionLog implements Closeable {
         return segments.count();
     }
 
+    /** The segments now, oldest first, the active one last (for the log cleaner; read them lock-free). */
+    public List<LogSegment> segmentsSnapshot() {
+        return List.copyOf(segments.all());
+    }
+
     // ---- appends ----
 
     /** Appends a producer's batch as leader; see {@link #appendAsLeader(MemoryRecords, int, AppendOrigin)}. */
@@ -602,6 +607,45 @@ public final class PartitionLog implements Closeable {
             throw storageError("segment deletion in", e);
         } finally {
             appendLock.unlock();
+        }
+    }
+
+    /**
+     * The log cleaner's swap: installs the cleaned segment whose {@code .swap} files (based at the first
+     * replaced segment's base offset, covering exactly the replaced offsets) are complete and fsynced, in place
+     * of {@code replaced} (consecutive inactive segments, oldest first). Readers see the old segments or the new
+     * one, never a gap: the new segment takes the first one's key before the others leave the map.
+     *
+     * @return false, changing nothing, if a replaced segment is no longer in the log (retention, truncation or
+     *         deletion got there first); the caller then deletes the swap files
+     */
+    public boolean replaceSegments(long cleanedBase, List<LogSegment> replaced) {
+        appendLock.lock();
+        try {
+            if (state != State.OPEN || replaced.isEmpty() || replaced.get(0).baseOffset() != cleanedBase
+                    || !replaced.stream().allMatch(s -> segments.floor(s.baseOffset()) == s && s != segments.active())) {
+                return false;
+            }
+            groupCommit.exclusive(() -> {
+                retireSegments(replaced);
+                CleanedSegmentSwap.install(dir, cleanedBase, config, time, segments, replaced);
+                groupCommit.truncated(logEndOffset); // forgets replaced segments awaiting an index flush
+            });
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            throw storageError("segment swap in", e);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Retires segments that left the log (replaced by the cleaner). For now deletes their files at once, so a
+     * fetch still sending one may fail; the delayed safe-deletion path replaces this. Caller holds the append lock.
+     */
+    private void retireSegments(List<LogSegment> retired) throws IOException {
+        for (LogSegment s : retired) {
+            s.delete();
         }
     }
 
