@@ -7,10 +7,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -235,6 +241,64 @@ class LogCompactionTest extends BrokerTestBase {
         fixture.restart();
         long checkpoint = awaitCleaned("crash", 0);
         assertCompacted(readAll("crash"), expected, checkpoint, true);
+    }
+
+    @Test
+    void aRetryOfAnIdempotentProducersLastBatchIsStillDeduplicatedAfterCleaningAndARestart() throws Exception {
+        startBroker(8L * 1024 * 1024);
+        createCompactedTopic("idem", Map.of("segment.bytes", "4096"));
+        TopicPartition tp = new TopicPartition("idem", 0);
+        long pid;
+        short epoch;
+        long lastBase = -1;
+        try (RawProducer raw = new RawProducer(fixture.bootstrapServers())) {
+            InitProducerIdResponseData ids = raw.initProducerId();
+            pid = ids.producerId();
+            epoch = ids.producerEpoch();
+            for (int seq = 0; seq < 50; seq += 5) {
+                ProduceResponseData.PartitionProduceResponse response = raw.produce(tp, idempotentBatch(pid, epoch, seq));
+                assertThat(response.errorCode()).isZero();
+                lastBase = response.baseOffset();
+            }
+            // The same keys overwritten by a plain producer: the idempotent batches end up cleaned and empty.
+            KafkaProducer<String, String> plain = fixture.producer(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                    ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.BATCH_SIZE_CONFIG, 512));
+            for (int i = 0; i < 2_000; i++) {
+                plain.send(new ProducerRecord<>("idem", "k" + (i % 5), "plain-" + i));
+            }
+            plain.flush();
+            awaitCleaned("idem", lastBase + 5);
+            assertThat(readAll("idem")).noneMatch(r -> r.value().startsWith("idem-"));
+
+            ProduceResponseData.PartitionProduceResponse retry = raw.produce(tp, idempotentBatch(pid, epoch, 45));
+            assertThat(retry.errorCode()).isZero();
+            assertThat(retry.baseOffset()).as("deduplicated").isEqualTo(lastBase);
+        }
+
+        fixture.closeBroker();
+        try (Stream<Path> files = Files.list(fixture.partitionDir("idem", 0))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".snapshot")).toList()) {
+                Files.delete(f); // producer state must come back from the cleaned log itself
+            }
+        }
+        fixture.restart();
+        try (RawProducer raw = new RawProducer(fixture.bootstrapServers())) {
+            ProduceResponseData.PartitionProduceResponse retry = raw.produce(tp, idempotentBatch(pid, epoch, 45));
+            assertThat(retry.errorCode()).isZero();
+            assertThat(retry.baseOffset()).as("deduplicated after a restart").isEqualTo(lastBase);
+            ProduceResponseData.PartitionProduceResponse next = raw.produce(tp, idempotentBatch(pid, epoch, 50));
+            assertThat(next.errorCode()).isZero();
+            assertThat(next.baseOffset()).isGreaterThan(lastBase);
+        }
+    }
+
+    private static MemoryRecords idempotentBatch(long pid, short epoch, int baseSequence) {
+        SimpleRecord[] records = new SimpleRecord[5];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = new SimpleRecord(System.currentTimeMillis(), ("k" + i).getBytes(StandardCharsets.UTF_8),
+                    ("idem-" + (baseSequence + i)).getBytes(StandardCharsets.UTF_8));
+        }
+        return MemoryRecords.withIdempotentRecords(Compression.NONE, pid, epoch, baseSequence, records);
     }
 
     private static Map<String, String> latestValues(List<ConsumerRecord<String, String>> read) {
