@@ -570,47 +570,6 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Deletes the inactive, fully flushed segments whose every offset is below {@code offset}, oldest first,
-     * and moves the log start to the first remaining segment. For coordinators that have rewritten their
-     * whole state above {@code offset}. Readers still sending a deleted segment fail and reconnect.
-     *
-     * @return the number of segments deleted
-     */
-    public int deleteSegmentsBelow(long offset) {
-        appendLock.lock();
-        try {
-            ensureWritable();
-            List<LogSegment> doomed = new ArrayList<>();
-            for (LogSegment s : segments.all()) {
-                if (s == segments.active() || s.nextOffset() > offset || s.nextOffset() > groupCommit.flushedOffset()) {
-                    break;
-                }
-                doomed.add(s);
-            }
-            if (doomed.isEmpty()) {
-                return 0;
-            }
-            groupCommit.exclusive(() -> {
-                for (LogSegment s : doomed) {
-                    segments.remove(s.baseOffset());
-                    s.delete();
-                }
-                Utils.flushDir(dir);
-                groupCommit.truncated(logEndOffset); // forgets deleted segments awaiting an index flush
-            });
-            logStartOffset = segments.first().baseOffset();
-            epochCache.truncateFromStart(logStartOffset);
-            log.info("{}: deleted {} segment(s) below offset {}; log start is now {}", topicPartition, doomed.size(),
-                    offset, logStartOffset);
-            return doomed.size();
-        } catch (IOException | UncheckedIOException e) {
-            throw storageError("segment deletion in", e);
-        } finally {
-            appendLock.unlock();
-        }
-    }
-
-    /**
      * The log cleaner's swap: installs the cleaned segment whose {@code .swap} files (based at the first
      * replaced segment's base offset, covering exactly the replaced offsets) are complete and fsynced, in place
      * of {@code replaced} (consecutive inactive segments, oldest first). Readers see the old segments or the new
