@@ -279,7 +279,8 @@ public final class PartitionLog implements Closeable {
      * new log end to the leader.
      *
      * @return the number of batches appended
-     * @throws CorruptRecordException if a batch is malformed or does not start at the log end
+     * @throws CorruptRecordException if a batch is malformed or starts below the log end (it may start above it:
+     *                                 the leader's cleaner removes records, leaving offset gaps)
      * @throws KafkaStorageException  I/O failure or closed log
      */
     public int appendAsFollower(MemoryRecords records) {
@@ -312,9 +313,9 @@ public final class PartitionLog implements Closeable {
                 if (header.lastOffset() < logEndOffset) {
                     continue;
                 }
-                if (header.baseOffset() != logEndOffset) {
+                if (header.baseOffset() < logEndOffset) { // above it is a gap the leader's cleaner left: fine
                     throw new CorruptRecordException(topicPartition + ": replicated batch starts at offset "
-                            + header.baseOffset() + " but the log ends at " + logEndOffset);
+                            + header.baseOffset() + " inside the log, which ends at " + logEndOffset);
                 }
                 LogSegment active = segments.active();
                 if (active.shouldRoll(size, header.lastOffset(), now, cfg)) {

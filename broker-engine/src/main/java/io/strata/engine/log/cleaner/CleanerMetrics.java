@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.utils.Time;
 
+import java.util.List;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -13,6 +14,8 @@ import java.util.function.DoubleSupplier;
  * since a cleaner thread last ran a selection pass. Written by the cleaner threads.
  */
 final class CleanerMetrics {
+    static final List<String> NAMES = List.of("strata.log.cleaner.max.dirty.ratio", "strata.log.cleaner.last.clean.duration",
+            "strata.log.cleaner.time.since.last.run", "strata.log.cleaner.bytes.read", "strata.log.cleaner.bytes.written");
     private final Time time;
     private final Counter bytesRead;
     private final Counter bytesWritten;
@@ -22,6 +25,9 @@ final class CleanerMetrics {
     CleanerMetrics(MeterRegistry registry, Time time, DoubleSupplier maxDirtyRatio) {
         this.time = time;
         this.lastRunMs = time.milliseconds();
+        for (String name : NAMES) { // a broker started again on the same registry: bind the meters to this cleaner
+            registry.find(name).meters().forEach(registry::remove);
+        }
         Gauge.builder("strata.log.cleaner.max.dirty.ratio", maxDirtyRatio::getAsDouble)
                 .description("Highest dirty ratio among compacted logs at the last selection").register(registry);
         Gauge.builder("strata.log.cleaner.last.clean.duration", () -> lastCleanDurationMs)

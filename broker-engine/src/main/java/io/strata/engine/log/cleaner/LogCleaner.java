@@ -155,7 +155,8 @@ public final class LogCleaner {
             log.warn("{}: simulated crash in a clean: {}", tp, e.getMessage());
             manager.markUncleanable(partitionLog);
         } catch (IOException | RuntimeException e) {
-            if (stopped || !logs.get().contains(partitionLog)) { // stopping, or the log was deleted meanwhile
+            if (stopped || !logs.get().contains(partitionLog) || segmentClosedUnderIt(e)) {
+                // stopping, the log was deleted, or retention/truncation closed a segment being read: retry later
                 log.info("{}: clean stopped: {}", tp, e.toString());
             } else {
                 log.error("{}: clean failed; not cleaning this log again until it is re-opened", tp, e);
@@ -164,6 +165,15 @@ public final class LogCleaner {
         } finally {
             manager.doneCleaning(partitionLog, cleanedTo);
         }
+    }
+
+    private static boolean segmentClosedUnderIt(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void backoff() throws InterruptedException {

@@ -5,6 +5,8 @@ import io.strata.engine.log.LogTestSupport;
 import io.strata.engine.log.LogTestSupport.Read;
 import io.strata.engine.log.PartitionLog;
 import io.strata.engine.testing.ManualTime;
+import io.strata.engine.log.segment.FileSlice;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -146,6 +148,25 @@ class CleanerTest {
         assertThat(log.logStartOffset()).isEqualTo(log.logEndOffset());
         assertThat(java.nio.file.Files.list(dir).map(p -> p.getFileName().toString()))
                 .noneMatch(n -> n.endsWith(".cleaned") || n.endsWith(".swap"));
+    }
+
+    @Test
+    void aFollowerReplicatesACleanedLogOffsetGapsIncluded() throws Exception {
+        log = LogTestSupport.open(dir.resolve("leader"), CONFIG, time);
+        writeRandom(3000, 100, 5);
+        cleanUntilDone(new CleanerManager(time), cleaner(1 << 20, time), log);
+        List<Read> leader = LogTestSupport.readAll(log);
+        assertThat(leader.size()).isLessThan(1000);
+
+        try (PartitionLog follower = LogTestSupport.open(dir.resolve("follower"), CONFIG, time)) {
+            while (follower.logEndOffset() < log.logEndOffset()) {
+                var read = log.read(follower.logEndOffset(), 8192, log.logEndOffset(), true);
+                MemoryRecords records = read.records() instanceof FileSlice slice ? slice.toMemoryRecords()
+                        : (MemoryRecords) read.records();
+                assertThat(follower.appendAsFollower(records)).isPositive();
+            }
+            assertThat(LogTestSupport.readAll(follower)).isEqualTo(leader);
+        }
     }
 
     /** Rolls a few segments of keys k0..k19 overwritten. */
