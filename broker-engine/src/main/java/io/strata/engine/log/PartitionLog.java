@@ -55,6 +55,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Reads (fetch, timestamp lookups) take no lock. A segment publishes its size (volatile) after the
  *       bytes and index entries are written, and the log end offset is published after that, so a reader
  *       bounded by the log end or high watermark never sees a partial batch.</li>
+ *   <li>The log cleaner reads segments lock-free (like a fetch) and swaps cleaned segments in with
+ *       {@link #replaceSegments} under the append lock, inside the flusher's exclusive section; readers see the
+ *       old segments or the new one, never a gap.</li>
  *   <li>Checkpoint writes (high watermark, recovery point) are serialized by {@code checkpointLock}.</li>
  * </ul>
  * The high watermark only moves forward, under its own small lock.
