@@ -34,14 +34,16 @@ import java.util.function.BooleanSupplier;
  * <ol>
  *   <li>Build the key -> latest offset map over the dirty section [first dirty, first uncleanable). If the map
  *       fills, this pass ends after the last batch it covers; the next pass continues from there.</li>
- *   <li>Rewrite the segments from the log start up to the end of the mapped section, in groups
- *       ({@link SegmentGroups}), each into one new segment ({@link CleanedSegmentWriter}) swapped in by
+ *   <li>Rewrite the segments from the log start up to the end of the mapped section, in groups (consecutive
+ *       segments while the new segment plus the next source segment fit {@code segment.bytes}, see
+ *       {@link SegmentGroups}; so the small segments a previous clean left merge), each into one new segment ({@link CleanedSegmentWriter}) swapped in by
  *       {@link PartitionLog#replaceSegments}. A record is kept if its offset is at or above the map's offset
  *       for its key (or its key is not in the map), or if it lies beyond the mapped section. Batches keep their
  *       base offsets, last offset deltas, producer fields and compression ({@code MemoryRecords.filterTo}).</li>
  * </ol>
  * Kept whole: each active producer's last batch (even if emptied, so idempotent deduplication survives), the
- * last batch of each group (even if emptied, so the new segment covers exactly the offsets it replaces) and
+ * last batch of each source segment (even if emptied, so a new segment covers exactly the offsets of the
+ * segments it replaces, which crash recovery relies on; a later clean drops it once it is inside a segment) and
  * what {@link TransactionCleaningHook} says. Tombstones: the first clean that keeps one stamps its batch with a
  * delete horizon (now + delete.retention.ms, KIP-534); a clean after the horizon drops it. Records without a
  * key (refused at produce time; possible from before a policy change) are dropped, as in Kafka.
@@ -108,8 +110,9 @@ final class Cleaner {
         Map<Long, Long> producerLastOffsets = producerLastOffsets(partitionLog.producerState());
         long now = time.milliseconds();
         int swapped = 0;
-        for (List<LogSegment> group : SegmentGroups.group(toClean, Cleaner::info, cfg.segmentBytes())) {
-            cleanGroup(partitionLog, group, cfg, producerLastOffsets, now, aborted);
+        int next = 0;
+        while (next < toClean.size()) {
+            next = cleanGroup(partitionLog, toClean, next, cfg, producerLastOffsets, now, aborted);
             swapped++;
         }
         log.info("{}: cleaned offsets {}..{} of the dirty section ({} keys), rewrote {} group(s) from offset {}:"
@@ -180,19 +183,29 @@ final class Cleaner {
         return end[0];
     }
 
-    private void cleanGroup(PartitionLog partitionLog, List<LogSegment> group, LogConfig cfg,
-                            Map<Long, Long> producerLastOffsets, long now, BooleanSupplier aborted)
+    /**
+     * Cleans the segments from {@code first} on into one new segment while they fit (see {@link SegmentGroups}),
+     * swaps it in, and returns the index of the first segment not in this group.
+     */
+    private int cleanGroup(PartitionLog partitionLog, List<LogSegment> segments, int first, LogConfig cfg,
+                           Map<Long, Long> producerLastOffsets, long now, BooleanSupplier aborted)
             throws IOException, Aborted {
         TopicPartition tp = partitionLog.topicPartition();
         Path dir = partitionLog.dir();
-        long base = group.get(0).baseOffset();
-        long groupLastOffset = group.get(group.size() - 1).nextOffset() - 1;
-        RetentionFilter filter = new RetentionFilter(now, cfg.deleteRetentionMs(), producerLastOffsets, groupLastOffset);
+        long base = segments.get(first).baseOffset();
+        List<LogSegment> group = new ArrayList<>();
         CleanedSegmentWriter writer = CleanedSegmentWriter.create(dir, base, cfg);
         boolean handedOver = false;
         try {
-            for (LogSegment segment : group) {
+            for (int i = first; i < segments.size(); i++) {
+                LogSegment segment = segments.get(i);
+                if (!group.isEmpty() && !SegmentGroups.fits(base, writer.size(), info(segment), cfg.segmentBytes())) {
+                    break;
+                }
+                group.add(segment);
                 checkAborted(aborted);
+                RetentionFilter filter = new RetentionFilter(now, cfg.deleteRetentionMs(), producerLastOffsets,
+                        segment.nextOffset() - 1);
                 reads.read(segment, segment.baseOffset(), chunk -> {
                     filterInto(chunk, filter, writer, cfg);
                     return !aborted.getAsBoolean();
@@ -208,6 +221,7 @@ final class Cleaner {
                 CleanedSegmentWriter.deleteFiles(dir, base, LogFileNames.SWAP_SUFFIX);
                 throw new Aborted(tp + ": segments changed during the clean (retention, truncation or deletion)");
             }
+            return first + group.size();
         } catch (CleanerCrashHook.SimulatedCrash crash) {
             handedOver = true; // leave the files exactly as they are, as a crash would
             throw crash;
@@ -269,19 +283,19 @@ final class Cleaner {
     /** Kafka's retention decisions for one group, through {@code MemoryRecords.filterTo}. */
     private final class RetentionFilter extends MemoryRecords.RecordFilter {
         private final Map<Long, Long> producerLastOffsets;
-        private final long groupLastOffset;
+        private final long segmentLastOffset;
 
-        RetentionFilter(long now, long deleteRetentionMs, Map<Long, Long> producerLastOffsets, long groupLastOffset) {
+        RetentionFilter(long now, long deleteRetentionMs, Map<Long, Long> producerLastOffsets, long segmentLastOffset) {
             super(now, deleteRetentionMs);
             this.producerLastOffsets = producerLastOffsets;
-            this.groupLastOffset = groupLastOffset;
+            this.segmentLastOffset = segmentLastOffset;
         }
 
         @Override
         protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
             boolean producersLast = batch.hasProducerId()
                     && Long.valueOf(batch.lastOffset()).equals(producerLastOffsets.get(batch.producerId()));
-            boolean keep = producersLast || batch.lastOffset() == groupLastOffset || transactions.keepWhole(batch);
+            boolean keep = producersLast || batch.lastOffset() == segmentLastOffset || transactions.keepWhole(batch);
             return new BatchRetentionResult(keep ? BatchRetention.RETAIN_EMPTY : BatchRetention.DELETE_EMPTY, false);
         }
 

@@ -1,14 +1,12 @@
 package io.strata.engine.log.cleaner;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * Splits the segments to clean into groups, each rewritten into one new segment (Kafka's
- * {@code groupSegmentsBySize}): consecutive segments whose total size fits {@code segment.bytes} and whose
- * offsets, relative to the group's base, fit the index's 32-bit entries. Cleaning shrinks segments, so groups
- * merge the small ones a previous clean left behind. (The new segment's indexes are sparser if they would
- * overflow, so index size is no constraint here.)
+ * How the segments to clean are grouped, each group rewritten into one new segment (Kafka's
+ * {@code groupSegmentsBySize}, decided as the clean goes): the next source segment joins the group if the new
+ * segment written so far plus that segment's size (what it can add at most) fits {@code segment.bytes}, and the
+ * group's offsets, relative to its base, still fit the index's 32-bit entries. Deciding on the bytes written
+ * rather than the source sizes lets the small segments of earlier cleans merge in one pass. (The new
+ * segment's indexes get sparser if they would overflow, so index size is no constraint here.)
  */
 final class SegmentGroups {
     /** What grouping needs of a segment. */
@@ -18,25 +16,8 @@ final class SegmentGroups {
     private SegmentGroups() {
     }
 
-    static <S> List<List<S>> group(List<S> segments, java.util.function.Function<S, SegmentInfo> info, long maxBytes) {
-        List<List<S>> groups = new ArrayList<>();
-        int i = 0;
-        while (i < segments.size()) {
-            List<S> group = new ArrayList<>();
-            SegmentInfo first = info.apply(segments.get(i));
-            group.add(segments.get(i++));
-            long bytes = first.sizeInBytes();
-            while (i < segments.size()) {
-                SegmentInfo next = info.apply(segments.get(i));
-                if (bytes + next.sizeInBytes() > maxBytes
-                        || next.nextOffset() - 1 - first.baseOffset() > Integer.MAX_VALUE) {
-                    break;
-                }
-                bytes += next.sizeInBytes();
-                group.add(segments.get(i++));
-            }
-            groups.add(group);
-        }
-        return groups;
+    /** Whether {@code next} may join the group based at {@code groupBase} whose new segment has {@code writtenBytes}. */
+    static boolean fits(long groupBase, long writtenBytes, SegmentInfo next, long maxBytes) {
+        return writtenBytes + next.sizeInBytes() <= maxBytes && next.nextOffset() - 1 - groupBase <= Integer.MAX_VALUE;
     }
 }

@@ -63,7 +63,7 @@ class OffsetsTopicCompactionTest extends BrokerTestBase {
 
         assertThat(failures).hasValue(0);
         assertThat(maxBytes).as("bytes of __consumer_offsets-0 while committing").isLessThan(MAX_BYTES_DURING);
-        await().atMost(Duration.ofSeconds(30)).until(() -> offsetsLogSegments() <= 4);
+        await().atMost(Duration.ofSeconds(60)).until(() -> offsetsLogSegments() <= 4);
         Map<TopicPartition, Long> expected = new HashMap<>();
         partitions.forEach(tp -> expected.put(tp, (long) COMMITS));
         assertThat(committedOffsets(fixture.admin(), "committer")).isEqualTo(expected);
