@@ -39,6 +39,7 @@ class EngineArchitectureTest {
             List.of("replication"),
             List.of("network"),
             List.of("cluster"),
+            List.of("log.cleaner"),
             List.of("log"),
             List.of("log.retention"),
             List.of("log.producer"),

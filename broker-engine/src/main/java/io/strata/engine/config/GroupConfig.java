@@ -8,7 +8,8 @@ package io.strata.engine.config;
  *                                        capped: until that many brokers are live the topic is not created and
  *                                        FindCoordinator answers COORDINATOR_NOT_AVAILABLE, so it is never
  *                                        created under-replicated for good
- * @param offsetsTopicSegmentBytes        its segment size, small so compaction (and load) stay cheap
+ * @param offsetsTopicSegmentBytes        its segment size ({@code offsets.topic.segment.bytes}); the log cleaner
+ *                                        compacts the topic like any compacted topic
  * @param initialRebalanceDelayMs         how long the first join of an empty group waits for more members
  * @param minSessionTimeoutMs             smallest session timeout a member may ask for
  * @param maxSessionTimeoutMs             largest session timeout a member may ask for

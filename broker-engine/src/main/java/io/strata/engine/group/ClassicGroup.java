@@ -37,7 +37,7 @@ final class ClassicGroup {
     private long initialDelayUntilMs;
     /** CompletingRebalance: when members that have not synced are dropped. */
     private long syncDeadlineMs;
-    /** The membership last written to the log: what a restart would restore, and what compaction rewrites. */
+    /** The membership last written to the log: what a restart would restore. */
     private GroupRecords.GroupValue persisted;
 
     ClassicGroup(String groupId, long nowMs) {

@@ -34,7 +34,6 @@ public final class GroupCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
     private static final long SWEEP_INTERVAL_MS = 100;
     private static final long METRICS_INTERVAL_MS = 2_000;
-    private static final long COMPACTION_INTERVAL_MS = 30_000;
 
     /** How the coordinator finds and creates its topic; implemented by the broker. */
     public interface OffsetsTopicAccess {
@@ -54,7 +53,6 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupRegistry registry;
     private final GroupMembership membership;
     private final GroupOffsets offsets;
-    private final OffsetsLogCompactor compactor;
     /** Tasks on the broker's group timer (which the broker owns and stops); close cancels them. */
     private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
     /** Set by {@link #start(ScheduledExecutorService)}: before it, the topic list may not be loaded, so nothing may be created. */
@@ -76,7 +74,6 @@ public final class GroupCoordinator implements AutoCloseable {
         this.registry = new GroupRegistry(new GroupLog(replicaManager), time, partitions);
         this.membership = new GroupMembership(registry, config, time, metrics, completions);
         this.offsets = new GroupOffsets(registry, config, time, metrics);
-        this.compactor = new OffsetsLogCompactor(registry, time);
         this.replicaManager = replicaManager;
         replicaManager.addLeadershipListener(this::onLeadershipChanged);
     }
@@ -133,13 +130,6 @@ public final class GroupCoordinator implements AutoCloseable {
                 config.offsetsRetentionCheckIntervalMs(), TimeUnit.MILLISECONDS));
         scheduled.add(timer.scheduleWithFixedDelay(this::refreshMetrics, METRICS_INTERVAL_MS, METRICS_INTERVAL_MS,
                 TimeUnit.MILLISECONDS));
-        scheduled.add(timer.scheduleWithFixedDelay(this::compactOffsetsLog, COMPACTION_INTERVAL_MS,
-                COMPACTION_INTERVAL_MS, TimeUnit.MILLISECONDS));
-    }
-
-    /** Bounds the offsets partitions' logs (see {@link OffsetsLogCompactor}). */
-    void compactOffsetsLog() {
-        compactor.compactAll();
     }
 
     /**

@@ -57,11 +57,6 @@ final class GroupLog {
         return next;
     }
 
-    /** The log of a led partition, for compaction decisions. */
-    io.strata.engine.log.PartitionLog log(int partition) {
-        return partition(partition).log();
-    }
-
     private Partition partition(int partition) {
         TopicPartition tp = topicPartition(partition);
         Partition led = replicaManager.partition(tp).filter(Partition::isLeader).orElse(null);

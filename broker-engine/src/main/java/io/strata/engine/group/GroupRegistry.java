@@ -77,15 +77,6 @@ final class GroupRegistry {
         return groups.values();
     }
 
-    /** Partitions of {@code __consumer_offsets} this coordinator serves (loaded). */
-    Set<Integer> ownedPartitions() {
-        return Set.copyOf(owned);
-    }
-
-    GroupLog groupLog() {
-        return groupLog;
-    }
-
     /** Whether any offsets partition this broker leads is still being loaded. */
     boolean isLoading() {
         return !loading.isEmpty();

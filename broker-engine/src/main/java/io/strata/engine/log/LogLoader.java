@@ -34,6 +34,8 @@ import java.util.stream.Stream;
  * deleted, indexes are rebuilt, and the result is fsynced. Segments below the recovery point are still
  * rebuilt if an index is missing or inconsistent.
  *
+ * <p>First, files of an interrupted log clean are resolved ({@link SwapRecovery}).
+ *
  * <p>Then the leader epoch cache (truncated to the log end, rebuilt from batch headers if its checkpoint is
  * missing or corrupt), the producer state (latest snapshot plus a replay of the batch headers after it)
  * the log start offset ({@code log-start-offset-checkpoint} clamped to [first segment base, log end]) and the
@@ -54,6 +56,7 @@ final class LogLoader {
 
     static Loaded load(Path dir, TopicPartition tp, LogConfig config, Time time) throws IOException {
         Files.createDirectories(dir);
+        SwapRecovery.recover(dir, tp); // an interrupted clean: back to the old segments or on to the new
         deleteStrayFiles(dir);
         OptionalLong cleanEnd = takeCleanShutdownMarker(dir, tp);
         boolean brandNew = !hasSegmentFiles(dir);

@@ -65,6 +65,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>The log start offset is state of its own (DeleteRecords may put it inside the first segment), moved
  *       forward only, under the append lock; retention ({@link #deleteOldSegments}) and segment deletion also
  *       run under the append lock, and hand removed segments to {@link SegmentDeletion}.</li>
+ *   <li>The log cleaner reads segments lock-free (like a fetch) and swaps cleaned segments in with
+ *       {@link #replaceSegments} under the append lock, inside the flusher's exclusive section; readers see the
+ *       old segments or the new one, never a gap, and reads already holding a replaced segment finish on it
+ *       ({@link SegmentDeletion} closes it later).</li>
  * </ul>
  * The high watermark only moves forward, under its own small lock.
  * Lock order: appendLock, then the group commit monitor, then checkpointLock.
@@ -216,6 +220,11 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         return segmentDeletion;
     }
 
+    /** The segments now, oldest first, the active one last (for the log cleaner; read them lock-free). */
+    public List<LogSegment> segmentsSnapshot() {
+        return List.copyOf(segments.all());
+    }
+
     // ---- appends ----
 
     /** Appends a producer's batch as leader; see {@link #appendAsLeader(MemoryRecords, int, AppendOrigin)}. */
@@ -311,7 +320,8 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
      * new log end to the leader.
      *
      * @return the number of batches appended
-     * @throws CorruptRecordException if a batch is malformed or does not start at the log end
+     * @throws CorruptRecordException if a batch is malformed or starts below the log end (it may start above it:
+     *                                 the leader's cleaner removes records, leaving offset gaps)
      * @throws KafkaStorageException  I/O failure or closed log
      */
     public int appendAsFollower(MemoryRecords records) {
@@ -344,9 +354,9 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
                 if (header.lastOffset() < logEndOffset) {
                     continue;
                 }
-                if (header.baseOffset() != logEndOffset) {
+                if (header.baseOffset() < logEndOffset) { // above it is a gap the leader's cleaner left: fine
                     throw new CorruptRecordException(topicPartition + ": replicated batch starts at offset "
-                            + header.baseOffset() + " but the log ends at " + logEndOffset);
+                            + header.baseOffset() + " inside the log, which ends at " + logEndOffset);
                 }
                 LogSegment active = segments.active();
                 if (active.shouldRoll(size, header.lastOffset(), now, cfg)) {
@@ -618,30 +628,31 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     }
 
     /**
-     * Deletes the inactive, fully flushed segments whose every offset is below {@code offset}, oldest first,
-     * and moves the log start to the first remaining segment. For coordinators that have rewritten their
-     * whole state above {@code offset}. Deletion is the safe, delayed one of {@link SegmentDeletion}.
+     * The log cleaner's swap: installs the cleaned segment whose {@code .swap} files (based at the first
+     * replaced segment's base offset, covering exactly the replaced offsets) are complete and fsynced, in place
+     * of {@code replaced} (consecutive inactive segments, oldest first). Readers see the old segments or the new
+     * one, never a gap: the new segment takes the first one's key before the others leave the map.
      *
-     * @return the number of segments deleted
+     * @return false, changing nothing, if a replaced segment is no longer in the log (retention, truncation or
+     *         deletion got there first); the caller then deletes the swap files
      */
-    public int deleteSegmentsBelow(long offset) {
+    public boolean replaceSegments(long cleanedBase, List<LogSegment> replaced) {
         appendLock.lock();
         try {
-            ensureWritable();
-            List<LogSegment> doomed = new ArrayList<>();
-            for (LogSegment s : segments.all()) {
-                if (s == segments.active() || s.nextOffset() > offset || s.nextOffset() > groupCommit.flushedOffset()) {
-                    break;
-                }
-                doomed.add(s);
+            if (state != State.OPEN || replaced.isEmpty() || replaced.get(0).baseOffset() != cleanedBase
+                    || !replaced.stream().allMatch(s -> segments.floor(s.baseOffset()) == s && s != segments.active())) {
+                return false;
             }
-            if (doomed.isEmpty()) {
-                return 0;
-            }
-            removeSegments(doomed, "below offset " + offset);
-            return doomed.size();
+            groupCommit.exclusive(() -> {
+                // The old files go .deleted first (the new ones take their names), but stay mapped until the
+                // cleaned segment takes their place, and open for the reads holding them.
+                segmentDeletion.renameAndScheduleDeletion(replaced, config.fileDeleteDelayMs());
+                CleanedSegmentSwap.install(dir, cleanedBase, config, time, segments, replaced);
+                groupCommit.truncated(logEndOffset); // forgets replaced segments awaiting an index flush
+            });
+            return true;
         } catch (IOException | UncheckedIOException e) {
-            throw storageError("segment deletion in", e);
+            throw storageError("segment swap in", e);
         } finally {
             appendLock.unlock();
         }

@@ -16,8 +16,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Safe deletion of one log's segments (retention, DeleteRecords, coordinators' {@code deleteSegmentsBelow}, and
- * segments a log cleaner replaced): a segment leaves the segment map at once, so no new read finds it; its files
+ * Safe deletion of one log's segments (retention, DeleteRecords, and segments a log cleaner replaced): a
+ * segment leaves the segment map at once (a replaced one when its cleaned successor takes its place), so no new
+ * read finds it; its files
  * are renamed {@code .deleted} (a crash from then on deletes them at the next load); after the topic's
  * {@code file.delete.delay.ms} the log's reference is released, and the files are closed and deleted once no
  * reader (a fetch response still being sent) holds one either.
@@ -42,15 +43,23 @@ public final class SegmentDeletion {
     /**
      * Takes {@code doomed} out of {@code segments} (each only if it is still the segment mapped at its base
      * offset) and schedules their deletion after {@code delayMs}. The caller holds the log's append lock and
-     * never passes the active segment. A swap that replaces segments (the log cleaner) calls this before it
-     * renames its new files into place under the same names, since the old files are renamed by path.
+     * never passes the active segment.
      */
     public void removeAndScheduleDeletion(LogSegments segments, Collection<LogSegment> doomed, long delayMs)
             throws IOException {
-        List<LogSegment> list = List.copyOf(doomed);
-        for (LogSegment s : list) {
+        for (LogSegment s : doomed) {
             segments.remove(s);
         }
+        renameAndScheduleDeletion(doomed, delayMs);
+    }
+
+    /**
+     * Renames {@code doomed}'s files {@code .deleted} and schedules their deletion, leaving the segment map to the
+     * caller: the cleaner's swap, which puts the cleaned segment in the replaced ones' place only after their files
+     * made room for its own. The caller holds the log's append lock.
+     */
+    public void renameAndScheduleDeletion(Collection<LogSegment> doomed, long delayMs) throws IOException {
+        List<LogSegment> list = List.copyOf(doomed);
         for (LogSegment s : list) {
             s.renameForDeletion();
             pending.add(s);

@@ -41,6 +41,7 @@ import io.strata.engine.handler.data.PartitionFetchReader;
 import io.strata.engine.handler.data.ProduceHandler;
 import io.strata.engine.config.LogConfig;
 import io.strata.engine.log.LogManager;
+import io.strata.engine.log.cleaner.LogCleaner;
 import io.strata.engine.log.PartitionLog;
 import io.strata.engine.metadata.BrokerRegistration;
 import io.strata.engine.metadata.MetadataStore;
@@ -104,6 +105,8 @@ public final class Broker implements AutoCloseable {
     private volatile ReplicaManager replicaManager;
     private volatile ReplicaFetcherManager replicaFetchers;
     private LogManager logManager;
+    /** Compacts cleanup.policy=compact logs; stopped before the logs close. Set in start. */
+    private volatile LogCleaner logCleaner;
     private KafkaServer server;
     private GroupCoordinator groupCoordinator;
     /** Moves leaderships away before a graceful close stops the listener; set in start. */
@@ -157,6 +160,8 @@ public final class Broker implements AutoCloseable {
                     metrics.recordRetentionDeletion(tp.topic(), plan.reason().tag(), plan.segments()));
             logDefaults.update(metadataStore.brokerConfigs()); // logs recover with the stored dynamic defaults
             logManager.loadLogs(this::recoveryConfig);
+            logCleaner = new LogCleaner(config.logManager(), logManager::logs, executors.logCleaner(), time,
+                    metrics.registry());
 
             MetadataCache cache = new MetadataCache(metadataStore, config.brokerId());
             controlledShutdown = new ControlledShutdown(config.brokerId(), metadataStore, cache,
@@ -184,6 +189,7 @@ public final class Broker implements AutoCloseable {
             topics.loadAll();
             deleteStrayLogs(cache);
             groupCoordinator.start(executors.groupTimer());
+            logCleaner.start();
             executors.checkpoints().scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS,
                     TimeUnit.MILLISECONDS);
             long isrCheckMs = Math.max(1, config.replication().replicaLagTimeMaxMs() / 2);
@@ -420,6 +426,11 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** The log cleaner (null before the first start); tests set its crash hook. */
+    public LogCleaner logCleaner() {
+        return logCleaner;
+    }
+
     public BrokerState state() {
         return state;
     }
@@ -441,6 +452,7 @@ public final class Broker implements AutoCloseable {
         state = BrokerState.SHUTTING_DOWN;
         closeNetwork(); // stops the heartbeat, which alone renews the controller lease
         controllerLease.stop();
+        stopLogCleaner();
         logGauges.clear();
         if (logManager != null) {
             logManager.closeWithoutFlush();
@@ -473,12 +485,19 @@ public final class Broker implements AutoCloseable {
     private void stopQuietly() {
         closeNetwork(); // stops the heartbeat, which alone renews the controller lease
         controllerLease.release();
+        stopLogCleaner();
         logGauges.clear();
         if (logManager != null) {
             logManager.close();
         }
         closeExecutors();
         state = BrokerState.NOT_RUNNING;
+    }
+
+    private void stopLogCleaner() {
+        if (logCleaner != null) {
+            logCleaner.stop(); // a clean in progress stops at its next batch boundary
+        }
     }
 
     private void closeNetwork() {

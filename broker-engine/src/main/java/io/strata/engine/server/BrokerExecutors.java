@@ -39,6 +39,7 @@ public final class BrokerExecutors implements AutoCloseable {
     private final ScheduledExecutorService heartbeat;
     private final ExecutorService replicaFetchers;
     private final ScheduledExecutorService isrChanges;
+    private final ExecutorService logCleaner;
 
     /**
      * @param ioThreads      request handler threads ({@code strata.kafka.io-threads})
@@ -56,6 +57,8 @@ public final class BrokerExecutors implements AutoCloseable {
         heartbeat = single("strata-broker-heartbeat");
         replicaFetchers = Executors.newCachedThreadPool(ThreadUtils.createThreadFactory("strata-replica-fetcher-%d", true));
         isrChanges = single("strata-isr-changes");
+        // Threads are made on demand: none when the cleaner is disabled.
+        logCleaner = Executors.newCachedThreadPool(ThreadUtils.createThreadFactory("strata-log-cleaner-%d", true));
     }
 
     /** One per available core, as Kafka's recovery threads scale with the disk and CPU at hand. */
@@ -124,6 +127,11 @@ public final class BrokerExecutors implements AutoCloseable {
         return isrChanges;
     }
 
+    /** Log cleaner threads: each runs a cleaner loop until the log cleaner is stopped (by a flag, never by interrupt). */
+    public ExecutorService logCleaner() {
+        return logCleaner;
+    }
+
     /**
      * Stops every pool that serves requests or applies metadata, and the heartbeat (the broker's lease then
      * lapses after the session timeout); the logs stay usable.
@@ -137,7 +145,7 @@ public final class BrokerExecutors implements AutoCloseable {
     @Override
     public void close() {
         stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, checkpoints,
-                requests, logBackground, logOpenClose));
+                requests, logCleaner, logBackground, logOpenClose));
     }
 
     private static void stop(List<ExecutorService> pools) {

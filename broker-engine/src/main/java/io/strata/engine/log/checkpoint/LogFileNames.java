@@ -16,12 +16,18 @@ public final class LogFileNames {
     public static final String DELETE_DIR_SUFFIX = "-delete";
     /** Appended to a deleted segment's files until file.delete.delay.ms has passed and no reader holds them. */
     public static final String DELETED_SUFFIX = ".deleted";
+    /** Appended to a segment's file names while the cleaner writes its replacement (deleted on start). */
+    public static final String CLEANED_SUFFIX = ".cleaned";
+    /** A cleaned segment, complete and fsynced, that replaces the segments it covers (completed on start). */
+    public static final String SWAP_SUFFIX = ".swap";
 
     public static final String LEADER_EPOCH_CHECKPOINT = "leader-epoch-checkpoint";
     public static final String HIGH_WATERMARK_CHECKPOINT = "high-watermark-checkpoint";
     public static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
     public static final String LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
     public static final String CLEAN_SHUTDOWN = "clean-shutdown";
+    /** How far the log cleaner has cleaned this partition (its first dirty offset). */
+    public static final String CLEANER_OFFSET_CHECKPOINT = "cleaner-offset-checkpoint";
     static final String PARTITION_METADATA = "partition.metadata";
 
     private LogFileNames() {
