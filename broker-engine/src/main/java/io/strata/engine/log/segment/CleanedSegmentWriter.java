@@ -13,7 +13,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 
 /**
  * Writes the segment that replaces a group of cleaned segments, beside them, as
@@ -172,16 +171,6 @@ public final class CleanedSegmentWriter implements Closeable {
             return;
         }
         closed = true;
-        IOException failure = null;
-        for (Closeable c : List.<Closeable>of(offsetIndex, timeIndex, channel)) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                failure = failure == null ? e : failure;
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        LogSegment.closeAll(offsetIndex, timeIndex, channel);
     }
 }

@@ -354,8 +354,13 @@ public final class LogSegment implements Closeable {
 
     @Override
     public void close() throws IOException {
+        closeAll(offsetIndex, timeIndex, channel);
+    }
+
+    /** Closes every one of a segment's files, even after one fails, and throws the first failure. */
+    static void closeAll(Closeable... files) throws IOException {
         IOException failure = null;
-        for (Closeable c : new Closeable[] {offsetIndex, timeIndex, channel}) {
+        for (Closeable c : files) {
             try {
                 c.close();
             } catch (IOException e) {
