@@ -1,9 +1,7 @@
 package io.strata.engine.log;
 
 import io.strata.engine.config.LogConfig;
-import io.strata.engine.log.checkpoint.CheckpointFile;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
-import io.strata.engine.log.checkpoint.LogFileNames;
 import io.strata.engine.log.checkpoint.PartitionMetadataFile;
 import io.strata.engine.log.producer.ProducerStateManager;
 import io.strata.engine.log.retention.RetentionPlan;
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -60,8 +57,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Reads (fetch, timestamp lookups) take no lock. A segment publishes its size (volatile) after the
  *       bytes and index entries are written, and the log end offset is published after that, so a reader
  *       bounded by the log end or high watermark never sees a partial batch.</li>
- *   <li>Checkpoint writes (high watermark, recovery point, log start offset) are serialized by
- *       {@code checkpointLock}.</li>
+ *   <li>Checkpoint writes (high watermark, recovery point, log start offset: {@link LogCheckpoints}) are
+ *       serialized by the checkpoint lock ({@code checkpoints.lock()}), also held to rename the directory and to
+ *       mark the log closed or deleted.</li>
  *   <li>The log start offset is state of its own (DeleteRecords may put it inside the first segment), moved
  *       forward only, under the append lock; retention ({@link #deleteOldSegments}) and segment deletion also
  *       run under the append lock, and hand removed segments to {@link SegmentDeletion}.</li>
@@ -71,7 +69,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       ({@link SegmentDeletion} closes it later).</li>
  * </ul>
  * The high watermark only moves forward, under its own small lock.
- * Lock order: appendLock, then the group commit monitor, then checkpointLock.
+ * Lock order: appendLock, then the group commit monitor, then the checkpoint lock.
  */
 public final class PartitionLog implements Closeable, LogGauges.LogStats {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
@@ -87,7 +85,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     private final SegmentDeletion segmentDeletion;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final LogFlusher groupCommit;
-    private final Object checkpointLock = new Object();
+    private final LogCheckpoints checkpoints;
     /** Makes high watermark moves atomic (read-compare-write) without waiting for checkpoint I/O. */
     private final Object highWatermarkLock = new Object();
 
@@ -97,10 +95,6 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile long highWatermark;
-    /** Guarded by checkpointLock. */
-    private long checkpointedHighWatermark = -1;
-    private long checkpointedRecoveryPoint = -1;
-    private long checkpointedLogStartOffset = -1;
 
     private PartitionLog(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time, LogLoader.Loaded loaded,
                          ScheduledExecutorService deletionScheduler) {
@@ -114,6 +108,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         this.producerState = loaded.producerState();
         this.logStartOffset = loaded.logStartOffset();
         this.segmentDeletion = new SegmentDeletion(tp, deletionScheduler);
+        this.checkpoints = new LogCheckpoints(this::dir, () -> state == State.DELETED);
         this.logEndOffset = loaded.logEndOffset();
         this.highWatermark = loaded.highWatermark();
         // Everything loaded was fsynced by recovery (or trusted after a clean close).
@@ -327,30 +322,14 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     public int appendAsFollower(MemoryRecords records) {
         LogConfig cfg = config;
         long now = time.milliseconds();
-        ByteBuffer buffer = records.buffer().duplicate();
+        ReplicatedBatchReader batches = new ReplicatedBatchReader(topicPartition, records);
         int appended = 0;
         appendLock.lock();
         try {
             ensureWritable();
-            int position = buffer.position();
-            int limit = buffer.limit();
-            while (limit - position >= BatchHeader.LOG_OVERHEAD) {
-                int length = buffer.getInt(position + 8);
-                if (length < BatchHeader.SIZE - BatchHeader.LOG_OVERHEAD) {
-                    throw new CorruptRecordException(topicPartition + ": replicated batch length " + length
-                            + " is below the v2 minimum");
-                }
-                long size = BatchHeader.LOG_OVERHEAD + (long) length;
-                if (size > limit - position) {
-                    break; // a partial batch at the end of a fetch response: fetched again next time
-                }
-                ByteBuffer slice = buffer.duplicate().position(position).limit(position + (int) size).slice();
-                BatchHeader header = BatchHeader.parse(slice, 0, -1);
-                if (header.magic() != RecordBatch.MAGIC_VALUE_V2) {
-                    throw new CorruptRecordException(topicPartition + ": replicated batch has magic " + header.magic());
-                }
-                MemoryRecords.readableRecords(slice.duplicate()).batches().iterator().next().ensureValid();
-                position += (int) size;
+            ReplicatedBatchReader.Batch batch;
+            while ((batch = batches.next()) != null) {
+                BatchHeader header = batch.header();
                 if (header.lastOffset() < logEndOffset) {
                     continue;
                 }
@@ -359,11 +338,11 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
                             + header.baseOffset() + " inside the log, which ends at " + logEndOffset);
                 }
                 LogSegment active = segments.active();
-                if (active.shouldRoll(size, header.lastOffset(), now, cfg)) {
+                if (active.shouldRoll(batch.size(), header.lastOffset(), now, cfg)) {
                     active = roll(header.baseOffset(), cfg);
                 }
                 epochCache.assign(header.partitionLeaderEpoch(), header.baseOffset());
-                active.append(slice, header, cfg.indexIntervalBytes(), now);
+                active.append(batch.buffer(), header, cfg.indexIntervalBytes(), now);
                 producerState.update(header, now);
                 logEndOffset = header.nextOffset();
                 appended++;
@@ -464,36 +443,15 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
 
     /** Writes the high watermark, recovery point and log start offset checkpoints if they changed. */
     public void checkpoint() {
-        synchronized (checkpointLock) {
+        synchronized (checkpoints.lock()) {
             if (state != State.OPEN) {
                 return;
             }
             try {
-                writeCheckpoints(highWatermark, groupCommit.recoveryPoint());
+                checkpoints.write(highWatermark, groupCommit.recoveryPoint(), logStartOffset);
             } catch (IOException e) {
                 throw storageError("checkpoint of", e);
             }
-        }
-    }
-
-    /** Caller holds checkpointLock. */
-    private void writeCheckpoints(long hw, long recoveryPoint) throws IOException {
-        if (hw != checkpointedHighWatermark) {
-            CheckpointFile.writeOffset(dir.resolve(LogFileNames.HIGH_WATERMARK_CHECKPOINT), hw);
-            checkpointedHighWatermark = hw;
-        }
-        if (recoveryPoint != checkpointedRecoveryPoint) {
-            CheckpointFile.writeOffset(dir.resolve(LogFileNames.RECOVERY_POINT_CHECKPOINT), recoveryPoint);
-            checkpointedRecoveryPoint = recoveryPoint;
-        }
-        writeLogStartOffsetCheckpoint(logStartOffset);
-    }
-
-    /** Caller holds checkpointLock. */
-    private void writeLogStartOffsetCheckpoint(long offset) throws IOException {
-        if (offset != checkpointedLogStartOffset && state != State.DELETED) {
-            CheckpointFile.writeOffset(dir.resolve(LogFileNames.LOG_START_OFFSET_CHECKPOINT), offset);
-            checkpointedLogStartOffset = offset;
         }
     }
 
@@ -616,8 +574,8 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
             synchronized (highWatermarkLock) {
                 highWatermark = Math.min(highWatermark, end);
             }
-            synchronized (checkpointLock) {
-                writeCheckpoints(highWatermark, groupCommit.recoveryPoint());
+            synchronized (checkpoints.lock()) {
+                checkpoints.write(highWatermark, groupCommit.recoveryPoint(), logStartOffset);
             }
             log.info("{}: truncated from log end {} to {}", topicPartition, oldEnd, end);
         } catch (IOException | UncheckedIOException e) {
@@ -693,8 +651,8 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     private void advanceLogStartOffset(long offset) throws IOException {
         logStartOffset = offset;
         epochCache.truncateFromStart(offset);
-        synchronized (checkpointLock) {
-            writeLogStartOffsetCheckpoint(offset);
+        synchronized (checkpoints.lock()) {
+            checkpoints.writeLogStartOffset(offset);
         }
     }
 
@@ -781,9 +739,9 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
                 active.flushLog();
                 active.flushIndexes();
                 producerState.takeSnapshot(logEndOffset);
-                synchronized (checkpointLock) {
-                    writeCheckpoints(highWatermark, logEndOffset);
-                    CheckpointFile.writeOffset(dir.resolve(LogFileNames.CLEAN_SHUTDOWN), logEndOffset);
+                synchronized (checkpoints.lock()) {
+                    checkpoints.write(highWatermark, logEndOffset, logStartOffset);
+                    checkpoints.writeCleanShutdownMarker(logEndOffset);
                     state = State.CLOSED;
                 }
             } catch (IOException | RuntimeException e) {
@@ -815,7 +773,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         appendLock.lock();
         try {
             groupCommit.close();
-            synchronized (checkpointLock) {
+            synchronized (checkpoints.lock()) {
                 state = State.DELETED;
             }
             closeSegments();
@@ -836,7 +794,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         appendLock.lock();
         try {
             groupCommit.exclusive(() -> {
-                synchronized (checkpointLock) {
+                synchronized (checkpoints.lock()) {
                     Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
                     dir = target;
                     state = State.DELETED;
