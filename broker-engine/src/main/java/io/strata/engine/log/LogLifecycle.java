@@ -20,9 +20,10 @@ import java.nio.file.StandardCopyOption;
  * directory renamed for deletion, then removed), and the directory it lives in now.
  *
  * <p>Concurrency: the state and the directory are volatile, read lock-free. Every transition runs under the log's
- * append lock; the transitions also take the checkpoint lock (inside the group commit's exclusive section for the
- * rename), so no checkpoint lands in a moved, closed or deleted directory. Lock order as the log's: appendLock,
- * then the group commit monitor, then the checkpoint lock.
+ * append lock. A graceful close, a deletion and the rename (inside the group commit's exclusive section) change
+ * the state under the checkpoint lock too, so {@link PartitionLog#checkpoint()}, which checks the state under that
+ * lock, never writes into a moved or deleted directory. Lock order as the log's: appendLock, then the group commit
+ * monitor, then the checkpoint lock.
  */
 final class LogLifecycle {
     private static final Logger log = LoggerFactory.getLogger(LogLifecycle.class);

@@ -9,6 +9,7 @@ import io.strata.engine.log.retention.SegmentInfo;
 import io.strata.engine.log.segment.LogSegment;
 import io.strata.engine.log.segment.LogSegments;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +60,22 @@ final class LogRetention {
         this.appender = appender;
     }
 
-    /** Moves the log start offset to {@code offset} (the caller checked it moves forward) and checkpoints it. */
-    void advanceLogStartOffset(long offset) throws IOException {
+    /** See {@link PartitionLog#maybeIncrementLogStartOffset}; the caller checked the log is writable. */
+    boolean maybeIncrementLogStartOffset(long offset, LogStartOffsetReason reason) throws IOException {
+        if (offset > offsets.highWatermark()) {
+            throw new OffsetOutOfRangeException("Cannot move the log start offset of " + topicPartition + " to "
+                    + offset + ": above the high watermark " + offsets.highWatermark());
+        }
+        if (offset <= offsets.logStart()) {
+            return false;
+        }
+        advanceLogStartOffset(offset);
+        log.info("{}: log start offset moved to {} ({})", topicPartition, offset, reason);
+        return true;
+    }
+
+    /** Moves the log start offset to {@code offset} (forward) and checkpoints it. */
+    private void advanceLogStartOffset(long offset) throws IOException {
         offsets.setLogStart(offset);
         epochCache.truncateFromStart(offset);
         synchronized (checkpoints.lock()) {

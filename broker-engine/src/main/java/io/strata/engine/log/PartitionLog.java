@@ -2,7 +2,6 @@ package io.strata.engine.log;
 
 import io.strata.engine.config.LogConfig;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
-import io.strata.engine.log.checkpoint.PartitionMetadataFile;
 import io.strata.engine.log.producer.ProducerStateManager;
 import io.strata.engine.log.retention.RetentionPlan;
 import io.strata.engine.log.retention.RetentionPlanner;
@@ -16,7 +15,6 @@ import io.strata.engine.log.validation.BatchValidator;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.CorruptRecordException;
-import org.apache.kafka.common.errors.InconsistentTopicIdException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -27,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +34,12 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The durable log of one partition: segments on disk, the leader epoch cache, producer state, and the
  * high watermark.
+ *
+ * <p>It owns package-private parts, each with one job: {@link LogOffsets} (log start, log end, high watermark),
+ * {@link LogAppender} (writes at the log end, rolls), {@link LogTruncation}, {@link LogRetention} (log start offset
+ * and retention passes), {@link LogCheckpoints} (checkpoint files), {@link LogReads} (the fetch read),
+ * {@link LogLifecycle} (open/closed/deleted, the directory) and {@link LogFlusher} (fsync). This class holds the
+ * append lock and takes it around every call that needs it; the parts take none of it themselves.
  *
  * <p>Concurrency:
  * <ul>
@@ -59,7 +62,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       old segments or the new one, never a gap, and reads already holding a replaced segment finish on it
  *       ({@link SegmentDeletion} closes it later).</li>
  * </ul>
- * The high watermark only moves forward, under its own small lock.
+ * The high watermark only moves forward (truncation aside), under its own small lock in {@link LogOffsets}.
  * Lock order: appendLock, then the group commit monitor, then the checkpoint lock.
  */
 public final class PartitionLog implements Closeable, LogGauges.LogStats {
@@ -80,6 +83,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     private final LogTruncation truncation;
     private final LogRetention retention;
     private final LogLifecycle lifecycle;
+    private final LogReads reads;
 
     private volatile LogConfig config;
 
@@ -102,6 +106,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
                 groupCommit, offsets, checkpoints);
         this.retention = new LogRetention(tp, this::dir, this::config, segments, epochCache, producerState,
                 groupCommit, segmentDeletion, offsets, checkpoints, appender);
+        this.reads = new LogReads(tp, segments, offsets);
         this.lifecycle = new LogLifecycle(dir, tp, segments, producerState, segmentDeletion, groupCommit, offsets,
                 checkpoints);
     }
@@ -118,21 +123,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
      */
     public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time,
                                     ScheduledExecutorService deletionScheduler) throws IOException {
-        Files.createDirectories(dir);
-        Optional<Uuid> stored;
-        try {
-            stored = PartitionMetadataFile.read(dir);
-        } catch (IOException e) {
-            log.warn("{}: rewriting unreadable partition metadata: {}", tp, e.getMessage());
-            stored = Optional.empty();
-        }
-        if (stored.isPresent() && !stored.get().equals(topicId)) {
-            throw new InconsistentTopicIdException("Directory " + dir + " belongs to topic id " + stored.get()
-                    + ", not " + topicId);
-        }
-        if (stored.isEmpty()) {
-            PartitionMetadataFile.write(dir, topicId);
-        }
+        TopicIdCheck.claim(dir, tp, topicId);
         LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, time);
         PartitionLog partitionLog = new PartitionLog(dir, tp, topicId, config, time, loaded, deletionScheduler);
         log.info("Opened {} ({}): log start {}, log end {}, high watermark {}, {} segment(s){}", tp, dir.getFileName(),
@@ -261,9 +252,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         } finally {
             appendLock.unlock();
         }
-        if ((cfg.fsyncEachAppend() && !deferFsync)
-                || logEndOffset() - groupCommit.flushedOffset() >= cfg.flushMessages()
-                || now - groupCommit.lastFlushMs() >= cfg.flushMs()) {
+        if ((cfg.fsyncEachAppend() && !deferFsync) || flushDue(cfg, now)) {
             groupCommit.flushTo(result.lastOffset() + 1, this::logEndOffset);
         }
         return result;
@@ -296,11 +285,16 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         } finally {
             appendLock.unlock();
         }
-        if (logEndOffset() - groupCommit.flushedOffset() >= cfg.flushMessages()
-                || now - groupCommit.lastFlushMs() >= cfg.flushMs()) {
+        if (flushDue(cfg, now)) {
             groupCommit.flushTo(logEndOffset(), this::logEndOffset);
         }
         return appended;
+    }
+
+    /** Whether flush.messages or flush.ms asks for an fsync now. */
+    private boolean flushDue(LogConfig cfg, long now) {
+        return logEndOffset() - groupCommit.flushedOffset() >= cfg.flushMessages()
+                || now - groupCommit.lastFlushMs() >= cfg.flushMs();
     }
 
     /**
@@ -395,24 +389,8 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
      *                                   segment was deleted during the read)
      */
     public LogReadResult read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
-        long start = logStartOffset();
-        long end = logEndOffset();
-        long hw = highWatermark();
-        if (startOffset < start || startOffset > end) {
-            throw new OffsetOutOfRangeException("Offset " + startOffset + " is out of range for " + topicPartition
-                    + ": log start " + start + ", log end " + end);
-        }
-        long limit = Math.min(maxOffsetExclusive, end);
-        if (startOffset >= limit) {
-            return new LogReadResult(MemoryRecords.EMPTY, 0, startOffset, hw, start, end);
-        }
         try {
-            LogReader.Slice slice = LogReader.read(segments, startOffset, maxBytes, limit, minOneMessage);
-            if (slice == null) { // its segment was deleted under the read; the log start moved past it before
-                throw new OffsetOutOfRangeException("Offset " + startOffset + " is out of range for "
-                        + topicPartition + ": its segment was deleted; log start " + logStartOffset());
-            }
-            return new LogReadResult(slice.records(), slice.recordCount(), slice.nextOffset(), hw, start, end);
+            return reads.read(startOffset, maxBytes, maxOffsetExclusive, minOneMessage);
         } catch (IOException | CorruptRecordException e) {
             throw storageError("read of", e);
         }
@@ -512,16 +490,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         appendLock.lock();
         try {
             lifecycle.ensureWritable();
-            if (offset > highWatermark()) {
-                throw new OffsetOutOfRangeException("Cannot move the log start offset of " + topicPartition + " to "
-                        + offset + ": above the high watermark " + highWatermark());
-            }
-            if (offset <= logStartOffset()) {
-                return false;
-            }
-            retention.advanceLogStartOffset(offset);
-            log.info("{}: log start offset moved to {} ({})", topicPartition, offset, reason);
-            return true;
+            return retention.maybeIncrementLogStartOffset(offset, reason);
         } catch (IOException e) {
             throw storageError("log start offset checkpoint of", e);
         } finally {
