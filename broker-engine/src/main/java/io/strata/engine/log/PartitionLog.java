@@ -1,15 +1,10 @@
 package io.strata.engine.log;
 
 import io.strata.engine.config.LogConfig;
-import io.strata.engine.log.checkpoint.CheckpointFile;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
-import io.strata.engine.log.checkpoint.LogFileNames;
-import io.strata.engine.log.checkpoint.PartitionMetadataFile;
 import io.strata.engine.log.producer.ProducerStateManager;
 import io.strata.engine.log.retention.RetentionPlan;
 import io.strata.engine.log.retention.RetentionPlanner;
-import io.strata.engine.log.retention.SegmentInfo;
-import io.strata.engine.log.segment.BatchHeader;
 import io.strata.engine.log.segment.LogSegment;
 import io.strata.engine.log.segment.LogSegments;
 import io.strata.engine.log.segment.OffsetAndEpoch;
@@ -17,30 +12,20 @@ import io.strata.engine.log.segment.TimestampSearch;
 import io.strata.engine.log.validation.AppendOrigin;
 import io.strata.engine.metrics.LogGauges;
 import io.strata.engine.log.validation.BatchValidator;
-import io.strata.engine.log.producer.ProducerStateManager.ProducerBatch;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.CorruptRecordException;
-import org.apache.kafka.common.errors.InconsistentTopicIdException;
 import org.apache.kafka.common.errors.KafkaStorageException;
-import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +34,12 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The durable log of one partition: segments on disk, the leader epoch cache, producer state, and the
  * high watermark.
+ *
+ * <p>It owns package-private parts, each with one job: {@link LogOffsets} (log start, log end, high watermark),
+ * {@link LogAppender} (writes at the log end, rolls), {@link LogTruncation}, {@link LogRetention} (log start offset
+ * and retention passes), {@link LogCheckpoints} (checkpoint files), {@link LogReads} (the fetch read),
+ * {@link LogLifecycle} (open/closed/deleted, the directory) and {@link LogFlusher} (fsync). This class holds the
+ * append lock and takes it around every call that needs it; the parts take none of it themselves.
  *
  * <p>Concurrency:
  * <ul>
@@ -60,8 +51,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Reads (fetch, timestamp lookups) take no lock. A segment publishes its size (volatile) after the
  *       bytes and index entries are written, and the log end offset is published after that, so a reader
  *       bounded by the log end or high watermark never sees a partial batch.</li>
- *   <li>Checkpoint writes (high watermark, recovery point, log start offset) are serialized by
- *       {@code checkpointLock}.</li>
+ *   <li>Checkpoint writes (high watermark, recovery point, log start offset: {@link LogCheckpoints}) are
+ *       serialized by the checkpoint lock ({@code checkpoints.lock()}), also held to rename the directory and to
+ *       mark the log closed or deleted.</li>
  *   <li>The log start offset is state of its own (DeleteRecords may put it inside the first segment), moved
  *       forward only, under the append lock; retention ({@link #deleteOldSegments}) and segment deletion also
  *       run under the append lock, and hand removed segments to {@link SegmentDeletion}.</li>
@@ -70,13 +62,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       old segments or the new one, never a gap, and reads already holding a replaced segment finish on it
  *       ({@link SegmentDeletion} closes it later).</li>
  * </ul>
- * The high watermark only moves forward, under its own small lock.
- * Lock order: appendLock, then the group commit monitor, then checkpointLock.
+ * The high watermark only moves forward (truncation aside), under its own small lock in {@link LogOffsets}.
+ * Lock order: appendLock, then the group commit monitor, then the checkpoint lock.
  */
 public final class PartitionLog implements Closeable, LogGauges.LogStats {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
-
-    private enum State { OPEN, DELETED, CLOSED }
 
     private final TopicPartition topicPartition;
     private final Uuid topicId;
@@ -87,24 +77,18 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     private final SegmentDeletion segmentDeletion;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final LogFlusher groupCommit;
-    private final Object checkpointLock = new Object();
-    /** Makes high watermark moves atomic (read-compare-write) without waiting for checkpoint I/O. */
-    private final Object highWatermarkLock = new Object();
+    private final LogCheckpoints checkpoints;
+    private final LogOffsets offsets;
+    private final LogAppender appender;
+    private final LogTruncation truncation;
+    private final LogRetention retention;
+    private final LogLifecycle lifecycle;
+    private final LogReads reads;
 
-    private volatile Path dir;
     private volatile LogConfig config;
-    private volatile State state = State.OPEN;
-    private volatile long logStartOffset;
-    private volatile long logEndOffset;
-    private volatile long highWatermark;
-    /** Guarded by checkpointLock. */
-    private long checkpointedHighWatermark = -1;
-    private long checkpointedRecoveryPoint = -1;
-    private long checkpointedLogStartOffset = -1;
 
     private PartitionLog(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time, LogLoader.Loaded loaded,
                          ScheduledExecutorService deletionScheduler) {
-        this.dir = dir;
         this.topicPartition = tp;
         this.topicId = topicId;
         this.config = config;
@@ -112,12 +96,19 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         this.segments = loaded.segments();
         this.epochCache = loaded.epochCache();
         this.producerState = loaded.producerState();
-        this.logStartOffset = loaded.logStartOffset();
+        this.offsets = new LogOffsets(loaded.logStartOffset(), loaded.logEndOffset(), loaded.highWatermark());
         this.segmentDeletion = new SegmentDeletion(tp, deletionScheduler);
-        this.logEndOffset = loaded.logEndOffset();
-        this.highWatermark = loaded.highWatermark();
+        this.checkpoints = new LogCheckpoints(this::dir, this::isDeleted);
         // Everything loaded was fsynced by recovery (or trusted after a clean close).
         this.groupCommit = new LogFlusher(segments, time, this::dir, loaded.logEndOffset());
+        this.appender = new LogAppender(tp, this::dir, segments, epochCache, producerState, groupCommit, offsets);
+        this.truncation = new LogTruncation(tp, this::dir, this::config, time, segments, epochCache, producerState,
+                groupCommit, offsets, checkpoints);
+        this.retention = new LogRetention(tp, this::dir, this::config, segments, epochCache, producerState,
+                groupCommit, segmentDeletion, offsets, checkpoints, appender);
+        this.reads = new LogReads(tp, segments, offsets);
+        this.lifecycle = new LogLifecycle(dir, tp, segments, producerState, segmentDeletion, groupCommit, offsets,
+                checkpoints);
     }
 
     /** Opens the log with no deletion delay: deleted segments go as soon as no reader holds them. */
@@ -132,25 +123,11 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
      */
     public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time,
                                     ScheduledExecutorService deletionScheduler) throws IOException {
-        Files.createDirectories(dir);
-        Optional<Uuid> stored;
-        try {
-            stored = PartitionMetadataFile.read(dir);
-        } catch (IOException e) {
-            log.warn("{}: rewriting unreadable partition metadata: {}", tp, e.getMessage());
-            stored = Optional.empty();
-        }
-        if (stored.isPresent() && !stored.get().equals(topicId)) {
-            throw new InconsistentTopicIdException("Directory " + dir + " belongs to topic id " + stored.get()
-                    + ", not " + topicId);
-        }
-        if (stored.isEmpty()) {
-            PartitionMetadataFile.write(dir, topicId);
-        }
+        TopicIdCheck.claim(dir, tp, topicId);
         LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, time);
         PartitionLog partitionLog = new PartitionLog(dir, tp, topicId, config, time, loaded, deletionScheduler);
         log.info("Opened {} ({}): log start {}, log end {}, high watermark {}, {} segment(s){}", tp, dir.getFileName(),
-                partitionLog.logStartOffset, partitionLog.logEndOffset, partitionLog.highWatermark,
+                partitionLog.logStartOffset(), partitionLog.logEndOffset(), partitionLog.highWatermark(),
                 loaded.segments().count(), loaded.cleanShutdown() ? "" : ", after recovery");
         return partitionLog;
     }
@@ -165,7 +142,11 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     }
 
     public Path dir() {
-        return dir;
+        return lifecycle.dir();
+    }
+
+    private boolean isDeleted() {
+        return lifecycle.isDeleted();
     }
 
     public LogConfig config() {
@@ -178,16 +159,16 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
 
     @Override
     public long logStartOffset() {
-        return logStartOffset;
+        return offsets.logStart();
     }
 
     @Override
     public long logEndOffset() {
-        return logEndOffset;
+        return offsets.logEnd();
     }
 
     public long highWatermark() {
-        return highWatermark;
+        return offsets.highWatermark();
     }
 
     /** Offset up to which (exclusive) data is known to be fsynced. */
@@ -264,51 +245,17 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         LogAppendResult result;
         appendLock.lock();
         try {
-            ensureWritable();
-            Optional<ProducerBatch> duplicate = producerState.findDuplicate(batch.header());
-            if (duplicate.isPresent()) {
-                result = duplicateResult(duplicate.get(), batch.header(), cfg);
-            } else {
-                producerState.validate(batch.header(), origin, logStartOffset);
-                result = write(batch, leaderEpoch, cfg, now);
-            }
+            lifecycle.ensureWritable();
+            result = appender.appendAsLeader(batch, leaderEpoch, origin, cfg, now);
         } catch (IOException | UncheckedIOException e) {
             throw storageError("append to", e);
         } finally {
             appendLock.unlock();
         }
-        if ((cfg.fsyncEachAppend() && !deferFsync) || logEndOffset - groupCommit.flushedOffset() >= cfg.flushMessages()
-                || now - groupCommit.lastFlushMs() >= cfg.flushMs()) {
+        if ((cfg.fsyncEachAppend() && !deferFsync) || flushDue(cfg, now)) {
             groupCommit.flushTo(result.lastOffset() + 1, this::logEndOffset);
         }
         return result;
-    }
-
-    private LogAppendResult write(BatchValidator.ValidatedBatch batch, int leaderEpoch, LogConfig cfg, long now)
-            throws IOException {
-        long firstOffset = logEndOffset;
-        BatchHeader stored = OffsetAssigner.assign(batch, firstOffset, leaderEpoch, cfg.timestampType(), now);
-        LogSegment active = segments.active();
-        if (active.shouldRoll(stored.sizeInBytes(), stored.lastOffset(), now, cfg)) {
-            active = roll(firstOffset, cfg);
-        }
-        epochCache.assign(leaderEpoch, firstOffset);
-        active.append(batch.buffer(), stored, cfg.indexIntervalBytes(), now);
-        producerState.update(stored, now);
-        logEndOffset = stored.nextOffset(); // publishes the batch to readers
-        boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
-        return new LogAppendResult(firstOffset, stored.lastOffset(), logAppendTime ? now : RecordBatch.NO_TIMESTAMP,
-                logStartOffset, stored.recordCount(), (int) stored.sizeInBytes(), false);
-    }
-
-    private LogAppendResult duplicateResult(ProducerBatch original, BatchHeader retry, LogConfig cfg) {
-        log.debug("{}: producer {} retried sequences {}..{}, already at offsets {}..{}", topicPartition,
-                retry.producerId(), original.firstSequence(), original.lastSequence(), original.firstOffset(),
-                original.lastOffset());
-        long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? original.timestamp()
-                : RecordBatch.NO_TIMESTAMP;
-        return new LogAppendResult(original.firstOffset(), original.lastOffset(), appendTime, logStartOffset,
-                (int) (original.lastOffset() - original.firstOffset() + 1), (int) retry.sizeInBytes(), true);
     }
 
     /**
@@ -327,57 +274,27 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     public int appendAsFollower(MemoryRecords records) {
         LogConfig cfg = config;
         long now = time.milliseconds();
-        ByteBuffer buffer = records.buffer().duplicate();
-        int appended = 0;
+        ReplicatedBatchReader batches = new ReplicatedBatchReader(topicPartition, records);
+        int appended;
         appendLock.lock();
         try {
-            ensureWritable();
-            int position = buffer.position();
-            int limit = buffer.limit();
-            while (limit - position >= BatchHeader.LOG_OVERHEAD) {
-                int length = buffer.getInt(position + 8);
-                if (length < BatchHeader.SIZE - BatchHeader.LOG_OVERHEAD) {
-                    throw new CorruptRecordException(topicPartition + ": replicated batch length " + length
-                            + " is below the v2 minimum");
-                }
-                long size = BatchHeader.LOG_OVERHEAD + (long) length;
-                if (size > limit - position) {
-                    break; // a partial batch at the end of a fetch response: fetched again next time
-                }
-                ByteBuffer slice = buffer.duplicate().position(position).limit(position + (int) size).slice();
-                BatchHeader header = BatchHeader.parse(slice, 0, -1);
-                if (header.magic() != RecordBatch.MAGIC_VALUE_V2) {
-                    throw new CorruptRecordException(topicPartition + ": replicated batch has magic " + header.magic());
-                }
-                MemoryRecords.readableRecords(slice.duplicate()).batches().iterator().next().ensureValid();
-                position += (int) size;
-                if (header.lastOffset() < logEndOffset) {
-                    continue;
-                }
-                if (header.baseOffset() < logEndOffset) { // above it is a gap the leader's cleaner left: fine
-                    throw new CorruptRecordException(topicPartition + ": replicated batch starts at offset "
-                            + header.baseOffset() + " inside the log, which ends at " + logEndOffset);
-                }
-                LogSegment active = segments.active();
-                if (active.shouldRoll(size, header.lastOffset(), now, cfg)) {
-                    active = roll(header.baseOffset(), cfg);
-                }
-                epochCache.assign(header.partitionLeaderEpoch(), header.baseOffset());
-                active.append(slice, header, cfg.indexIntervalBytes(), now);
-                producerState.update(header, now);
-                logEndOffset = header.nextOffset();
-                appended++;
-            }
+            lifecycle.ensureWritable();
+            appended = appender.appendAsFollower(batches, cfg, now);
         } catch (IOException | UncheckedIOException e) {
             throw storageError("replicated append to", e);
         } finally {
             appendLock.unlock();
         }
-        if (logEndOffset - groupCommit.flushedOffset() >= cfg.flushMessages()
-                || now - groupCommit.lastFlushMs() >= cfg.flushMs()) {
-            groupCommit.flushTo(logEndOffset, this::logEndOffset);
+        if (flushDue(cfg, now)) {
+            groupCommit.flushTo(logEndOffset(), this::logEndOffset);
         }
         return appended;
+    }
+
+    /** Whether flush.messages or flush.ms asks for an fsync now. */
+    private boolean flushDue(LogConfig cfg, long now) {
+        return logEndOffset() - groupCommit.flushedOffset() >= cfg.flushMessages()
+                || now - groupCommit.lastFlushMs() >= cfg.flushMs();
     }
 
     /**
@@ -387,33 +304,12 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     public long startLeaderEpoch(int leaderEpoch) {
         appendLock.lock();
         try {
-            ensureWritable();
-            epochCache.assign(leaderEpoch, logEndOffset);
-            return logEndOffset;
+            lifecycle.ensureWritable();
+            long logEnd = offsets.logEnd();
+            epochCache.assign(leaderEpoch, logEnd);
+            return logEnd;
         } finally {
             appendLock.unlock();
-        }
-    }
-
-    /** Starts a new active segment at {@code baseOffset}. Caller holds the append lock. */
-    private LogSegment roll(long baseOffset, LogConfig cfg) throws IOException {
-        LogSegment previous = segments.active();
-        previous.onBecomeInactive();
-        producerState.takeSnapshot(baseOffset);
-        LogSegment next = LogSegment.create(dir, baseOffset, cfg);
-        groupCommit.onRoll(previous);
-        segments.add(next);
-        log.debug("{}: rolled to a new segment at offset {}", topicPartition, baseOffset);
-        return next;
-    }
-
-    private void ensureWritable() {
-        State s = state;
-        if (s == State.DELETED) {
-            throw new NotLeaderOrFollowerException("Log of " + topicPartition + " has been deleted");
-        }
-        if (s == State.CLOSED) {
-            throw new KafkaStorageException("Log of " + topicPartition + " is closed");
         }
     }
 
@@ -426,15 +322,15 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
 
     /** Returns once everything below {@code offset} is fsynced (usually by a concurrent caller's fsync). */
     public void flushTo(long offset) {
-        groupCommit.flushTo(Math.min(offset, logEndOffset), this::logEndOffset);
+        groupCommit.flushTo(Math.min(offset, logEndOffset()), this::logEndOffset);
     }
 
     /** fsyncs everything written so far (log and indexes) and advances {@link #flushedOffset()}. */
     public void flush() {
-        groupCommit.flushTo(logEndOffset, this::logEndOffset);
+        groupCommit.flushTo(logEndOffset(), this::logEndOffset);
         appendLock.lock();
         try {
-            if (state != State.CLOSED) {
+            if (!lifecycle.isClosed()) {
                 segments.active().flushIndexes();
             }
         } catch (IOException e) {
@@ -446,54 +342,28 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
 
     /** fsyncs if flush.ms has passed with unflushed data (driven by the log manager's background thread). */
     void flushIfDue(long nowMs) {
-        if (state == State.OPEN && logEndOffset > groupCommit.flushedOffset()
+        if (lifecycle.isOpen() && logEndOffset() > groupCommit.flushedOffset()
                 && nowMs - groupCommit.lastFlushMs() >= config.flushMs()) {
-            groupCommit.flushTo(logEndOffset, this::logEndOffset);
+            groupCommit.flushTo(logEndOffset(), this::logEndOffset);
         }
     }
 
     /** Moves the high watermark forward, never backwards, clamped to the log end. */
     public void updateHighWatermark(long hw) {
-        synchronized (highWatermarkLock) {
-            long clamped = Math.min(hw, logEndOffset);
-            if (clamped > highWatermark) {
-                highWatermark = clamped;
-            }
-        }
+        offsets.advanceHighWatermark(hw);
     }
 
     /** Writes the high watermark, recovery point and log start offset checkpoints if they changed. */
     public void checkpoint() {
-        synchronized (checkpointLock) {
-            if (state != State.OPEN) {
+        synchronized (checkpoints.lock()) {
+            if (!lifecycle.isOpen()) {
                 return;
             }
             try {
-                writeCheckpoints(highWatermark, groupCommit.recoveryPoint());
+                checkpoints.write(highWatermark(), groupCommit.recoveryPoint(), logStartOffset());
             } catch (IOException e) {
                 throw storageError("checkpoint of", e);
             }
-        }
-    }
-
-    /** Caller holds checkpointLock. */
-    private void writeCheckpoints(long hw, long recoveryPoint) throws IOException {
-        if (hw != checkpointedHighWatermark) {
-            CheckpointFile.writeOffset(dir.resolve(LogFileNames.HIGH_WATERMARK_CHECKPOINT), hw);
-            checkpointedHighWatermark = hw;
-        }
-        if (recoveryPoint != checkpointedRecoveryPoint) {
-            CheckpointFile.writeOffset(dir.resolve(LogFileNames.RECOVERY_POINT_CHECKPOINT), recoveryPoint);
-            checkpointedRecoveryPoint = recoveryPoint;
-        }
-        writeLogStartOffsetCheckpoint(logStartOffset);
-    }
-
-    /** Caller holds checkpointLock. */
-    private void writeLogStartOffsetCheckpoint(long offset) throws IOException {
-        if (offset != checkpointedLogStartOffset && state != State.DELETED) {
-            CheckpointFile.writeOffset(dir.resolve(LogFileNames.LOG_START_OFFSET_CHECKPOINT), offset);
-            checkpointedLogStartOffset = offset;
         }
     }
 
@@ -519,24 +389,8 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
      *                                   segment was deleted during the read)
      */
     public LogReadResult read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
-        long start = logStartOffset;
-        long end = logEndOffset;
-        long hw = highWatermark;
-        if (startOffset < start || startOffset > end) {
-            throw new OffsetOutOfRangeException("Offset " + startOffset + " is out of range for " + topicPartition
-                    + ": log start " + start + ", log end " + end);
-        }
-        long limit = Math.min(maxOffsetExclusive, end);
-        if (startOffset >= limit) {
-            return new LogReadResult(MemoryRecords.EMPTY, 0, startOffset, hw, start, end);
-        }
         try {
-            LogReader.Slice slice = LogReader.read(segments, startOffset, maxBytes, limit, minOneMessage);
-            if (slice == null) { // its segment was deleted under the read; the log start moved past it before
-                throw new OffsetOutOfRangeException("Offset " + startOffset + " is out of range for "
-                        + topicPartition + ": its segment was deleted; log start " + logStartOffset);
-            }
-            return new LogReadResult(slice.records(), slice.recordCount(), slice.nextOffset(), hw, start, end);
+            return reads.read(startOffset, maxBytes, maxOffsetExclusive, minOneMessage);
         } catch (IOException | CorruptRecordException e) {
             throw storageError("read of", e);
         }
@@ -582,44 +436,8 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     private void truncate(long offset, boolean restart) {
         appendLock.lock();
         try {
-            ensureWritable();
-            if (offset >= logEndOffset && !restart) {
-                return;
-            }
-            long oldEnd = logEndOffset;
-            groupCommit.exclusive(() -> {
-                if (restart || offset < logStartOffset) {
-                    restartAt(offset);
-                } else {
-                    for (LogSegment s : segments.above(offset)) {
-                        segments.remove(s.baseOffset());
-                        s.delete();
-                    }
-                    segments.active().truncateTo(offset);
-                }
-                LogSegment active = segments.active();
-                active.flushLog();
-                active.flushIndexes();
-                Utils.flushDir(dir);
-                logEndOffset = active.nextOffset();
-                if (restart) {
-                    groupCommit.restarted(logEndOffset);
-                } else {
-                    groupCommit.truncated(logEndOffset);
-                }
-            });
-            long end = logEndOffset;
-            epochCache.truncateFromEnd(end);
-            producerState.deleteSnapshotsAbove(end);
-            long replayFrom = producerState.loadSnapshot(end).orElse(logStartOffset);
-            LogLoader.replay(producerState, segments, replayFrom, time.milliseconds());
-            synchronized (highWatermarkLock) {
-                highWatermark = Math.min(highWatermark, end);
-            }
-            synchronized (checkpointLock) {
-                writeCheckpoints(highWatermark, groupCommit.recoveryPoint());
-            }
-            log.info("{}: truncated from log end {} to {}", topicPartition, oldEnd, end);
+            lifecycle.ensureWritable();
+            truncation.truncate(offset, restart);
         } catch (IOException | UncheckedIOException e) {
             throw storageError("truncation of", e);
         } finally {
@@ -639,7 +457,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     public boolean replaceSegments(long cleanedBase, List<LogSegment> replaced) {
         appendLock.lock();
         try {
-            if (state != State.OPEN || replaced.isEmpty() || replaced.get(0).baseOffset() != cleanedBase
+            if (!lifecycle.isOpen() || replaced.isEmpty() || replaced.get(0).baseOffset() != cleanedBase
                     || !replaced.stream().allMatch(s -> segments.floor(s.baseOffset()) == s && s != segments.active())) {
                 return false;
             }
@@ -647,8 +465,8 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
                 // The old files go .deleted first (the new ones take their names), but stay mapped until the
                 // cleaned segment takes their place, and open for the reads holding them.
                 segmentDeletion.renameAndScheduleDeletion(replaced, config.fileDeleteDelayMs());
-                CleanedSegmentSwap.install(dir, cleanedBase, config, time, segments, replaced);
-                groupCommit.truncated(logEndOffset); // forgets replaced segments awaiting an index flush
+                CleanedSegmentSwap.install(dir(), cleanedBase, config, time, segments, replaced);
+                groupCommit.truncated(logEndOffset()); // forgets replaced segments awaiting an index flush
             });
             return true;
         } catch (IOException | UncheckedIOException e) {
@@ -671,30 +489,12 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     public boolean maybeIncrementLogStartOffset(long offset, LogStartOffsetReason reason) {
         appendLock.lock();
         try {
-            ensureWritable();
-            if (offset > highWatermark) {
-                throw new OffsetOutOfRangeException("Cannot move the log start offset of " + topicPartition + " to "
-                        + offset + ": above the high watermark " + highWatermark);
-            }
-            if (offset <= logStartOffset) {
-                return false;
-            }
-            advanceLogStartOffset(offset);
-            log.info("{}: log start offset moved to {} ({})", topicPartition, offset, reason);
-            return true;
+            lifecycle.ensureWritable();
+            return retention.maybeIncrementLogStartOffset(offset, reason);
         } catch (IOException e) {
             throw storageError("log start offset checkpoint of", e);
         } finally {
             appendLock.unlock();
-        }
-    }
-
-    /** Caller holds the append lock. */
-    private void advanceLogStartOffset(long offset) throws IOException {
-        logStartOffset = offset;
-        epochCache.truncateFromStart(offset);
-        synchronized (checkpointLock) {
-            writeLogStartOffsetCheckpoint(offset);
         }
     }
 
@@ -708,59 +508,15 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     public RetentionPlan deleteOldSegments(long nowMs) {
         appendLock.lock();
         try {
-            if (state != State.OPEN) {
+            if (!lifecycle.isOpen()) {
                 return RetentionPlan.NOTHING;
             }
-            LogConfig cfg = config;
-            List<LogSegment> all = new ArrayList<>(segments.all());
-            List<SegmentInfo> infos = new ArrayList<>(all.size());
-            for (LogSegment s : all) {
-                infos.add(new SegmentInfo(s.baseOffset(), s.nextOffset(), s.sizeInBytes(), s.largestTimestamp()));
-            }
-            RetentionPlan plan = RetentionPlanner.plan(infos, logStartOffset, logEndOffset, highWatermark, cfg, nowMs);
-            if (!plan.deletesAnything()) {
-                return plan;
-            }
-            if (plan.segments() == all.size()) {
-                roll(logEndOffset, cfg); // the active segment goes too: appends continue in a new one
-            }
-            removeSegments(all.subList(0, plan.segments()), plan.reason().tag());
-            return plan;
+            return retention.deleteOldSegments(nowMs);
         } catch (IOException | UncheckedIOException e) {
             throw storageError("retention of", e);
         } finally {
             appendLock.unlock();
         }
-    }
-
-    /**
-     * Takes inactive segments (a prefix of the log) out and hands them to {@link SegmentDeletion}; the log start
-     * moves to the first remaining segment first, so a read that finds a segment closed can report it out of
-     * range. Producer snapshots below the new start go too. Caller holds the append lock.
-     */
-    private void removeSegments(List<LogSegment> doomed, String why) throws IOException {
-        LogSegment firstKept = segments.next(doomed.get(doomed.size() - 1).baseOffset());
-        long newStart = Math.max(logStartOffset, firstKept.baseOffset());
-        logStartOffset = newStart; // before the segments can close (checkpointed below)
-        groupCommit.exclusive(() -> {
-            segmentDeletion.removeAndScheduleDeletion(segments, doomed, config.fileDeleteDelayMs());
-            Utils.flushDir(dir);
-            groupCommit.truncated(logEndOffset); // forgets deleted segments awaiting an index flush
-        });
-        advanceLogStartOffset(newStart);
-        producerState.deleteSnapshotsBelow(firstKept.baseOffset());
-        log.info("{}: deleted {} segment(s) ({}); log start is now {}", topicPartition, doomed.size(), why,
-                logStartOffset);
-    }
-
-    private void restartAt(long offset) throws IOException {
-        for (LogSegment s : new ArrayList<>(segments.all())) {
-            segments.remove(s.baseOffset());
-            s.delete();
-        }
-        segments.add(LogSegment.create(dir, offset, config));
-        logStartOffset = offset;
-        epochCache.truncateFromStart(offset);
     }
 
     // ---- lifecycle ----
@@ -770,29 +526,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     public void close() {
         appendLock.lock();
         try {
-            if (state != State.OPEN) {
-                closeSegments();
-                return;
-            }
-            try {
-                groupCommit.flushTo(logEndOffset, this::logEndOffset);
-                LogSegment active = segments.active();
-                active.onBecomeInactive();
-                active.flushLog();
-                active.flushIndexes();
-                producerState.takeSnapshot(logEndOffset);
-                synchronized (checkpointLock) {
-                    writeCheckpoints(highWatermark, logEndOffset);
-                    CheckpointFile.writeOffset(dir.resolve(LogFileNames.CLEAN_SHUTDOWN), logEndOffset);
-                    state = State.CLOSED;
-                }
-            } catch (IOException | RuntimeException e) {
-                log.error("{}: graceful close failed; the next start will recover the log", topicPartition, e);
-            } finally {
-                state = State.CLOSED;
-                groupCommit.close();
-                closeSegments();
-            }
+            lifecycle.close();
         } finally {
             appendLock.unlock();
         }
@@ -802,9 +536,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     public void closeWithoutFlush() {
         appendLock.lock();
         try {
-            groupCommit.close(); // waits for an fsync in progress
-            state = State.CLOSED;
-            closeSegments();
+            lifecycle.closeWithoutFlush();
         } finally {
             appendLock.unlock();
         }
@@ -814,13 +546,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     public void delete() {
         appendLock.lock();
         try {
-            groupCommit.close();
-            synchronized (checkpointLock) {
-                state = State.DELETED;
-            }
-            closeSegments();
-            Utils.delete(dir.toFile());
-            log.info("Deleted log of {} in {}", topicPartition, dir);
+            lifecycle.delete();
         } catch (IOException e) {
             throw storageError("deletion of", e);
         } finally {
@@ -835,29 +561,15 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     void renameDirForDeletion(Path target) throws IOException {
         appendLock.lock();
         try {
-            groupCommit.exclusive(() -> {
-                synchronized (checkpointLock) {
-                    Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
-                    dir = target;
-                    state = State.DELETED;
-                }
-            });
-            Utils.flushDir(target.getParent());
+            lifecycle.renameDirForDeletion(target);
         } finally {
             appendLock.unlock();
         }
     }
 
-    private void closeSegments() {
-        for (LogSegment segment : segments.all()) {
-            segment.closeQuietly();
-        }
-        segmentDeletion.closeAll();
-    }
-
     @Override
     public String toString() {
-        return "PartitionLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + logEndOffset
-                + ", hw=" + highWatermark + ")";
+        return "PartitionLog(" + topicPartition + ", start=" + logStartOffset() + ", end=" + logEndOffset()
+                + ", hw=" + highWatermark() + ")";
     }
 }
