@@ -11,6 +11,7 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -46,9 +47,13 @@ public class OpenApiConfiguration {
                         + "Confluent v2 compatible produce and consume (under /topics and /consumers, the version "
                         + "in the content type), and Strata's extensions, each marked as such.")
                 .license(new License().name("Apache-2.0")));
-        ModelConverters.getInstance().readAll(ErrorBody.class).forEach((name, schema) ->
-                api.schema(name, schema));
         return api;
+    }
+
+    /** The error body's schema, added when the document is generated (swagger's model reading is slow to start). */
+    @Bean
+    public OpenApiCustomizer errorBodySchema() {
+        return api -> ModelConverters.getInstance().readAll(ErrorBody.class).forEach(api::schema);
     }
 
     @Bean

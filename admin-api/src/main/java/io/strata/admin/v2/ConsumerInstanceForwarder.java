@@ -26,8 +26,8 @@ import java.time.Duration;
 public class ConsumerInstanceForwarder {
     public static final String FORWARDED_HEADER = "X-Strata-Forwarded";
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    /** Built on the first forward: creating one sets up TLS, which start-up need not wait for. */
+    private volatile HttpClient client;
     private final HttpNodeIdentity node;
     private final Duration timeout;
 
@@ -35,6 +35,21 @@ public class ConsumerInstanceForwarder {
         this.node = node;
         // The owner's request may wait for a records request in progress on the instance, then run its own.
         this.timeout = gateway.requestTimeout().multipliedBy(2).plusSeconds(30);
+    }
+
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(Duration.ofSeconds(5)).build();
+                    client = c;
+                }
+            }
+        }
+        return c;
     }
 
     public void forward(String ownerUrl, HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -49,7 +64,7 @@ public class ConsumerInstanceForwarder {
         copy(request, HttpHeaders.ACCEPT, forwarded);
         HttpResponse<byte[]> answer;
         try {
-            answer = client.send(forwarded.build(), HttpResponse.BodyHandlers.ofByteArray());
+            answer = client().send(forwarded.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw unreachable(ownerUrl, e);
         } catch (InterruptedException e) {
