@@ -105,12 +105,7 @@ public final class LogSegment implements Closeable {
         return baseOffset;
     }
 
-    /** Bytes of whole batches readers may see. */
-    int size() {
-        return size;
-    }
-
-    /** Bytes of whole batches in the segment (what retention.bytes counts). */
+    /** Bytes of whole batches readers may see (what retention.bytes counts). */
     public int sizeInBytes() {
         return size;
     }

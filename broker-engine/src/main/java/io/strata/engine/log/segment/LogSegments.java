@@ -39,7 +39,7 @@ public final class LogSegments {
     public long sizeInBytes() {
         long total = 0;
         for (LogSegment segment : segments.values()) {
-            total += segment.size();
+            total += segment.sizeInBytes();
         }
         return total;
     }
