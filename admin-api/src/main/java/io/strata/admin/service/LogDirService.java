@@ -34,7 +34,11 @@ public class LogDirService {
 
     /** The size of every replica on every broker of the cluster that answered. */
     public ReplicaSizes sizes() {
-        Collection<Integer> brokerIds = clusters.describe().brokers().stream().map(Node::id).toList();
+        return sizesOn(clusters.describe().brokers().stream().map(Node::id).toList());
+    }
+
+    /** The size of every replica on the given brokers, of those that answered. */
+    public ReplicaSizes sizesOn(Collection<Integer> brokerIds) {
         Map<Integer, KafkaFuture<Map<String, LogDirDescription>>> futures =
                 gateway.admin().describeLogDirs(brokerIds).descriptions();
         Map<TopicPartitionReplica, Long> sizes = new HashMap<>();

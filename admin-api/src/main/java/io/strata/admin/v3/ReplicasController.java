@@ -74,7 +74,8 @@ public class ReplicasController {
             @Parameter(description = "The broker ID.") @PathVariable("broker_id") int brokerId) {
         clusters.requireCluster(clusterId);
         return PartitionService.Replica.of(topicName, partitions.partition(topicName, partitionId)).stream()
-                .filter(r -> r.brokerId() == brokerId).findFirst().map(r -> toData(clusterId, r, logDirs.sizes()))
+                .filter(r -> r.brokerId() == brokerId).findFirst()
+                .map(r -> toData(clusterId, r, logDirs.sizesOn(List.of(brokerId))))
                 .orElseThrow(() -> RestException.notFound("Partition " + partitionId + " of topic " + topicName
                         + " has no replica on broker " + brokerId + "."));
     }
@@ -91,7 +92,7 @@ public class ReplicasController {
             @Parameter(description = "The broker ID.") @PathVariable("broker_id") int brokerId) {
         clusters.requireCluster(clusterId);
         List<PartitionService.Replica> replicas = partitions.replicasOn(brokerId);
-        LogDirService.ReplicaSizes sizes = logDirs.sizes();
+        LogDirService.ReplicaSizes sizes = logDirs.sizesOn(List.of(brokerId));
         List<ReplicaData> data = replicas.stream().map(r -> toData(clusterId, r, sizes)).toList();
         return new ReplicaDataList("KafkaReplicaList", CollectionMetadata.of(
                 V3Urls.cluster(clusterId, "brokers", Integer.toString(brokerId), "partition-replicas")), data);

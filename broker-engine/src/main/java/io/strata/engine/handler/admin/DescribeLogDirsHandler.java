@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class DescribeLogDirsHandler extends TypedApiHandler<DescribeLogDir
         for (PartitionLog partitionLog : logs.logs()) {
             TopicPartition tp = partitionLog.topicPartition();
             if (wanted == null || wanted.getOrDefault(tp.topic(), Set.of()).contains(tp.partition())) {
-                byTopic.computeIfAbsent(tp.topic(), t -> new java.util.ArrayList<>()).add(partitionLog);
+                byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(partitionLog);
             }
         }
         DescribeLogDirsResult result = new DescribeLogDirsResult()
