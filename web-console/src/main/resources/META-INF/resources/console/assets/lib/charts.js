@@ -1,0 +1,72 @@
+// Live time-series charts on uPlot (served from the uplot webjar), loaded only by the views that draw charts.
+
+let loading;
+
+function loadUPlot() {
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const css = document.createElement('link');
+      css.rel = 'stylesheet';
+      css.href = '/webjars/uplot/dist/uPlot.min.css';
+      document.head.appendChild(css);
+      const script = document.createElement('script');
+      script.src = '/webjars/uplot/dist/uPlot.iife.min.js';
+      script.onload = () => resolve(window.uPlot);
+      script.onerror = () => { loading = undefined; reject(new Error('Could not load the chart library')); };
+      document.head.appendChild(script);
+    });
+  }
+  return loading;
+}
+
+const PALETTE = ['--chart-1', '--chart-2', '--chart-3', '--chart-4'];
+
+function cssVar(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}
+
+/**
+ * A chart of values sampled over time, keeping the last `windowSeconds`. series: [{ label }]; format turns a
+ * value into its axis and legend text. push(epochSeconds, [v1, v2, ...]) adds a sample; destroy() removes it.
+ */
+export class LiveChart {
+  static async create(el, { title, series, format = v => String(v), windowSeconds = 300, height = 180 }) {
+    const uPlot = await loadUPlot();
+    return new LiveChart(uPlot, el, { title, series, format, windowSeconds, height });
+  }
+
+  constructor(uPlot, el, { title, series, format, windowSeconds, height }) {
+    this.windowSeconds = windowSeconds;
+    this.data = [[], ...series.map(() => [])];
+    const axisColor = cssVar('--muted');
+    const grid = { stroke: cssVar('--border'), width: 1 };
+    const fmt = (u, v) => (v === null || v === undefined ? '–' : format(v));
+    this.plot = new uPlot({
+      title,
+      width: Math.max(el.clientWidth, 240),
+      height,
+      series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: cssVar(PALETTE[i % PALETTE.length]), width: 2, value: fmt }))],
+      axes: [
+        { stroke: axisColor, grid, ticks: grid },
+        { stroke: axisColor, grid, ticks: grid, size: 70, values: (u, vals) => vals.map(v => format(v)) },
+      ],
+      scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(max, 1) * 1.1] } },
+      legend: { live: true },
+    }, this.data, el);
+    this.resize = new ResizeObserver(() => this.plot.setSize({ width: Math.max(el.clientWidth, 240), height }));
+    this.resize.observe(el);
+  }
+
+  push(ts, values) {
+    this.data[0].push(ts);
+    values.forEach((v, i) => this.data[i + 1].push(v));
+    const cutoff = ts - this.windowSeconds;
+    while (this.data[0].length > 2 && this.data[0][0] < cutoff) this.data.forEach(col => col.shift());
+    this.plot.setData(this.data);
+  }
+
+  destroy() {
+    this.resize.disconnect();
+    this.plot.destroy();
+  }
+}

@@ -1,0 +1,7 @@
+// Placeholder until this view is built.
+import { html, mount } from '../lib/html.js';
+
+export default async function render(view) {
+  view.setTitle('acls');
+  mount(view.el, html`<h1>acls</h1><p class="muted">This view is being built.</p>`);
+}

@@ -1,0 +1,7 @@
+// Placeholder until this view is built.
+import { html, mount } from '../lib/html.js';
+
+export default async function render(view) {
+  view.setTitle('brokers');
+  mount(view.el, html`<h1>brokers</h1><p class="muted">This view is being built.</p>`);
+}
