@@ -39,8 +39,9 @@ public class ClustersController {
     @GetMapping("/{cluster_id}")
     @Operation(operationId = "getKafkaCluster", summary = "Get Cluster",
             description = "Returns the Kafka cluster with the given id, with links to its controller, brokers, "
-                    + "topics, consumer groups, ACLs and configs. Strata extension: the counts of under-replicated "
-                    + "and offline partitions (under_replicated_partitions_count, offline_partitions_count).")
+                    + "topics, consumer groups, ACLs and configs. Strata extension: the counts of under-replicated, "
+                    + "under-min-ISR and offline partitions (under_replicated_partitions_count, "
+                    + "under_min_isr_partitions_count, offline_partitions_count).")
     public ClusterData getCluster(@Parameter(description = "The Kafka cluster ID.") @PathVariable("cluster_id") String clusterId) {
         clusters.requireCluster(clusterId);
         return toData(clusters.describe(), clusters.partitionHealth());
@@ -59,6 +60,6 @@ public class ClustersController {
                 Relationship.to(V3Urls.cluster(id, "consumer-groups")),
                 Relationship.to(V3Urls.cluster(id, "topics")),
                 Relationship.to(V3Urls.cluster(id, "topics", "-", "partitions", "-", "reassignment")),
-                health.underReplicated(), health.offline());
+                health.underReplicated(), health.underMinIsr(), health.offline());
     }
 }

@@ -1,14 +1,18 @@
 package io.strata.platform.http;
 
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -76,13 +80,17 @@ class BrokersV3Test extends HttpPlatformTestBase {
     }
 
     @Test
-    void theClusterResourceCountsUnderReplicatedAndOfflinePartitionsAsKafkaSeesThem() {
+    void theClusterResourceCountsUnderReplicatedUnderMinIsrAndOfflinePartitionsAsKafkaSeesThem() throws Exception {
         createTopic("health-" + System.nanoTime(), 3);
+        // One replica can never satisfy min.insync.replicas=2: both partitions are under min ISR.
+        kafkaAdmin().createTopics(List.of(new NewTopic("health-min-isr-" + System.nanoTime(), 2, (short) 1)
+                .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             int[] expected = healthAsKafkaClientsSeeIt();
             JsonNode cluster = http().get(v3("")).json();
             assertThat(cluster.get("under_replicated_partitions_count").asInt()).isEqualTo(expected[0]);
             assertThat(cluster.get("offline_partitions_count").asInt()).isEqualTo(expected[1]);
+            assertThat(cluster.get("under_min_isr_partitions_count").asInt()).isEqualTo(expected[2]).isGreaterThanOrEqualTo(2);
             assertThat(cluster.at("/controller/related").asString()).startsWith(http().base() + v3("/brokers/"));
         });
     }
@@ -94,12 +102,18 @@ class BrokersV3Test extends HttpPlatformTestBase {
                 .get(30, TimeUnit.SECONDS);
         int underReplicated = 0;
         int offline = 0;
+        int underMinIsr = 0;
+        Map<ConfigResource, Config> configs = kafkaAdmin().describeConfigs(topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).all().get(30, TimeUnit.SECONDS);
         for (TopicDescription topic : described.values()) {
+            int minIsr = Integer.parseInt(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()))
+                    .get("min.insync.replicas").value());
             for (TopicPartitionInfo p : topic.partitions()) {
+                underMinIsr += p.isr().size() < minIsr ? 1 : 0;
                 underReplicated += p.isr().size() < p.replicas().size() ? 1 : 0;
                 offline += p.leader() == null || p.leader().isEmpty() ? 1 : 0;
             }
         }
-        return new int[] {underReplicated, offline};
+        return new int[] {underReplicated, offline, underMinIsr};
     }
 }

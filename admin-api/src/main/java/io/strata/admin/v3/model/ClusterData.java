@@ -24,6 +24,10 @@ public record ClusterData(
         @Schema(description = "Strata extension (not in Confluent v3): partitions whose in-sync replica set is "
                 + "smaller than their replica set, over all topics")
         Integer underReplicatedPartitionsCount,
+        @JsonProperty("under_min_isr_partitions_count") @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "Strata extension (not in Confluent v3): partitions whose in-sync replica set is "
+                + "smaller than their topic's min.insync.replicas, so acks=all produce fails, over all topics")
+        Integer underMinIsrPartitionsCount,
         @JsonProperty("offline_partitions_count") @JsonInclude(JsonInclude.Include.NON_NULL)
         @Schema(description = "Strata extension (not in Confluent v3): partitions without a leader, over all topics")
         Integer offlinePartitionsCount) {

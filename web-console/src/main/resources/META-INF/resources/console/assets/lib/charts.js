@@ -36,25 +36,33 @@ export class LiveChart {
   }
 
   constructor(uPlot, el, { title, series, format, windowSeconds, height }) {
-    this.windowSeconds = windowSeconds;
+    Object.assign(this, { uPlot, el, title, series, format, windowSeconds, height });
     this.data = [[], ...series.map(() => [])];
+    this.draw();
+    this.resize = new ResizeObserver(() => this.plot.setSize({ width: Math.max(el.clientWidth, 240), height }));
+    this.resize.observe(el);
+    // Colours come from the theme's CSS variables when the plot is made: draw again, data kept, on a switch.
+    this.onTheme = () => { this.plot.destroy(); this.draw(); };
+    window.addEventListener('themechange', this.onTheme);
+  }
+
+  draw() {
+    const { format, height } = this;
     const axisColor = cssVar('--muted');
     const grid = { stroke: cssVar('--border'), width: 1 };
     const fmt = (u, v) => (v === null || v === undefined ? '–' : format(v));
-    this.plot = new uPlot({
-      title,
-      width: Math.max(el.clientWidth, 240),
+    this.plot = new this.uPlot({
+      title: this.title,
+      width: Math.max(this.el.clientWidth, 240),
       height,
-      series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: cssVar(PALETTE[i % PALETTE.length]), width: 2, value: fmt }))],
+      series: [{}, ...this.series.map((s, i) => ({ label: s.label, stroke: cssVar(PALETTE[i % PALETTE.length]), width: 2, value: fmt }))],
       axes: [
         { stroke: axisColor, grid, ticks: grid },
-        { stroke: axisColor, grid, ticks: grid, size: 70, values: (u, vals) => vals.map(v => format(v)) },
+        { stroke: axisColor, grid, ticks: grid, size: 86, values: (u, vals) => vals.map(v => format(v)) },
       ],
       scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(max, 1) * 1.1] } },
       legend: { live: true },
-    }, this.data, el);
-    this.resize = new ResizeObserver(() => this.plot.setSize({ width: Math.max(el.clientWidth, 240), height }));
-    this.resize.observe(el);
+    }, this.data, this.el);
   }
 
   push(ts, values) {
@@ -63,9 +71,13 @@ export class LiveChart {
     const cutoff = ts - this.windowSeconds;
     while (this.data[0].length > 2 && this.data[0][0] < cutoff) this.data.forEach(col => col.shift());
     this.plot.setData(this.data);
+    // The latest sample, readable by scripts and tests without hovering the plot.
+    this.el.dataset.samples = String(this.data[0].length);
+    this.el.dataset.latest = JSON.stringify(values);
   }
 
   destroy() {
+    window.removeEventListener('themechange', this.onTheme);
     this.resize.disconnect();
     this.plot.destroy();
   }
