@@ -50,7 +50,8 @@ export class LiveChart {
         { stroke: axisColor, grid, ticks: grid },
         { stroke: axisColor, grid, ticks: grid, size: 70, values: (u, vals) => vals.map(v => format(v)) },
       ],
-      scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(max, 1) * 1.1] } },
+      // One sample has no time span: uPlot would then stretch the axis over years, so show the minute before it.
+      scales: { x: { time: true, range: (u, min, max) => (min !== null && min === max ? [min - 60, max] : [min, max]) }, y: { range: (u, min, max) => [0, Math.max(max, 1) * 1.1] } },
       legend: { live: true },
     }, this.data, el);
     this.resize = new ResizeObserver(() => this.plot.setSize({ width: Math.max(el.clientWidth, 240), height }));
