@@ -59,6 +59,17 @@ export async function orMissing(promise, fallback = null) {
   }
 }
 
+/** The value of a call, or null when it fails (not when the view is left): one bad row must not fail a list. */
+export async function orNull(promise) {
+  try {
+    return await promise;
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    console.warn(e);
+    return null;
+  }
+}
+
 /** A cell renderer showing the row's `key` in monospace (a column's className would style its header too). */
 export const mono = (key, extra = '') => row => (row[key] === null || row[key] === undefined || row[key] === ''
   ? html`<span class="muted">–</span>` : html`<span class="mono ${extra}">${row[key]}</span>`);

@@ -3,7 +3,7 @@
 import { html, mount } from '../lib/html.js';
 import { v3 } from '../lib/api.js';
 import { fmtNumber, fmtBytes, load, every } from '../lib/ui.js';
-import { mapLimit, StackTable, mono } from '../lib/groups-common.js';
+import { mapLimit, orNull, StackTable, mono } from '../lib/groups-common.js';
 
 const REFRESH_MS = 15000;
 
@@ -11,8 +11,7 @@ async function loadBrokers(signal) {
   const brokers = (await v3.get('/brokers', { signal })).data;
   return mapLimit(brokers, 4, async b => {
     // Counts come from the broker's replica list; a broker that does not answer shows "–" rather than failing all.
-    const replicas = await v3.get(`/brokers/${b.broker_id}/partition-replicas`, { signal })
-      .then(r => r.data).catch(e => { if (e.name === 'AbortError') throw e; return null; });
+    const replicas = await orNull(v3.get(`/brokers/${b.broker_id}/partition-replicas`, { signal }).then(r => r.data));
     const dirs = b.log_dirs || null;
     return {
       ...b,

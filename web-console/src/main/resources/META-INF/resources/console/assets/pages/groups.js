@@ -2,18 +2,19 @@
 import { html, mount } from '../lib/html.js';
 import { v3, seg } from '../lib/api.js';
 import { fmtNumber, loading, errorBox, every } from '../lib/ui.js';
-import { typeBadge, stateBadge, mapLimit, orMissing, StackTable } from '../lib/groups-common.js';
+import { typeBadge, stateBadge, mapLimit, orMissing, orNull, StackTable } from '../lib/groups-common.js';
 
 const REFRESH_MS = 10000;
 
 async function loadGroups(signal) {
   const groups = (await v3.get('/consumer-groups', { signal })).data;
-  // Members and lag are separate resources per group; a group without committed offsets has no lag (404).
+  // Members and lag are separate resources per group; a group without committed offsets has no lag (404), and
+  // a group whose details fail shows "–" there rather than failing the list.
   return mapLimit(groups, 6, async g => {
     const id = seg(g.consumer_group_id);
     const [members, summary] = await Promise.all([
-      orMissing(v3.get(`/consumer-groups/${id}/consumers`, { signal }).then(r => r.data.length)),
-      orMissing(v3.get(`/consumer-groups/${id}/lag-summary`, { signal })),
+      orNull(v3.get(`/consumer-groups/${id}/consumers`, { signal }).then(r => r.data.length)),
+      orNull(orMissing(v3.get(`/consumer-groups/${id}/lag-summary`, { signal }))),
     ]);
     return { ...g, members, total_lag: summary ? summary.total_lag : null };
   });
