@@ -12,8 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,6 +59,41 @@ public class LogDirService {
             }
         });
         return new ReplicaSizes(sizes);
+    }
+
+    /**
+     * The log dirs of each of the given brokers that answered, with the bytes their replicas (future ones included:
+     * they take disk too) hold; a broker that does not answer is left out.
+     */
+    public Map<Integer, List<LogDir>> dirsOn(Collection<Integer> brokerIds) {
+        Map<Integer, KafkaFuture<Map<String, LogDirDescription>>> futures =
+                gateway.admin().describeLogDirs(brokerIds).descriptions();
+        Map<Integer, List<LogDir>> dirs = new HashMap<>();
+        futures.forEach((brokerId, future) -> {
+            try {
+                List<LogDir> of = new ArrayList<>();
+                gateway.await(future).forEach((path, dir) -> of.add(new LogDir(path,
+                        dir.replicaInfos().values().stream().mapToLong(ReplicaInfo::size).sum(),
+                        errorOf(dir))));
+                of.sort((a, b) -> a.path().compareTo(b.path()));
+                dirs.put(brokerId, of);
+            } catch (RuntimeException e) {
+                log.debug("Broker {} did not describe its log dirs: {}", brokerId, e.toString());
+            }
+        });
+        return dirs;
+    }
+
+    private static String errorOf(LogDirDescription dir) {
+        if (dir.error() == null) {
+            return null;
+        }
+        String message = dir.error().getMessage();
+        return message == null || message.isBlank() ? dir.error().getClass().getSimpleName() : message;
+    }
+
+    /** One log dir of a broker: its path, the bytes its replicas hold, and its error (null while it is healthy). */
+    public record LogDir(String path, long sizeBytes, String error) {
     }
 
     /** Replica sizes in bytes; null where a broker did not report one. */

@@ -61,6 +61,30 @@ class BrokersV3Test extends HttpPlatformTestBase {
     }
 
     @Test
+    void aBrokerListsItsLogDirsWithTheBytesTheyHold() throws Exception {
+        String topic = "log-dirs-broker-" + System.nanoTime();
+        createTopic(topic, 1);
+        try (var producer = kafkaProducer()) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, new byte[512])).get(30, TimeUnit.SECONDS);
+        }
+        Node node = kafkaAdmin().describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode dirs = http().get(v3("/brokers/" + node.id())).json().get("log_dirs");
+            assertThat(dirs.isArray()).as("Strata extension log_dirs").isTrue();
+            assertThat(dirs.size()).isPositive();
+            assertThat(dirs.get(0).get("path").asString()).isNotBlank();
+            assertThat(dirs.get(0).get("error").isNull()).isTrue();
+            long total = 0;
+            for (JsonNode dir : dirs) {
+                total += dir.get("size_bytes").asLong();
+            }
+            assertThat(total).as("the bytes of every replica, the new topic's 512 included").isGreaterThanOrEqualTo(512);
+        });
+        JsonNode listed = http().get(v3("/brokers")).json().get("data").get(0);
+        assertThat(listed.get("log_dirs").isArray()).isTrue();
+    }
+
+    @Test
     void anUnknownBrokerIsNotFoundAndANonNumericIdIsABadRequest() {
         var unknown = http().get(v3("/brokers/4242"));
         assertThat(unknown.status()).isEqualTo(404);

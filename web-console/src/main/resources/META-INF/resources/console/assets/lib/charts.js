@@ -60,7 +60,8 @@ export class LiveChart {
         { stroke: axisColor, grid, ticks: grid },
         { stroke: axisColor, grid, ticks: grid, size: 86, values: (u, vals) => vals.map(v => format(v)) },
       ],
-      scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(max, 1) * 1.1] } },
+      // One sample has no time span: uPlot would then stretch the axis over years, so show the minute before it.
+      scales: { x: { time: true, range: (u, min, max) => (min !== null && min === max ? [min - 60, max] : [min, max]) }, y: { range: (u, min, max) => [0, Math.max(max, 1) * 1.1] } },
       legend: { live: true },
     }, this.data, this.el);
   }
