@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
 
 /**
  * Configs of any {@link ConfigResource} (topic, broker, cluster-wide broker defaults) through
- * {@code Admin.describeConfigs} (with synonyms) and {@code Admin.incrementalAlterConfigs}. Shared by the topic and
+ * {@code Admin.describeConfigs} (with synonyms and documentation) and {@code Admin.incrementalAlterConfigs}. Shared
+ * by the topic and
  * broker config resources; the broker validates every value.
  */
 @Service
@@ -59,7 +60,7 @@ public class ConfigService {
             return Map.of();
         }
         Map<ConfigResource, KafkaFuture<Config>> futures = gateway.admin()
-                .describeConfigs(resources, new DescribeConfigsOptions().includeSynonyms(true))
+                .describeConfigs(resources, new DescribeConfigsOptions().includeSynonyms(true).includeDocumentation(true))
                 .values();
         Map<ConfigResource, List<ConfigEntry>> result = new LinkedHashMap<>();
         for (ConfigResource resource : resources) {
