@@ -81,6 +81,7 @@ class TopicsConsoleTest extends ConsoleTestBase {
 
         waitForText(By.cssSelector("dialog"), "already exists");
         assertThat(browser.findElement(By.id("create-name")).getAttribute("aria-invalid")).isEqualTo("true");
+        screenshot("topics-create-error");
         browser.findElement(By.cssSelector("dialog [data-cancel]")).click();
     }
 
@@ -117,5 +118,43 @@ class TopicsConsoleTest extends ConsoleTestBase {
         waitFor(By.cssSelector("tr.topics-config-set[data-config='retention.ms']"));
         script("window.scrollTo(0, 0)");
         screenshot("topic-detail");
+    }
+
+    @Test
+    void aTopicDeletedWithTypedConfirmationLeavesTheListAndTheCluster() throws Exception {
+        String topic = unique("console-doomed");
+        createTopic(topic, 1);
+        open("/console/topics?q=" + topic);
+        waitFor(row(topic)).findElement(By.cssSelector("button[data-delete]")).click();
+        waitFor(By.cssSelector("dialog input[name='confirm']")).sendKeys(topic);
+        browser.findElement(By.cssSelector("dialog [data-confirm]")).click();
+
+        waiting().until(b -> b.findElements(row(topic)).isEmpty());
+        assertThat(kafkaAdmin().listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(topic);
+    }
+
+    @Test
+    void partitionsAddedInTheDetailViewAreListed() throws Exception {
+        String topic = unique("console-grown");
+        createTopic(topic, 1);
+        open("/console/topics/" + topic);
+        waitFor(By.cssSelector("tr[data-testid='partition-row'][data-partition='0']"));
+        waiting().until(b -> b.findElement(By.id("add-partitions")).isEnabled());
+        browser.findElement(By.id("add-partitions")).click();
+        WebElement count = waitFor(By.id("partition-count"));
+        count.clear();
+        count.sendKeys("3");
+        browser.findElement(By.cssSelector("dialog [data-confirm]")).click();
+
+        waitFor(By.cssSelector("tr[data-testid='partition-row'][data-partition='2']"));
+        assertThat(kafkaAdmin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                .get(topic).partitions()).hasSize(3);
+    }
+
+    @Test
+    void anUnknownTopicShowsTheRestErrorInsteadOfABlankPage() {
+        open("/console/topics/" + unique("console-missing"));
+        waitFor(By.cssSelector(".alert-error .error-message"));
+        assertThat(browser.findElement(By.cssSelector(".alert-error")).getText()).contains("HTTP 404");
     }
 }

@@ -25,5 +25,6 @@ public record TopicConfigData(
         @JsonProperty("synonyms") @Schema(requiredMode = REQUIRED) List<ConfigSynonymData> synonyms,
         @JsonProperty("documentation") @JsonInclude(JsonInclude.Include.NON_NULL)
         @Schema(description = "Strata extension (not in Confluent v3): the broker's documentation of the config, "
-                + "as DescribeConfigs reports it; absent when the broker gave none") String documentation) {
+                + "as DescribeConfigs reports it; absent when the broker gave none, and in the listing of every "
+                + "topic's configs (/topics/-/configs), where it would repeat for each topic") String documentation) {
 }

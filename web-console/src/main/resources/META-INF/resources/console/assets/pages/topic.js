@@ -82,7 +82,7 @@ export default async function render(view) {
   };
 
   let span = null;
-  const summary = () => section('topic-summary', () => v3.get('/topics/' + seg(topic), { signal }), t => {
+  const drawSummary = t => {
     partitionsCount = t.partitions_count;
     el('add-partitions').disabled = false;
     const conf = name => configs.find(c => c.name === name)?.value;
@@ -93,7 +93,9 @@ export default async function render(view) {
       ${stat('Messages (at most)', html`<span id="topic-span">${fmtNumber(span)}</span>`, SPAN_HELP)}
       ${stat('Retention', retentionText(conf('retention.ms'), conf('retention.bytes')))}
       ${stat('Cleanup policy', conf('cleanup.policy') ?? '–')}</div>`);
-  }, 'The topic');
+  };
+  const fetchTopic = () => v3.get('/topics/' + seg(topic), { signal });
+  const summary = () => section('topic-summary', fetchTopic, drawSummary, 'The topic');
 
   const partitionTable = new StackTable(el('topic-partitions'), { columns: PARTITION_COLUMNS, sortKey: 'id',
     emptyText: 'The topic has no partitions.', rowAttrs: p => html`data-testid="partition-row" data-partition="${p.id}"` });
@@ -128,6 +130,16 @@ export default async function render(view) {
   el('delete-topic').addEventListener('click', () => deleteTopic(topic,
     { onDeleted: () => view.navigate('/console/topics') }).catch(console.warn));
 
-  // Configs first: the summary shows retention and cleanup policy from them.
-  await Promise.all([configsLoad().then(summary), partitions(), groups()]);
+  // The topic alone first: when it does not exist, one error says so instead of one per section.
+  let first;
+  try {
+    first = await fetchTopic();
+  } catch (e) {
+    if (e.name === 'AbortError' || view.left) return;
+    mount(view.el, html`<nav class="breadcrumbs" aria-label="Breadcrumbs"><a href="/console/topics">Topics</a> / ${topic}</nav>
+      ${errorBox(e, 'The topic ' + topic + ' could not be shown')}<p><a href="/console/topics">Back to the topics</a></p>`);
+    return;
+  }
+  // Configs before the summary: it shows retention and cleanup policy from them.
+  await Promise.all([configsLoad().then(() => { if (!view.left) drawSummary(first); }), partitions(), groups()]);
 }

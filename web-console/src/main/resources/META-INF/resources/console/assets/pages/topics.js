@@ -13,9 +13,12 @@ const COLUMNS = [
   { key: 'partitions', label: 'Partitions', align: 'right', render: t => fmtNumber(t.partitions) },
   { key: 'replicationFactor', label: 'Replication', align: 'right', render: t => fmtNumber(t.replicationFactor) },
   { key: 'sizeBytes', label: 'Size', align: 'right', render: t => fmtBytes(t.sizeBytes) },
-  { key: 'offsetSpan', label: 'Messages (≤)', align: 'right',
+  { key: 'offsetSpan', label: 'Messages (at most)', align: 'right',
     render: t => html`<span title="${SPAN_HELP}">${fmtNumber(t.offsetSpan)}</span>` },
-  { key: 'retention', label: 'Retention', value: t => Number(t.configs['retention.ms']?.value ?? -1),
+  { key: 'retention', label: 'Retention', value: t => {
+    const ms = Number(t.configs['retention.ms']?.value ?? -1);
+    return ms < 0 ? Infinity : ms; // -1 keeps records forever: the longest retention
+  },
     render: t => retentionText(t.configs['retention.ms']?.value, t.configs['retention.bytes']?.value) },
   { key: 'cleanup', label: 'Cleanup policy', value: t => t.configs['cleanup.policy']?.value,
     render: t => t.configs['cleanup.policy']?.value ?? '–' },
