@@ -104,6 +104,7 @@ class TopicsConsoleTest extends ConsoleTestBase {
         waitForText(By.id("topic-groups"), group);
         waitFor(By.cssSelector("[data-testid='edit-config-retention.ms']")).click();
         WebElement value = waitFor(By.id("config-value"));
+        screenshot("topic-config-edit");
         value.clear();
         value.sendKeys("3600000");
         browser.findElement(By.cssSelector("dialog [data-confirm]")).click();
@@ -137,16 +138,23 @@ class TopicsConsoleTest extends ConsoleTestBase {
     void partitionsAddedInTheDetailViewAreListed() throws Exception {
         String topic = unique("console-grown");
         createTopic(topic, 1);
-        open("/console/topics/" + topic);
-        waitFor(By.cssSelector("tr[data-testid='partition-row'][data-partition='0']"));
-        waiting().until(b -> b.findElement(By.id("add-partitions")).isEnabled());
-        browser.findElement(By.id("add-partitions")).click();
-        WebElement count = waitFor(By.id("partition-count"));
-        count.clear();
-        count.sendKeys("3");
-        browser.findElement(By.cssSelector("dialog [data-confirm]")).click();
+        open("/console/");
+        script("localStorage.setItem('strata-theme', 'dark')"); // this test also shows the dark theme
+        try {
+            open("/console/topics/" + topic);
+            waitFor(By.cssSelector("tr[data-testid='partition-row'][data-partition='0']"));
+            waiting().until(b -> b.findElement(By.id("add-partitions")).isEnabled());
+            browser.findElement(By.id("add-partitions")).click();
+            WebElement count = waitFor(By.id("partition-count"));
+            count.clear();
+            count.sendKeys("3");
+            browser.findElement(By.cssSelector("dialog [data-confirm]")).click();
 
-        waitFor(By.cssSelector("tr[data-testid='partition-row'][data-partition='2']"));
+            waitFor(By.cssSelector("tr[data-testid='partition-row'][data-partition='2']"));
+            screenshot("topic-detail-dark");
+        } finally {
+            script("localStorage.removeItem('strata-theme')");
+        }
         assertThat(kafkaAdmin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
                 .get(topic).partitions()).hasSize(3);
     }

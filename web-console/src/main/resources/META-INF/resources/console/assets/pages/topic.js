@@ -2,7 +2,7 @@
 // the consumer groups reading it with their lag, and its configs (set ones highlighted, editable).
 import { html, mount } from '../lib/html.js';
 import { v3, seg } from '../lib/api.js';
-import { fmtNumber, fmtBytes, badge, loading, errorBox } from '../lib/ui.js';
+import { fmtNumber, fmtBytes, fmtDuration, badge, loading, errorBox } from '../lib/ui.js';
 import { loadPartitions, loadTopicGroups, loadConfigs } from '../lib/topics-data.js';
 import { addPartitionsDialog, deleteTopic, editConfigDialog } from '../lib/topics-forms.js';
 import { StackTable, retentionText, SPAN_HELP } from '../lib/topics-table.js';
@@ -33,12 +33,21 @@ const GROUP_COLUMNS = [
   { key: 'maxLag', label: 'Max partition lag', align: 'right', render: g => fmtNumber(g.maxLag) },
 ];
 
+/** Durations and sizes in words beside the raw number; null for other configs and for huge "never" values. */
+function readable(c) {
+  if (c.value === null || !/^-?\d+$/.test(c.value) || Math.abs(Number(c.value)) >= Number.MAX_SAFE_INTEGER) return null;
+  if (c.name.endsWith('.ms')) return fmtDuration(Number(c.value));
+  if (c.name.endsWith('.bytes') && Number(c.value) >= 1024) return fmtBytes(Number(c.value));
+  return null;
+}
+
 function configColumns() {
   return [
     { key: 'name', label: 'Config', render: c => html`<code>${c.name}</code>
         ${!c.is_default && badge('set', 'info')}
         ${c.documentation && html`<details class="topics-doc"><summary>Documentation</summary>${c.documentation}</details>`}` },
-    { key: 'value', label: 'Value', render: c => (c.is_sensitive ? html`<span class="muted">hidden</span>` : html`<span class="mono">${c.value ?? ''}</span>`) },
+    { key: 'value', label: 'Value', render: c => (c.is_sensitive ? html`<span class="muted">hidden</span>`
+      : html`<span class="mono">${c.value ?? ''}</span> ${readable(c) && html`<span class="muted small">(${readable(c)})</span>`}`) },
     { key: 'source', label: 'Source', render: c => html`<span class="small muted">${c.source}</span>` },
     { key: 'edit', label: 'Edit', sortable: false, render: c => (c.is_read_only ? html`<span class="muted small">read-only</span>`
       : html`<button type="button" class="btn btn-small" data-edit="${c.name}" data-testid="edit-config-${c.name}"
