@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
 
 /**
  * Configs of any {@link ConfigResource} (topic, broker, cluster-wide broker defaults) through
- * {@code Admin.describeConfigs} (with synonyms) and {@code Admin.incrementalAlterConfigs}. Shared by the topic and
+ * {@code Admin.describeConfigs} (with synonyms and documentation) and {@code Admin.incrementalAlterConfigs}. Shared
+ * by the topic and
  * broker config resources; the broker validates every value.
  */
 @Service
@@ -41,25 +42,26 @@ public class ConfigService {
         return describe(List.of(resource)).get(resource);
     }
 
-    /** Every config of each resource, sorted by name, in the order of {@code resources}. */
+    /** Every config of each resource, sorted by name, in the order of {@code resources}, with documentation. */
     public Map<ConfigResource, List<ConfigEntry>> describe(Collection<ConfigResource> resources) {
-        return describe(resources, false);
+        return describe(resources, false, true);
     }
 
     /**
      * Like {@link #describe(Collection)}, but leaves out topics that no longer exist (deleted between listing
-     * and describing them), for listings of every topic.
+     * and describing them), for listings of every topic; without documentation, which would repeat for each.
      */
     public Map<ConfigResource, List<ConfigEntry>> describeExisting(Collection<ConfigResource> resources) {
-        return describe(resources, true);
+        return describe(resources, true, false);
     }
 
-    private Map<ConfigResource, List<ConfigEntry>> describe(Collection<ConfigResource> resources, boolean skipUnknown) {
+    private Map<ConfigResource, List<ConfigEntry>> describe(Collection<ConfigResource> resources, boolean skipUnknown,
+                                                            boolean documentation) {
         if (resources.isEmpty()) {
             return Map.of();
         }
         Map<ConfigResource, KafkaFuture<Config>> futures = gateway.admin()
-                .describeConfigs(resources, new DescribeConfigsOptions().includeSynonyms(true))
+                .describeConfigs(resources, new DescribeConfigsOptions().includeSynonyms(true).includeDocumentation(documentation))
                 .values();
         Map<ConfigResource, List<ConfigEntry>> result = new LinkedHashMap<>();
         for (ConfigResource resource : resources) {

@@ -4,11 +4,16 @@ import io.strata.admin.error.RestException;
 import io.strata.admin.gateway.KafkaGateway;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
 import org.springframework.http.HttpStatus;
@@ -16,6 +21,7 @@ import org.springframework.stereotype.Service;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +54,42 @@ public class TopicService {
         }
         topics.sort(Comparator.comparing(TopicDescription::name));
         return topics;
+    }
+
+    /**
+     * Per topic, the sum over its partitions of latest minus earliest offset, from two ListOffsets requests for
+     * every partition at once. A topic with a partition whose offsets could not be read (no leader) is left out.
+     */
+    public Map<String, Long> offsetSpans(List<TopicDescription> described) {
+        Map<TopicPartition, OffsetSpec> earliestSpec = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> latestSpec = new HashMap<>();
+        for (TopicDescription topic : described) {
+            for (TopicPartitionInfo partition : topic.partitions()) {
+                TopicPartition tp = new TopicPartition(topic.name(), partition.partition());
+                earliestSpec.put(tp, OffsetSpec.earliest());
+                latestSpec.put(tp, OffsetSpec.latest());
+            }
+        }
+        if (earliestSpec.isEmpty()) {
+            return Map.of();
+        }
+        ListOffsetsResult earliest = gateway.admin().listOffsets(earliestSpec);
+        ListOffsetsResult latest = gateway.admin().listOffsets(latestSpec);
+        Map<String, Long> spans = new HashMap<>();
+        for (TopicDescription topic : described) {
+            long span = 0;
+            try {
+                for (TopicPartitionInfo partition : topic.partitions()) {
+                    TopicPartition tp = new TopicPartition(topic.name(), partition.partition());
+                    span += gateway.await(latest.partitionResult(tp)).offset()
+                            - gateway.await(earliest.partitionResult(tp)).offset();
+                }
+                spans.put(topic.name(), span);
+            } catch (KafkaException e) {
+                // Leaderless or deleted meanwhile: no span rather than a wrong one.
+            }
+        }
+        return spans;
     }
 
     /** The topic {@code name}; 404/40403 if there is none. */

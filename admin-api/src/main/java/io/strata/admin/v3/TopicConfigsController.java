@@ -154,6 +154,7 @@ public class TopicConfigsController {
                 new ResourceMetadata(V3Urls.cluster(clusterId, "topics", topic, "configs", entry.name()),
                         V3Urls.crn(clusterId, "topic", topic, "config", entry.name())),
                 clusterId, topic, entry.name(), entry.value(), entry.isDefault(), entry.isReadOnly(),
-                entry.isSensitive(), ConfigEntries.source(entry.source()), ConfigEntries.synonyms(entry));
+                entry.isSensitive(), ConfigEntries.source(entry.source()), ConfigEntries.synonyms(entry),
+                entry.documentation());
     }
 }

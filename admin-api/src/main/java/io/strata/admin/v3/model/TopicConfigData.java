@@ -1,5 +1,6 @@
 package io.strata.admin.v3.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -21,5 +22,9 @@ public record TopicConfigData(
         @JsonProperty("is_sensitive") @Schema(requiredMode = REQUIRED) boolean isSensitive,
         @JsonProperty("source") @Schema(requiredMode = REQUIRED, example = "DYNAMIC_TOPIC_CONFIG",
                 description = "Kafka's ConfigEntry.ConfigSource name") String source,
-        @JsonProperty("synonyms") @Schema(requiredMode = REQUIRED) List<ConfigSynonymData> synonyms) {
+        @JsonProperty("synonyms") @Schema(requiredMode = REQUIRED) List<ConfigSynonymData> synonyms,
+        @JsonProperty("documentation") @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "Strata extension (not in Confluent v3): the broker's documentation of the config, "
+                + "as DescribeConfigs reports it; absent when the broker gave none, and in the listing of every "
+                + "topic's configs (/topics/-/configs), where it would repeat for each topic") String documentation) {
 }

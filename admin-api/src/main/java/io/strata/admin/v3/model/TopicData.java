@@ -22,5 +22,16 @@ public record TopicData(
         @JsonProperty("size_bytes") @JsonInclude(JsonInclude.Include.NON_NULL)
         @Schema(description = "Strata extension (not in Confluent v3): bytes on disk of one copy of the topic (the "
                 + "sum of its partitions' leader replica sizes, from DescribeLogDirs); absent when a leader did not "
-                + "report its size") Long sizeBytes) {
+                + "report its size") Long sizeBytes,
+        @JsonProperty("offset_span") @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "Strata extension (not in Confluent v3): the sum over the topic's partitions of latest "
+                + "minus earliest offset, only when the list is asked with include_offset_span=true. It bounds the "
+                + "records the topic holds from above: compacted-away records, transaction markers and aborted "
+                + "records still take offsets. Absent when a partition's offsets could not be read") Long offsetSpan) {
+
+    /** This topic with {@code offsetSpan} set (null leaves it out). */
+    public TopicData withOffsetSpan(Long span) {
+        return new TopicData(kind, metadata, clusterId, topicName, isInternal, replicationFactor, partitionsCount,
+                partitions, configs, partitionReassignments, sizeBytes, span);
+    }
 }
