@@ -106,6 +106,25 @@ class MessagesConsoleTest extends ConsoleTestBase {
     }
 
     @Test
+    void aBinaryValueShowsAsHexOrBase64AndATimeFindsRecords() throws Exception {
+        String topic = unique("console-binary");
+        createTopic(topic, 1);
+        long before = System.currentTimeMillis() - 1000;
+        try (KafkaProducer<byte[], byte[]> producer = kafkaProducer()) {
+            producer.send(new ProducerRecord<>(topic, 0, "bin".getBytes(StandardCharsets.UTF_8),
+                    new byte[]{(byte) 0xff, 0x00, 0x10})).get();
+        }
+        open("/console/topics/" + topic + "/messages?timestamp=" + before);
+        WebElement record = waitFor(row(0, 0));
+        assertThat(record.getText()).contains("ff 00 10");
+        new Select(waitFor(By.id("msg-binary"))).selectByValue("base64");
+        waitForText(row(0, 0), "/wAQ");
+        assertThat(browser.getCurrentUrl()).contains("timestamp=" + before);
+        open("/console/topics/" + topic + "/messages?timestamp=" + (System.currentTimeMillis() + 60_000));
+        waitForText(By.id("msg-records"), "No records here.");
+    }
+
+    @Test
     void theLiveTailShowsARecordProducedByAKafkaClient() throws Exception {
         String topic = unique("console-tail");
         createTopic(topic, 2);

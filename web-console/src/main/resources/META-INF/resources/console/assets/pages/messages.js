@@ -114,7 +114,7 @@ export default async function render(view) {
     const ranges = [...page.ranges].sort((a, b) => a[0] - b[0]);
     const where = ranges.filter(([, r]) => r.next > r.start).map(([p, r]) => `${p}: ${r.start}–${r.next - 1}`).join(', ');
     const filter = s.q ? html` · <strong id="msg-match-count">${fmtNumber(shown.length)}</strong> of ${fmtNumber(all.length)} records scanned match “${s.q}”` : '';
-    mount(statusEl, html`<span id="msg-count">${fmtNumber(all.length)}</span> records${where && html` <span class="muted">(offsets ${where})</span>`}${filter}`);
+    mount(statusEl, html`<span id="msg-count">${fmtNumber(all.length)}</span> ${all.length === 1 ? 'record' : 'records'}${where && html` <span class="muted">(offsets ${where})</span>`}${filter}`);
     const prev = previousStarts(page.ranges, s.limit);
     const next = nextStarts(page.ranges);
     const further = newestFirst() ? prev : next;
@@ -134,7 +134,7 @@ export default async function render(view) {
     const [label, kind] = kinds[st.status];
     const shown = shownRecords().length;
     mount(statusEl, html`<span id="tail-status" data-status="${st.status}">${badge(label, kind)}</span>
-      Live: <span id="msg-count">${fmtNumber(tailRecords.length)}</span> records kept (newest first, at most 500)
+      Live: <span id="msg-count">${fmtNumber(tailRecords.length)}</span> ${tailRecords.length === 1 ? 'record' : 'records'} kept (newest first, at most 500)
       ${s.q && html` · <strong id="msg-match-count">${fmtNumber(shown)}</strong> match “${s.q}”`}
       ${st.paused && html` · paused, <strong>${fmtNumber(st.pending)}</strong> new waiting`}
       ${st.status === 'closed' && html` · the stream stopped; <button type="button" class="btn-link" id="tail-restart">reconnect</button>`}`);
