@@ -86,6 +86,14 @@ class MessagesConsoleTest extends ConsoleTestBase {
         waitFor(By.id("msg-filter")).sendKeys("customer-4");
         waitForText(By.id("msg-match-count"), "1");
         assertThat(browser.getCurrentUrl()).contains("q=customer-4");
+
+        // Copying a record and downloading the shown ones work without errors.
+        waitFor(By.cssSelector("tr[data-testid='record'] button[data-copy]")).click();
+        waitForText(By.id("toasts"), "Copied");
+        waitFor(By.id("msg-download")).click();
+        waitFor(By.id("theme-toggle")).click();
+        screenshot("messages-theme-toggled");
+        waitFor(By.id("theme-toggle")).click();
     }
 
     @Test
@@ -103,6 +111,19 @@ class MessagesConsoleTest extends ConsoleTestBase {
         waitFor(By.id("msg-prev")).click();
         waitFor(row(0, 0));
         assertThat(browser.getCurrentUrl()).contains("offset=0");
+
+        // From the newest records, earlier pages stay newest first.
+        open("/console/topics/" + topic + "/messages?partition=0&limit=2");
+        waitFor(row(0, 4));
+        assertThat(firstRowOffset()).isEqualTo("4");
+        waitFor(By.id("msg-prev")).click();
+        waitFor(row(0, 2));
+        assertThat(firstRowOffset()).isEqualTo("2");
+        assertThat(browser.getCurrentUrl()).contains("offset=1").contains("order=newest");
+    }
+
+    private String firstRowOffset() {
+        return browser.findElement(By.cssSelector("tr[data-testid='record']")).getDomAttribute("data-offset");
     }
 
     @Test

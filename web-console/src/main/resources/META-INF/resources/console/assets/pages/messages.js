@@ -1,6 +1,6 @@
 // The message browser of a topic: pages of records of one or all partitions from the newest, the earliest,
 // an offset or a time, paged back and forth, filtered by text; a live tail over SSE; and producing records.
-// The URL's query (partition, offset, offsets, timestamp, mode, limit, q) always says what is shown.
+// The URL's query (partition, offset, offsets, timestamp, mode, order, limit, q) always says what is shown.
 import { html, mount } from '../lib/html.js';
 import { seg } from '../lib/api.js';
 import { loading, errorBox, fmtNumber, copyText, download, badge } from '../lib/ui.js';
@@ -24,6 +24,8 @@ function fromQuery(query, partitions) {
   else if (query.get('offsets') && parseStarts(query.get('offsets'))) { s.mode = 'offset'; s.offsets = parseStarts(query.get('offsets')); }
   else if (/^\d+$/.test(query.get('offset') || '')) { s.mode = 'offset'; s.offset = query.get('offset'); }
   else if (query.get('timestamp')) { s.mode = 'timestamp'; s.timestamp = query.get('timestamp'); }
+  // Pages reached from the newest records keep their newest-first order (order=newest in the URL).
+  s.newestFirst = s.mode === 'newest' || s.mode === 'tail' || (s.mode === 'offset' && query.get('order') === 'newest');
   return s;
 }
 
@@ -89,6 +91,7 @@ export default async function render(view) {
     const q = { partition: s.partition, q: s.q, limit: s.limit === 50 || s.mode === 'tail' ? null : s.limit };
     if (s.mode === 'tail' || s.mode === 'earliest') q.mode = s.mode;
     else if (s.offsets) {
+      if (s.newestFirst) q.order = 'newest';
       if (s.partition !== null && s.offsets.has(s.partition)) q.offset = s.offsets.get(s.partition);
       else q.offsets = formatStarts(s.offsets);
     } else if (s.mode === 'offset') q.offset = s.offset;
@@ -96,7 +99,7 @@ export default async function render(view) {
     view.setQuery(q);
   }
 
-  const newestFirst = () => s.mode === 'newest' || s.mode === 'tail';
+  const newestFirst = () => s.newestFirst;
   const order = (a, b) => {
     const d = (Date.parse(a.timestamp) || 0) - (Date.parse(b.timestamp) || 0) || a.partition_id - b.partition_id || a.offset - b.offset;
     return newestFirst() ? -d : d;
@@ -218,7 +221,8 @@ export default async function render(view) {
     if (mode === 'offset' && !/^\d+$/.test(form.offset.value.trim())) { form.offset.setCustomValidity('An offset is a whole number'); form.offset.reportValidity(); return; }
     if (mode === 'timestamp' && !form.timestamp.value.trim()) { form.timestamp.setCustomValidity('A time is needed'); form.timestamp.reportValidity(); return; }
     Object.assign(s, { mode, partition: form.partition.value === '' ? null : Number(form.partition.value),
-      offset: form.offset.value.trim(), timestamp: form.timestamp.value.trim(), limit: Number(form.limit.value), offsets: null });
+      offset: form.offset.value.trim(), timestamp: form.timestamp.value.trim(), limit: Number(form.limit.value), offsets: null,
+      newestFirst: mode === 'newest' || mode === 'tail' });
     show();
   });
   for (const input of [form.offset, form.timestamp]) input.addEventListener('input', () => input.setCustomValidity(''));
