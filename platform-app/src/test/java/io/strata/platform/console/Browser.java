@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One headless Chromium for every console test class of the JVM (starting one costs seconds), quit when the JVM
@@ -31,15 +32,28 @@ final class Browser {
         return driver;
     }
 
-    private static ChromeDriver start() {
-        String chromium = System.getenv().getOrDefault("STRATA_CHROMIUM", "/usr/bin/chromium");
-        String chromedriver = System.getenv().getOrDefault("STRATA_CHROMEDRIVER", "/usr/bin/chromedriver");
-        for (String binary : new String[]{chromium, chromedriver}) {
+    private static String chromium() {
+        return System.getenv().getOrDefault("STRATA_CHROMIUM", "/usr/bin/chromium");
+    }
+
+    private static String chromedriver() {
+        return System.getenv().getOrDefault("STRATA_CHROMEDRIVER", "/usr/bin/chromedriver");
+    }
+
+    /** Why the browser cannot start here, or empty when chromium and chromedriver are installed. */
+    static Optional<String> missing() {
+        for (String binary : new String[]{chromium(), chromedriver()}) {
             if (!new File(binary).canExecute()) {
-                throw new IllegalStateException(binary + " is missing: the console tests drive Debian's chromium and "
+                return Optional.of(binary + " is missing: the console tests drive Debian's chromium and "
                         + "chromium-driver packages (apt-get install chromium chromium-driver, as .ci/run does)");
             }
         }
+        return Optional.empty();
+    }
+
+    private static ChromeDriver start() {
+        String chromium = chromium();
+        String chromedriver = chromedriver();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

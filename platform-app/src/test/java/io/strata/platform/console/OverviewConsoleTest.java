@@ -5,7 +5,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,8 +42,9 @@ class OverviewConsoleTest extends ConsoleTestBase {
                     const latest = document.getElementById('chart-messages').dataset.latest;
                     return latest ? JSON.parse(latest)[0] : 0;""")).doubleValue() > 0);
             assertThat(browser.findElements(By.cssSelector("#overview-charts .uplot"))).hasSize(4);
-            waiting().until(b -> ((Number) script(
-                    "return Number(document.getElementById('chart-bytes').dataset.samples || 0)")).intValue() >= 3);
+            // Six samples (18 s) give the screenshot the README shows a line worth looking at.
+            new WebDriverWait(browser, Duration.ofSeconds(60)).until(b -> ((Number) script(
+                    "return Number(document.getElementById('chart-bytes').dataset.samples || 0)")).intValue() >= 6);
             screenshot("overview");
         } finally {
             producing.set(false);

@@ -39,11 +39,27 @@ export class LiveChart {
     Object.assign(this, { uPlot, el, title, series, format, windowSeconds, height });
     this.data = [[], ...series.map(() => [])];
     this.draw();
-    this.resize = new ResizeObserver(() => this.plot.setSize({ width: Math.max(el.clientWidth, 240), height }));
+    this.resize = new ResizeObserver(() => this.plot.setSize({ width: this.width(), height }));
     this.resize.observe(el);
     // Colours come from the theme's CSS variables when the plot is made: draw again, data kept, on a switch.
     this.onTheme = () => { this.plot.destroy(); this.draw(); };
     window.addEventListener('themechange', this.onTheme);
+  }
+
+  timeRange() {
+    const xs = this.data[0];
+    if (xs.length === 0) {
+      const now = Date.now() / 1000;
+      return [now - 30, now];
+    }
+    const newest = xs[xs.length - 1];
+    return [Math.min(xs[0], newest - 30), newest];
+  }
+
+  /** The element's content width: the plot must not spill over its padding. */
+  width() {
+    const style = getComputedStyle(this.el);
+    return Math.max(160, Math.floor(this.el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)));
   }
 
   draw() {
@@ -53,15 +69,16 @@ export class LiveChart {
     const fmt = (u, v) => (v === null || v === undefined ? '–' : format(v));
     this.plot = new this.uPlot({
       title: this.title,
-      width: Math.max(this.el.clientWidth, 240),
+      width: this.width(),
       height,
       series: [{}, ...this.series.map((s, i) => ({ label: s.label, stroke: cssVar(PALETTE[i % PALETTE.length]), width: 2, value: fmt }))],
       axes: [
         { stroke: axisColor, grid, ticks: grid },
         { stroke: axisColor, grid, ticks: grid, size: 86, values: (u, vals) => vals.map(v => format(v)) },
       ],
-      // One sample has no time span: uPlot would then stretch the axis over years, so show the minute before it.
-      scales: { x: { time: true, range: (u, min, max) => (min !== null && min === max ? [min - 60, max] : [min, max]) }, y: { range: (u, min, max) => [0, Math.max(max, 1) * 1.1] } },
+      // The time axis spans the samples kept, at least the last 30 s: uPlot alone would stretch a single
+      // sample's axis over years (it pads one point by 86400 of its time unit, milliseconds, on a seconds scale).
+      scales: { x: { time: true, range: () => this.timeRange() }, y: { range: (u, min, max) => [0, Math.max(max, 1) * 1.1] } },
       legend: { live: true },
     }, this.data, this.el);
   }

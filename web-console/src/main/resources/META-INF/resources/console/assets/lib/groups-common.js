@@ -35,20 +35,6 @@ export function hasConsumerOffsets(group) {
   return group.type === 'CLASSIC' || group.type === 'CONSUMER';
 }
 
-/** Runs fn over items with at most `limit` calls in flight, so a big cluster does not flood the platform. */
-export async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** The value of a call, or `fallback` when the resource is missing (404): a group without offsets has no lag. */
 export async function orMissing(promise, fallback = null) {
   try {

@@ -1,23 +1,10 @@
 // What the topic views read from the v3 API, gathered into plain objects: the topic list with its headline configs,
 // one topic's partitions (replicas and offsets) and the consumer groups that have committed offsets on it.
 import { v3, seg } from './api.js';
+import { mapLimit } from './ui.js';
 
 /** The configs the list shows as columns, read for every topic in one call (GET /topics/-/configs). */
 const LIST_CONFIGS = ['retention.ms', 'retention.bytes', 'cleanup.policy'];
-
-/** Runs fn over items with at most `limit` calls in flight (a topic may have many partitions). */
-export async function pool(items, limit, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /** Every topic with partitions, size, offset span and the LIST_CONFIGS values, by name. */
 export async function loadTopics(signal) {
@@ -49,7 +36,7 @@ export async function loadTopics(signal) {
 export async function loadPartitions(topic, signal) {
   const base = '/topics/' + seg(topic) + '/partitions';
   const list = await v3.get(base, { signal });
-  return pool(list.data, 6, async p => {
+  return mapLimit(list.data, 6, async p => {
     const path = base + '/' + p.partition_id;
     const [replicas, offsets] = await Promise.all([
       v3.get(path + '/replicas', { signal }),
@@ -73,7 +60,7 @@ export async function loadPartitions(topic, signal) {
  */
 export async function loadTopicGroups(topic, signal) {
   const groups = await v3.get('/consumer-groups', { signal });
-  const found = await pool(groups.data, 4, async g => {
+  const found = await mapLimit(groups.data, 4, async g => {
     let lags;
     try {
       lags = await v3.get('/consumer-groups/' + seg(g.consumer_group_id) + '/lags', { signal });

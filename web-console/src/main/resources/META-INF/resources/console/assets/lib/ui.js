@@ -274,4 +274,20 @@ export function every(view, ms, fn) {
   view.onLeave(() => clearTimeout(timer));
 }
 
+// ---------------------------------------------------------------- concurrency
+
+/** Runs fn over items with at most `limit` calls in flight, so a big cluster does not flood the platform. */
+export async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 export { html, mount, esc };

@@ -2,8 +2,8 @@
 // size of its log dirs (the Strata extension log_dirs).
 import { html, mount } from '../lib/html.js';
 import { v3 } from '../lib/api.js';
-import { fmtNumber, fmtBytes, load, every } from '../lib/ui.js';
-import { mapLimit, orNull, StackTable, mono } from '../lib/groups-common.js';
+import { fmtNumber, fmtBytes, load, every, mapLimit } from '../lib/ui.js';
+import { orNull, StackTable, mono } from '../lib/groups-common.js';
 
 const REFRESH_MS = 15000;
 

@@ -2,9 +2,9 @@
 // page is open, offset reset (with a dry-run preview) and delete.
 import { html, mount } from '../lib/html.js';
 import { v3, seg, ApiError } from '../lib/api.js';
-import { fmtNumber, loading, errorBox, empty, every, confirmTyped, toast } from '../lib/ui.js';
+import { fmtNumber, loading, errorBox, empty, every, confirmTyped, toast, mapLimit } from '../lib/ui.js';
 import { LiveChart } from '../lib/charts.js';
-import { typeBadge, stateBadge, isInactive, hasConsumerOffsets, mapLimit, orMissing, StackTable, mono } from '../lib/groups-common.js';
+import { typeBadge, stateBadge, isInactive, hasConsumerOffsets, orMissing, StackTable, mono } from '../lib/groups-common.js';
 import { openResetDialog } from '../lib/groups-reset.js';
 
 const SAMPLE_MS = 5000;

@@ -1,8 +1,8 @@
 // Consumer groups: every group with its type, state, member count and total lag, refreshed while open.
 import { html, mount } from '../lib/html.js';
 import { v3, seg } from '../lib/api.js';
-import { fmtNumber, loading, errorBox, every } from '../lib/ui.js';
-import { typeBadge, stateBadge, mapLimit, orMissing, orNull, StackTable } from '../lib/groups-common.js';
+import { fmtNumber, loading, errorBox, every, mapLimit } from '../lib/ui.js';
+import { typeBadge, stateBadge, orMissing, orNull, StackTable } from '../lib/groups-common.js';
 
 const REFRESH_MS = 10000;
 

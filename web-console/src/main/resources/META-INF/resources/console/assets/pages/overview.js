@@ -114,7 +114,7 @@ async function startCharts(view) {
       LiveChart.create(el('#chart-bytes'), { title: 'Bytes per second', series: [{ label: 'in' }, { label: 'out' }], format: byteRate }),
       LiveChart.create(el('#chart-messages'), { title: 'Messages per second', series: [{ label: 'in' }, { label: 'out' }], format: rate }),
       LiveChart.create(el('#chart-requests'), { title: 'Requests per second', series: [{ label: 'produce' }, { label: 'fetch' }], format: rate }),
-      LiveChart.create(el('#chart-latency'), { title: 'Mean request latency', series: [{ label: 'produce' }, { label: 'fetch' }], format: millis }),
+      LiveChart.create(el('#chart-latency'), { title: 'Mean request latency (a fetch includes its long-poll wait)', series: [{ label: 'produce' }, { label: 'fetch' }], format: millis }),
     ]);
   } catch (e) {
     if (!view.left) mount(view.el.querySelector('#charts-error'), errorBox(e, 'Charts are not available'));
