@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -41,6 +42,9 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = StrataApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"strata.kafka.host=127.0.0.1", "strata.kafka.port=0"})
+// The context (its broker writing under dataDir) closes after the class, before JUnit deletes the directory;
+// cached, it would still be writing there while the directory is removed.
+@DirtiesContext
 class StrataPlatformTest {
     private static final Pattern DESCRIBE_CLUSTER_COUNT =
             Pattern.compile("(?m)^strata_requests_seconds_count\\{[^}]*api=\"DescribeCluster\"[^}]*} ([0-9.]+)");
