@@ -163,7 +163,7 @@ public final class TransactionMetadata {
         } else if (producerEpoch == NO_PRODUCER_EPOCH || expectedEpoch.get() == producerEpoch) {
             newEpoch = bumped;
             newLastEpoch = producerEpoch;
-        } else if (expectedEpoch.get() == lastProducerEpoch) {
+        } else if (lastProducerEpoch != NO_PRODUCER_EPOCH && expectedEpoch.get() == lastProducerEpoch) {
             newEpoch = producerEpoch;
             newLastEpoch = lastProducerEpoch;
         } else {
@@ -211,6 +211,12 @@ public final class TransactionMetadata {
                                                    long nextProducerId) {
         if (target != TransactionState.PREPARE_COMMIT && target != TransactionState.PREPARE_ABORT) {
             throw new IllegalArgumentException("Not an end state: " + target);
+        }
+        if (state != TransactionState.ONGOING && !(target == TransactionState.PREPARE_ABORT
+                && clientVersion.supportsEpochBump())) {
+            throw new IllegalStateException("Cannot " + (target == TransactionState.PREPARE_COMMIT ? "commit" : "abort")
+                    + " transactional id " + transactionalId + " in state " + state + " with transaction version "
+                    + clientVersion.featureLevel() + ": no transaction is ongoing");
         }
         short newEpoch = producerEpoch;
         short newLastEpoch = lastProducerEpoch;

@@ -216,6 +216,26 @@ class TransactionMetadataTest {
     }
 
     @Test
+    void onlyAVersion2ClientMayAbortWhenNoTransactionIsOngoing() {
+        TransactionMetadata txn = initialised();
+        assertThatIllegalStateException().isThrownBy(() -> txn.prepareAbortOrCommit(TransactionState.PREPARE_ABORT,
+                TransactionVersion.TV_0, -1)).withMessageContaining("no transaction is ongoing");
+        assertThatIllegalStateException().isThrownBy(() -> txn.prepareAbortOrCommit(TransactionState.PREPARE_COMMIT,
+                TransactionVersion.TV_2, -1));
+        assertThat(txn.pendingTransitionInProgress()).isFalse();
+    }
+
+    @Test
+    void aNewInstanceThatPresentsNoLastEpochIsFenced() {
+        TransactionMetadata txn = initialised();
+        txn.completeTransitionTo(txn.prepareIncrementProducerEpoch(TIMEOUT, Optional.empty()));
+        assertThat(txn.lastProducerEpoch()).isEqualTo(TransactionMetadata.NO_PRODUCER_EPOCH);
+
+        assertThatThrownBy(() -> txn.prepareIncrementProducerEpoch(TIMEOUT,
+                Optional.of(TransactionMetadata.NO_PRODUCER_EPOCH))).isInstanceOf(ProducerFencedException.class);
+    }
+
+    @Test
     void onlyOneTransitionMayBePendingUntilItIsCancelled() {
         TransactionMetadata txn = ongoing();
         txn.prepareAddPartitions(Set.of(B0), TransactionVersion.TV_0);
