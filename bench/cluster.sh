@@ -295,6 +295,7 @@ run_strata() {
             "--spring.datasource.url=$DB_URL" "--spring.datasource.username=$DB_USER" \
             "--spring.datasource.password=$DB_PASSWORD" \
             --strata.topics.default-replication-factor=3 --strata.groups.offsets-topic-replication-factor=3 \
+            --strata.transactions.state-log-replication-factor=3 \
             '--strata.log-defaults.[min.insync.replicas]=2' \
             --strata.groups.initial-rebalance-delay=0s
         bootstrap+="${bootstrap:+,}127.0.0.1:$kafka_port"

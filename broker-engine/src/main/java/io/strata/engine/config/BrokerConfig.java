@@ -25,6 +25,7 @@ import java.util.Map;
  *                              replicas before it stops anyway ({@code strata.broker.controlled-shutdown-timeout});
  *                              0 skips the controlled shutdown
  * @param logManager            retention and log cleaner settings
+ * @param transactions          transaction coordinator settings ({@code __transaction_state}, timeouts, expiry)
  */
 public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, String advertisedHost,
                            int advertisedPort, String rack, Path dataDir, int socketRequestMaxBytes,
@@ -32,7 +33,8 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
                            short defaultReplicationFactor, boolean autoCreateTopics,
                            Map<String, String> logDefaults, GroupConfig groups, long heartbeatIntervalMs,
                            long metadataPollIntervalMs, ReplicationConfig replication,
-                           long controlledShutdownTimeoutMs, LogManagerConfig logManager) {
+                           long controlledShutdownTimeoutMs, LogManagerConfig logManager,
+                           TransactionConfig transactions) {
 
     public static final int DEFAULT_SOCKET_REQUEST_MAX_BYTES = 100 * 1024 * 1024;
     /** Kafka's {@code broker.heartbeat.interval.ms} default. */
@@ -47,6 +49,7 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
                     + heartbeatIntervalMs + " and " + metadataPollIntervalMs + " ms");
         }
         java.util.Objects.requireNonNull(logManager, "logManager");
+        java.util.Objects.requireNonNull(transactions, "transactions");
         if (controlledShutdownTimeoutMs < 0) {
             throw new IllegalArgumentException("The controlled shutdown timeout must not be negative, got "
                     + controlledShutdownTimeoutMs + " ms");
@@ -63,13 +66,14 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, DEFAULT_HEARTBEAT_INTERVAL_MS,
                 DEFAULT_METADATA_POLL_INTERVAL_MS, ReplicationConfig.defaults(), DEFAULT_CONTROLLED_SHUTDOWN_TIMEOUT_MS,
-                LogManagerConfig.defaults());
+                LogManagerConfig.defaults(), TransactionConfig.defaults());
     }
 
     /**
      * Kafka's defaults on the given data dir, listening on the given port on localhost. Like Kafka, topics default
      * to replication factor 1 but {@code __consumer_offsets} to 3, so a single broker serves consumer groups only
-     * with {@code withGroups(...withOffsetsTopicReplicationFactor((short) 1))}.
+     * with {@code withGroups(...withOffsetsTopicReplicationFactor((short) 1))}; likewise {@code __transaction_state}
+     * ({@code withTransactions(...withStateLogReplicationFactor((short) 1))}).
      */
     public static BrokerConfig defaults(Path dataDir, int port) {
         return new BrokerConfig(0, "127.0.0.1", port, "127.0.0.1", 0, null, dataDir,
@@ -80,55 +84,62 @@ public record BrokerConfig(int brokerId, String listenerHost, int listenerPort, 
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, defaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManager);
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManager, transactions);
     }
 
     public BrokerConfig withSocketRequestMaxBytes(int max) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 max, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManager);
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManager, transactions);
     }
 
     public BrokerConfig withGroups(GroupConfig groupConfig) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groupConfig, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManager);
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManager, transactions);
     }
 
     public BrokerConfig withIntervals(long heartbeatMs, long metadataPollMs) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatMs, metadataPollMs,
-                replication, controlledShutdownTimeoutMs, logManager);
+                replication, controlledShutdownTimeoutMs, logManager, transactions);
     }
 
     public BrokerConfig withBrokerId(int id) {
         return new BrokerConfig(id, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManager);
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManager, transactions);
     }
 
     public BrokerConfig withReplication(ReplicationConfig replicationConfig) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replicationConfig, controlledShutdownTimeoutMs, logManager);
+                metadataPollIntervalMs, replicationConfig, controlledShutdownTimeoutMs, logManager, transactions);
     }
 
     public BrokerConfig withControlledShutdownTimeoutMs(long timeoutMs) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication, timeoutMs, logManager);
+                metadataPollIntervalMs, replication, timeoutMs, logManager, transactions);
     }
 
     public BrokerConfig withLogManager(LogManagerConfig logManagerConfig) {
         return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
                 socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
-                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManagerConfig);
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManagerConfig, transactions);
+    }
+
+    public BrokerConfig withTransactions(TransactionConfig transactionConfig) {
+        return new BrokerConfig(brokerId, listenerHost, listenerPort, advertisedHost, advertisedPort, rack, dataDir,
+                socketRequestMaxBytes, numIoThreads, numNetworkThreads, defaultNumPartitions,
+                defaultReplicationFactor, autoCreateTopics, logDefaults, groups, heartbeatIntervalMs,
+                metadataPollIntervalMs, replication, controlledShutdownTimeoutMs, logManager, transactionConfig);
     }
 }

@@ -379,7 +379,8 @@ public final class Broker implements AutoCloseable {
                 c.advertisedPort() == 0 ? boundPort : c.advertisedPort(), c.rack(), c.dataDir(),
                 c.socketRequestMaxBytes(), c.numIoThreads(), c.numNetworkThreads(), c.defaultNumPartitions(),
                 c.defaultReplicationFactor(), c.autoCreateTopics(), c.logDefaults(), c.groups(), c.heartbeatIntervalMs(),
-                c.metadataPollIntervalMs(), c.replication(), c.controlledShutdownTimeoutMs(), c.logManager());
+                c.metadataPollIntervalMs(), c.replication(), c.controlledShutdownTimeoutMs(), c.logManager(),
+                c.transactions());
     }
 
     /** The port the Kafka listener bound (useful with port 0). */

@@ -109,7 +109,7 @@ final class RawProducer implements AutoCloseable {
     InitProducerIdResponseData initProducerId() throws IOException {
         InitProducerIdResponse response = connection.send(new InitProducerIdRequest.Builder(
                 new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60_000)),
-                ApiKeys.INIT_PRODUCER_ID.latestVersion());
+                ApiKeys.INIT_PRODUCER_ID.latestVersion(false)); // v5: v6 (KIP-939) is unstable and not advertised
         if (response.error() != Errors.NONE) {
             throw new AssertionError("InitProducerId failed: " + response.error());
         }

@@ -5,6 +5,7 @@ import io.strata.engine.config.LogManagerConfig;
 import io.strata.engine.config.TopicConfigs;
 import io.strata.engine.config.BrokerConfig;
 import io.strata.engine.config.ReplicationConfig;
+import io.strata.engine.config.TransactionConfig;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.springframework.util.unit.DataSize;
 
@@ -48,7 +49,20 @@ public final class BrokerConfigFactory {
                 .withControlledShutdownTimeoutMs(nonNegativeMillis("strata.broker.controlled-shutdown-timeout",
                         properties.broker().controlledShutdownTimeout()))
                 .withReplication(replicationConfig(properties.replication()))
-                .withLogManager(logManagerConfig(properties.log()));
+                .withLogManager(logManagerConfig(properties.log()))
+                .withTransactions(transactionConfig(properties.transactions()));
+    }
+
+    static TransactionConfig transactionConfig(StrataProperties.Transactions txn) {
+        return new TransactionConfig(txn.stateLogNumPartitions(), (short) txn.stateLogReplicationFactor(),
+                txn.stateLogMinIsr(),
+                intBytes("strata.transactions.state-log-segment-bytes", txn.stateLogSegmentBytes()),
+                intMillis("strata.transactions.max-timeout", txn.maxTimeout(), 1),
+                positiveMillis("strata.transactions.transactional-id-expiration", txn.transactionalIdExpiration()),
+                positiveMillis("strata.transactions.abort-timed-out-transaction-cleanup-interval",
+                        txn.abortTimedOutTransactionCleanupInterval()),
+                positiveMillis("strata.transactions.remove-expired-transaction-cleanup-interval",
+                        txn.removeExpiredTransactionCleanupInterval()));
     }
 
     static LogManagerConfig logManagerConfig(StrataProperties.Log log) {

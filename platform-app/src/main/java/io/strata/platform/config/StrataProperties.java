@@ -24,6 +24,7 @@ import java.util.Map;
  * @param groups      the consumer group coordinator
  * @param replication how followers copy partitions from their leaders and when they count as in sync
  * @param log         retention and log cleaner settings
+ * @param transactions the transaction coordinator ({@code __transaction_state}, timeouts, expiry)
  * @param logDefaults broker-wide topic config defaults keyed by Kafka topic config name, e.g.
  *                    {@code strata.log-defaults.[segment.bytes]=536870912}
  */
@@ -37,6 +38,7 @@ public record StrataProperties(
         @DefaultValue @Valid @NotNull Groups groups,
         @DefaultValue @Valid @NotNull Replication replication,
         @DefaultValue @Valid @NotNull Log log,
+        @DefaultValue @Valid @NotNull Transactions transactions,
         Map<String, String> logDefaults) {
 
     public StrataProperties {
@@ -176,5 +178,38 @@ public record StrataProperties(
             @DefaultValue("512KB") @NotNull DataSize ioBufferSize,
             DataSize ioMaxBytesPerSecond,
             @DefaultValue("15s") @NotNull java.time.Duration backoff) {
+    }
+
+    /**
+     * The transaction coordinator; names and defaults are Kafka's broker settings without the unit suffix. Bound
+     * and validated now, enforced once the coordinator serves transactions (issue #12).
+     *
+     * @param stateLogNumPartitions    partitions of {@code __transaction_state}, fixed once it exists
+     *                                 ({@code transaction.state.log.num.partitions})
+     * @param stateLogReplicationFactor its replication factor; 1 here, for the single embedded node (Kafka's 3 is
+     *                                 the engine's default). Not capped: until this many brokers are live the topic
+     *                                 is not created and FindCoordinator answers COORDINATOR_NOT_AVAILABLE
+     *                                 ({@code transaction.state.log.replication.factor})
+     * @param stateLogMinIsr           its min.insync.replicas, applied as min(this, replication factor)
+     *                                 ({@code transaction.state.log.min.isr})
+     * @param stateLogSegmentBytes     its segment size ({@code transaction.state.log.segment.bytes})
+     * @param maxTimeout               largest transaction.timeout.ms a producer may ask for; more is refused with
+     *                                 INVALID_TRANSACTION_TIMEOUT ({@code transaction.max.timeout.ms})
+     * @param transactionalIdExpiration an id with no transaction in progress and no update for this long is removed
+     *                                 ({@code transactional.id.expiration.ms})
+     * @param abortTimedOutTransactionCleanupInterval how often transactions past their timeout are aborted
+     *                                 ({@code transaction.abort.timed.out.transaction.cleanup.interval.ms})
+     * @param removeExpiredTransactionCleanupInterval how often expired transactional ids are removed
+     *                                 ({@code transaction.remove.expired.transaction.cleanup.interval.ms})
+     */
+    public record Transactions(
+            @DefaultValue("50") @Min(1) @Max(10_000) int stateLogNumPartitions,
+            @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) int stateLogReplicationFactor,
+            @DefaultValue("2") @Min(1) @Max(Short.MAX_VALUE) int stateLogMinIsr,
+            @DefaultValue("100MB") @NotNull DataSize stateLogSegmentBytes,
+            @DefaultValue("15m") @NotNull java.time.Duration maxTimeout,
+            @DefaultValue("7d") @NotNull java.time.Duration transactionalIdExpiration,
+            @DefaultValue("10s") @NotNull java.time.Duration abortTimedOutTransactionCleanupInterval,
+            @DefaultValue("1h") @NotNull java.time.Duration removeExpiredTransactionCleanupInterval) {
     }
 }

@@ -3,6 +3,7 @@ package io.strata.platform.config;
 import io.strata.engine.config.GroupConfig;
 import io.strata.engine.config.BrokerConfig;
 import io.strata.engine.config.ReplicationConfig;
+import io.strata.engine.config.TransactionConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -41,6 +42,8 @@ class BrokerConfigFactoryTest {
         assertThat(config.logDefaults()).isEmpty();
         assertThat(config.groups().offsetsTopicReplicationFactor()).isEqualTo((short) 1);
         assertThat(config.replication()).isEqualTo(ReplicationConfig.defaults());
+        assertThat(config.transactions()).isEqualTo(TransactionConfig.defaults()
+                .withStateLogReplicationFactor((short) 1));
     }
 
     @Test
@@ -77,7 +80,8 @@ class BrokerConfigFactoryTest {
                 Path.of("/var/lib/strata/logs"), 2 * 1024 * 1024, 4, 3, 6, (short) 3, false,
                 Map.of("segment.bytes", "1048576", "retention.ms", "60000"),
                 GroupConfig.defaults().withOffsetsTopicReplicationFactor((short) 1))
-                .withControlledShutdownTimeoutMs(12_000));
+                .withControlledShutdownTimeoutMs(12_000)
+                .withTransactions(TransactionConfig.defaults().withStateLogReplicationFactor((short) 1)));
     }
 
     @Test
@@ -170,6 +174,44 @@ class BrokerConfigFactoryTest {
         assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of("strata.replication.replica-lag-time-max", "0s"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("strata.replication.replica-lag-time-max");
+    }
+
+    @Test
+    void transactionPropertiesReachTheTransactionConfig() {
+        BrokerConfig config = BrokerConfigFactory.create(bind(Map.of(
+                "strata.transactions.state-log-num-partitions", "12",
+                "strata.transactions.state-log-replication-factor", "3",
+                "strata.transactions.state-log-min-isr", "1",
+                "strata.transactions.state-log-segment-bytes", "10MB",
+                "strata.transactions.max-timeout", "2m",
+                "strata.transactions.transactional-id-expiration", "1d",
+                "strata.transactions.abort-timed-out-transaction-cleanup-interval", "200ms",
+                "strata.transactions.remove-expired-transaction-cleanup-interval", "5m")));
+
+        assertThat(config.transactions()).isEqualTo(new TransactionConfig(12, (short) 3, 1, 10 * 1024 * 1024,
+                120_000, 24 * 3600 * 1000L, 200, 300_000));
+    }
+
+    @Test
+    void transactionTimesAndSizesTheEngineCannotRunAreRefusedNamingTheProperty() {
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of("strata.transactions.max-timeout", "0s"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("strata.transactions.max-timeout");
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of("strata.transactions.max-timeout", "30d"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("strata.transactions.max-timeout");
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of(
+                "strata.transactions.state-log-segment-bytes", "3GB"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("strata.transactions.state-log-segment-bytes");
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of(
+                "strata.transactions.transactional-id-expiration", "0s"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("strata.transactions.transactional-id-expiration");
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of(
+                "strata.transactions.abort-timed-out-transaction-cleanup-interval", "0ms"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("strata.transactions.abort-timed-out-transaction-cleanup-interval");
     }
 
     private static StrataProperties bind(Map<String, String> properties) {

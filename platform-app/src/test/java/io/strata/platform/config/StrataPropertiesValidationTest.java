@@ -39,6 +39,24 @@ class StrataPropertiesValidationTest {
     }
 
     @Test
+    void transactionSettingsOutOfRangeFailStartUpNamingTheProperty() {
+        runner.withPropertyValues("strata.transactions.state-log-num-partitions=0").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("strata.transactions.stateLogNumPartitions")
+                .hasStackTraceContaining("rejected value [0]"));
+        runner.withPropertyValues("strata.transactions.state-log-replication-factor=0").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("strata.transactions.stateLogReplicationFactor")
+                .hasStackTraceContaining("rejected value [0]"));
+        runner.withPropertyValues("strata.transactions.state-log-min-isr=0").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("strata.transactions.stateLogMinIsr")
+                .hasStackTraceContaining("rejected value [0]"));
+        runner.withPropertyValues("strata.transactions.max-timeout=0s").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("strata.transactions.max-timeout"));
+        runner.withPropertyValues("strata.transactions.max-timeout=2m", "strata.transactions.state-log-min-isr=3")
+                .run(context -> assertThat(context.getBean(BrokerConfig.class).transactions().maxTimeoutMs())
+                        .isEqualTo(120_000));
+    }
+
+    @Test
     void invalidLogDefaultsFailStartUp() {
         runner.withPropertyValues("strata.log-defaults.[retention.ms]=soon").run(context -> assertThat(context)
                 .getFailure().hasStackTraceContaining("strata.log-defaults").hasStackTraceContaining("retention.ms"));

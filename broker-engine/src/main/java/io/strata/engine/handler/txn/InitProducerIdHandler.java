@@ -14,16 +14,17 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * InitProducerId v0-6 for idempotent producers (the default in Kafka clients). A fresh producer gets a new
+ * InitProducerId v0-5 for idempotent producers (the default in Kafka clients). A fresh producer gets a new
  * id at epoch 0; a producer that asks to bump its epoch after a sequence error (KIP-360) gets epoch+1,
  * or a new id once the epoch is exhausted. Transactional ids need the transaction coordinator, which
- * is not part of this broker yet: those requests are refused with an explicit error.
+ * is not part of this broker yet: those requests are refused with an explicit error. v6 (KIP-939's
+ * two-phase commit fields) is not advertised: Strata does not serve them; Kafka 4.4.0 marks v6 unstable too.
  */
 public final class InitProducerIdHandler extends TypedApiHandler<InitProducerIdRequest> {
     private final ProducerIdManager producerIds;
 
     public InitProducerIdHandler(ProducerIdManager producerIds) {
-        super(ApiKeys.INIT_PRODUCER_ID, InitProducerIdRequest.class, 0, 6);
+        super(ApiKeys.INIT_PRODUCER_ID, InitProducerIdRequest.class, 0, 5);
         this.producerIds = producerIds;
     }
 
