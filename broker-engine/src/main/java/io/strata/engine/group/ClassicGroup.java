@@ -12,10 +12,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * State of one classic-protocol group: membership, generation and committed offsets. Not thread-safe:
- * every access holds this object's monitor ({@code synchronized (group)}), taken by request threads and
- * by the coordinator's timer thread alike. Records written to {@code __consumer_offsets} for the group
- * are appended while holding it, so the log order of a group's records is its state order.
+ * State of one classic-protocol group: membership, generation and committed offsets. Not thread-safe: it
+ * belongs to its {@link GroupShard} and is only touched on that shard's coordinator thread (the runtime runs
+ * a partition's operations one at a time). Committed offsets and {@link #persisted()} change only when the
+ * records carrying them are committed (replayed); membership is transient and changes as requests arrive.
  */
 final class ClassicGroup {
     private final String groupId;
@@ -40,9 +40,17 @@ final class ClassicGroup {
     /** The membership last written to the log: what a restart would restore. */
     private GroupRecords.GroupValue persisted;
 
-    ClassicGroup(String groupId, long nowMs) {
+    private final GroupShard shard;
+
+    ClassicGroup(String groupId, long nowMs, GroupShard shard) {
         this.groupId = groupId;
         this.stateTimestampMs = nowMs;
+        this.shard = shard;
+    }
+
+    /** The shard holding this group: where its writes and parked responses of the running operation go. */
+    GroupShard shard() {
+        return shard;
     }
 
     String groupId() {
@@ -57,17 +65,21 @@ final class ClassicGroup {
         return state == s;
     }
 
+    /** @throws IllegalStateException if the group may not move from its state to {@code next} */
     void transitionTo(GroupState next, long nowMs) {
+        next.checkTransitionFrom(state, groupId);
         state = next;
         stateTimestampMs = nowMs;
     }
 
-    long stateTimestampMs() {
-        return stateTimestampMs;
+    /** Sets the state a group loaded from the log is in: not a transition. */
+    void restoreState(GroupState loaded, long stateTimestampMs) {
+        state = loaded;
+        this.stateTimestampMs = stateTimestampMs;
     }
 
-    void restoreStateTimestamp(long ms) {
-        stateTimestampMs = ms;
+    long stateTimestampMs() {
+        return stateTimestampMs;
     }
 
     String protocolType() {

@@ -25,13 +25,16 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A coordinator over a real {@code __consumer_offsets} log in a temp dir, driven by a manual clock and
- * completing parked responses synchronously, so the membership protocol is tested step by step. It is a
+ * running coordinator operations and completing parked responses on the calling thread, so the membership
+ * protocol is tested step by step. It is a
  * one-broker cluster (broker 0), so configs must set {@code offsets.topic.replication.factor} 1.
  */
 final class GroupCoordinatorTestSupport implements AutoCloseable {
     static final int PARTITIONS = 3;
 
     final ManualTime time = new ManualTime(1_700_000_000_000L);
+    /** The coordinator threads: the caller's own, unless a test holds them to see what happens meanwhile. */
+    final HoldableExecutor pool = new HoldableExecutor();
     private final BrokerExecutors executors = new BrokerExecutors(1, 2);
     final LogManager logManager;
     final ReplicaManager replicaManager;
@@ -76,7 +79,7 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
             }
         };
         coordinator = new GroupCoordinator(0, config.withOffsetsTopicPartitions(PARTITIONS), replicaManager, access,
-                time, new GroupMetrics(new SimpleMeterRegistry(), tp -> -1L), Runnable::run);
+                time, new GroupMetrics(new SimpleMeterRegistry(), tp -> -1L), pool, Runnable::run);
     }
 
     TopicMetadata topic() {
@@ -107,5 +110,31 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
         coordinator.close();
         logManager.close();
         executors.close();
+    }
+
+    /** Runs tasks on the caller's thread, or queues them while held. */
+    static final class HoldableExecutor implements java.util.concurrent.Executor {
+        private final List<Runnable> held = new ArrayList<>();
+        private boolean holding;
+
+        void hold() {
+            holding = true;
+        }
+
+        void release() {
+            holding = false;
+            List<Runnable> queued = new ArrayList<>(held);
+            held.clear();
+            queued.forEach(Runnable::run);
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            if (holding) {
+                held.add(task);
+            } else {
+                task.run();
+            }
+        }
     }
 }
