@@ -40,6 +40,8 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
     final ReplicaManager replicaManager;
     final GroupCoordinator coordinator;
     private TopicMetadata topic;
+    /** Replicas (and ISR) of the offsets topic's partitions when it is created; broker 0 leads. */
+    List<Integer> replicas = List.of(0);
 
     GroupCoordinatorTestSupport(Path dir, GroupConfig config) throws IOException {
         this(dir, config, null);
@@ -71,7 +73,7 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
             public TopicMetadata create(int partitions, short replicationFactor, Map<String, String> configs) {
                 List<PartitionMetadata> ps = new ArrayList<>();
                 for (int p = 0; p < partitions; p++) {
-                    ps.add(new PartitionMetadata(p, 0, 0, List.of(0), List.of(0), 0));
+                    ps.add(new PartitionMetadata(p, 0, 0, replicas, replicas, 0));
                 }
                 topic = new TopicMetadata(Uuid.randomUuid(), Topic.GROUP_METADATA_TOPIC_NAME, configs, ps);
                 replicaManager.applyTopic(topic);
