@@ -31,6 +31,11 @@ final class ClassicGroup {
     /** Member ids handed out with MEMBER_ID_REQUIRED, with the deadline for their second join. */
     private final Map<String, Long> pendingMembers = new HashMap<>();
     private final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
+    /**
+     * Partitions with an offset commit written but not committed yet, with how many: a deletion must tombstone
+     * them too, or the pending commit would outlive it in the log.
+     */
+    private final Map<TopicPartition, Integer> uncommittedOffsets = new HashMap<>();
     /** PreparingRebalance: when the join phase ends at the latest. */
     private long joinDeadlineMs;
     /** PreparingRebalance from Empty: the join phase lasts at least until then (initial rebalance delay). */
@@ -247,6 +252,27 @@ final class ClassicGroup {
 
     Map<TopicPartition, CommittedOffset> offsets() {
         return offsets;
+    }
+
+    void offsetWritten(TopicPartition tp) {
+        uncommittedOffsets.merge(tp, 1, Integer::sum);
+    }
+
+    /** The write of an offset of {@code tp} was committed (replayed) or failed. */
+    void offsetWriteEnded(TopicPartition tp) {
+        uncommittedOffsets.computeIfPresent(tp, (k, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** Whether the group has an offset of {@code tp}, committed or still being written. */
+    boolean hasOffset(TopicPartition tp) {
+        return offsets.containsKey(tp) || uncommittedOffsets.containsKey(tp);
+    }
+
+    /** Partitions the group has offsets of, committed or still being written. */
+    java.util.Set<TopicPartition> offsetPartitions() {
+        java.util.Set<TopicPartition> all = new java.util.HashSet<>(offsets.keySet());
+        all.addAll(uncommittedOffsets.keySet());
+        return all;
     }
 
     /** Offsets sorted by topic and partition, for stable responses. */

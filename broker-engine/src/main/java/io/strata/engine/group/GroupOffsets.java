@@ -73,8 +73,12 @@ public final class GroupOffsets {
                 }
                 CommittedOffset stamped = new CommittedOffset(offset.offset(), offset.leaderEpoch(), offset.metadata(), now);
                 shard.append(new GroupRecords.OffsetEntry(groupId, e.getKey(), stamped));
+                group.offsetWritten(e.getKey());
                 results.put(e.getKey(), Errors.NONE);
             }
+            List<TopicPartition> written = results.entrySet().stream().filter(r -> r.getValue() == Errors.NONE)
+                    .map(Map.Entry::getKey).toList();
+            shard.onWriteFailure(s -> written.forEach(group::offsetWriteEnded));
             if (generation >= 0) {
                 group.member(memberId).heartbeat(now);
             }
@@ -220,7 +224,7 @@ public final class GroupOffsets {
     /** Tombstones those of {@code partitions} the group has offsets for; they leave memory once committed. */
     private void removeOffsets(ClassicGroup group, Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
-            if (group.offsets().containsKey(tp)) {
+            if (group.hasOffset(tp)) {
                 group.shard().append(new GroupRecords.OffsetEntry(group.groupId(), tp, null));
             }
         }
@@ -232,7 +236,7 @@ public final class GroupOffsets {
      * at once, as Kafka does; its records stay in the log until they are written again.
      */
     private void removeGroup(ClassicGroup group) {
-        removeOffsets(group, List.copyOf(group.offsets().keySet()));
+        removeOffsets(group, group.offsetPartitions());
         group.shard().append(new GroupRecords.GroupEntry(group.groupId(), null));
         group.transitionTo(GroupState.DEAD, time.milliseconds());
         group.shard().onWriteFailure(shard -> shard.forget(group));

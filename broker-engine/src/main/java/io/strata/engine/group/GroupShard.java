@@ -132,7 +132,11 @@ final class GroupShard implements CoordinatorShard<GroupRecords.Entry> {
                     group.offsets().remove(o.partition());
                 }
             } else {
-                getOrCreate(o.group()).offsets().put(o.partition(), o.value());
+                group = getOrCreate(o.group());
+                group.offsets().put(o.partition(), o.value());
+                if (loaded) {
+                    group.offsetWriteEnded(o.partition());
+                }
             }
         } else if (entry instanceof GroupRecords.GroupEntry g) {
             ClassicGroup group = groups.get(g.group());

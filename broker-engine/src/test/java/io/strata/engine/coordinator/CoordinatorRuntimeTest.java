@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class CoordinatorRuntimeTest {
     private static final int P = 0;
@@ -250,6 +251,7 @@ class CoordinatorRuntimeTest {
             log.lead(p, 1);
             runtime.onLeadershipChanged(p, true, 1);
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !runtime.isLoading());
         AtomicBoolean overlapped = new AtomicBoolean();
         List<CompletableFuture<String>> writes = new ArrayList<>();
         for (int i = 0; i < 200; i++) {

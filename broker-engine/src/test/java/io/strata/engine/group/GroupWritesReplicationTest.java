@@ -55,6 +55,31 @@ class GroupWritesReplicationTest extends GroupCoordinatorTestBase {
         assertThat(support.coordinator.offsets().fetch("g", List.of(tp)).join().get(tp).offset()).isEqualTo(42);
     }
 
+    @Test
+    void deletingAGroupWhileACommitIsStillBeingReplicatedDeletesThatOffsetToo() throws Exception {
+        support = new GroupCoordinatorTestSupport(dir, CONFIG);
+        support.replicas = List.of(0, 1);
+        support.coordinator.startServing();
+        support.coordinator.ensureOffsetsTopic();
+        Partition offsets = offsetsPartitionOf("standalone");
+        TopicPartition tp = new TopicPartition("t", 0);
+        CompletableFuture<GroupOffsets.CommitResult> commit = support.coordinator.offsets().commit("standalone", -1,
+                "", null, Map.of(tp, new CommittedOffset(7, -1, "", 0)));
+
+        CompletableFuture<Errors> deleted = support.coordinator.offsets().deleteGroup("standalone");
+        followerFetchesAll(offsets);
+
+        assertThat(commit.join().partitions()).containsEntry(tp, Errors.NONE);
+        assertThat(deleted.join()).isEqualTo(Errors.NONE);
+        assertThat(support.coordinator.describe("standalone").join().error()).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+        var topic = support.topic();
+        support.close();
+        support = new GroupCoordinatorTestSupport(dir, CONFIG, topic);
+        support.coordinator.startServing();
+        assertThat(support.coordinator.offsets().fetch("standalone", null).join())
+                .as("the tombstone covers the offset that was still in flight").isEmpty();
+    }
+
     private Partition offsetsPartitionOf(String group) {
         int index = support.coordinator.partitionFor(group);
         return support.replicaManager.partition(new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, index)).orElseThrow();
