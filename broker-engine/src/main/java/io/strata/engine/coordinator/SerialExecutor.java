@@ -66,7 +66,7 @@ final class SerialExecutor implements Executor {
             }
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // never leave the partition wedged with scheduled set
                 log.error("{}: coordinator task failed", name, e);
             }
         }
