@@ -247,6 +247,11 @@ public final class Partition {
      * @throws NotLeaderOrFollowerException this broker does not lead the partition
      */
     public LeaderAppend appendAsLeaderDeferred(MemoryRecords records, short requiredAcks) {
+        return appendAsLeaderDeferred(records, requiredAcks, AppendOrigin.CLIENT);
+    }
+
+    /** As {@link #appendAsLeaderDeferred(MemoryRecords, short)}, for a coordinator of this broker too. */
+    public LeaderAppend appendAsLeaderDeferred(MemoryRecords records, short requiredAcks, AppendOrigin origin) {
         LeaderAppend append;
         stateLock.readLock().lock();
         try {
@@ -254,7 +259,7 @@ public final class Partition {
             if (requiredAcks == -1) {
                 checkEnoughReplicas();
             }
-            append = new LeaderAppend(log.appendAsLeader(records, leaderEpoch, AppendOrigin.CLIENT, true), leaderEpoch);
+            append = new LeaderAppend(log.appendAsLeader(records, leaderEpoch, origin, true), leaderEpoch);
         } finally {
             stateLock.readLock().unlock();
         }

@@ -17,11 +17,24 @@ package io.strata.engine.config;
  * @param offsetMetadataMaxBytes          longest metadata string of a committed offset
  * @param offsetsRetentionMinutes         how long offsets of an empty group are kept
  * @param offsetsRetentionCheckIntervalMs how often expired offsets and dead groups are cleaned up
+ * @param coordinatorThreads              threads the coordinator runtime runs partitions' operations on
+ *                                        ({@code group.coordinator.threads}; Kafka's default is 4, ours 1: a
+ *                                        partition's operations are short, and fsyncs run elsewhere)
  */
 public record GroupConfig(int offsetsTopicPartitions, short offsetsTopicReplicationFactor,
                           int offsetsTopicSegmentBytes, int initialRebalanceDelayMs, int minSessionTimeoutMs,
                           int maxSessionTimeoutMs, int maxSize, int offsetMetadataMaxBytes,
-                          long offsetsRetentionMinutes, long offsetsRetentionCheckIntervalMs) {
+                          long offsetsRetentionMinutes, long offsetsRetentionCheckIntervalMs, int coordinatorThreads) {
+    public static final int DEFAULT_COORDINATOR_THREADS = 1;
+
+    /** The settings with the default {@code group.coordinator.threads}. */
+    public GroupConfig(int offsetsTopicPartitions, short offsetsTopicReplicationFactor, int offsetsTopicSegmentBytes,
+                       int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize,
+                       int offsetMetadataMaxBytes, long offsetsRetentionMinutes, long offsetsRetentionCheckIntervalMs) {
+        this(offsetsTopicPartitions, offsetsTopicReplicationFactor, offsetsTopicSegmentBytes, initialRebalanceDelayMs,
+                minSessionTimeoutMs, maxSessionTimeoutMs, maxSize, offsetMetadataMaxBytes, offsetsRetentionMinutes,
+                offsetsRetentionCheckIntervalMs, DEFAULT_COORDINATOR_THREADS);
+    }
 
     public GroupConfig {
         if (offsetsTopicPartitions < 1) {
@@ -34,7 +47,7 @@ public record GroupConfig(int offsetsTopicPartitions, short offsetsTopicReplicat
             throw new IllegalArgumentException("group.min.session.timeout.ms exceeds group.max.session.timeout.ms");
         }
         if (initialRebalanceDelayMs < 0 || offsetsRetentionMinutes < 1 || offsetsRetentionCheckIntervalMs < 1
-                || maxSize < 1 || offsetMetadataMaxBytes < 0) {
+                || maxSize < 1 || offsetMetadataMaxBytes < 0 || coordinatorThreads < 1) {
             throw new IllegalArgumentException("Group coordinator settings must be positive");
         }
     }
@@ -48,30 +61,36 @@ public record GroupConfig(int offsetsTopicPartitions, short offsetsTopicReplicat
     public GroupConfig withInitialRebalanceDelayMs(int delayMs) {
         return new GroupConfig(offsetsTopicPartitions, offsetsTopicReplicationFactor, offsetsTopicSegmentBytes,
                 delayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxSize, offsetMetadataMaxBytes,
-                offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs);
+                offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs, coordinatorThreads);
     }
 
     public GroupConfig withMinSessionTimeoutMs(int timeoutMs) {
         return new GroupConfig(offsetsTopicPartitions, offsetsTopicReplicationFactor, offsetsTopicSegmentBytes,
                 initialRebalanceDelayMs, timeoutMs, maxSessionTimeoutMs, maxSize, offsetMetadataMaxBytes,
-                offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs);
+                offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs, coordinatorThreads);
     }
 
     public GroupConfig withOffsetsTopicPartitions(int partitions) {
         return new GroupConfig(partitions, offsetsTopicReplicationFactor, offsetsTopicSegmentBytes,
                 initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxSize, offsetMetadataMaxBytes,
-                offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs);
+                offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs, coordinatorThreads);
     }
 
     public GroupConfig withOffsetsTopicReplicationFactor(short replicationFactor) {
         return new GroupConfig(offsetsTopicPartitions, replicationFactor, offsetsTopicSegmentBytes,
                 initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxSize, offsetMetadataMaxBytes,
-                offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs);
+                offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs, coordinatorThreads);
     }
 
     public GroupConfig withOffsetsTopicSegmentBytes(int segmentBytes) {
         return new GroupConfig(offsetsTopicPartitions, offsetsTopicReplicationFactor, segmentBytes,
                 initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxSize, offsetMetadataMaxBytes,
-                offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs);
+                offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs, coordinatorThreads);
+    }
+
+    public GroupConfig withCoordinatorThreads(int threads) {
+        return new GroupConfig(offsetsTopicPartitions, offsetsTopicReplicationFactor, offsetsTopicSegmentBytes,
+                initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxSize, offsetMetadataMaxBytes,
+                offsetsRetentionMinutes, offsetsRetentionCheckIntervalMs, threads);
     }
 }

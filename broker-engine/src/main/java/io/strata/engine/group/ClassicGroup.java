@@ -12,10 +12,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * State of one classic-protocol group: membership, generation and committed offsets. Not thread-safe:
- * every access holds this object's monitor ({@code synchronized (group)}), taken by request threads and
- * by the coordinator's timer thread alike. Records written to {@code __consumer_offsets} for the group
- * are appended while holding it, so the log order of a group's records is its state order.
+ * State of one classic-protocol group: membership, generation and committed offsets. Not thread-safe: it
+ * belongs to its {@link GroupShard} and is only touched on that shard's coordinator thread (the runtime runs
+ * a partition's operations one at a time). Committed offsets and {@link #persisted()} change only when the
+ * records carrying them are committed (replayed); membership is transient and changes as requests arrive.
  */
 final class ClassicGroup {
     private final String groupId;
@@ -31,6 +31,11 @@ final class ClassicGroup {
     /** Member ids handed out with MEMBER_ID_REQUIRED, with the deadline for their second join. */
     private final Map<String, Long> pendingMembers = new HashMap<>();
     private final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
+    /**
+     * Partitions with an offset commit written but not committed yet, with how many: a deletion must tombstone
+     * them too, or the pending commit would outlive it in the log.
+     */
+    private final Map<TopicPartition, Integer> uncommittedOffsets = new HashMap<>();
     /** PreparingRebalance: when the join phase ends at the latest. */
     private long joinDeadlineMs;
     /** PreparingRebalance from Empty: the join phase lasts at least until then (initial rebalance delay). */
@@ -40,9 +45,17 @@ final class ClassicGroup {
     /** The membership last written to the log: what a restart would restore. */
     private GroupRecords.GroupValue persisted;
 
-    ClassicGroup(String groupId, long nowMs) {
+    private final GroupShard shard;
+
+    ClassicGroup(String groupId, long nowMs, GroupShard shard) {
         this.groupId = groupId;
         this.stateTimestampMs = nowMs;
+        this.shard = shard;
+    }
+
+    /** The shard holding this group: where its writes and parked responses of the running operation go. */
+    GroupShard shard() {
+        return shard;
     }
 
     String groupId() {
@@ -57,17 +70,21 @@ final class ClassicGroup {
         return state == s;
     }
 
+    /** @throws IllegalStateException if the group may not move from its state to {@code next} */
     void transitionTo(GroupState next, long nowMs) {
+        next.checkTransitionFrom(state, groupId);
         state = next;
         stateTimestampMs = nowMs;
     }
 
-    long stateTimestampMs() {
-        return stateTimestampMs;
+    /** Sets the state a group loaded from the log is in: not a transition. */
+    void restoreState(GroupState loaded, long stateTimestampMs) {
+        state = loaded;
+        this.stateTimestampMs = stateTimestampMs;
     }
 
-    void restoreStateTimestamp(long ms) {
-        stateTimestampMs = ms;
+    long stateTimestampMs() {
+        return stateTimestampMs;
     }
 
     String protocolType() {
@@ -235,6 +252,27 @@ final class ClassicGroup {
 
     Map<TopicPartition, CommittedOffset> offsets() {
         return offsets;
+    }
+
+    void offsetWritten(TopicPartition tp) {
+        uncommittedOffsets.merge(tp, 1, Integer::sum);
+    }
+
+    /** The write of an offset of {@code tp} was committed (replayed) or failed. */
+    void offsetWriteEnded(TopicPartition tp) {
+        uncommittedOffsets.computeIfPresent(tp, (k, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** Whether the group has an offset of {@code tp}, committed or still being written. */
+    boolean hasOffset(TopicPartition tp) {
+        return offsets.containsKey(tp) || uncommittedOffsets.containsKey(tp);
+    }
+
+    /** Partitions the group has offsets of, committed or still being written. */
+    java.util.Set<TopicPartition> offsetPartitions() {
+        java.util.Set<TopicPartition> all = new java.util.HashSet<>(offsets.keySet());
+        all.addAll(uncommittedOffsets.keySet());
+        return all;
     }
 
     /** Offsets sorted by topic and partition, for stable responses. */

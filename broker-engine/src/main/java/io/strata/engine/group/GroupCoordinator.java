@@ -2,9 +2,11 @@ package io.strata.engine.group;
 
 import io.strata.engine.config.GroupConfig;
 import io.strata.engine.cluster.ReplicaManager;
+import io.strata.engine.coordinator.CoordinatorErrors;
+import io.strata.engine.coordinator.CoordinatorRuntime;
+import io.strata.engine.coordinator.ReplicaCoordinatorLog;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
-import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
@@ -25,10 +27,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The classic group coordinator of one broker. It owns the groups hashed to the partitions of
- * {@code __consumer_offsets} this broker leads, creates that topic on first use, loads it on start and
- * runs the timers. Its one timer thread ("strata-group-coordinator") loads partitions, sweeps groups
- * for expired sessions and join/sync deadlines, expires offsets and refreshes metrics; request threads
- * call {@link #membership()} and {@link #offsets()}.
+ * {@code __consumer_offsets} this broker leads, creates that topic on first use and runs the timers. Groups
+ * live in one {@link GroupShard} per led partition on a {@link CoordinatorRuntime}: the runtime loads a
+ * partition when this broker becomes its leader, unloads it when it stops being it, and runs each partition's
+ * operations one at a time on the coordinator pool ("strata-coordinator-N"). The timer thread
+ * ("strata-group-coordinator") only schedules operations: session and join/sync deadline sweeps, offset
+ * expiry and metrics refreshes. Request threads call {@link #membership()} and {@link #offsets()}, which
+ * schedule operations too; nothing here blocks on the log.
  */
 public final class GroupCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
@@ -55,24 +60,31 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupOffsets offsets;
     /** Tasks on the broker's group timer (which the broker owns and stops); close cancels them. */
     private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
-    /** Set by {@link #start(ScheduledExecutorService)}: before it, the topic list may not be loaded, so nothing may be created. */
+    /** Set by {@link #startServing()}: before it, the topic list may not be loaded, so nothing may be created or loaded. */
     private volatile boolean started;
-    /** Where partitions this broker comes to lead are loaded (the group timer); set when serving starts. */
-    private volatile Executor loader;
     private final ReplicaManager replicaManager;
-    /** How long a commit may wait for its {@code __consumer_offsets} partition to replicate it. */
-    private static final long OFFSET_COMMIT_TIMEOUT_MS = 5_000;
+    private final CoordinatorRuntime<GroupShard, GroupRecords.Entry> runtime;
+    /** How long a write may wait for its {@code __consumer_offsets} partition to replicate it. */
+    private static final long WRITE_TIMEOUT_MS = 5_000;
 
+    /**
+     * @param coordinatorPool the shared coordinator threads partitions' operations run on
+     * @param completions     where responses complete and fsyncs run (the request pool)
+     */
     public GroupCoordinator(int brokerId, GroupConfig config, ReplicaManager replicaManager, OffsetsTopicAccess topicAccess,
-                            Time time, GroupMetrics metrics, Executor completions) {
+                            Time time, GroupMetrics metrics, Executor coordinatorPool, Executor completions) {
         this.brokerId = brokerId;
         this.config = config;
         this.topicAccess = topicAccess;
         this.time = time;
         this.metrics = metrics;
         int partitions = topicAccess.find().map(t -> t.partitions().size()).orElse(config.offsetsTopicPartitions());
-        this.registry = new GroupRegistry(new GroupLog(replicaManager), time, partitions);
-        this.membership = new GroupMembership(registry, config, time, metrics, completions);
+        this.runtime = new CoordinatorRuntime<>(Topic.GROUP_METADATA_TOPIC_NAME,
+                new ReplicaCoordinatorLog(Topic.GROUP_METADATA_TOPIC_NAME, replicaManager), GroupRecords.SERDE,
+                partition -> new GroupShard(partition, time, completions), coordinatorPool, completions, time,
+                WRITE_TIMEOUT_MS);
+        this.registry = new GroupRegistry(runtime, partitions);
+        this.membership = new GroupMembership(registry, config, time, metrics);
         this.offsets = new GroupOffsets(registry, config, time, metrics);
         this.replicaManager = replicaManager;
         replicaManager.addLeadershipListener(this::onLeadershipChanged);
@@ -80,50 +92,21 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * Failover: a broker that becomes leader of an offsets partition loads its groups from the log; one that
-     * stops leading it drops them (the new leader serves them). Runs on the metadata path; loading itself
-     * runs on the coordinator's thread.
+     * stops leading it drops them (the new leader serves them). Runs on the metadata path; the runtime loads
+     * and unloads on the partition's coordinator thread.
      */
     private void onLeadershipChanged(io.strata.engine.cluster.Partition partition) {
-        Executor load = loader;
-        if (load == null || !partition.topicPartition().topic().equals(Topic.GROUP_METADATA_TOPIC_NAME)) {
+        if (!started || !partition.topicPartition().topic().equals(Topic.GROUP_METADATA_TOPIC_NAME)) {
             return;
         }
-        int index = partition.topicPartition().partition();
         topicAccess.find().ifPresent(topic -> registry.setPartitionCount(topic.partitions().size()));
-        if (partition.isLeader()) {
-            if (!registry.ownsOrLoads(index)) {
-                registry.markLoading(List.of(index));
-                load.execute(() -> registry.load(index));
-            }
-        } else {
-            registry.unload(index);
-        }
-    }
-
-    /**
-     * Completes once the high watermark of {@code __consumer_offsets-partition} reaches {@code requiredOffset}
-     * (NONE), this broker stops leading it (NOT_COORDINATOR) or the commit timeout passes
-     * (COORDINATOR_NOT_AVAILABLE).
-     */
-    public CompletableFuture<Errors> awaitReplicated(int partition, long requiredOffset) {
-        if (requiredOffset < 0) {
-            return CompletableFuture.completedFuture(Errors.NONE);
-        }
-        org.apache.kafka.common.TopicPartition tp = GroupLog.topicPartition(partition);
-        io.strata.engine.cluster.Partition led = replicaManager.partition(tp).orElse(null);
-        if (led == null) {
-            return CompletableFuture.completedFuture(Errors.NOT_COORDINATOR);
-        }
-        CompletableFuture<Errors> result = new CompletableFuture<>();
-        replicaManager.producePurgatory().tryCompleteElseWatch(
-                new DelayedCoordinatorWrite(led, led.leaderEpoch(), requiredOffset, result), List.of(tp),
-                OFFSET_COMMIT_TIMEOUT_MS);
-        return result;
+        runtime.onLeadershipChanged(partition.topicPartition().partition(), partition.isLeader(),
+                partition.leaderEpoch());
     }
 
     /** Loads the partitions of an existing offsets topic in the background, then starts the timers. */
     public synchronized void start(ScheduledExecutorService timer) {
-        startServing(timer);
+        startServing();
         scheduled.add(timer.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS,
                 TimeUnit.MILLISECONDS));
         scheduled.add(timer.scheduleWithFixedDelay(this::expireOffsets, config.offsetsRetentionCheckIntervalMs(),
@@ -133,19 +116,23 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /**
-     * Marks the partitions led now loading and replays them on {@code loader}; tests drive the timers
-     * themselves. Partitions this broker comes to lead later, including those of an offsets topic another
-     * broker creates, are loaded by {@link #onLeadershipChanged}.
+     * Loads the partitions led now (on the coordinator pool); tests drive the timers themselves. Partitions
+     * this broker comes to lead later, including those of an offsets topic another broker creates, are loaded
+     * by {@link #onLeadershipChanged}.
      */
-    synchronized void startServing(Executor loader) {
-        this.loader = loader;
+    synchronized void startServing() {
+        started = true;
         topicAccess.find().ifPresent(topic -> {
             registry.setPartitionCount(topic.partitions().size());
-            List<Integer> led = ledPartitions(topic).stream().filter(p -> !registry.ownsOrLoads(p)).toList();
-            registry.markLoading(led);
-            loader.execute(() -> led.forEach(registry::load));
+            loadLed(topic);
         });
-        started = true;
+    }
+
+    private void loadLed(TopicMetadata topic) {
+        for (int p : ledPartitions(topic)) {
+            replicaManager.partition(new org.apache.kafka.common.TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, p)).filter(io.strata.engine.cluster.Partition::isLeader)
+                    .ifPresent(led -> runtime.onLeadershipChanged(p, true, led.leaderEpoch()));
+        }
     }
 
     public GroupMembership membership() {
@@ -190,9 +177,7 @@ public final class GroupCoordinator implements AutoCloseable {
         TopicMetadata topic = topicAccess.create(config.offsetsTopicPartitions(),
                 config.offsetsTopicReplicationFactor(), configs);
         registry.setPartitionCount(topic.partitions().size());
-        List<Integer> led = ledPartitions(topic);
-        registry.markLoading(led);
-        led.forEach(registry::load); // new and empty: loading is immediate
+        loadLed(topic); // new and empty: loading is quick
         log.info("Created {} with {} partitions", Topic.GROUP_METADATA_TOPIC_NAME, topic.partitions().size());
         return topic;
     }
@@ -209,11 +194,10 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Drops every group's offsets of a deleted topic (Kafka does the same when partitions are deleted). */
     public void onTopicDeleted(String topic) {
-        for (ClassicGroup group : registry.groups()) {
-            synchronized (group) {
-                offsets.dropTopic(group, topic);
-            }
-        }
+        registry.writeAll(shard -> {
+            shard.groups().forEach(group -> offsets.dropTopic(group, topic));
+            return null;
+        });
     }
 
     /** A snapshot of one group for DescribeGroups. */
@@ -226,47 +210,58 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /** Describes a group; metadata and assignments are only meaningful (and only given) when it is stable. */
-    public GroupDescription describe(String groupId) {
-        ClassicGroup group;
-        try {
-            group = registry.get(groupId);
-        } catch (ApiException e) {
-            return new GroupDescription(groupId, Errors.forException(e), GroupState.DEAD.displayName(), "", "", List.of());
-        }
+    public CompletableFuture<GroupDescription> describe(String groupId) {
+        return registry.read(groupId, shard -> describe(groupId, shard.get(groupId)))
+                .exceptionally(failure -> new GroupDescription(groupId, CoordinatorErrors.errorOf(failure),
+                        GroupState.DEAD.displayName(), "", "", List.of()));
+    }
+
+    private static GroupDescription describe(String groupId, ClassicGroup group) {
         if (group == null) {
             return new GroupDescription(groupId, Errors.GROUP_ID_NOT_FOUND, GroupState.DEAD.displayName(), "", "",
                     List.of());
         }
-        synchronized (group) {
-            boolean stable = group.is(GroupState.STABLE);
-            List<MemberDescription> members = new ArrayList<>();
-            for (GroupMember m : group.members()) {
-                byte[] metadata = stable ? m.metadata(group.protocolName()) : null;
-                members.add(new MemberDescription(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
-                        metadata == null ? new byte[0] : metadata, stable ? m.assignment() : new byte[0]));
-            }
-            return new GroupDescription(groupId, Errors.NONE, group.state().displayName(),
-                    group.protocolType() == null ? "" : group.protocolType(),
-                    stable && group.protocolName() != null ? group.protocolName() : "", List.copyOf(members));
+        boolean stable = group.is(GroupState.STABLE);
+        List<MemberDescription> members = new ArrayList<>();
+        for (GroupMember m : group.members()) {
+            byte[] metadata = stable ? m.metadata(group.protocolName()) : null;
+            members.add(new MemberDescription(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
+                    metadata == null ? new byte[0] : metadata, stable ? m.assignment() : new byte[0]));
         }
+        return new GroupDescription(groupId, Errors.NONE, group.state().displayName(),
+                group.protocolType() == null ? "" : group.protocolType(),
+                stable && group.protocolName() != null ? group.protocolName() : "", List.copyOf(members));
     }
 
     /** A group as ListGroups reports it. */
     public record ListedGroup(String groupId, String protocolType, GroupState state) {
     }
 
-    public List<ListedGroup> list() {
-        List<ListedGroup> out = new ArrayList<>();
-        for (ClassicGroup group : registry.groups()) {
-            synchronized (group) {
+    /** Groups of every partition served here; a partition that fails to answer is left out. */
+    public CompletableFuture<List<ListedGroup>> list() {
+        List<CompletableFuture<List<ListedGroup>>> perShard = registry.readAll(shard -> {
+            List<ListedGroup> out = new ArrayList<>();
+            for (ClassicGroup group : shard.groups()) {
                 if (!group.is(GroupState.DEAD)) {
                     out.add(new ListedGroup(group.groupId(), group.protocolType() == null ? "" : group.protocolType(),
                             group.state()));
                 }
             }
-        }
-        out.sort(java.util.Comparator.comparing(ListedGroup::groupId));
-        return out;
+            return out;
+        });
+        return allOf(perShard).thenApply(lists -> {
+            List<ListedGroup> out = new ArrayList<>();
+            lists.forEach(out::addAll);
+            out.sort(java.util.Comparator.comparing(ListedGroup::groupId));
+            return out;
+        });
+    }
+
+    /** The values of the futures that succeed, once all are done. */
+    private static <T> CompletableFuture<List<T>> allOf(List<CompletableFuture<T>> futures) {
+        List<CompletableFuture<T>> tolerant = futures.stream().map(f -> f.exceptionally(e -> null)).toList();
+        return CompletableFuture.allOf(tolerant.toArray(new CompletableFuture<?>[0])).thenApply(ignored ->
+                tolerant.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList());
     }
 
     /** Whether any owned partition is still loading (ListGroups reports COORDINATOR_LOAD_IN_PROGRESS then). */
@@ -275,49 +270,66 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     void sweep() {
-        for (ClassicGroup group : registry.groups()) {
-            try {
-                synchronized (group) {
+        registry.writeAll(shard -> {
+            for (ClassicGroup group : shard.groups()) {
+                try {
                     membership.tick(group);
+                } catch (RuntimeException e) {
+                    log.warn("Timer work for group {} failed", group.groupId(), e);
                 }
-            } catch (RuntimeException e) {
-                log.warn("Timer work for group {} failed", group.groupId(), e);
             }
-        }
+            return null;
+        });
     }
 
     void expireOffsets() {
-        for (ClassicGroup group : registry.groups()) {
-            synchronized (group) {
-                offsets.expire(group);
+        registry.writeAll(shard -> {
+            for (ClassicGroup group : shard.groups()) {
+                try {
+                    offsets.expire(group);
+                } catch (RuntimeException e) {
+                    log.warn("Offset expiry of group {} failed", group.groupId(), e);
+                }
             }
-        }
+            return null;
+        });
+    }
+
+    private record ShardCounts(Map<GroupState, Integer> counts, List<GroupMetrics.Committed> committed) {
     }
 
     private void refreshMetrics() {
-        try {
+        allOf(registry.readAll(shard -> {
             Map<GroupState, Integer> counts = new EnumMap<>(GroupState.class);
             List<GroupMetrics.Committed> committed = new ArrayList<>();
-            for (ClassicGroup group : registry.groups()) {
-                synchronized (group) {
-                    counts.merge(group.state(), 1, Integer::sum);
-                    group.offsets().forEach((tp, o) ->
-                            committed.add(new GroupMetrics.Committed(group.groupId(), tp, o.offset())));
-                }
+            for (ClassicGroup group : shard.groups()) {
+                counts.merge(group.state(), 1, Integer::sum);
+                group.offsets().forEach((tp, o) ->
+                        committed.add(new GroupMetrics.Committed(group.groupId(), tp, o.offset())));
+            }
+            return new ShardCounts(counts, committed);
+        })).thenAccept(shards -> {
+            Map<GroupState, Integer> counts = new EnumMap<>(GroupState.class);
+            List<GroupMetrics.Committed> committed = new ArrayList<>();
+            for (ShardCounts c : shards) {
+                c.counts().forEach((state, n) -> counts.merge(state, n, Integer::sum));
+                committed.addAll(c.committed());
             }
             metrics.refresh(counts, committed);
-        } catch (RuntimeException e) {
+        }).exceptionally(e -> {
             log.warn("Group metrics refresh failed", e);
-        }
+            return null;
+        });
     }
 
     /**
-     * Cancels the timers. A task already running finishes: the broker waits for it when it stops the timer
-     * pool, before it closes the logs.
+     * Cancels the timers and unloads the shards (parked requests are answered NOT_COORDINATOR). A task already
+     * running finishes: the broker waits for it when it stops the pools, before it closes the logs.
      */
     @Override
     public synchronized void close() {
         scheduled.forEach(f -> f.cancel(false));
         scheduled.clear();
+        runtime.close();
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A member of a classic group. Mutable, guarded by the monitor of the {@link ClassicGroup} holding it.
+ * A member of a classic group. Mutable; like the {@link ClassicGroup} holding it, touched only on its shard's
+ * coordinator thread.
  */
 final class GroupMember {
     /** A protocol the member supports (assignor name) with its subscription metadata. */

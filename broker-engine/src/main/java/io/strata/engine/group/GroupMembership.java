@@ -1,7 +1,7 @@
 package io.strata.engine.group;
 
 import io.strata.engine.config.GroupConfig;
-import org.apache.kafka.common.errors.ApiException;
+import io.strata.engine.coordinator.CoordinatorErrors;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
@@ -18,12 +18,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * The classic group membership protocol: JoinGroup, SyncGroup, Heartbeat, LeaveGroup and the timers
- * (join phase end, sync deadline, session expiry). Every method runs with the group's monitor held by
- * its caller or takes it itself; phase changes are {@link GroupRebalance}'s.
+ * (join phase end, sync deadline, session expiry). Each request runs as one operation on the group's shard
+ * ({@link GroupRegistry#write}), on that shard's coordinator thread; responses that depend on a record (a new
+ * generation's assignment, a static member's replacement) go out once the record is committed. Phase changes
+ * are {@link GroupRebalance}'s.
  */
 public final class GroupMembership {
     private static final Logger log = LoggerFactory.getLogger(GroupMembership.class);
@@ -33,11 +34,11 @@ public final class GroupMembership {
     private final Time time;
     private final GroupRebalance rebalance;
 
-    GroupMembership(GroupRegistry registry, GroupConfig config, Time time, GroupMetrics metrics, Executor completions) {
+    GroupMembership(GroupRegistry registry, GroupConfig config, Time time, GroupMetrics metrics) {
         this.registry = registry;
         this.config = config;
         this.time = time;
-        this.rebalance = new GroupRebalance(registry, config, time, metrics, completions);
+        this.rebalance = new GroupRebalance(config, time, metrics);
     }
 
     // ---- JoinGroup ----
@@ -55,31 +56,41 @@ public final class GroupMembership {
         List<GroupMember.Protocol> protocols = new ArrayList<>();
         request.protocols().forEach(p -> protocols.add(new GroupMember.Protocol(p.name(), p.metadata())));
         boolean unknownMember = request.memberId().isEmpty();
-        ClassicGroup group;
-        try {
-            group = unknownMember ? registry.getOrCreate(groupId) : registry.get(groupId);
-        } catch (ApiException e) {
-            return joinError(request.memberId(), Errors.forException(e));
-        }
-        if (group == null) {
-            return joinError(request.memberId(), Errors.UNKNOWN_MEMBER_ID);
-        }
         CompletableFuture<JoinGroupResponseData> response = new CompletableFuture<>();
-        synchronized (group) {
-            if (group.is(GroupState.DEAD)) {
-                return joinError(request.memberId(), Errors.COORDINATOR_NOT_AVAILABLE);
+        JoinArgs args = new JoinArgs(request, version, clientId, clientHost, protocols, response);
+        registry.write(groupId, shard -> {
+            joinOn(shard, args, unknownMember);
+            return null;
+        }).whenComplete((ignored, failure) -> {
+            if (failure != null) { // no-op if the operation answered already
+                response.complete(GroupRebalance.errorResponse(request.memberId(), CoordinatorErrors.errorOf(failure)));
             }
-            if (!group.supportsProtocols(request.protocolType(), protocols)) {
-                return joinError(request.memberId(), Errors.INCONSISTENT_GROUP_PROTOCOL);
-            }
-            JoinArgs args = new JoinArgs(request, version, clientId, clientHost, protocols, response);
-            if (unknownMember) {
-                joinUnknownMember(group, args);
-            } else {
-                joinKnownMember(group, args);
-            }
-        }
+        });
         return response;
+    }
+
+    private void joinOn(GroupShard shard, JoinArgs args, boolean unknownMember) {
+        String groupId = args.request().groupId();
+        String memberId = args.request().memberId();
+        ClassicGroup group = unknownMember ? shard.getOrCreate(groupId) : shard.get(groupId);
+        if (group == null) {
+            shard.answer(args.response(), GroupRebalance.errorResponse(memberId, Errors.UNKNOWN_MEMBER_ID),
+                    e -> GroupRebalance.errorResponse(memberId, e));
+            return;
+        }
+        if (group.is(GroupState.DEAD)) {
+            rebalance.answerJoin(group, args.response(), GroupRebalance.errorResponse(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
+            return;
+        }
+        if (!group.supportsProtocols(args.request().protocolType(), args.protocols())) {
+            rebalance.answerJoin(group, args.response(), GroupRebalance.errorResponse(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
+            return;
+        }
+        if (unknownMember) {
+            joinUnknownMember(group, args);
+        } else {
+            joinKnownMember(group, args);
+        }
     }
 
     private record JoinArgs(JoinGroupRequestData request, short version, String clientId, String clientHost,
@@ -98,14 +109,14 @@ public final class GroupMembership {
             return;
         }
         if (group.size() >= config.maxSize()) {
-            rebalance.complete(args.response(),
+            rebalance.answerJoin(group, args.response(),
                     GroupRebalance.errorResponse(args.request().memberId(), Errors.GROUP_MAX_SIZE_REACHED));
             return;
         }
         if (instanceId == null && JoinGroupRequest.requiresKnownMemberId(args.version())) {
             // KIP-394: the member must come back with the id, so a lost response leaves no ghost member.
             group.pendingMembers().put(newMemberId, time.milliseconds() + args.request().sessionTimeoutMs());
-            rebalance.complete(args.response(), GroupRebalance.errorResponse(newMemberId, Errors.MEMBER_ID_REQUIRED));
+            rebalance.answerJoin(group, args.response(), GroupRebalance.errorResponse(newMemberId, Errors.MEMBER_ID_REQUIRED));
             return;
         }
         addMemberAndRebalance(group, args, newMemberId);
@@ -119,12 +130,12 @@ public final class GroupMembership {
         }
         Errors fenced = validateStatic(group, memberId, args.instanceId());
         if (fenced != Errors.NONE) {
-            rebalance.complete(args.response(), GroupRebalance.errorResponse(memberId, fenced));
+            rebalance.answerJoin(group, args.response(), GroupRebalance.errorResponse(memberId, fenced));
             return;
         }
         GroupMember member = group.member(memberId);
         if (member == null) {
-            rebalance.complete(args.response(), GroupRebalance.errorResponse(memberId, Errors.UNKNOWN_MEMBER_ID));
+            rebalance.answerJoin(group, args.response(), GroupRebalance.errorResponse(memberId, Errors.UNKNOWN_MEMBER_ID));
             return;
         }
         boolean sameProtocols = member.sameProtocols(args.protocols());
@@ -135,13 +146,13 @@ public final class GroupMembership {
                 if (sameProtocols && !(leader && group.is(GroupState.STABLE))) {
                     // A retry of a join the member already completed: answer with the current generation.
                     member.heartbeat(time.milliseconds());
-                    rebalance.complete(args.response(), rebalance.joinResponse(group, member, args.version(), leader));
+                    rebalance.answerJoin(group, args.response(), rebalance.joinResponse(group, member, args.version(), leader));
                 } else {
                     updateMemberAndAwaitJoin(group, member, args);
                     rebalance.prepare(group, "member " + memberId + " rejoined with new metadata or as leader");
                 }
             }
-            default -> rebalance.complete(args.response(), GroupRebalance.errorResponse(memberId, Errors.UNKNOWN_MEMBER_ID));
+            default -> rebalance.answerJoin(group, args.response(), GroupRebalance.errorResponse(memberId, Errors.UNKNOWN_MEMBER_ID));
         }
     }
 
@@ -149,11 +160,11 @@ public final class GroupMembership {
     private void replaceStaticMember(ClassicGroup group, JoinArgs args, String oldMemberId, String newMemberId) {
         GroupMember old = group.member(oldMemberId);
         if (old.awaitingJoin() != null) {
-            rebalance.complete(old.awaitingJoin(), GroupRebalance.errorResponse(oldMemberId, Errors.FENCED_INSTANCE_ID));
+            rebalance.answerJoin(group, old.awaitingJoin(), GroupRebalance.errorResponse(oldMemberId, Errors.FENCED_INSTANCE_ID));
             old.setAwaitingJoin(null, (short) 0);
         }
         if (old.awaitingSync() != null) {
-            rebalance.complete(old.awaitingSync(), new SyncGroupResponseData().setErrorCode(Errors.FENCED_INSTANCE_ID.code()));
+            rebalance.answerSync(group, old.awaitingSync(), GroupRebalance.syncError(Errors.FENCED_INSTANCE_ID));
             old.setAwaitingSync(null);
         }
         group.replaceStaticMember(args.instanceId(), oldMemberId, newMemberId);
@@ -167,7 +178,7 @@ public final class GroupMembership {
             // The leader learns the members but must not reassign (KIP-814).
             rebalance.persist(group);
             boolean leader = newMemberId.equals(group.leaderId());
-            rebalance.complete(args.response(), rebalance.joinResponse(group, old, args.version(), leader));
+            rebalance.answerJoin(group, args.response(), rebalance.joinResponse(group, old, args.version(), leader));
         } else {
             updateMemberAndAwaitJoin(group, old, args);
             rebalance.prepare(group, "static member " + args.instanceId() + " rejoined");
@@ -196,7 +207,7 @@ public final class GroupMembership {
         JoinGroupRequestData r = args.request();
         if (member.awaitingJoin() != null && member.awaitingJoin() != args.response()) {
             // A newer join of the same member supersedes the parked one.
-            rebalance.complete(member.awaitingJoin(),
+            rebalance.answerJoin(group, member.awaitingJoin(),
                     GroupRebalance.errorResponse(member.memberId(), Errors.REBALANCE_IN_PROGRESS));
         }
         member.update(args.clientId(), args.clientHost(), r.rebalanceTimeoutMs(), r.sessionTimeoutMs(),
@@ -211,70 +222,74 @@ public final class GroupMembership {
     // ---- SyncGroup ----
 
     public CompletableFuture<SyncGroupResponseData> sync(SyncGroupRequestData request) {
-        ClassicGroup group;
-        try {
-            group = registry.get(request.groupId());
-        } catch (ApiException e) {
-            return CompletableFuture.completedFuture(GroupRebalance.syncError(Errors.forException(e)));
-        }
+        CompletableFuture<SyncGroupResponseData> response = new CompletableFuture<>();
+        registry.write(request.groupId(), shard -> {
+            syncOn(shard, request, response);
+            return null;
+        }).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                response.complete(GroupRebalance.syncError(CoordinatorErrors.errorOf(failure)));
+            }
+        });
+        return response;
+    }
+
+    private void syncOn(GroupShard shard, SyncGroupRequestData request, CompletableFuture<SyncGroupResponseData> response) {
+        ClassicGroup group = shard.get(request.groupId());
         if (group == null) {
-            return CompletableFuture.completedFuture(GroupRebalance.syncError(Errors.UNKNOWN_MEMBER_ID));
+            shard.answer(response, GroupRebalance.syncError(Errors.UNKNOWN_MEMBER_ID), GroupRebalance::syncError);
+            return;
         }
-        synchronized (group) {
-            Errors error = validateMember(group, request.memberId(), request.groupInstanceId(),
-                    request.generationId());
-            if (error != Errors.NONE) {
-                return CompletableFuture.completedFuture(GroupRebalance.syncError(error));
+        Errors error = validateMember(group, request.memberId(), request.groupInstanceId(), request.generationId());
+        if (error == Errors.NONE && ((request.protocolType() != null && !request.protocolType().equals(group.protocolType()))
+                || (request.protocolName() != null && !request.protocolName().equals(group.protocolName())))) {
+            error = Errors.INCONSISTENT_GROUP_PROTOCOL;
+        }
+        if (error == Errors.NONE && group.is(GroupState.PREPARING_REBALANCE)) {
+            error = Errors.REBALANCE_IN_PROGRESS;
+        }
+        if (error != Errors.NONE) {
+            rebalance.answerSync(group, response, GroupRebalance.syncError(error));
+            return;
+        }
+        GroupMember member = group.member(request.memberId());
+        switch (group.state()) {
+            case STABLE -> {
+                member.heartbeat(time.milliseconds());
+                rebalance.answerSync(group, response, GroupRebalance.syncResponse(group, member));
             }
-            if ((request.protocolType() != null && !request.protocolType().equals(group.protocolType()))
-                    || (request.protocolName() != null && !request.protocolName().equals(group.protocolName()))) {
-                return CompletableFuture.completedFuture(GroupRebalance.syncError(Errors.INCONSISTENT_GROUP_PROTOCOL));
-            }
-            GroupMember member = group.member(request.memberId());
-            switch (group.state()) {
-                case PREPARING_REBALANCE -> {
-                    return CompletableFuture.completedFuture(GroupRebalance.syncError(Errors.REBALANCE_IN_PROGRESS));
-                }
-                case STABLE -> {
-                    member.heartbeat(time.milliseconds());
-                    return CompletableFuture.completedFuture(GroupRebalance.syncResponse(group, member));
-                }
-                case COMPLETING_REBALANCE -> {
-                    CompletableFuture<SyncGroupResponseData> response = new CompletableFuture<>();
-                    member.setAwaitingSync(response);
-                    member.heartbeat(time.milliseconds());
-                    if (request.memberId().equals(group.leaderId())) {
-                        Map<String, byte[]> assignments = new java.util.HashMap<>();
-                        request.assignments().forEach(a -> assignments.put(a.memberId(), a.assignment()));
-                        for (GroupMember m : group.members()) {
-                            m.setAssignment(assignments.get(m.memberId()));
-                        }
-                        rebalance.completeSync(group);
+            case COMPLETING_REBALANCE -> {
+                member.setAwaitingSync(response);
+                member.heartbeat(time.milliseconds());
+                if (request.memberId().equals(group.leaderId())) {
+                    Map<String, byte[]> assignments = new java.util.HashMap<>();
+                    request.assignments().forEach(a -> assignments.put(a.memberId(), a.assignment()));
+                    for (GroupMember m : group.members()) {
+                        m.setAssignment(assignments.get(m.memberId()));
                     }
-                    return response;
-                }
-                default -> {
-                    return CompletableFuture.completedFuture(GroupRebalance.syncError(Errors.UNKNOWN_MEMBER_ID));
+                    rebalance.completeSync(group);
                 }
             }
+            default -> rebalance.answerSync(group, response, GroupRebalance.syncError(Errors.UNKNOWN_MEMBER_ID));
         }
     }
 
     // ---- Heartbeat ----
 
-    public Errors heartbeat(String groupId, String memberId, String instanceId, int generation) {
-        ClassicGroup group = registry.get(groupId);
-        if (group == null) {
-            return Errors.UNKNOWN_MEMBER_ID;
-        }
-        synchronized (group) {
+    /** Keeps a member's session alive; failures to reach the group become their error code. */
+    public CompletableFuture<Errors> heartbeat(String groupId, String memberId, String instanceId, int generation) {
+        return registry.write(groupId, shard -> {
+            ClassicGroup group = shard.get(groupId);
+            if (group == null) {
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
             Errors error = validateMember(group, memberId, instanceId, generation);
             if (error != Errors.NONE) {
                 return error;
             }
             group.member(memberId).heartbeat(time.milliseconds());
             return group.is(GroupState.PREPARING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
-        }
+        }).exceptionally(CoordinatorErrors::errorOf);
     }
 
     // ---- LeaveGroup ----
@@ -284,51 +299,50 @@ public final class GroupMembership {
     }
 
     /**
-     * Removes members from a group; returns each one's error, in order.
-     *
-     * @throws ApiException when the group is not coordinated here or still loading
+     * Removes members from a group; completes with each one's error, in order, or fails with the ApiException
+     * of a group not coordinated here or still loading.
      */
-    public List<Errors> leave(String groupId, List<Leaving> leaving) {
-        ClassicGroup group = registry.get(groupId);
-        List<Errors> results = new ArrayList<>();
-        for (Leaving l : leaving) {
-            results.add(group == null ? Errors.UNKNOWN_MEMBER_ID
-                    : leave(group, l.memberId(), l.groupInstanceId(), l.reason()));
-        }
-        return results;
+    public CompletableFuture<List<Errors>> leave(String groupId, List<Leaving> leaving) {
+        return registry.write(groupId, shard -> {
+            ClassicGroup group = shard.get(groupId);
+            List<Errors> results = new ArrayList<>();
+            for (Leaving l : leaving) {
+                results.add(group == null ? Errors.UNKNOWN_MEMBER_ID
+                        : leave(group, l.memberId(), l.groupInstanceId(), l.reason()));
+            }
+            return results;
+        });
     }
 
     private Errors leave(ClassicGroup group, String memberId, String instanceId, String reason) {
-        synchronized (group) {
-            if (instanceId == null && group.pendingMembers().remove(memberId) != null) {
-                return Errors.NONE;
-            }
-            String target = memberId;
-            if (instanceId != null) {
-                String known = group.staticMemberId(instanceId);
-                if (known == null) {
-                    return Errors.UNKNOWN_MEMBER_ID;
-                }
-                if (!memberId.isEmpty() && !memberId.equals(known)) {
-                    return Errors.FENCED_INSTANCE_ID;
-                }
-                target = known;
-            }
-            if (!group.hasMember(target)) {
-                return Errors.UNKNOWN_MEMBER_ID;
-            }
-            removeMember(group, target, "left the group" + (reason == null ? "" : ": " + reason));
+        if (instanceId == null && group.pendingMembers().remove(memberId) != null) {
             return Errors.NONE;
         }
+        String target = memberId;
+        if (instanceId != null) {
+            String known = group.staticMemberId(instanceId);
+            if (known == null) {
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
+            if (!memberId.isEmpty() && !memberId.equals(known)) {
+                return Errors.FENCED_INSTANCE_ID;
+            }
+            target = known;
+        }
+        if (!group.hasMember(target)) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        removeMember(group, target, "left the group" + (reason == null ? "" : ": " + reason));
+        return Errors.NONE;
     }
 
     private void removeMember(ClassicGroup group, String memberId, String why) {
         GroupMember member = group.member(memberId);
         if (member.awaitingJoin() != null) {
-            rebalance.complete(member.awaitingJoin(), GroupRebalance.errorResponse(memberId, Errors.UNKNOWN_MEMBER_ID));
+            rebalance.answerJoin(group, member.awaitingJoin(), GroupRebalance.errorResponse(memberId, Errors.UNKNOWN_MEMBER_ID));
         }
         if (member.awaitingSync() != null) {
-            rebalance.complete(member.awaitingSync(), GroupRebalance.syncError(Errors.UNKNOWN_MEMBER_ID));
+            rebalance.answerSync(group, member.awaitingSync(), GroupRebalance.syncError(Errors.UNKNOWN_MEMBER_ID));
         }
         group.remove(memberId);
         log.info("Member {} of group {} {}", memberId, group.groupId(), why);
@@ -341,7 +355,7 @@ public final class GroupMembership {
 
     // ---- timers ----
 
-    /** Called periodically with the group's monitor held: ends join phases, sync waits and dead sessions. */
+    /** Called periodically on the group's shard thread: ends join phases, sync waits and dead sessions. */
     void tick(ClassicGroup group) {
         long now = time.milliseconds();
         group.pendingMembers().values().removeIf(deadline -> deadline <= now);

@@ -16,7 +16,8 @@ import java.util.function.ToLongFunction;
 /**
  * Group coordinator metrics: groups per state, completed rebalances, committed offsets, and consumer lag
  * per group, topic and partition (high watermark minus committed offset). Counters are thread-safe;
- * {@link #refresh} runs on the coordinator's timer thread and is the only writer of the gauge snapshots.
+ * {@link #refresh} (synchronized) runs once every shard has reported, on a request thread, and is the only
+ * writer of the gauge snapshots.
  */
 public final class GroupMetrics {
     private final Counter rebalances;

@@ -1,13 +1,13 @@
 package io.strata.engine.group;
 
 import io.strata.engine.config.GroupConfig;
+import io.strata.engine.coordinator.CoordinatorErrors;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +20,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Committed offsets: OffsetCommit, OffsetFetch, OffsetDelete, DeleteGroups and the expiry of offsets of
- * groups left empty longer than {@code offsets.retention.minutes}. Each operation holds the group's
- * monitor while it validates, appends to {@code __consumer_offsets} and updates memory, in that order:
- * memory never shows an offset the log does not hold.
+ * groups left empty longer than {@code offsets.retention.minutes}. Each runs as one operation on the group's
+ * shard: it validates and writes records (commits, tombstones); offsets in memory change only when those
+ * records are committed ({@link GroupShard#replay}), so fetches never show an offset a failover could lose,
+ * and a response that follows a write is sent only once the write is on every ISR member.
  */
 public final class GroupOffsets {
     private static final Logger log = LoggerFactory.getLogger(GroupOffsets.class);
@@ -42,41 +44,26 @@ public final class GroupOffsets {
         this.metrics = metrics;
     }
 
-    /**
-     * Result of a commit: a group-level error applies to every partition. {@code replicatedAt} is the offset
-     * the group's {@code __consumer_offsets} partition's high watermark must reach before the commit may be
-     * acknowledged (-1 when nothing was written).
-     */
-    public record CommitResult(Errors groupError, Map<TopicPartition, Errors> partitions, int offsetsPartition,
-                               long replicatedAt) {
-        CommitResult(Errors groupError, Map<TopicPartition, Errors> partitions) {
-            this(groupError, partitions, -1, -1);
-        }
+    /** Result of a commit, once committed: a group-level error applies to every partition. */
+    public record CommitResult(Errors groupError, Map<TopicPartition, Errors> partitions) {
     }
 
     /**
      * Commits offsets for a group member ({@code generation >= 0}) or for a standalone consumer or admin
      * ({@code generation < 0}, allowed only while the group has no members).
      */
-    public CommitResult commit(String groupId, int generation, String memberId, String instanceId,
-                        Map<TopicPartition, CommittedOffset> offsets) {
-        ClassicGroup group;
-        try {
-            group = generation < 0 ? registry.getOrCreate(groupId) : registry.get(groupId);
-        } catch (ApiException e) {
-            return new CommitResult(Errors.forException(e), Map.of());
-        }
-        if (group == null) {
-            return new CommitResult(Errors.ILLEGAL_GENERATION, Map.of());
-        }
-        synchronized (group) {
+    public CompletableFuture<CommitResult> commit(String groupId, int generation, String memberId, String instanceId,
+                                                  Map<TopicPartition, CommittedOffset> offsets) {
+        return registry.write(groupId, shard -> {
+            ClassicGroup group = generation < 0 ? shard.getOrCreate(groupId) : shard.get(groupId);
+            if (group == null) {
+                return new CommitResult(Errors.ILLEGAL_GENERATION, Map.of());
+            }
             Errors error = validateCommit(group, generation, memberId, instanceId);
             if (error != Errors.NONE) {
                 return new CommitResult(error, Map.of());
             }
             Map<TopicPartition, Errors> results = new LinkedHashMap<>();
-            List<SimpleRecord> records = new ArrayList<>();
-            Map<TopicPartition, CommittedOffset> accepted = new LinkedHashMap<>();
             long now = time.milliseconds();
             for (Map.Entry<TopicPartition, CommittedOffset> e : offsets.entrySet()) {
                 CommittedOffset offset = e.getValue();
@@ -85,27 +72,25 @@ public final class GroupOffsets {
                     continue;
                 }
                 CommittedOffset stamped = new CommittedOffset(offset.offset(), offset.leaderEpoch(), offset.metadata(), now);
-                accepted.put(e.getKey(), stamped);
-                records.add(GroupRecords.offsetCommit(groupId, e.getKey(), stamped, now));
+                shard.append(new GroupRecords.OffsetEntry(groupId, e.getKey(), stamped));
+                group.offsetWritten(e.getKey());
+                results.put(e.getKey(), Errors.NONE);
             }
-            long replicatedAt;
-            try {
-                replicatedAt = registry.append(group, records);
-            } catch (RuntimeException e) {
-                log.warn("Offset commit of group {} failed", groupId, e);
-                Errors failure = Errors.forException(e) == Errors.UNKNOWN_SERVER_ERROR
-                        ? Errors.COORDINATOR_NOT_AVAILABLE : Errors.forException(e);
-                accepted.keySet().forEach(tp -> results.put(tp, failure));
-                return new CommitResult(Errors.NONE, results);
-            }
-            group.offsets().putAll(accepted);
-            accepted.keySet().forEach(tp -> results.put(tp, Errors.NONE));
+            List<TopicPartition> written = results.entrySet().stream().filter(r -> r.getValue() == Errors.NONE)
+                    .map(Map.Entry::getKey).toList();
+            shard.onWriteFailure(s -> written.forEach(group::offsetWriteEnded));
             if (generation >= 0) {
                 group.member(memberId).heartbeat(now);
             }
-            metrics.offsetsCommitted(accepted.size());
-            return new CommitResult(Errors.NONE, results, registry.partitionFor(groupId), replicatedAt);
-        }
+            metrics.offsetsCommitted((int) results.values().stream().filter(r -> r == Errors.NONE).count());
+            return new CommitResult(Errors.NONE, results);
+        }).exceptionally(failure -> {
+            Errors error = CoordinatorErrors.errorOf(failure);
+            if (!(CoordinatorErrors.unwrapped(failure) instanceof ApiException)) {
+                log.warn("Offset commit of group {} failed", groupId, failure);
+            }
+            return new CommitResult(error, Map.of());
+        });
     }
 
     private static Errors validateCommit(ClassicGroup group, int generation, String memberId, String instanceId) {
@@ -125,36 +110,37 @@ public final class GroupOffsets {
     }
 
     /**
-     * Offsets of a group: the requested partitions (an unknown one reports offset -1), or all of them
-     * when {@code partitions} is null.
+     * Offsets of a group as committed: the requested partitions (an unknown one reports offset -1), or all of
+     * them when {@code partitions} is null. Fails with the ApiException of a group not coordinated here.
      */
-    public Map<TopicPartition, CommittedOffset> fetch(String groupId, Collection<TopicPartition> partitions) {
-        ClassicGroup group = registry.get(groupId);
-        if (group == null) {
-            Map<TopicPartition, CommittedOffset> none = new LinkedHashMap<>();
-            if (partitions != null) {
-                partitions.forEach(tp -> none.put(tp, null));
+    public CompletableFuture<Map<TopicPartition, CommittedOffset>> fetch(String groupId,
+                                                                       Collection<TopicPartition> partitions) {
+        return registry.read(groupId, shard -> {
+            ClassicGroup group = shard.get(groupId);
+            Map<TopicPartition, CommittedOffset> out = new LinkedHashMap<>();
+            if (group == null) {
+                if (partitions != null) {
+                    partitions.forEach(tp -> out.put(tp, null));
+                }
+                return out;
             }
-            return none;
-        }
-        synchronized (group) {
             if (partitions == null) {
                 return group.sortedOffsets();
             }
-            Map<TopicPartition, CommittedOffset> out = new LinkedHashMap<>();
             partitions.forEach(tp -> out.put(tp, group.offsets().get(tp)));
             return out;
-        }
+        });
     }
 
-    /** Deletes offsets of partitions the group does not consume; fails for the topics its members subscribe to. */
-    public Map<TopicPartition, Errors> deleteOffsets(String groupId, Collection<TopicPartition> partitions) {
-        ClassicGroup group = registry.get(groupId);
-        if (group == null) {
-            throw new GroupIdNotFoundException("Group " + groupId + " does not exist");
-        }
-        synchronized (group) {
-            if (group.is(GroupState.DEAD)) {
+    /**
+     * Deletes offsets of partitions the group does not consume; fails for the topics its members subscribe to.
+     * Fails with GroupIdNotFound or GroupNotEmpty as Kafka does.
+     */
+    public CompletableFuture<Map<TopicPartition, Errors>> deleteOffsets(String groupId,
+                                                                       Collection<TopicPartition> partitions) {
+        return registry.write(groupId, shard -> {
+            ClassicGroup group = shard.get(groupId);
+            if (group == null || group.is(GroupState.DEAD)) {
                 throw new GroupIdNotFoundException("Group " + groupId + " does not exist");
             }
             Set<String> subscribed;
@@ -176,7 +162,7 @@ public final class GroupOffsets {
             }
             removeOffsets(group, deletable);
             return results;
-        }
+        });
     }
 
     private static Set<String> subscribedTopics(ClassicGroup group) {
@@ -208,87 +194,58 @@ public final class GroupOffsets {
         if (expired.isEmpty()) {
             return;
         }
-        try {
-            removeOffsets(group, expired);
-            log.info("Expired {} offset(s) of topics group {} no longer subscribes to", expired.size(), group.groupId());
-        } catch (RuntimeException e) {
-            log.warn("Offset expiry of group {} failed; retrying at the next check", group.groupId(), e);
-        }
+        removeOffsets(group, expired); // if the write fails, the next check writes it again
+        log.info("Expiring {} offset(s) of topics group {} no longer subscribes to", expired.size(), group.groupId());
     }
 
-    /** Tombstones a group's offsets of a deleted topic. Caller holds the monitor. */
+    /** Tombstones a group's offsets of a deleted topic. Runs on the group's shard thread. */
     void dropTopic(ClassicGroup group, String topic) {
         List<TopicPartition> gone = group.offsets().keySet().stream().filter(tp -> tp.topic().equals(topic)).toList();
-        if (gone.isEmpty() || group.is(GroupState.DEAD)) {
-            return;
-        }
-        try {
+        if (!gone.isEmpty() && !group.is(GroupState.DEAD)) {
             removeOffsets(group, gone);
-        } catch (RuntimeException e) {
-            log.warn("Could not drop offsets of deleted topic {} from group {}", topic, group.groupId(), e);
         }
     }
 
-    /** Deletes an empty group with its offsets. */
-    public Errors deleteGroup(String groupId) {
-        ClassicGroup group;
-        try {
-            group = registry.get(groupId);
-        } catch (ApiException e) {
-            return Errors.forException(e);
-        }
-        if (group == null) {
-            return Errors.GROUP_ID_NOT_FOUND;
-        }
-        synchronized (group) {
-            if (group.is(GroupState.DEAD)) {
+    /** Deletes an empty group with its offsets; completes once the tombstones are committed. */
+    public CompletableFuture<Errors> deleteGroup(String groupId) {
+        return registry.write(groupId, shard -> {
+            ClassicGroup group = shard.get(groupId);
+            if (group == null || group.is(GroupState.DEAD)) {
                 return Errors.GROUP_ID_NOT_FOUND;
             }
             if (!group.is(GroupState.EMPTY)) {
                 return Errors.NON_EMPTY_GROUP;
             }
-            try {
-                removeGroup(group);
-            } catch (RuntimeException e) {
-                log.warn("Deleting group {} failed", groupId, e);
-                return Errors.COORDINATOR_NOT_AVAILABLE;
-            }
+            removeGroup(group);
             return Errors.NONE;
-        }
+        }).exceptionally(CoordinatorErrors::errorOf);
     }
 
-    /** Tombstones those of {@code partitions} the group has offsets for, then drops them. Caller holds the monitor. */
+    /** Tombstones those of {@code partitions} the group has offsets for; they leave memory once committed. */
     private void removeOffsets(ClassicGroup group, Collection<TopicPartition> partitions) {
-        registry.append(group, offsetTombstones(group, partitions, time.milliseconds()));
-        partitions.forEach(group.offsets()::remove);
-    }
-
-    private static List<SimpleRecord> offsetTombstones(ClassicGroup group, Collection<TopicPartition> partitions,
-                                                       long now) {
-        List<SimpleRecord> tombstones = new ArrayList<>();
         for (TopicPartition tp : partitions) {
-            if (group.offsets().containsKey(tp)) {
-                tombstones.add(GroupRecords.offsetTombstone(group.groupId(), tp, now));
+            if (group.hasOffset(tp)) {
+                group.shard().append(new GroupRecords.OffsetEntry(group.groupId(), tp, null));
             }
         }
-        return tombstones;
     }
 
-    /** Tombstones the group's offsets and metadata, then forgets it. Caller holds the monitor. */
+    /**
+     * Tombstones the group's offsets and metadata and marks it Dead: it refuses requests until its tombstone
+     * commits, then it is forgotten (a later request creates a fresh group). If the write fails it is forgotten
+     * at once, as Kafka does; its records stay in the log until they are written again.
+     */
     private void removeGroup(ClassicGroup group) {
-        long now = time.milliseconds();
-        List<SimpleRecord> tombstones = offsetTombstones(group, group.offsets().keySet(), now);
-        tombstones.add(GroupRecords.groupTombstone(group.groupId(), now));
-        registry.append(group, tombstones);
-        group.offsets().clear();
-        group.transitionTo(GroupState.DEAD, now);
-        registry.remove(group);
+        removeOffsets(group, group.offsetPartitions());
+        group.shard().append(new GroupRecords.GroupEntry(group.groupId(), null));
+        group.transitionTo(GroupState.DEAD, time.milliseconds());
+        group.shard().onWriteFailure(shard -> shard.forget(group));
     }
 
     /**
      * Expires offsets per Kafka's rules: a consumer group's offsets go once it has been empty for the
      * retention period; a standalone group's offsets each expire that long after their commit. An empty
-     * group left without offsets is deleted. Caller holds the monitor.
+     * group left without offsets is deleted. Runs on the group's shard thread.
      */
     void expire(ClassicGroup group) {
         long now = time.milliseconds();
@@ -307,18 +264,14 @@ public final class GroupOffsets {
                 expired.add(e.getKey());
             }
         }
-        try {
-            if (expired.size() == group.offsets().size()) {
-                if (group.stateTimestampMs() + retentionMs <= now || !expired.isEmpty()) {
-                    log.info("Deleting group {}: empty and its {} offset(s) expired", group.groupId(), expired.size());
-                    removeGroup(group);
-                }
-                return;
+        if (expired.size() == group.offsets().size()) {
+            if (group.stateTimestampMs() + retentionMs <= now || !expired.isEmpty()) {
+                log.info("Deleting group {}: empty and its {} offset(s) expired", group.groupId(), expired.size());
+                removeGroup(group);
             }
-            removeOffsets(group, expired);
-            log.info("Expired {} offset(s) of group {}", expired.size(), group.groupId());
-        } catch (RuntimeException e) {
-            log.warn("Offset expiry of group {} failed; retrying at the next check", group.groupId(), e);
+            return;
         }
+        removeOffsets(group, expired);
+        log.info("Expiring {} offset(s) of group {}", expired.size(), group.groupId());
     }
 }

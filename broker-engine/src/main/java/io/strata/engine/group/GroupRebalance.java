@@ -12,29 +12,25 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * Moves a classic group through a rebalance: starts the join phase, ends it (dropping members that did not
  * rejoin, bumping the generation, choosing protocol and leader, answering the parked joins), and ends the
- * sync phase once the leader's assignment is persisted. Callers hold the group's monitor; parked responses
- * are completed on {@code completions} so no network code runs under it.
+ * sync phase once the leader's assignment is persisted. Runs on the group's shard thread, inside an operation:
+ * records go into that operation's write and parked responses are answered once it commits
+ * ({@link GroupShard#answer}), so a member never learns of a generation a failover could lose.
  */
 final class GroupRebalance {
     private static final Logger log = LoggerFactory.getLogger(GroupRebalance.class);
 
-    private final GroupRegistry registry;
     private final GroupConfig config;
     private final Time time;
     private final GroupMetrics metrics;
-    private final Executor completions;
 
-    GroupRebalance(GroupRegistry registry, GroupConfig config, Time time, GroupMetrics metrics, Executor completions) {
-        this.registry = registry;
+    GroupRebalance(GroupConfig config, Time time, GroupMetrics metrics) {
         this.config = config;
         this.time = time;
         this.metrics = metrics;
-        this.completions = completions;
     }
 
     /** Starts a join phase: everyone must rejoin (or be dropped when the rebalance timeout passes). */
@@ -44,8 +40,7 @@ final class GroupRebalance {
             for (GroupMember m : group.members()) {
                 m.setAssignment(new byte[0]);
                 if (m.awaitingSync() != null) {
-                    complete(m.awaitingSync(), new SyncGroupResponseData()
-                            .setErrorCode(Errors.REBALANCE_IN_PROGRESS.code()));
+                    answerSync(group, m.awaitingSync(), syncError(Errors.REBALANCE_IN_PROGRESS));
                     m.setAwaitingSync(null);
                 }
             }
@@ -54,7 +49,9 @@ final class GroupRebalance {
         int rebalanceTimeout = group.maxRebalanceTimeoutMs();
         group.setJoinDeadlineMs(now + rebalanceTimeout);
         group.setInitialDelayUntilMs(fromEmpty ? now + Math.min(config.initialRebalanceDelayMs(), rebalanceTimeout) : 0);
-        group.transitionTo(GroupState.PREPARING_REBALANCE, now);
+        if (!group.is(GroupState.PREPARING_REBALANCE)) { // already joining: only the deadlines move
+            group.transitionTo(GroupState.PREPARING_REBALANCE, now);
+        }
         log.info("Preparing to rebalance group {} in generation {}: {}", group.groupId(), group.generation(), reason);
         maybeCompleteJoin(group);
     }
@@ -105,7 +102,7 @@ final class GroupRebalance {
             JoinGroupResponseData response = joinResponse(group, m, m.joinVersion(), leader);
             m.setAwaitingJoin(null, (short) 0);
             m.heartbeat(now);
-            complete(waiting, response);
+            answerJoin(group, waiting, response);
         }
         log.info("Group {} completed its join phase: generation {}, protocol {}, {} member(s)", group.groupId(),
                 group.generation(), group.protocolName(), group.members().size());
@@ -137,31 +134,27 @@ final class GroupRebalance {
         return response;
     }
 
-    /** The leader's assignment arrived: persist the generation, then release every waiting member. */
+    /**
+     * The leader's assignment arrived: persist the generation and release every waiting member once that record
+     * is committed. If the write fails the members get its error and the group rebalances again.
+     */
     void completeSync(ClassicGroup group) {
-        try {
-            persist(group);
-        } catch (RuntimeException e) {
-            log.warn("Could not persist group {} generation {}; rebalancing again", group.groupId(),
-                    group.generation(), e);
-            Errors error = Errors.forException(e) == Errors.UNKNOWN_SERVER_ERROR
-                    ? Errors.COORDINATOR_NOT_AVAILABLE : Errors.forException(e);
-            for (GroupMember m : group.members()) {
-                if (m.awaitingSync() != null) {
-                    complete(m.awaitingSync(), syncError(error));
-                    m.setAwaitingSync(null);
-                }
-            }
-            prepare(group, "failed to persist the assignment");
-            return;
-        }
+        persist(group);
         group.transitionTo(GroupState.STABLE, time.milliseconds());
         for (GroupMember m : group.members()) {
             if (m.awaitingSync() != null) {
-                complete(m.awaitingSync(), syncResponse(group, m));
+                answerSync(group, m.awaitingSync(), syncResponse(group, m));
                 m.setAwaitingSync(null);
             }
         }
+        int generation = group.generation();
+        group.shard().onWriteFailure(shard -> {
+            ClassicGroup current = shard.get(group.groupId());
+            if (current == group && group.is(GroupState.STABLE) && group.generation() == generation) {
+                log.warn("Could not persist group {} generation {}; rebalancing again", group.groupId(), generation);
+                prepare(group, "failed to persist the assignment");
+            }
+        });
         log.info("Group {} is stable at generation {}", group.groupId(), group.generation());
     }
 
@@ -176,11 +169,9 @@ final class GroupRebalance {
         return new SyncGroupResponseData().setErrorCode(error.code()).setAssignment(new byte[0]);
     }
 
-    /** Writes the group's membership record; the caller holds the monitor. */
+    /** Adds the group's membership record to the running operation's write. */
     void persist(ClassicGroup group) {
-        GroupRecords.GroupValue value = group.toValue();
-        registry.append(group, List.of(GroupRecords.groupMetadata(group.groupId(), value, time.milliseconds())));
-        group.setPersisted(value);
+        group.shard().append(new GroupRecords.GroupEntry(group.groupId(), group.toValue()));
     }
 
     static JoinGroupResponseData errorResponse(String memberId, Errors error) {
@@ -188,7 +179,13 @@ final class GroupRebalance {
                 .setGenerationId(JoinGroupRequest.UNKNOWN_GENERATION_ID).setLeader("").setProtocolName(null);
     }
 
-    <T> void complete(CompletableFuture<T> future, T value) {
-        completions.execute(() -> future.complete(value));
+    /** Answers a parked JoinGroup once the running operation's write commits (with the write's error if it fails). */
+    void answerJoin(ClassicGroup group, CompletableFuture<JoinGroupResponseData> future, JoinGroupResponseData response) {
+        String memberId = response.memberId();
+        group.shard().answer(future, response, error -> errorResponse(memberId, error));
+    }
+
+    void answerSync(ClassicGroup group, CompletableFuture<SyncGroupResponseData> future, SyncGroupResponseData response) {
+        group.shard().answer(future, response, GroupRebalance::syncError);
     }
 }

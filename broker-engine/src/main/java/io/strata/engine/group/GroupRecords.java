@@ -1,5 +1,6 @@
 package io.strata.engine.group;
 
+import io.strata.engine.coordinator.CoordinatorSerde;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.SimpleRecord;
@@ -64,6 +65,31 @@ public final class GroupRecords {
     public static SimpleRecord groupTombstone(String group, long now) {
         return new SimpleRecord(now, groupKey(group), null);
     }
+
+    /** The log record of an entry, stamped {@code now}: the inverse of {@link #decode}. */
+    public static SimpleRecord encode(Entry entry, long now) {
+        if (entry instanceof OffsetEntry o) {
+            return o.value() == null ? offsetTombstone(o.group(), o.partition(), now)
+                    : offsetCommit(o.group(), o.partition(), o.value(), now);
+        }
+        if (entry instanceof GroupEntry g) {
+            return g.value() == null ? groupTombstone(g.group(), now) : groupMetadata(g.group(), g.value(), now);
+        }
+        throw new IllegalArgumentException("The group coordinator does not write " + entry);
+    }
+
+    /** The records of {@code __consumer_offsets} as the coordinator runtime reads and writes them. */
+    static final CoordinatorSerde<Entry> SERDE = new CoordinatorSerde<>() {
+        @Override
+        public SimpleRecord serialize(Entry record, long nowMs) {
+            return encode(record, nowMs);
+        }
+
+        @Override
+        public Entry deserialize(Record record) {
+            return decode(record);
+        }
+    };
 
     public static Entry decode(Record record) {
         if (!record.hasKey()) {

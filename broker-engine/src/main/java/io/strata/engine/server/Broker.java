@@ -149,7 +149,7 @@ public final class Broker implements AutoCloseable {
         try {
             Files.createDirectories(config.dataDir());
             String clusterId = metadataStore.clusterId();
-            executors = BrokerExecutors.forBroker(config.numIoThreads());
+            executors = BrokerExecutors.forBroker(config.numIoThreads(), config.groups().coordinatorThreads());
             fetchPurgatory = new DelayedOperationPurgatory(executors.requests(), executors.purgatoryTimer());
             producePurgatory = new DelayedOperationPurgatory(executors.requests(), executors.purgatoryTimer());
 
@@ -290,7 +290,7 @@ public final class Broker implements AutoCloseable {
         GroupMetrics groupMetrics = new GroupMetrics(metrics.registry(), tp -> replicaManager.partition(tp)
                 .map(p -> p.log().highWatermark()).orElse(-1L));
         return new GroupCoordinator(config.brokerId(), config.groups(), replicaManager, access, time, groupMetrics,
-                executors.requests());
+                executors.coordinators(), executors.requests());
     }
 
     /** Config used while recovering a log: the topic's if the store knows it, else the broker defaults. */

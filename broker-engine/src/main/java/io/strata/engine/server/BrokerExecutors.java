@@ -40,12 +40,18 @@ public final class BrokerExecutors implements AutoCloseable {
     private final ExecutorService replicaFetchers;
     private final ScheduledExecutorService isrChanges;
     private final ExecutorService logCleaner;
+    private final ExecutorService coordinators;
+
+    public BrokerExecutors(int ioThreads, int logOpenThreads) {
+        this(ioThreads, logOpenThreads, 1);
+    }
 
     /**
-     * @param ioThreads      request handler threads ({@code strata.kafka.io-threads})
-     * @param logOpenThreads threads that open and close partition logs in parallel at start and stop
+     * @param ioThreads          request handler threads ({@code strata.kafka.io-threads})
+     * @param logOpenThreads     threads that open and close partition logs in parallel at start and stop
+     * @param coordinatorThreads threads of the coordinator runtime ({@code group.coordinator.threads})
      */
-    public BrokerExecutors(int ioThreads, int logOpenThreads) {
+    public BrokerExecutors(int ioThreads, int logOpenThreads, int coordinatorThreads) {
         requests = Executors.newFixedThreadPool(ioThreads, ThreadUtils.createThreadFactory("strata-io-%d", true));
         checkpoints = single("strata-checkpointer");
         groupTimer = single("strata-group-coordinator");
@@ -59,11 +65,14 @@ public final class BrokerExecutors implements AutoCloseable {
         isrChanges = single("strata-isr-changes");
         // Threads are made on demand: none when the cleaner is disabled.
         logCleaner = Executors.newCachedThreadPool(ThreadUtils.createThreadFactory("strata-log-cleaner-%d", true));
+        coordinators = Executors.newFixedThreadPool(coordinatorThreads,
+                ThreadUtils.createThreadFactory("strata-coordinator-%d", true));
     }
 
     /** One per available core, as Kafka's recovery threads scale with the disk and CPU at hand. */
-    public static BrokerExecutors forBroker(int ioThreads) {
-        return new BrokerExecutors(ioThreads, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    public static BrokerExecutors forBroker(int ioThreads, int coordinatorThreads) {
+        return new BrokerExecutors(ioThreads, Math.max(1, Runtime.getRuntime().availableProcessors()),
+                coordinatorThreads);
     }
 
     /** Delayed tasks still pending at shutdown are dropped (parked-fetch deadlines: the purgatory answers those). */
@@ -84,7 +93,15 @@ public final class BrokerExecutors implements AutoCloseable {
         return checkpoints;
     }
 
-    /** The group coordinator's loading, session sweeps and offset expiration. */
+    /**
+     * The coordinator runtime's shared threads: every coordinator partition's operations, loads and unloads run
+     * here, one at a time per partition (never fsync: that runs on {@link #requests()}).
+     */
+    public ExecutorService coordinators() {
+        return coordinators;
+    }
+
+    /** The group coordinator's timers: session sweeps, offset expiration and metrics (they schedule operations). */
     public ScheduledExecutorService groupTimer() {
         return groupTimer;
     }
@@ -137,15 +154,15 @@ public final class BrokerExecutors implements AutoCloseable {
      * lapses after the session timeout); the logs stay usable.
      */
     public void stopServing() {
-        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, checkpoints,
-                requests));
+        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, coordinators,
+                checkpoints, requests));
     }
 
     /** Stops everything still running; call after the logs are closed. */
     @Override
     public void close() {
-        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, checkpoints,
-                requests, logCleaner, logBackground, logOpenClose));
+        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, coordinators,
+                checkpoints, requests, logCleaner, logBackground, logOpenClose));
     }
 
     private static void stop(List<ExecutorService> pools) {

@@ -23,7 +23,7 @@ abstract class GroupCoordinatorTestBase {
     /** Starts a coordinator serving a freshly created offsets topic. */
     GroupCoordinatorTestSupport start(GroupConfig config) throws Exception {
         support = new GroupCoordinatorTestSupport(dir, config);
-        support.coordinator.startServing(Runnable::run);
+        support.coordinator.startServing();
         support.coordinator.ensureOffsetsTopic();
         return support;
     }

@@ -25,18 +25,23 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A coordinator over a real {@code __consumer_offsets} log in a temp dir, driven by a manual clock and
- * completing parked responses synchronously, so the membership protocol is tested step by step. It is a
+ * running coordinator operations and completing parked responses on the calling thread, so the membership
+ * protocol is tested step by step. It is a
  * one-broker cluster (broker 0), so configs must set {@code offsets.topic.replication.factor} 1.
  */
 final class GroupCoordinatorTestSupport implements AutoCloseable {
     static final int PARTITIONS = 3;
 
     final ManualTime time = new ManualTime(1_700_000_000_000L);
+    /** The coordinator threads: the caller's own, unless a test holds them to see what happens meanwhile. */
+    final HoldableExecutor pool = new HoldableExecutor();
     private final BrokerExecutors executors = new BrokerExecutors(1, 2);
     final LogManager logManager;
     final ReplicaManager replicaManager;
     final GroupCoordinator coordinator;
     private TopicMetadata topic;
+    /** Replicas (and ISR) of the offsets topic's partitions when it is created; broker 0 leads. */
+    List<Integer> replicas = List.of(0);
 
     GroupCoordinatorTestSupport(Path dir, GroupConfig config) throws IOException {
         this(dir, config, null);
@@ -68,7 +73,7 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
             public TopicMetadata create(int partitions, short replicationFactor, Map<String, String> configs) {
                 List<PartitionMetadata> ps = new ArrayList<>();
                 for (int p = 0; p < partitions; p++) {
-                    ps.add(new PartitionMetadata(p, 0, 0, List.of(0), List.of(0), 0));
+                    ps.add(new PartitionMetadata(p, 0, 0, replicas, replicas, 0));
                 }
                 topic = new TopicMetadata(Uuid.randomUuid(), Topic.GROUP_METADATA_TOPIC_NAME, configs, ps);
                 replicaManager.applyTopic(topic);
@@ -76,7 +81,7 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
             }
         };
         coordinator = new GroupCoordinator(0, config.withOffsetsTopicPartitions(PARTITIONS), replicaManager, access,
-                time, new GroupMetrics(new SimpleMeterRegistry(), tp -> -1L), Runnable::run);
+                time, new GroupMetrics(new SimpleMeterRegistry(), tp -> -1L), pool, Runnable::run);
     }
 
     TopicMetadata topic() {
@@ -107,5 +112,31 @@ final class GroupCoordinatorTestSupport implements AutoCloseable {
         coordinator.close();
         logManager.close();
         executors.close();
+    }
+
+    /** Runs tasks on the caller's thread, or queues them while held. */
+    static final class HoldableExecutor implements java.util.concurrent.Executor {
+        private final List<Runnable> held = new ArrayList<>();
+        private boolean holding;
+
+        void hold() {
+            holding = true;
+        }
+
+        void release() {
+            holding = false;
+            List<Runnable> queued = new ArrayList<>(held);
+            held.clear();
+            queued.forEach(Runnable::run);
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            if (holding) {
+                held.add(task);
+            } else {
+                task.run();
+            }
+        }
     }
 }

@@ -43,7 +43,7 @@ class GroupMembershipTest extends GroupCoordinatorTestBase {
 
         CompletableFuture<JoinGroupResponseData> follower = support.joinDynamic("g");
         assertThat(follower).isNotDone();
-        assertThat(support.coordinator.membership().heartbeat("g", leader.memberId(), null, 1))
+        assertThat(support.coordinator.membership().heartbeat("g", leader.memberId(), null, 1).join())
                 .isEqualTo(Errors.REBALANCE_IN_PROGRESS);
         JoinGroupResponseData rejoined = support.join(
                 GroupCoordinatorTestSupport.joinRequest("g", leader.memberId(), null, new byte[]{1})).join();
@@ -71,7 +71,7 @@ class GroupMembershipTest extends GroupCoordinatorTestBase {
         sync(leaderAgain, Map.of(leader.memberId(), new byte[]{1}, followerId, new byte[]{2}));
 
         assertThat(followerSync.join().assignment()).containsExactly(2);
-        assertThat(support.coordinator.describe("g").state()).isEqualTo("Stable");
+        assertThat(support.coordinator.describe("g").join().state()).isEqualTo("Stable");
     }
 
     @Test
@@ -86,12 +86,12 @@ class GroupMembershipTest extends GroupCoordinatorTestBase {
         // a keeps heartbeating, b goes silent past its 10 s session.
         for (int i = 0; i < 12; i++) {
             support.time.advance(1_000);
-            assertThat(support.coordinator.membership().heartbeat("g", a.memberId(), null, 2)).isIn(Errors.NONE,
+            assertThat(support.coordinator.membership().heartbeat("g", a.memberId(), null, 2).join()).isIn(Errors.NONE,
                     Errors.REBALANCE_IN_PROGRESS);
             support.coordinator.sweep();
         }
 
-        assertThat(support.coordinator.describe("g").state()).isEqualTo("PreparingRebalance");
+        assertThat(support.coordinator.describe("g").join().state()).isEqualTo("PreparingRebalance");
         JoinGroupResponseData a3 = support.join(GroupCoordinatorTestSupport.joinRequest("g", a.memberId(), null, new byte[]{1})).join();
         assertThat(a3.generationId()).isEqualTo(3);
         assertThat(a3.members()).extracting(JoinGroupResponseData.JoinGroupResponseMember::memberId)
@@ -106,13 +106,13 @@ class GroupMembershipTest extends GroupCoordinatorTestBase {
         CompletableFuture<JoinGroupResponseData> b = support.joinDynamic("g");
 
         support.time.advance(30_000); // a's rebalance timeout; a heartbeats but never rejoins
-        support.coordinator.membership().heartbeat("g", a.memberId(), null, 1);
+        support.coordinator.membership().heartbeat("g", a.memberId(), null, 1).join();
         support.coordinator.sweep();
 
         assertThat(b).isDone();
         assertThat(b.join().generationId()).isEqualTo(2);
         assertThat(b.join().leader()).isEqualTo(b.join().memberId());
-        assertThat(support.coordinator.membership().heartbeat("g", a.memberId(), null, 1))
+        assertThat(support.coordinator.membership().heartbeat("g", a.memberId(), null, 1).join())
                 .isEqualTo(Errors.UNKNOWN_MEMBER_ID);
     }
 
@@ -131,7 +131,7 @@ class GroupMembershipTest extends GroupCoordinatorTestBase {
         assertThat(restarted.generationId()).isEqualTo(1);
         assertThat(restarted.memberId()).isNotEqualTo(first.memberId());
         assertThat(restarted.skipAssignment()).isTrue();
-        assertThat(support.coordinator.membership().heartbeat("g", first.memberId(), "instance-1", 1))
+        assertThat(support.coordinator.membership().heartbeat("g", first.memberId(), "instance-1", 1).join())
                 .isEqualTo(Errors.FENCED_INSTANCE_ID);
         SyncGroupResponseData sync = support.coordinator.membership().sync(new SyncGroupRequestData()
                 .setGroupId("g").setMemberId(restarted.memberId()).setGroupInstanceId("instance-1")
@@ -147,16 +147,16 @@ class GroupMembershipTest extends GroupCoordinatorTestBase {
         TopicPartition tp = new TopicPartition("t", 0);
 
         GroupOffsets.CommitResult admin = support.coordinator.offsets().commit("g", -1, "", null,
-                Map.of(tp, new CommittedOffset(5, -1, "", 0)));
+                Map.of(tp, new CommittedOffset(5, -1, "", 0))).join();
         GroupOffsets.CommitResult member = support.coordinator.offsets().commit("g", 1, a.memberId(), null,
-                Map.of(tp, new CommittedOffset(9, -1, "", 0)));
+                Map.of(tp, new CommittedOffset(9, -1, "", 0))).join();
         GroupOffsets.CommitResult stale = support.coordinator.offsets().commit("g", 0, a.memberId(), null,
-                Map.of(tp, new CommittedOffset(11, -1, "", 0)));
+                Map.of(tp, new CommittedOffset(11, -1, "", 0))).join();
 
         assertThat(admin.groupError()).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
         assertThat(member.partitions()).containsEntry(tp, Errors.NONE);
         assertThat(stale.groupError()).isEqualTo(Errors.ILLEGAL_GENERATION);
-        assertThat(support.coordinator.offsets().fetch("g", List.of(tp)).get(tp).offset()).isEqualTo(9);
+        assertThat(support.coordinator.offsets().fetch("g", List.of(tp)).join().get(tp).offset()).isEqualTo(9);
     }
 
     @Test
@@ -167,25 +167,25 @@ class GroupMembershipTest extends GroupCoordinatorTestBase {
         TopicPartition kept = new TopicPartition("t", 0);
         TopicPartition deleted = new TopicPartition("t", 1);
         support.coordinator.offsets().commit("g", 1, a.memberId(), null, Map.of(
-                kept, new CommittedOffset(100, 4, "meta", 0), deleted, new CommittedOffset(7, -1, "", 0)));
-        support.coordinator.membership().leave("g", List.of(new GroupMembership.Leaving(a.memberId(), null, null)));
-        support.coordinator.offsets().deleteOffsets("g", List.of(deleted));
-        support.coordinator.offsets().commit("standalone", -1, "", null, Map.of(kept, new CommittedOffset(1, -1, "", 0)));
+                kept, new CommittedOffset(100, 4, "meta", 0), deleted, new CommittedOffset(7, -1, "", 0))).join();
+        support.coordinator.membership().leave("g", List.of(new GroupMembership.Leaving(a.memberId(), null, null))).join();
+        support.coordinator.offsets().deleteOffsets("g", List.of(deleted)).join();
+        support.coordinator.offsets().commit("standalone", -1, "", null, Map.of(kept, new CommittedOffset(1, -1, "", 0))).join();
         var topic = support.topic();
         support.close();
 
         support = new GroupCoordinatorTestSupport(dir, CONFIG, topic);
-        support.coordinator.startServing(Runnable::run);
+        support.coordinator.startServing();
         assertThat(support.coordinator.isLoading()).isFalse();
 
-        assertThat(support.coordinator.offsets().fetch("g", null))
+        assertThat(support.coordinator.offsets().fetch("g", null).join())
                 .containsOnlyKeys(kept)
                 .extractingByKey(kept).isEqualTo(new CommittedOffset(100, 4, "meta",
-                        support.coordinator.offsets().fetch("g", null).get(kept).commitTimestamp()));
-        GroupCoordinator.GroupDescription g = support.coordinator.describe("g");
+                        support.coordinator.offsets().fetch("g", null).join().get(kept).commitTimestamp()));
+        GroupCoordinator.GroupDescription g = support.coordinator.describe("g").join();
         assertThat(g.state()).isEqualTo("Empty");
         assertThat(g.protocolType()).isEqualTo("consumer");
-        assertThat(support.coordinator.list()).extracting(GroupCoordinator.ListedGroup::groupId)
+        assertThat(support.coordinator.list().join()).extracting(GroupCoordinator.ListedGroup::groupId)
                 .containsExactly("g", "standalone");
         // The generation continues: a new member joins generation 3 (1 = a, 2 = empty after a left).
         assertThat(support.joinDynamic("g").join().generationId()).isEqualTo(3);
@@ -195,15 +195,15 @@ class GroupMembershipTest extends GroupCoordinatorTestBase {
     void emptyGroupsLoseTheirOffsetsAfterTheRetentionPeriod() throws Exception {
         start(CONFIG);
         TopicPartition tp = new TopicPartition("t", 0);
-        support.coordinator.offsets().commit("standalone", -1, "", null, Map.of(tp, new CommittedOffset(1, -1, "", 0)));
+        support.coordinator.offsets().commit("standalone", -1, "", null, Map.of(tp, new CommittedOffset(1, -1, "", 0))).join();
         support.time.advance(CONFIG.offsetsRetentionMinutes() * 60_000L - 1);
         expireAll();
-        assertThat(support.coordinator.offsets().fetch("standalone", null)).containsOnlyKeys(tp);
+        assertThat(support.coordinator.offsets().fetch("standalone", null).join()).containsOnlyKeys(tp);
 
         support.time.advance(1);
         expireAll();
-        assertThat(support.coordinator.offsets().fetch("standalone", null)).isEmpty();
-        assertThat(support.coordinator.describe("standalone").error()).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+        assertThat(support.coordinator.offsets().fetch("standalone", null).join()).isEmpty();
+        assertThat(support.coordinator.describe("standalone").join().error()).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
     }
 
     @Test
@@ -212,44 +212,44 @@ class GroupMembershipTest extends GroupCoordinatorTestBase {
         TopicPartition deleted = new TopicPartition("deleted", 0);
         TopicPartition kept = new TopicPartition("kept", 0);
         support.coordinator.offsets().commit("a", -1, "", null, Map.of(deleted, new CommittedOffset(1, -1, "", 0),
-                kept, new CommittedOffset(2, -1, "", 0)));
-        support.coordinator.offsets().commit("b", -1, "", null, Map.of(deleted, new CommittedOffset(3, -1, "", 0)));
+                kept, new CommittedOffset(2, -1, "", 0))).join();
+        support.coordinator.offsets().commit("b", -1, "", null, Map.of(deleted, new CommittedOffset(3, -1, "", 0))).join();
 
         support.coordinator.onTopicDeleted("deleted");
 
-        assertThat(support.coordinator.offsets().fetch("a", null)).containsOnlyKeys(kept);
-        assertThat(support.coordinator.offsets().fetch("b", null)).isEmpty();
+        assertThat(support.coordinator.offsets().fetch("a", null).join()).containsOnlyKeys(kept);
+        assertThat(support.coordinator.offsets().fetch("b", null).join()).isEmpty();
         var topic = support.topic();
         support.close();
         support = new GroupCoordinatorTestSupport(dir, CONFIG, topic);
-        support.coordinator.startServing(Runnable::run);
-        assertThat(support.coordinator.offsets().fetch("a", null)).containsOnlyKeys(kept);
-        assertThat(support.coordinator.offsets().fetch("b", null)).isEmpty();
+        support.coordinator.startServing();
+        assertThat(support.coordinator.offsets().fetch("a", null).join()).containsOnlyKeys(kept);
+        assertThat(support.coordinator.offsets().fetch("b", null).join()).isEmpty();
     }
 
     @Test
     void groupsOfAPartitionStillLoadingAnswerLoadInProgress() throws Exception {
         start(CONFIG);
         TopicPartition tp = new TopicPartition("t", 0);
-        support.coordinator.offsets().commit("g", -1, "", null, Map.of(tp, new CommittedOffset(8, -1, "", 0)));
+        support.coordinator.offsets().commit("g", -1, "", null, Map.of(tp, new CommittedOffset(8, -1, "", 0))).join();
         var topic = support.topic();
         support.close();
         support = new GroupCoordinatorTestSupport(dir, CONFIG, topic);
-        List<Runnable> loads = new java.util.ArrayList<>();
+        support.pool.hold();
 
-        support.coordinator.startServing(loads::add);
+        support.coordinator.startServing();
 
         assertThat(support.coordinator.isLoading()).isTrue();
         assertThat(Errors.forCode(support.join(GroupCoordinatorTestSupport.joinRequest("g", "", null, new byte[]{1}))
                 .join().errorCode())).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> support.coordinator.offsets().fetch("g", null))
-                .isInstanceOf(org.apache.kafka.common.errors.CoordinatorLoadInProgressException.class);
-        assertThat(support.coordinator.describe("g").error()).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> support.coordinator.offsets().fetch("g", null).join())
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.CoordinatorLoadInProgressException.class);
+        assertThat(support.coordinator.describe("g").join().error()).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
 
-        loads.forEach(Runnable::run);
+        support.pool.release();
 
         assertThat(support.coordinator.isLoading()).isFalse();
-        assertThat(support.coordinator.offsets().fetch("g", List.of(tp)).get(tp).offset()).isEqualTo(8);
+        assertThat(support.coordinator.offsets().fetch("g", List.of(tp)).join().get(tp).offset()).isEqualTo(8);
     }
 
     @Test
@@ -263,13 +263,13 @@ class GroupMembershipTest extends GroupCoordinatorTestBase {
         TopicPartition kept = new TopicPartition("kept", 0);
         TopicPartition dropped = new TopicPartition("dropped", 0);
         support.coordinator.offsets().commit("g", 1, a.memberId(), null, Map.of(
-                kept, new CommittedOffset(1, -1, "", 0), dropped, new CommittedOffset(2, -1, "", 0)));
+                kept, new CommittedOffset(1, -1, "", 0), dropped, new CommittedOffset(2, -1, "", 0))).join();
 
         support.time.advance(CONFIG.offsetsRetentionMinutes() * 60_000L);
-        support.coordinator.membership().heartbeat("g", a.memberId(), null, 1);
+        support.coordinator.membership().heartbeat("g", a.memberId(), null, 1).join();
         expireAll();
 
-        assertThat(support.coordinator.offsets().fetch("g", null)).containsOnlyKeys(kept);
+        assertThat(support.coordinator.offsets().fetch("g", null).join()).containsOnlyKeys(kept);
     }
 
     private static byte[] subscription(String topic) {

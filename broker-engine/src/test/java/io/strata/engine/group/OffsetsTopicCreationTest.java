@@ -13,7 +13,7 @@ class OffsetsTopicCreationTest extends GroupCoordinatorTestBase {
     void withFewerLiveBrokersThanTheReplicationFactorTheTopicIsNotCreatedAndTheCoordinatorIsNotAvailable()
             throws Exception {
         support = new GroupCoordinatorTestSupport(dir, GroupConfig.defaults()); // RF 3, one live broker
-        support.coordinator.startServing(Runnable::run);
+        support.coordinator.startServing();
 
         assertThatThrownBy(support.coordinator::ensureOffsetsTopic)
                 .isInstanceOf(CoordinatorNotAvailableException.class)
@@ -26,7 +26,7 @@ class OffsetsTopicCreationTest extends GroupCoordinatorTestBase {
     void withEnoughLiveBrokersTheTopicIsCreatedOnFirstUse() throws Exception {
         support = new GroupCoordinatorTestSupport(dir,
                 GroupConfig.defaults().withOffsetsTopicReplicationFactor((short) 1));
-        support.coordinator.startServing(Runnable::run);
+        support.coordinator.startServing();
 
         assertThat(support.coordinator.ensureOffsetsTopic().partitions()).hasSize(GroupCoordinatorTestSupport.PARTITIONS);
         assertThat(support.topic()).isNotNull();

@@ -148,7 +148,7 @@ public final class BrokerConfigFactory {
                     Math.toIntExact(groups.minSessionTimeout().toMillis()),
                     Math.toIntExact(groups.maxSessionTimeout().toMillis()), groups.maxSize(),
                     groups.offsetMetadataMaxBytes(), Math.max(1, groups.offsetsRetention().toMinutes()),
-                    groups.offsetsRetentionCheckInterval().toMillis());
+                    groups.offsetsRetentionCheckInterval().toMillis(), groups.coordinatorThreads());
         } catch (ArithmeticException | IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid strata.groups: " + e.getMessage(), e);
         }

@@ -108,6 +108,9 @@ public record StrataProperties(
      * @param offsetMetadataMaxBytes        longest metadata string of a committed offset
      * @param offsetsRetention              how long offsets of an empty group are kept
      * @param offsetsRetentionCheckInterval how often expired offsets are removed
+     * @param coordinatorThreads            threads the coordinator runtime runs its partitions' operations on
+     *                                      ({@code group.coordinator.threads}; 1 by default: operations are short
+     *                                      and fsyncs run on the request threads)
      */
     public record Groups(
             @DefaultValue("50") @Min(1) @Max(10_000) int offsetsTopicPartitions,
@@ -118,7 +121,8 @@ public record StrataProperties(
             @DefaultValue("2147483647") @Min(1) int maxSize,
             @DefaultValue("4096") @Min(0) int offsetMetadataMaxBytes,
             @DefaultValue("7d") @NotNull java.time.Duration offsetsRetention,
-            @DefaultValue("10m") @NotNull java.time.Duration offsetsRetentionCheckInterval) {
+            @DefaultValue("10m") @NotNull java.time.Duration offsetsRetentionCheckInterval,
+            @DefaultValue("1") @Min(1) @Max(64) int coordinatorThreads) {
     }
 
     /**

@@ -119,10 +119,12 @@ class BrokerConfigFactoryTest {
                 "strata.groups.max-size", "100",
                 "strata.groups.offset-metadata-max-bytes", "512",
                 "strata.groups.offsets-retention", "2d",
-                "strata.groups.offsets-retention-check-interval", "1m")));
+                "strata.groups.offsets-retention-check-interval", "1m",
+                "strata.groups.coordinator-threads", "3")));
 
         assertThat(config.groups()).isEqualTo(new GroupConfig(12, (short) 1,
-                GroupConfig.defaults().offsetsTopicSegmentBytes(), 250, 2_000, 300_000, 100, 512, 2 * 24 * 60, 60_000));
+                GroupConfig.defaults().offsetsTopicSegmentBytes(), 250, 2_000, 300_000, 100, 512, 2 * 24 * 60, 60_000,
+                3));
     }
 
     @Test

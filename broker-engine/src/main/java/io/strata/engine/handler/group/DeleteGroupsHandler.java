@@ -6,8 +6,10 @@ import io.strata.engine.network.RequestContext;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DeleteGroupsRequest;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,11 +26,15 @@ public final class DeleteGroupsHandler extends TypedApiHandler<DeleteGroupsReque
 
     @Override
     protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, DeleteGroupsRequest request) {
-        DeleteGroupsResponseData response = new DeleteGroupsResponseData();
-        for (String groupId : request.data().groupsNames()) {
-            response.results().add(new DeleteGroupsResponseData.DeletableGroupResult()
-                    .setGroupId(groupId).setErrorCode(offsets.deleteGroup(groupId).code()));
-        }
-        return CompletableFuture.completedFuture(response);
+        List<String> groupIds = request.data().groupsNames();
+        List<CompletableFuture<Errors>> results = groupIds.stream().map(offsets::deleteGroup).toList();
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
+            DeleteGroupsResponseData response = new DeleteGroupsResponseData();
+            for (int i = 0; i < groupIds.size(); i++) {
+                response.results().add(new DeleteGroupsResponseData.DeletableGroupResult()
+                        .setGroupId(groupIds.get(i)).setErrorCode(results.get(i).join().code()));
+            }
+            return response;
+        });
     }
 }

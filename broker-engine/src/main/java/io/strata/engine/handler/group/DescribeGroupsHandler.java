@@ -9,6 +9,8 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,9 +31,18 @@ public final class DescribeGroupsHandler extends TypedApiHandler<DescribeGroupsR
 
     @Override
     protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, DescribeGroupsRequest request) {
+        List<CompletableFuture<GroupCoordinator.GroupDescription>> described = new ArrayList<>();
+        request.data().groups().forEach(groupId -> described.add(coordinator.describe(groupId)));
+        return CompletableFuture.allOf(described.toArray(new CompletableFuture<?>[0]))
+                .thenApply(ignored -> respond(context, described));
+    }
+
+    private static ApiMessage respond(RequestContext context,
+                                      List<CompletableFuture<GroupCoordinator.GroupDescription>> described) {
         DescribeGroupsResponseData response = new DescribeGroupsResponseData();
-        for (String groupId : request.data().groups()) {
-            GroupCoordinator.GroupDescription d = coordinator.describe(groupId);
+        for (CompletableFuture<GroupCoordinator.GroupDescription> f : described) {
+            GroupCoordinator.GroupDescription d = f.join();
+            String groupId = d.groupId();
             Errors error = d.error();
             String message = null;
             if (error == Errors.GROUP_ID_NOT_FOUND) {
@@ -53,6 +64,6 @@ public final class DescribeGroupsHandler extends TypedApiHandler<DescribeGroupsR
             }
             response.groups().add(group);
         }
-        return CompletableFuture.completedFuture(response);
+        return response;
     }
 }

@@ -25,12 +25,7 @@ public final class HeartbeatHandler extends TypedApiHandler<HeartbeatRequest> {
     @Override
     protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, HeartbeatRequest request) {
         HeartbeatRequestData data = request.data();
-        Errors error;
-        try {
-            error = membership.heartbeat(data.groupId(), data.memberId(), data.groupInstanceId(), data.generationId());
-        } catch (ApiException e) {
-            error = Errors.forException(e);
-        }
-        return CompletableFuture.completedFuture(new HeartbeatResponseData().setErrorCode(error.code()));
+        return membership.heartbeat(data.groupId(), data.memberId(), data.groupInstanceId(), data.generationId())
+                .thenApply(error -> new HeartbeatResponseData().setErrorCode(error.code()));
     }
 }

@@ -3,7 +3,7 @@ package io.strata.engine.handler.group;
 import io.strata.engine.handler.TypedApiHandler;
 import io.strata.engine.group.GroupMembership;
 import io.strata.engine.network.RequestContext;
-import org.apache.kafka.common.errors.ApiException;
+import io.strata.engine.coordinator.CoordinatorErrors;
 import org.apache.kafka.common.message.LeaveGroupRequestData;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -32,14 +32,18 @@ public final class LeaveGroupHandler extends TypedApiHandler<LeaveGroupRequest> 
         List<GroupMembership.Leaving> leaving = new ArrayList<>();
         members.forEach(m -> leaving.add(new GroupMembership.Leaving(m.memberId(), m.groupInstanceId(), m.reason())));
         LeaveGroupResponseData response = new LeaveGroupResponseData();
-        List<Errors> results;
-        try {
-            results = membership.leave(request.data().groupId(), leaving);
-        } catch (ApiException e) {
-            return CompletableFuture.completedFuture(response.setErrorCode(Errors.forException(e).code()));
-        }
+        return membership.leave(request.data().groupId(), leaving).handle((results, failure) -> {
+            if (failure != null) {
+                return response.setErrorCode(CoordinatorErrors.errorOf(failure).code());
+            }
+            return respond(context, members, results, response);
+        });
+    }
+
+    private static ApiMessage respond(RequestContext context, List<LeaveGroupRequestData.MemberIdentity> members,
+                                      List<Errors> results, LeaveGroupResponseData response) {
         if (context.apiVersion() < BATCH_VERSION) {
-            return CompletableFuture.completedFuture(response.setErrorCode(results.get(0).code()));
+            return response.setErrorCode(results.get(0).code());
         }
         for (int i = 0; i < members.size(); i++) {
             response.members().add(new LeaveGroupResponseData.MemberResponse()
@@ -47,6 +51,6 @@ public final class LeaveGroupHandler extends TypedApiHandler<LeaveGroupRequest> 
                     .setGroupInstanceId(members.get(i).groupInstanceId())
                     .setErrorCode(results.get(i).code()));
         }
-        return CompletableFuture.completedFuture(response.setErrorCode(Errors.NONE.code()));
+        return response.setErrorCode(Errors.NONE.code());
     }
 }

@@ -10,6 +10,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ListGroupsRequest;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +36,13 @@ public final class ListGroupsHandler extends TypedApiHandler<ListGroupsRequest> 
         if (!types.isEmpty() && !types.contains(CLASSIC)) {
             return CompletableFuture.completedFuture(response.setErrorCode(Errors.NONE.code()));
         }
-        for (GroupCoordinator.ListedGroup g : coordinator.list()) {
+        boolean loading = coordinator.isLoading();
+        return coordinator.list().thenApply(listed -> respond(listed, states, response, loading));
+    }
+
+    private static ApiMessage respond(List<GroupCoordinator.ListedGroup> listed, Set<String> states,
+                                      ListGroupsResponseData response, boolean loading) {
+        for (GroupCoordinator.ListedGroup g : listed) {
             String state = g.state().displayName();
             if (!states.isEmpty() && !states.contains(state.toLowerCase(Locale.ROOT))) {
                 continue;
@@ -44,7 +51,7 @@ public final class ListGroupsHandler extends TypedApiHandler<ListGroupsRequest> 
                     .setGroupId(g.groupId()).setProtocolType(g.protocolType())
                     .setGroupState(state).setGroupType(CLASSIC));
         }
-        Errors error = coordinator.isLoading() ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NONE;
-        return CompletableFuture.completedFuture(response.setErrorCode(error.code()));
+        Errors error = loading ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NONE;
+        return response.setErrorCode(error.code());
     }
 }

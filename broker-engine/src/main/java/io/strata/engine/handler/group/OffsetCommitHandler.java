@@ -29,13 +29,11 @@ import java.util.concurrent.CompletableFuture;
 public final class OffsetCommitHandler extends TypedApiHandler<OffsetCommitRequest> {
     private static final short TOPIC_ID_VERSION = 10;
 
-    private final GroupCoordinator coordinator;
     private final GroupOffsets offsets;
     private final MetadataCache metadata;
 
     public OffsetCommitHandler(GroupCoordinator coordinator, MetadataCache metadata) {
         super(ApiKeys.OFFSET_COMMIT, OffsetCommitRequest.class, 2, 10);
-        this.coordinator = coordinator;
         this.offsets = coordinator.offsets();
         this.metadata = metadata;
     }
@@ -64,19 +62,15 @@ public final class OffsetCommitHandler extends TypedApiHandler<OffsetCommitReque
         if (valid.isEmpty()) {
             return CompletableFuture.completedFuture(response(data, results, ids, byId));
         }
-        GroupOffsets.CommitResult result = offsets.commit(data.groupId(), data.generationIdOrMemberEpoch(),
-                data.memberId(), data.groupInstanceId(), valid);
-        for (TopicPartition tp : valid.keySet()) {
-            results.put(tp, result.groupError() != Errors.NONE ? result.groupError()
-                    : result.partitions().getOrDefault(tp, Errors.UNKNOWN_SERVER_ERROR));
-        }
-        // Acknowledged only once on every ISR member of the group's offsets partition.
-        return coordinator.awaitReplicated(result.offsetsPartition(), result.replicatedAt()).thenApply(error -> {
-            if (error != Errors.NONE) {
-                results.replaceAll((tp, e) -> e == Errors.NONE ? error : e);
-            }
-            return response(data, results, ids, byId);
-        });
+        // Completes only once the commit is on every ISR member of the group's offsets partition.
+        return offsets.commit(data.groupId(), data.generationIdOrMemberEpoch(), data.memberId(),
+                data.groupInstanceId(), valid).thenApply(result -> {
+                    for (TopicPartition tp : valid.keySet()) {
+                        results.put(tp, result.groupError() != Errors.NONE ? result.groupError()
+                                : result.partitions().getOrDefault(tp, Errors.UNKNOWN_SERVER_ERROR));
+                    }
+                    return response(data, results, ids, byId);
+                });
     }
 
     /** Answers in the request's topic and partition order. */

@@ -5,7 +5,7 @@ import io.strata.engine.group.GroupOffsets;
 import io.strata.engine.network.RequestContext;
 import io.strata.engine.metadata.MetadataCache;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.ApiException;
+import io.strata.engine.coordinator.CoordinatorErrors;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -39,12 +39,12 @@ public final class OffsetDeleteHandler extends TypedApiHandler<OffsetDeleteReque
                 t.partitions().forEach(p -> known.add(new TopicPartition(t.name(), p.partitionIndex())));
             }
         }
-        Map<TopicPartition, Errors> results;
-        try {
-            results = offsets.deleteOffsets(data.groupId(), known);
-        } catch (ApiException e) {
-            return CompletableFuture.completedFuture(response.setErrorCode(Errors.forException(e).code()));
-        }
+        return offsets.deleteOffsets(data.groupId(), known).handle((results, failure) -> failure != null
+                ? response.setErrorCode(CoordinatorErrors.errorOf(failure).code()) : respond(data, results, response));
+    }
+
+    private static ApiMessage respond(OffsetDeleteRequestData data, Map<TopicPartition, Errors> results,
+                                      OffsetDeleteResponseData response) {
         for (OffsetDeleteRequestData.OffsetDeleteRequestTopic t : data.topics()) {
             OffsetDeleteResponseData.OffsetDeleteResponseTopic topic =
                     new OffsetDeleteResponseData.OffsetDeleteResponseTopic().setName(t.name());
@@ -56,6 +56,6 @@ public final class OffsetDeleteHandler extends TypedApiHandler<OffsetDeleteReque
             }
             response.topics().add(topic);
         }
-        return CompletableFuture.completedFuture(response.setErrorCode(Errors.NONE.code()));
+        return response.setErrorCode(Errors.NONE.code());
     }
 }

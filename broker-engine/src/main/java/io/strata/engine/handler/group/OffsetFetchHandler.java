@@ -6,7 +6,7 @@ import io.strata.engine.group.GroupOffsets;
 import io.strata.engine.network.RequestContext;
 import io.strata.engine.metadata.MetadataCache;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.ApiException;
+import io.strata.engine.coordinator.CoordinatorErrors;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -39,19 +39,23 @@ public final class OffsetFetchHandler extends TypedApiHandler<OffsetFetchRequest
     protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, OffsetFetchRequest request) {
         short version = context.apiVersion();
         boolean byId = OffsetFetchRequest.useTopicIds(version);
-        List<OffsetFetchResponseData.OffsetFetchResponseGroup> groups = new ArrayList<>();
+        List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> fetched = new ArrayList<>();
         for (OffsetFetchRequestData.OffsetFetchRequestGroup g : request.groups()) {
-            groups.add(fetchGroup(g, byId));
+            fetched.add(fetchGroup(g, byId));
         }
-        OffsetFetchResponseData response = new OffsetFetchResponseData();
-        if (version >= OffsetFetchRequest.BATCH_MIN_VERSION) {
-            return CompletableFuture.completedFuture(response.setGroups(groups));
-        }
-        return CompletableFuture.completedFuture(flatten(groups.get(0), response, version));
+        return CompletableFuture.allOf(fetched.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
+            List<OffsetFetchResponseData.OffsetFetchResponseGroup> groups =
+                    fetched.stream().map(CompletableFuture::join).toList();
+            OffsetFetchResponseData response = new OffsetFetchResponseData();
+            if (version >= OffsetFetchRequest.BATCH_MIN_VERSION) {
+                return response.setGroups(new ArrayList<>(groups));
+            }
+            return flatten(groups.get(0), response, version);
+        });
     }
 
-    private OffsetFetchResponseData.OffsetFetchResponseGroup fetchGroup(OffsetFetchRequestData.OffsetFetchRequestGroup g,
-                                                                        boolean byId) {
+    private CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetchGroup(
+            OffsetFetchRequestData.OffsetFetchRequestGroup g, boolean byId) {
         OffsetFetchResponseData.OffsetFetchResponseGroup out = new OffsetFetchResponseData.OffsetFetchResponseGroup()
                 .setGroupId(g.groupId());
         List<TopicPartition> requested = null;
@@ -66,12 +70,14 @@ public final class OffsetFetchHandler extends TypedApiHandler<OffsetFetchRequest
                 }
             }
         }
-        Map<TopicPartition, CommittedOffset> found;
-        try {
-            found = offsets.fetch(g.groupId(), requested);
-        } catch (ApiException e) {
-            return out.setErrorCode(Errors.forException(e).code());
-        }
+        return offsets.fetch(g.groupId(), requested).handle((found, failure) -> failure != null
+                ? out.setErrorCode(CoordinatorErrors.errorOf(failure).code()) : fill(out, g, found, byId));
+    }
+
+    private OffsetFetchResponseData.OffsetFetchResponseGroup fill(OffsetFetchResponseData.OffsetFetchResponseGroup out,
+                                                                  OffsetFetchRequestData.OffsetFetchRequestGroup g,
+                                                                  Map<TopicPartition, CommittedOffset> found,
+                                                                  boolean byId) {
         if (g.topics() == null) {
             Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> byTopic = new LinkedHashMap<>();
             found.forEach((tp, offset) -> byTopic.computeIfAbsent(tp.topic(), name -> {

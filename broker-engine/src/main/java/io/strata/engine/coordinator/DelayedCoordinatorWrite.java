@@ -1,4 +1,4 @@
-package io.strata.engine.group;
+package io.strata.engine.coordinator;
 
 import io.strata.engine.cluster.DelayedOperation;
 import io.strata.engine.cluster.Partition;
@@ -7,8 +7,8 @@ import org.apache.kafka.common.protocol.Errors;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A coordinator write waiting until its {@code __consumer_offsets} partition's high watermark covers it, so
- * an acknowledged commit is on every ISR member and survives the loss of this broker. Completes with NONE,
+ * A coordinator write waiting until its internal-topic partition's high watermark covers it, so an
+ * acknowledged write is on every ISR member and survives the loss of this broker. Completes with NONE,
  * NOT_COORDINATOR once this broker no longer leads the partition, or COORDINATOR_NOT_AVAILABLE at the
  * timeout (Kafka's mapping for a commit that did not replicate in time; both make clients retry).
  */

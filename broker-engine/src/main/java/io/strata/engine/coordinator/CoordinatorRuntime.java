@@ -1,0 +1,374 @@
+package io.strata.engine.coordinator;
+
+import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+
+/**
+ * Runs a coordinator over the partitions of its internal topic that this broker leads: one {@link CoordinatorShard}
+ * per led partition, loaded from the log when this broker becomes its leader and dropped when it stops being it.
+ *
+ * <p>Operations: a write runs against the shard and returns records plus a response
+ * ({@link CoordinatorResult}); the records are appended as one batch and the response completes once the
+ * partition's high watermark covers them (or fails with NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, ...). A read
+ * returns a value and writes nothing.
+ *
+ * <p>Committed state only: a write's records are kept apart in the partition's queue of pending writes and
+ * replayed into the shard only once the high watermark covers them, in log order. So the shard's persisted state
+ * is always the committed prefix of the log: reads see only committed state, and when an append fails (nothing
+ * was written) or leadership is lost (the shard is dropped; the next leader loads the log) there is nothing to
+ * revert. A write whose commit wait times out fails with COORDINATOR_NOT_AVAILABLE but stays queued: its records
+ * are in the log and are replayed if they commit later. Transient state a shard keeps outside its records (parked
+ * requests, timers) is the shard's own; it can react to a failed write with a follow-up operation.
+ *
+ * <p>Threads: each partition's operations, loads, unloads and commit steps run one at a time on its
+ * {@link SerialExecutor} over the shared coordinator pool ({@code group.coordinator.threads}-style, created and
+ * stopped by the broker); there is no thread per partition. Shards, their pending queues and
+ * {@link Incarnation}s are confined to their partition's executor (the current incarnation is published
+ * through a volatile field). fsync ({@link CoordinatorLog#makeDurable}) and
+ * the wait for the high watermark run on {@code completions} (the request pool) and the purgatory, never on a shard
+ * thread; responses complete on {@code completions}, so no network code runs on a shard thread. The
+ * {@code contexts} map is concurrent; {@code PartitionContext.loading} is volatile (read by request threads).
+ * No locks are held while calling into shards or the log.
+ */
+public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorRuntime.class);
+
+    private final String topic;
+    private final CoordinatorLog coordinatorLog;
+    private final CoordinatorSerde<R> serde;
+    private final IntFunction<S> shardFactory;
+    private final Executor pool;
+    private final Executor completions;
+    private final Time time;
+    private final long writeTimeoutMs;
+    private final Map<Integer, PartitionContext> contexts = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * @param topic          the internal topic, for messages
+     * @param shardFactory   creates an empty shard for a partition about to be loaded
+     * @param pool           the shared coordinator threads
+     * @param completions    where fsyncs run and responses complete (the request pool)
+     * @param writeTimeoutMs how long a write's response waits for the high watermark
+     */
+    public CoordinatorRuntime(String topic, CoordinatorLog coordinatorLog, CoordinatorSerde<R> serde,
+                              IntFunction<S> shardFactory, Executor pool, Executor completions, Time time,
+                              long writeTimeoutMs) {
+        this.topic = topic;
+        this.coordinatorLog = coordinatorLog;
+        this.serde = serde;
+        this.shardFactory = shardFactory;
+        this.pool = pool;
+        this.completions = completions;
+        this.time = time;
+        this.writeTimeoutMs = writeTimeoutMs;
+    }
+
+    /** One partition's executor and its current shard, if this broker leads it. Lives as long as the runtime. */
+    private final class PartitionContext {
+        final int partition;
+        final SerialExecutor executor;
+        /** Written on the executor only; null while this broker does not lead the partition (or its load failed). */
+        volatile Incarnation current;
+        /** Set when leadership is gained, cleared when the load ends: requests get COORDINATOR_LOAD_IN_PROGRESS. */
+        volatile boolean loading;
+
+        PartitionContext(int partition) {
+            this.partition = partition;
+            this.executor = new SerialExecutor(pool, topic + "-" + partition);
+        }
+    }
+
+    /** A shard loaded for one leader epoch, with its writes not yet committed (oldest first). */
+    private final class Incarnation {
+        final int leaderEpoch;
+        final S shard;
+        final java.util.ArrayDeque<PendingWrite<?>> pending = new java.util.ArrayDeque<>();
+
+        Incarnation(int leaderEpoch, S shard) {
+            this.leaderEpoch = leaderEpoch;
+            this.shard = shard;
+        }
+    }
+
+    /** Appended records awaiting the high watermark; {@code response} is null for records found uncommitted at load. */
+    private final class PendingWrite<T> {
+        final long endOffset;
+        final List<R> records;
+        final T value;
+        final CompletableFuture<T> response;
+
+        PendingWrite(long endOffset, List<R> records, T value, CompletableFuture<T> response) {
+            this.endOffset = endOffset;
+            this.records = records;
+            this.value = value;
+            this.response = response;
+        }
+    }
+
+    // ---- operations ----
+
+    /** Runs {@code op} on the partition's shard; its response completes once its records are committed. */
+    public <T> CompletableFuture<T> scheduleWrite(int partition, Function<S, CoordinatorResult<R, T>> op) {
+        CompletableFuture<T> response = new CompletableFuture<>();
+        PartitionContext ctx = contextIfServed(partition, response);
+        if (ctx != null) {
+            ctx.executor.execute(() -> runWrite(ctx, op, response));
+        }
+        return response;
+    }
+
+    /** Runs {@code op} on the partition's shard, which holds committed state only; nothing is written. */
+    public <T> CompletableFuture<T> scheduleRead(int partition, Function<S, T> op) {
+        return scheduleWrite(partition, shard -> CoordinatorResult.of(op.apply(shard)));
+    }
+
+    /** Schedules {@code op} on every partition served now; partitions that stop being served meanwhile fail theirs. */
+    public <T> List<CompletableFuture<T>> scheduleWriteAll(Function<S, CoordinatorResult<R, T>> op) {
+        List<CompletableFuture<T>> all = new ArrayList<>();
+        for (int partition : servedPartitions()) {
+            all.add(scheduleWrite(partition, op));
+        }
+        return all;
+    }
+
+    /** Partitions this broker leads and has loaded or is loading. */
+    public Set<Integer> servedPartitions() {
+        Set<Integer> served = new java.util.TreeSet<>();
+        contexts.forEach((p, ctx) -> {
+            if (ctx.loading || ctx.current != null) {
+                served.add(p);
+            }
+        });
+        return served;
+    }
+
+    /** Whether some partition is still being loaded. */
+    public boolean isLoading() {
+        return contexts.values().stream().anyMatch(ctx -> ctx.loading);
+    }
+
+    private PartitionContext contextIfServed(int partition, CompletableFuture<?> response) {
+        PartitionContext ctx = contexts.get(partition);
+        if (closed || ctx == null) {
+            response.completeExceptionally(notCoordinator(partition));
+            return null;
+        }
+        if (ctx.loading) {
+            response.completeExceptionally(new CoordinatorLoadInProgressException("Loading " + topic + "-" + partition));
+            return null;
+        }
+        return ctx;
+    }
+
+    private <T> void runWrite(PartitionContext ctx, Function<S, CoordinatorResult<R, T>> op,
+                              CompletableFuture<T> response) {
+        Incarnation inc = ctx.current;
+        if (inc == null) {
+            fail(response, ctx.loading ? new CoordinatorLoadInProgressException("Loading " + topic + "-" + ctx.partition)
+                    : notCoordinator(ctx.partition));
+            return;
+        }
+        CoordinatorResult<R, T> result;
+        try {
+            result = op.apply(inc.shard);
+        } catch (RuntimeException e) {
+            fail(response, e); // the operation refused (an API error) or has a bug; it wrote nothing
+            return;
+        }
+        if (result.records().isEmpty()) {
+            complete(response, result.response());
+            return;
+        }
+        CoordinatorLog.Appended appended;
+        try {
+            long now = time.milliseconds();
+            List<SimpleRecord> encoded = new ArrayList<>(result.records().size());
+            result.records().forEach(r -> encoded.add(serde.serialize(r, now)));
+            appended = coordinatorLog.append(ctx.partition, encoded);
+        } catch (RuntimeException e) {
+            log.warn("Append to {}-{} failed; its shard keeps its committed state", topic, ctx.partition, e);
+            fail(response, CoordinatorErrors.forAppendFailure(e));
+            return;
+        }
+        PendingWrite<T> write = new PendingWrite<>(appended.endOffset(), result.records(), result.response(), response);
+        inc.pending.addLast(write);
+        completions.execute(() -> makeDurableThenAwait(ctx, inc, write));
+    }
+
+    /** Off the shard thread: fsync per the flush policy, then wait for the high watermark. */
+    private void makeDurableThenAwait(PartitionContext ctx, Incarnation inc, PendingWrite<?> write) {
+        try {
+            coordinatorLog.makeDurable(ctx.partition, write.endOffset);
+        } catch (RuntimeException e) {
+            log.error("Making {}-{} durable failed", topic, ctx.partition, e); // the wait below times out
+        }
+        awaitCommitted(ctx, inc, write);
+    }
+
+    private void awaitCommitted(PartitionContext ctx, Incarnation inc, PendingWrite<?> write) {
+        coordinatorLog.awaitCommitted(ctx.partition, inc.leaderEpoch, write.endOffset, writeTimeoutMs)
+                .whenComplete((error, failure) -> ctx.executor.execute(() ->
+                        onCommitWaitEnded(ctx, inc, write, failure != null ? Errors.NOT_COORDINATOR : error)));
+    }
+
+    /** On the shard thread: commits what the high watermark covers, or tells the write's caller why not. */
+    private void onCommitWaitEnded(PartitionContext ctx, Incarnation inc, PendingWrite<?> write, Errors error) {
+        if (ctx.current != inc) {
+            return; // unloaded: its pending writes were failed then
+        }
+        commitUpTo(ctx, inc, coordinatorLog.highWatermark(ctx.partition));
+        if (error == Errors.NONE || !inc.pending.contains(write)) {
+            return;
+        }
+        if (error == Errors.NOT_COORDINATOR) {
+            fail(write.response, notCoordinator(ctx.partition)); // the leadership change unloads the shard
+            return;
+        }
+        fail(write.response, new CoordinatorNotAvailableException("The write to " + topic + "-" + ctx.partition
+                + " was not replicated within " + writeTimeoutMs + " ms"));
+        awaitCommitted(ctx, inc, write); // still in the log: replayed if it commits later
+    }
+
+    private void commitUpTo(PartitionContext ctx, Incarnation inc, long highWatermark) {
+        while (!inc.pending.isEmpty() && inc.pending.peekFirst().endOffset <= highWatermark) {
+            PendingWrite<?> write = inc.pending.pollFirst();
+            for (R record : write.records) {
+                try {
+                    inc.shard.replay(record);
+                } catch (RuntimeException e) {
+                    log.error("Replaying a committed record of {}-{} failed", topic, ctx.partition, e);
+                }
+            }
+            completePending(write);
+        }
+    }
+
+    private <T> void completePending(PendingWrite<T> write) {
+        if (write.response != null) {
+            complete(write.response, write.value);
+        }
+    }
+
+    // ---- loading and unloading ----
+
+    /**
+     * Follows a leadership change of partition {@code partition}: as its leader under {@code leaderEpoch} the
+     * partition is loaded (again, if the epoch changed); otherwise its shard is unloaded. Any thread.
+     */
+    public void onLeadershipChanged(int partition, boolean leader, int leaderEpoch) {
+        if (closed) {
+            return;
+        }
+        PartitionContext ctx = contexts.computeIfAbsent(partition, PartitionContext::new);
+        Incarnation served = ctx.current;
+        if (leader && (served == null || served.leaderEpoch != leaderEpoch)) {
+            ctx.loading = true; // an ISR change of a loaded partition is no reload
+        }
+        ctx.executor.execute(() -> {
+            Incarnation current = ctx.current;
+            if (leader && current != null && current.leaderEpoch == leaderEpoch) {
+                ctx.loading = false; // already loaded for this epoch
+                return;
+            }
+            if (current != null) {
+                unload(ctx, current);
+            }
+            if (leader) {
+                load(ctx, leaderEpoch);
+            }
+        });
+    }
+
+    private void load(PartitionContext ctx, int leaderEpoch) {
+        long start = time.milliseconds();
+        Incarnation inc = new Incarnation(leaderEpoch, shardFactory.apply(ctx.partition));
+        List<R> uncommitted = new ArrayList<>();
+        long[] end = {-1};
+        try {
+            long committed = coordinatorLog.highWatermark(ctx.partition);
+            coordinatorLog.read(ctx.partition, record -> {
+                R decoded = serde.deserialize(record);
+                if (record.offset() < committed) {
+                    inc.shard.replay(decoded);
+                } else {
+                    uncommitted.add(decoded);
+                }
+                end[0] = record.offset() + 1;
+            });
+            inc.shard.onLoaded();
+        } catch (RuntimeException e) {
+            ctx.loading = false;
+            log.error("Failed to load {}-{}; it stays unavailable on this broker", topic, ctx.partition, e);
+            return;
+        }
+        ctx.current = inc;
+        ctx.loading = false;
+        if (!uncommitted.isEmpty()) {
+            PendingWrite<Void> tail = new PendingWrite<>(end[0], uncommitted, null, null);
+            inc.pending.addLast(tail);
+            awaitCommitted(ctx, inc, tail);
+        }
+        log.info("Loaded {}-{} (leader epoch {}) in {} ms", topic, ctx.partition, leaderEpoch,
+                time.milliseconds() - start);
+    }
+
+    private void unload(PartitionContext ctx, Incarnation inc) {
+        ctx.current = null;
+        for (PendingWrite<?> write : inc.pending) {
+            if (write.response != null) {
+                fail(write.response, notCoordinator(ctx.partition));
+            }
+        }
+        inc.pending.clear();
+        try {
+            inc.shard.onUnloaded();
+        } catch (RuntimeException e) {
+            log.warn("Unloading {}-{} failed", topic, ctx.partition, e);
+        }
+        log.info("Unloaded {}-{}: this broker no longer leads it", topic, ctx.partition);
+    }
+
+    // ---- helpers ----
+
+    private NotCoordinatorException notCoordinator(int partition) {
+        return new NotCoordinatorException("This broker is not the coordinator for " + topic + "-" + partition);
+    }
+
+    private <T> void complete(CompletableFuture<T> response, T value) {
+        completions.execute(() -> response.complete(value));
+    }
+
+    private void fail(CompletableFuture<?> response, Throwable failure) {
+        completions.execute(() -> response.completeExceptionally(failure));
+    }
+
+    /** Unloads every shard (parked requests are answered NOT_COORDINATOR); later operations fail at once. */
+    @Override
+    public void close() {
+        closed = true;
+        for (PartitionContext ctx : contexts.values()) {
+            ctx.executor.execute(() -> {
+                if (ctx.current != null) {
+                    unload(ctx, ctx.current);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.strata.engine.coordinator;
+
+/**
+ * A coordinator's state for one partition of its internal topic (one "shard"). The runtime calls every method
+ * on the shard's serial executor only, one call at a time, so a shard needs no locks of its own.
+ *
+ * @param <R> the coordinator's record type, as its {@link CoordinatorSerde} reads and writes it
+ */
+public interface CoordinatorShard<R> {
+    /**
+     * Applies one committed record: while loading, every record below the high watermark, oldest first; once
+     * loaded, the records of each write as soon as the high watermark covers them, in log order. Records of
+     * a write that fails or is never committed are never replayed.
+     */
+    void replay(R record);
+
+    /** Called once the committed part of the log has been replayed, before any operation runs. */
+    default void onLoaded() {
+    }
+
+    /**
+     * Called when this broker stops leading the partition (or the runtime closes): the shard is dropped after
+     * it, so it should answer whatever it keeps parked (NOT_COORDINATOR makes clients look the coordinator up
+     * again).
+     */
+    default void onUnloaded() {
+    }
+}

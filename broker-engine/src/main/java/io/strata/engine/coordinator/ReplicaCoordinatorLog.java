@@ -1,0 +1,121 @@
+package io.strata.engine.coordinator;
+
+import io.strata.engine.cluster.Partition;
+import io.strata.engine.cluster.ReplicaManager;
+import io.strata.engine.log.LogReadResult;
+import io.strata.engine.log.segment.FileSlice;
+import io.strata.engine.log.validation.AppendOrigin;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * {@link CoordinatorLog} over the partitions of one internal topic hosted by this broker. Appends skip the
+ * fsync (the runtime calls {@link #makeDurable} off the shard thread) and the min ISR check, as the group
+ * coordinator always did; commit waits park in the produce purgatory as {@link DelayedCoordinatorWrite}s.
+ * Stateless apart from its collaborators: safe on any thread.
+ */
+public final class ReplicaCoordinatorLog implements CoordinatorLog {
+    private static final int READ_BYTES = 1024 * 1024;
+    private static final short LEADER_ONLY_ACKS = 1;
+
+    private final String topic;
+    private final ReplicaManager replicaManager;
+
+    public ReplicaCoordinatorLog(String topic, ReplicaManager replicaManager) {
+        this.topic = topic;
+        this.replicaManager = replicaManager;
+    }
+
+    private TopicPartition tp(int partition) {
+        return new TopicPartition(topic, partition);
+    }
+
+    private Partition led(int partition) {
+        return replicaManager.partition(tp(partition)).filter(Partition::isLeader).orElseThrow(
+                () -> new NotCoordinatorException("This broker does not lead " + tp(partition)));
+    }
+
+    @Override
+    public Appended append(int partition, List<SimpleRecord> records) {
+        Partition.LeaderAppend append;
+        try {
+            append = led(partition).appendAsLeaderDeferred(MemoryRecords.withRecords(Compression.NONE,
+                    records.toArray(new SimpleRecord[0])), LEADER_ONLY_ACKS, AppendOrigin.COORDINATOR);
+        } catch (NotLeaderOrFollowerException e) {
+            throw new NotCoordinatorException("This broker no longer leads " + tp(partition), e);
+        }
+        replicaManager.onAppended(tp(partition)); // followers fetch it while this leader fsyncs
+        return new Appended(append.result().lastOffset() + 1, append.leaderEpoch());
+    }
+
+    @Override
+    public void makeDurable(int partition, long endOffset) {
+        replicaManager.partition(tp(partition)).ifPresent(p -> p.makeDurable(endOffset));
+    }
+
+    @Override
+    public CompletableFuture<Errors> awaitCommitted(int partition, int leaderEpoch, long endOffset, long timeoutMs) {
+        Partition hosted = replicaManager.partition(tp(partition)).orElse(null);
+        if (hosted == null) {
+            return CompletableFuture.completedFuture(Errors.NOT_COORDINATOR);
+        }
+        CompletableFuture<Errors> result = new CompletableFuture<>();
+        replicaManager.producePurgatory().tryCompleteElseWatch(
+                new DelayedCoordinatorWrite(hosted, leaderEpoch, endOffset, result), List.of(tp(partition)), timeoutMs);
+        return result;
+    }
+
+    @Override
+    public long highWatermark(int partition) {
+        return replicaManager.partition(tp(partition)).map(p -> p.log().highWatermark()).orElse(-1L);
+    }
+
+    @Override
+    public void read(int partition, Consumer<Record> sink) {
+        Partition source = led(partition);
+        long offset = source.log().logStartOffset();
+        long end = source.log().logEndOffset();
+        while (offset < end) {
+            LogReadResult read = source.read(offset, READ_BYTES, Partition.FetchBound.LOG_END, true);
+            MemoryRecords records;
+            if (read.records() instanceof FileSlice slice) {
+                try {
+                    records = slice.toMemoryRecords();
+                } finally {
+                    slice.release(); // copied: the segment may go
+                }
+            } else {
+                records = (MemoryRecords) read.records();
+            }
+            long next = offset;
+            for (RecordBatch batch : records.batches()) {
+                if (batch.lastOffset() < offset) {
+                    continue;
+                }
+                if (!batch.isControlBatch()) {
+                    for (Record record : batch) {
+                        if (record.offset() >= offset) {
+                            sink.accept(record);
+                        }
+                    }
+                }
+                next = batch.nextOffset();
+            }
+            if (next == offset) {
+                break;
+            }
+            offset = next;
+        }
+    }
+}

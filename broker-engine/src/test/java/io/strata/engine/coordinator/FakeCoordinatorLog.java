@@ -1,0 +1,145 @@
+package io.strata.engine.coordinator;
+
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * An in-memory {@link CoordinatorLog} whose high watermark and leadership the test moves by hand. Appends go to
+ * a list per partition; commit waits complete when the test advances the high watermark, drops leadership or
+ * expires them. Synchronized: the serial-execution test appends from pool threads.
+ */
+final class FakeCoordinatorLog implements CoordinatorLog {
+    private record Waiter(int partition, int leaderEpoch, long endOffset, CompletableFuture<Errors> result) {
+    }
+
+    private final Map<Integer, List<MemoryRecords>> batches = new HashMap<>();
+    private final Map<Integer, Long> logEnd = new HashMap<>();
+    private final Map<Integer, Long> highWatermark = new HashMap<>();
+    private final Map<Integer, Integer> leaderEpoch = new HashMap<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private RuntimeException nextAppendFailure;
+    /** When set, appends advance the high watermark at once (a one-replica partition). */
+    private boolean autoCommit;
+
+    synchronized void lead(int partition, int epoch) {
+        leaderEpoch.put(partition, epoch);
+    }
+
+    synchronized void autoCommit() {
+        autoCommit = true;
+    }
+
+    /** This broker stops leading: waits of every epoch end with NOT_COORDINATOR. */
+    void resign(int partition) {
+        List<Waiter> ended;
+        synchronized (this) {
+            leaderEpoch.remove(partition);
+            ended = waiters.stream().filter(w -> w.partition() == partition).toList();
+            waiters.removeAll(ended);
+        }
+        ended.forEach(w -> w.result().complete(Errors.NOT_COORDINATOR));
+    }
+
+    synchronized void failNextAppend(RuntimeException failure) {
+        nextAppendFailure = failure;
+    }
+
+    void advanceHighWatermark(int partition, long offset) {
+        List<Waiter> done;
+        synchronized (this) {
+            highWatermark.put(partition, offset);
+            done = waiters.stream().filter(w -> w.partition() == partition && w.endOffset() <= offset).toList();
+            waiters.removeAll(done);
+        }
+        done.forEach(w -> w.result().complete(Errors.NONE));
+    }
+
+    /** The commit wait of every pending write times out. */
+    void expireWaits() {
+        List<Waiter> expired;
+        synchronized (this) {
+            expired = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        expired.forEach(w -> w.result().complete(Errors.COORDINATOR_NOT_AVAILABLE));
+    }
+
+    synchronized long logEndOffset(int partition) {
+        return logEnd.getOrDefault(partition, 0L);
+    }
+
+    @Override
+    public Appended append(int partition, List<SimpleRecord> records) {
+        long end;
+        synchronized (this) {
+            if (nextAppendFailure != null) {
+                RuntimeException failure = nextAppendFailure;
+                nextAppendFailure = null;
+                throw failure;
+            }
+            Integer epoch = leaderEpoch.get(partition);
+            if (epoch == null) {
+                throw new NotCoordinatorException("not the leader of " + partition);
+            }
+            long base = logEndOffset(partition);
+            batches.computeIfAbsent(partition, p -> new ArrayList<>()).add(MemoryRecords.withRecords(base,
+                    Compression.NONE, records.toArray(new SimpleRecord[0])));
+            end = base + records.size();
+            logEnd.put(partition, end);
+            if (!autoCommit) {
+                return new Appended(end, epoch);
+            }
+        }
+        advanceHighWatermark(partition, end);
+        return new Appended(end, leaderEpoch.get(partition));
+    }
+
+    @Override
+    public void makeDurable(int partition, long endOffset) {
+    }
+
+    @Override
+    public CompletableFuture<Errors> awaitCommitted(int partition, int epoch, long endOffset, long timeoutMs) {
+        synchronized (this) {
+            if (!Integer.valueOf(epoch).equals(leaderEpoch.get(partition))) {
+                return CompletableFuture.completedFuture(Errors.NOT_COORDINATOR);
+            }
+            if (highWatermark.getOrDefault(partition, 0L) < endOffset) {
+                CompletableFuture<Errors> result = new CompletableFuture<>();
+                waiters.add(new Waiter(partition, epoch, endOffset, result));
+                return result;
+            }
+        }
+        return CompletableFuture.completedFuture(Errors.NONE);
+    }
+
+    @Override
+    public synchronized long highWatermark(int partition) {
+        return highWatermark.getOrDefault(partition, 0L);
+    }
+
+    @Override
+    public void read(int partition, Consumer<Record> sink) {
+        List<MemoryRecords> copy;
+        synchronized (this) {
+            copy = new ArrayList<>(batches.getOrDefault(partition, List.of()));
+        }
+        for (MemoryRecords records : copy) {
+            for (RecordBatch batch : records.batches()) {
+                batch.forEach(sink);
+            }
+        }
+    }
+}
