@@ -32,6 +32,7 @@ import io.strata.engine.handler.admin.DescribeConfigsHandler;
 import io.strata.engine.handler.admin.DescribeLogDirsHandler;
 import io.strata.engine.handler.data.FetchHandler;
 import io.strata.engine.handler.admin.IncrementalAlterConfigsHandler;
+import io.strata.engine.handler.txn.DescribeProducersHandler;
 import io.strata.engine.handler.txn.InitProducerIdHandler;
 import io.strata.engine.handler.txn.WriteTxnMarkersHandler;
 import io.strata.engine.handler.data.DeleteRecordsHandler;
@@ -243,6 +244,7 @@ public final class Broker implements AutoCloseable {
                 .register(new InitProducerIdHandler(new ProducerIdManager(metadataStore)))
                 .register(new WriteTxnMarkersHandler(cache, replicaManager, executors.requests(), time,
                         WriteTxnMarkersHandler.DEFAULT_TIMEOUT_MS))
+                .register(new DescribeProducersHandler(cache, replicaManager))
                 .register(new CreateTopicsHandler(topics, describer))
                 .register(new DeleteTopicsHandler(cache, topics))
                 .register(new CreatePartitionsHandler(topics))

@@ -96,6 +96,7 @@ class ProtocolVersionsTest {
             Map.entry(ApiKeys.DELETE_RECORDS, "0-2"),
             Map.entry(ApiKeys.INIT_PRODUCER_ID, "0-6"),
             Map.entry(ApiKeys.WRITE_TXN_MARKERS, "1-2"),
+            Map.entry(ApiKeys.DESCRIBE_PRODUCERS, "0-0"),
             Map.entry(ApiKeys.OFFSET_FOR_LEADER_EPOCH, "2-4"),
             Map.entry(ApiKeys.DESCRIBE_CONFIGS, "1-4"),
             Map.entry(ApiKeys.ALTER_CONFIGS, "0-2"),

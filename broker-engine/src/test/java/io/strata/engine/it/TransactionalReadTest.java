@@ -61,6 +61,14 @@ class TransactionalReadTest extends BrokerTestBase {
             assertThat(values(committed, 1)).containsExactly("before");
             assertThat(committed.poll(Duration.ofMillis(500))).as("nothing past the open transaction").isEmpty();
             assertThat(committed.position(TP)).isEqualTo(1);
+            assertThat(fixture.admin().describeProducers(List.of(TP)).partitionResult(TP).get().activeProducers())
+                    .as("DescribeProducers shows the open transactions").anySatisfy(p -> {
+                        assertThat(p.producerId()).isEqualTo(aborting);
+                        assertThat(p.currentTransactionStartOffset()).hasValue(1L);
+                    }).anySatisfy(p -> {
+                        assertThat(p.producerId()).isEqualTo(committing);
+                        assertThat(p.currentTransactionStartOffset()).hasValue(3L);
+                    });
 
             assertThat(txn.writeMarker(TP, aborting, (short) 0, false, 0)).isEqualTo(Errors.NONE); // 5
             assertThat(txn.produce(TP, committing, (short) 0, 1, "c1")).isEqualTo(Errors.NONE); // 6
