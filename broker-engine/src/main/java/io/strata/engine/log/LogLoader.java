@@ -173,6 +173,7 @@ final class LogLoader {
                     log.warn("{}: rebuilding the indexes of {}", tp, segment.logFile().getFileName());
                 }
                 SegmentRecovery.Result result = segment.recover(expected, config.indexIntervalBytes(), nowMs);
+                segment.txnIndex().reset(); // rebuilt by the producer state replay after recovery
                 recovered.add(segment);
                 if (result.truncatedBytes() > 0) {
                     truncatedBytes = result.truncatedBytes();

@@ -306,12 +306,12 @@ public final class LogSegment implements Closeable {
 
     /**
      * Validates every batch (length, magic, offsets increasing from {@code minOffset}, CRC), rebuilds both
-     * indexes, and truncates the file at the first invalid or incomplete batch.
+     * indexes, and truncates the file at the first invalid or incomplete batch. The {@code .txnindex} is left to the
+     * caller: it needs producer state to rebuild (the log loader resets it and replays).
      */
     public SegmentRecovery.Result recover(long minOffset, int indexIntervalBytes, long nowMs) throws IOException {
         offsetIndex.reset();
         timeIndex.reset();
-        txnIndex.reset(); // rebuilt by the producer state replay that follows recovery
         maxTimestamp = new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset);
         bytesSinceLastIndexEntry = 0;
         SegmentRecovery.Result result = SegmentRecovery.scan(channel, baseOffset, Math.max(baseOffset, minOffset),
