@@ -184,6 +184,11 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         return Math.min(hw, producerState.firstUnstableOffset(hw).orElse(hw));
     }
 
+    @Override
+    public long lastStableOffsetLag() {
+        return Math.max(0, highWatermark() - lastStableOffset());
+    }
+
     /** Aborted transactions with data below {@code upperBoundOffset} and a marker at or after {@code fetchOffset}. */
     public List<AbortedTxn> abortedTransactions(long fetchOffset, long upperBoundOffset) {
         return AbortedTransactions.collect(segments, fetchOffset, upperBoundOffset);

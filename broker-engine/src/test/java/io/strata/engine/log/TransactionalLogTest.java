@@ -62,6 +62,7 @@ class TransactionalLogTest {
             log.appendAsLeader(batch(T0, "plain", 1), 0); // 5
             commitAll(log);
             assertThat(log.lastStableOffset()).isEqualTo(2);
+            assertThat(log.lastStableOffsetLag()).isEqualTo(4);
 
             assertThat(marker(log, P1, EPOCH, true, 0).firstOffset()).isEqualTo(6);
             assertThat(log.highWatermark()).isEqualTo(6);

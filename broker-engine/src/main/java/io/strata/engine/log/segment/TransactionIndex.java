@@ -1,7 +1,5 @@
 package io.strata.engine.log.segment;
 
-import org.apache.kafka.common.errors.CorruptRecordException;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,7 +27,10 @@ public final class TransactionIndex implements Closeable {
     private FileChannel channel;
     private volatile List<AbortedTxn> entries;
 
-    /** Opens the index of a segment, reading its entries if the file exists (a torn last entry is dropped). */
+    /**
+     * Opens the index of a segment, reading its entries if the file exists; a torn last entry, and anything from an
+     * entry of an unknown version on, is ignored (a damaged index must not keep the partition from opening).
+     */
     public TransactionIndex(Path file) throws IOException {
         this.file = file;
         this.entries = Files.exists(file) ? read(file) : List.of();
@@ -39,10 +40,8 @@ public final class TransactionIndex implements Closeable {
         ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file));
         List<AbortedTxn> out = new ArrayList<>(buffer.remaining() / ENTRY_SIZE);
         while (buffer.remaining() >= ENTRY_SIZE) {
-            short version = buffer.getShort();
-            if (version != VERSION) {
-                throw new CorruptRecordException("Transaction index " + file + " has an entry of unknown version "
-                        + version);
+            if (buffer.getShort() != VERSION) {
+                break; // garbage, not an entry: the index ends here (the next append overwrites it)
             }
             out.add(new AbortedTxn(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong()));
         }
