@@ -377,6 +377,8 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     /** Moves the high watermark forward, never backwards, clamped to the log end. */
     public void updateHighWatermark(long hw) {
         offsets.advanceHighWatermark(hw);
+        // Forgets completed transactions whose marker is now committed (followers never ask for the LSO).
+        producerState.firstUnstableOffset(offsets.highWatermark());
     }
 
     /** Writes the high watermark, recovery point and log start offset checkpoints if they changed. */
