@@ -4,6 +4,7 @@ import io.strata.engine.log.LogAppendResult;
 import io.strata.engine.log.LogReadResult;
 import io.strata.engine.log.PartitionLog;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
+import io.strata.engine.log.segment.AbortedTxn;
 import io.strata.engine.log.validation.AppendOrigin;
 import io.strata.engine.metadata.PartitionMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -12,6 +13,8 @@ import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 import java.util.ArrayList;
@@ -269,6 +272,29 @@ public final class Partition {
         return append;
     }
 
+    /**
+     * Appends a transaction marker (WriteTxnMarkers) as leader without waiting for fsync; {@link #makeDurable} and the
+     * high watermark must follow before it is acknowledged (acks=all: the ISR must meet min.insync.replicas).
+     *
+     * @throws NotLeaderOrFollowerException this broker does not lead the partition
+     * @throws NotEnoughReplicasException   the ISR is below min(min.insync.replicas, replicas)
+     * @throws org.apache.kafka.common.errors.InvalidProducerEpochException          the producer has a newer epoch
+     * @throws org.apache.kafka.common.errors.TransactionCoordinatorFencedException  an older coordinator epoch
+     */
+    public LeaderAppend appendTxnMarker(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch,
+                                        long nowMs) {
+        MemoryRecords marker = MemoryRecords.withEndTransactionMarker(nowMs, producerId, producerEpoch,
+                new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, coordinatorEpoch));
+        stateLock.readLock().lock();
+        try {
+            checkLeader();
+            checkEnoughReplicas();
+            return new LeaderAppend(log.appendAsLeader(marker, leaderEpoch, AppendOrigin.COORDINATOR, true), leaderEpoch);
+        } finally {
+            stateLock.readLock().unlock();
+        }
+    }
+
     private void checkEnoughReplicas() {
         PartitionMetadata s = state;
         int required = effectiveMinIsr(s);
@@ -499,10 +525,14 @@ public final class Partition {
         return log.read(fetchOffset, maxBytes, upperBound, minOneMessage);
     }
 
-    /** First offset that read_committed consumers must not pass: the HW or an open transaction's start. */
+    /** First offset that read_committed consumers must not pass: see {@link PartitionLog#lastStableOffset()}. */
     public long lastStableOffset() {
-        long hw = log.highWatermark();
-        return log.producerState().firstUnstableOffset().stream().map(o -> Math.min(o, hw)).findFirst().orElse(hw);
+        return log.lastStableOffset();
+    }
+
+    /** Aborted transactions a read_committed fetch of [{@code fetchOffset}, {@code upperBoundOffset}) must report. */
+    public List<AbortedTxn> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+        return log.abortedTransactions(fetchOffset, upperBoundOffset);
     }
 
     public Optional<Integer> leaderEpochForOffset(long offset) {

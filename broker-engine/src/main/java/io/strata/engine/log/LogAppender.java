@@ -4,6 +4,8 @@ import io.strata.engine.config.LogConfig;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
 import io.strata.engine.log.producer.ProducerStateManager;
 import io.strata.engine.log.producer.ProducerStateManager.ProducerBatch;
+import io.strata.engine.log.producer.TxnMarker;
+import io.strata.engine.log.segment.AbortedTxn;
 import io.strata.engine.log.segment.BatchHeader;
 import io.strata.engine.log.segment.LogSegment;
 import io.strata.engine.log.segment.LogSegments;
@@ -25,7 +27,8 @@ import java.util.function.Supplier;
  * Writes batches at the end of one {@link PartitionLog}: a leader's validated batch (offsets assigned here, an
  * idempotent retry answered with its original offsets), a follower's replicated batches byte for byte, and segment
  * rolls. Each write goes to the active segment (rolling first if due), updates the leader epoch cache and producer
- * state, and then publishes the new log end in {@link LogOffsets}.
+ * state (an abort marker that ends a transaction is indexed in the segment's {@code .txnindex}, as leader and as
+ * follower alike), and then publishes the new log end in {@link LogOffsets}.
  *
  * <p>Concurrency: every method runs under the log's append lock, which serializes all writers; this class takes
  * no lock of its own (a roll tells the group commit, {@link LogFlusher#onRoll}, which takes none either).
@@ -59,12 +62,13 @@ final class LogAppender {
         if (duplicate.isPresent()) {
             return duplicateResult(duplicate.get(), batch.header(), cfg);
         }
-        producerState.validate(batch.header(), origin, offsets.logStart());
-        return write(batch, leaderEpoch, cfg, now);
+        TxnMarker marker = batch.header().isControl() ? TxnMarker.parse(batch.buffer()) : null;
+        producerState.validate(batch.header(), marker, origin, offsets.logStart());
+        return write(batch, marker, leaderEpoch, cfg, now);
     }
 
-    private LogAppendResult write(BatchValidator.ValidatedBatch batch, int leaderEpoch, LogConfig cfg, long now)
-            throws IOException {
+    private LogAppendResult write(BatchValidator.ValidatedBatch batch, TxnMarker marker, int leaderEpoch, LogConfig cfg,
+                                  long now) throws IOException {
         long firstOffset = offsets.logEnd();
         BatchHeader stored = OffsetAssigner.assign(batch, firstOffset, leaderEpoch, cfg.timestampType(), now);
         LogSegment active = segments.active();
@@ -73,7 +77,7 @@ final class LogAppender {
         }
         epochCache.assign(leaderEpoch, firstOffset);
         active.append(batch.buffer(), stored, cfg.indexIntervalBytes(), now);
-        producerState.update(stored, now);
+        applyToProducerState(active, stored, marker, now);
         offsets.setLogEnd(stored.nextOffset()); // publishes the batch to readers
         boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
         return new LogAppendResult(firstOffset, stored.lastOffset(), logAppendTime ? now : RecordBatch.NO_TIMESTAMP,
@@ -115,11 +119,20 @@ final class LogAppender {
             }
             epochCache.assign(header.partitionLeaderEpoch(), header.baseOffset());
             active.append(batch.buffer(), header, cfg.indexIntervalBytes(), now);
-            producerState.update(header, now);
+            applyToProducerState(active, header, header.isControl() ? TxnMarker.parse(batch.buffer()) : null, now);
             offsets.setLogEnd(header.nextOffset());
             appended++;
         }
         return appended;
+    }
+
+    /** Updates producer state with a batch just written to {@code segment}, indexing the abort it may end. */
+    private void applyToProducerState(LogSegment segment, BatchHeader header, TxnMarker marker, long now)
+            throws IOException {
+        Optional<AbortedTxn> aborted = producerState.update(header, marker, now);
+        if (aborted.isPresent()) {
+            segment.appendAbortedTxn(aborted.get());
+        }
     }
 
     /** Starts a new active segment at {@code baseOffset}. */

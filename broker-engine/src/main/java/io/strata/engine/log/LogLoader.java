@@ -5,6 +5,8 @@ import io.strata.engine.log.checkpoint.CheckpointFile;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
 import io.strata.engine.log.checkpoint.LogFileNames;
 import io.strata.engine.log.producer.ProducerStateManager;
+import io.strata.engine.log.producer.TxnMarker;
+import io.strata.engine.log.segment.AbortedTxn;
 import io.strata.engine.log.segment.BatchHeader;
 import io.strata.engine.log.segment.LogSegment;
 import io.strata.engine.log.segment.LogSegments;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
@@ -37,7 +40,8 @@ import java.util.stream.Stream;
  * <p>First, files of an interrupted log clean are resolved ({@link SwapRecovery}).
  *
  * <p>Then the leader epoch cache (truncated to the log end, rebuilt from batch headers if its checkpoint is
- * missing or corrupt), the producer state (latest snapshot plus a replay of the batch headers after it)
+ * missing or corrupt), the producer state (latest snapshot plus a replay of the batch headers after it; the snapshot
+ * must lie at or below every segment recovery rebuilt, since the replay also rebuilds their {@code .txnindex})
  * the log start offset ({@code log-start-offset-checkpoint} clamped to [first segment base, log end]) and the
  * high watermark (checkpoint clamped to the log) are loaded. Leftover {@code .deleted} and {@code .tmp} files
  * are deleted first.
@@ -63,20 +67,22 @@ final class LogLoader {
         LogSegments segments = openSegments(dir, config);
         try {
             boolean clean = brandNew; // nothing to recover
+            long rebuiltFrom = Long.MAX_VALUE; // the lowest segment whose indexes (.txnindex included) were rebuilt
             if (!clean && cleanEnd.isPresent()) {
                 Recovery trusted = validate(tp, segments, Long.MAX_VALUE, config, time);
+                rebuiltFrom = trusted.lowestBase();
                 clean = trusted.truncatedBytes() == 0 && segments.active().nextOffset() == cleanEnd.getAsLong();
                 if (!clean) {
                     log.warn("{}: clean-shutdown marker does not match the files; validating the log", tp);
                 }
             }
             if (!clean) {
-                recover(dir, tp, segments, config, time);
+                rebuiltFrom = Math.min(rebuiltFrom, recover(dir, tp, segments, config, time).lowestBase());
             }
             long logEnd = segments.active().nextOffset();
             long logStart = loadLogStartOffset(dir, tp, segments.first().baseOffset(), logEnd);
             LeaderEpochCache epochs = loadEpochs(dir, tp, segments, logStart, logEnd);
-            ProducerStateManager producers = loadProducerState(dir, tp, segments, logStart, logEnd, time);
+            ProducerStateManager producers = loadProducerState(dir, tp, segments, logStart, logEnd, rebuiltFrom, time);
             long hw = Math.max(logStart, Math.min(readOffset(dir.resolve(LogFileNames.HIGH_WATERMARK_CHECKPOINT),
                     tp).orElse(logStart), logEnd));
             return new Loaded(segments, logStart, logEnd, hw, epochs, producers, clean);
@@ -97,7 +103,8 @@ final class LogLoader {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.toList()) {
                 String name = file.getFileName().toString();
-                boolean orphanIndex = (name.endsWith(LogFileNames.INDEX_SUFFIX) || name.endsWith(LogFileNames.TIME_INDEX_SUFFIX))
+                boolean orphanIndex = (name.endsWith(LogFileNames.INDEX_SUFFIX) || name.endsWith(LogFileNames.TIME_INDEX_SUFFIX)
+                        || name.endsWith(LogFileNames.TXN_INDEX_SUFFIX))
                         && !Files.exists(file.resolveSibling(name.substring(0, name.lastIndexOf('.')) + LogFileNames.LOG_SUFFIX));
                 if (name.endsWith(LogFileNames.TEMP_SUFFIX) || name.endsWith(LogFileNames.DELETED_SUFFIX) || orphanIndex) {
                     Files.deleteIfExists(file);
@@ -140,6 +147,9 @@ final class LogLoader {
 
     /** Outcome of a validation pass. */
     private record Recovery(List<LogSegment> recovered, long truncatedBytes) {
+        long lowestBase() {
+            return recovered.stream().mapToLong(LogSegment::baseOffset).min().orElse(Long.MAX_VALUE);
+        }
     }
 
     /**
@@ -163,6 +173,7 @@ final class LogLoader {
                     log.warn("{}: rebuilding the indexes of {}", tp, segment.logFile().getFileName());
                 }
                 SegmentRecovery.Result result = segment.recover(expected, config.indexIntervalBytes(), nowMs);
+                segment.txnIndex().reset(); // rebuilt by the producer state replay after recovery
                 recovered.add(segment);
                 if (result.truncatedBytes() > 0) {
                     truncatedBytes = result.truncatedBytes();
@@ -187,7 +198,7 @@ final class LogLoader {
         return new Recovery(recovered, truncatedBytes);
     }
 
-    private static void recover(Path dir, TopicPartition tp, LogSegments segments, LogConfig config, Time time)
+    private static Recovery recover(Path dir, TopicPartition tp, LogSegments segments, LogConfig config, Time time)
             throws IOException {
         long recoveryPoint = readOffset(dir.resolve(LogFileNames.RECOVERY_POINT_CHECKPOINT), tp).orElse(0);
         long recoverFrom = Math.min(recoveryPoint, segments.active().baseOffset());
@@ -197,6 +208,7 @@ final class LogLoader {
         CheckpointFile.writeOffset(dir.resolve(LogFileNames.RECOVERY_POINT_CHECKPOINT), logEnd);
         log.info("{}: recovered after an unclean shutdown: validated {} segment(s) from offset {}, truncated {} bytes,"
                 + " log end offset {}", tp, recovery.recovered().size(), recoverFrom, recovery.truncatedBytes(), logEnd);
+        return recovery;
     }
 
     private static LeaderEpochCache loadEpochs(Path dir, TopicPartition tp, LogSegments segments, long logStart,
@@ -231,20 +243,28 @@ final class LogLoader {
     }
 
     private static ProducerStateManager loadProducerState(Path dir, TopicPartition tp, LogSegments segments,
-                                                          long logStart, long logEnd, Time time) throws IOException {
+                                                          long logStart, long logEnd, long rebuiltFrom, Time time)
+            throws IOException {
         ProducerStateManager state = new ProducerStateManager(tp, dir);
-        long from = state.loadSnapshot(logEnd).orElse(logStart);
+        long from = state.loadSnapshot(Math.min(logEnd, rebuiltFrom)).orElse(logStart);
         replay(state, segments, from, time.milliseconds());
         return state;
     }
 
-    /** Applies the batch headers from {@code from} to the log end to the producer state. */
+    /**
+     * Applies the batches from {@code from} to the log end to the producer state (headers only, plus the record of
+     * each control batch), and indexes the aborts it meets in their segments' {@code .txnindex} unless already there.
+     */
     static void replay(ProducerStateManager state, LogSegments segments, long from, long nowMs) throws IOException {
         for (LogSegment segment : segments.from(from)) {
             SegmentScanner scanner = segment.scanner(segment.lookupPosition(from));
             for (BatchHeader h = scanner.next(); h != null; h = scanner.next()) {
                 if (h.baseOffset() >= from) {
-                    state.update(h, nowMs);
+                    TxnMarker marker = h.isControl() && h.hasProducerId() ? TxnMarker.parse(segment.readBatch(h)) : null;
+                    Optional<AbortedTxn> aborted = state.update(h, marker, nowMs);
+                    if (aborted.isPresent()) {
+                        segment.appendAbortedTxn(aborted.get());
+                    }
                 }
             }
         }

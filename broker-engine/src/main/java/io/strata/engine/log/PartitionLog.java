@@ -5,6 +5,7 @@ import io.strata.engine.log.checkpoint.LeaderEpochCache;
 import io.strata.engine.log.producer.ProducerStateManager;
 import io.strata.engine.log.retention.RetentionPlan;
 import io.strata.engine.log.retention.RetentionPlanner;
+import io.strata.engine.log.segment.AbortedTxn;
 import io.strata.engine.log.segment.LogSegment;
 import io.strata.engine.log.segment.LogSegments;
 import io.strata.engine.log.segment.OffsetAndEpoch;
@@ -38,7 +39,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>It owns package-private parts, each with one job: {@link LogOffsets} (log start, log end, high watermark),
  * {@link LogAppender} (writes at the log end, rolls), {@link LogTruncation}, {@link LogRetention} (log start offset
  * and retention passes), {@link LogCheckpoints} (checkpoint files), {@link LogReads} (the fetch read),
- * {@link LogLifecycle} (open/closed/deleted, the directory) and {@link LogFlusher} (fsync). This class holds the
+ * {@link LogLifecycle} (open/closed/deleted, the directory), {@link LogFlusher} (fsync) and
+ * {@link AbortedTransactions} (read_committed's aborted list from the {@code .txnindex} files). This class holds the
  * append lock and takes it around every call that needs it; the parts take none of it themselves.
  *
  * <p>Concurrency:
@@ -50,7 +52,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       if the fsync it waited for already covered its batch.</li>
  *   <li>Reads (fetch, timestamp lookups) take no lock. A segment publishes its size (volatile) after the
  *       bytes and index entries are written, and the log end offset is published after that, so a reader
- *       bounded by the log end or high watermark never sees a partial batch.</li>
+ *       bounded by the log end or high watermark never sees a partial batch. The last stable offset and the
+ *       aborted-transaction lists are read lock-free too (producer state and transaction indexes publish
+ *       immutable views).</li>
  *   <li>Checkpoint writes (high watermark, recovery point, log start offset: {@link LogCheckpoints}) are
  *       serialized by the checkpoint lock ({@code checkpoints.lock()}), also held to rename the directory and to
  *       mark the log closed or deleted.</li>
@@ -171,6 +175,25 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         return offsets.highWatermark();
     }
 
+    /**
+     * The last stable offset: the first offset of the oldest transaction still open, or completed by a marker the
+     * high watermark has not passed yet, else the high watermark. read_committed consumers read only below it.
+     */
+    public long lastStableOffset() {
+        long hw = offsets.highWatermark();
+        return Math.min(hw, producerState.firstUnstableOffset(hw).orElse(hw));
+    }
+
+    @Override
+    public long lastStableOffsetLag() {
+        return Math.max(0, highWatermark() - lastStableOffset());
+    }
+
+    /** Aborted transactions with data below {@code upperBoundOffset} and a marker at or after {@code fetchOffset}. */
+    public List<AbortedTxn> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+        return AbortedTransactions.collect(segments, fetchOffset, upperBoundOffset);
+    }
+
     /** Offset up to which (exclusive) data is known to be fsynced. */
     public long flushedOffset() {
         return groupCommit.flushedOffset();
@@ -217,7 +240,8 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
      * Validates and appends one record batch as leader: assigns offsets, stamps the leader epoch (and
      * LogAppendTime if configured), checks idempotent producer sequences and writes; then fsyncs if the
      * topic's flush policy says so. A retry of one of a producer's last five batches is not written again:
-     * the original offsets come back with {@code duplicate} set. Coordinators may also write control batches.
+     * the original offsets come back with {@code duplicate} set. Coordinators may also write control batches
+     * (transaction markers, checked against the producer's epoch and coordinator epoch).
      *
      * @throws org.apache.kafka.common.errors.CorruptRecordException          bad CRC or lengths
      * @throws org.apache.kafka.common.errors.RecordTooLargeException          batch above max.message.bytes
@@ -226,6 +250,8 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
      * @throws org.apache.kafka.common.errors.InvalidTimestampException        CreateTime outside the allowed range
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException      sequence gap
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException    stale producer epoch
+     * @throws org.apache.kafka.common.errors.TransactionCoordinatorFencedException marker from an older coordinator
+     * @throws org.apache.kafka.common.errors.InvalidTxnStateException        non-transactional write in a transaction
      * @throws KafkaStorageException                                           I/O failure or closed log
      */
     public LogAppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin) {
@@ -351,6 +377,8 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     /** Moves the high watermark forward, never backwards, clamped to the log end. */
     public void updateHighWatermark(long hw) {
         offsets.advanceHighWatermark(hw);
+        // Forgets completed transactions whose marker is now committed (followers never ask for the LSO).
+        producerState.firstUnstableOffset(offsets.highWatermark());
     }
 
     /** Writes the high watermark, recovery point and log start offset checkpoints if they changed. */

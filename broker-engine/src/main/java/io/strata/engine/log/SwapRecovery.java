@@ -86,6 +86,7 @@ final class SwapRecovery {
                     Files.deleteIfExists(file);
                     Files.deleteIfExists(LogFileNames.indexFile(dir, old.getAsLong()));
                     Files.deleteIfExists(LogFileNames.timeIndexFile(dir, old.getAsLong()));
+                    Files.deleteIfExists(LogFileNames.txnIndexFile(dir, old.getAsLong()));
                     replaced++;
                 }
             }

@@ -11,7 +11,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Per-partition log gauges (Kafka's {@code kafka.log:type=Log} Size, LogStartOffset, LogEndOffset,
- * NumLogSegments), tagged by topic and partition. Values are read from the logs at each scrape; which logs are
+ * NumLogSegments, plus the last stable offset lag: high watermark minus LSO, what open transactions hold back from
+ * read_committed consumers), tagged by topic and partition. Values are read from the logs at each scrape; which logs are
  * reported is refreshed by {@link #refresh}, called by the broker's checkpoint thread, so a log created or
  * deleted shows up or disappears within one checkpoint interval. Thread-safe.
  */
@@ -27,12 +28,18 @@ public final class LogGauges {
         long logEndOffset();
 
         int segmentCount();
+
+        /** High watermark minus last stable offset. */
+        default long lastStableOffsetLag() {
+            return 0;
+        }
     }
 
     private final MultiGauge size;
     private final MultiGauge startOffset;
     private final MultiGauge endOffset;
     private final MultiGauge segments;
+    private final MultiGauge lastStableOffsetLag;
 
     public LogGauges(MeterRegistry registry) {
         size = MultiGauge.builder("strata.log.size").baseUnit("bytes")
@@ -43,6 +50,9 @@ public final class LogGauges {
                 .description("Offset after the last record of the partition's log on this broker").register(registry);
         segments = MultiGauge.builder("strata.log.segments")
                 .description("Segments of the partition's log on this broker").register(registry);
+        lastStableOffsetLag = MultiGauge.builder("strata.log.lso.lag")
+                .description("High watermark minus last stable offset: offsets open transactions hold back from "
+                        + "read_committed consumers").register(registry);
     }
 
     public synchronized void refresh(Collection<? extends LogStats> logs) {
@@ -50,6 +60,7 @@ public final class LogGauges {
         register(startOffset, logs, LogStats::logStartOffset);
         register(endOffset, logs, LogStats::logEndOffset);
         register(segments, logs, LogStats::segmentCount);
+        register(lastStableOffsetLag, logs, LogStats::lastStableOffsetLag);
     }
 
     /** Stops reporting every log (broker stopped). */

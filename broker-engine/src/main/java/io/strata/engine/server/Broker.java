@@ -32,7 +32,9 @@ import io.strata.engine.handler.admin.DescribeConfigsHandler;
 import io.strata.engine.handler.admin.DescribeLogDirsHandler;
 import io.strata.engine.handler.data.FetchHandler;
 import io.strata.engine.handler.admin.IncrementalAlterConfigsHandler;
+import io.strata.engine.handler.txn.DescribeProducersHandler;
 import io.strata.engine.handler.txn.InitProducerIdHandler;
+import io.strata.engine.handler.txn.WriteTxnMarkersHandler;
 import io.strata.engine.handler.data.DeleteRecordsHandler;
 import io.strata.engine.handler.data.ListOffsetsHandler;
 import io.strata.engine.handler.data.MetadataHandler;
@@ -240,6 +242,9 @@ public final class Broker implements AutoCloseable {
                 .register(new DeleteRecordsHandler(cache, replicaManager))
                 .register(new OffsetForLeaderEpochHandler(cache, replicaManager))
                 .register(new InitProducerIdHandler(new ProducerIdManager(metadataStore)))
+                .register(new WriteTxnMarkersHandler(cache, replicaManager, executors.requests(), time,
+                        WriteTxnMarkersHandler.DEFAULT_TIMEOUT_MS))
+                .register(new DescribeProducersHandler(cache, replicaManager))
                 .register(new CreateTopicsHandler(topics, describer))
                 .register(new DeleteTopicsHandler(cache, topics))
                 .register(new CreatePartitionsHandler(topics))

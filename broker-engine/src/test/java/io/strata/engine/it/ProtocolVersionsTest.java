@@ -103,7 +103,9 @@ class ProtocolVersionsTest {
             Map.entry(ApiKeys.INCREMENTAL_ALTER_CONFIGS, "0-1"),
             Map.entry(ApiKeys.OFFSET_DELETE, "0-0"),
             Map.entry(ApiKeys.DESCRIBE_CLUSTER, "0-2"),
-            Map.entry(ApiKeys.DESCRIBE_LOG_DIRS, "1-4"));
+            Map.entry(ApiKeys.DESCRIBE_LOG_DIRS, "1-4"),
+            Map.entry(ApiKeys.WRITE_TXN_MARKERS, "1-2"),
+            Map.entry(ApiKeys.DESCRIBE_PRODUCERS, "0-0"));
 
     private static BrokerFixture fixture;
     private static Uuid topicId;

@@ -27,6 +27,7 @@ class LogGaugesTest {
         assertThat(value("strata.log.size", "1")).isEqualTo(300);
         assertThat(value("strata.log.start.offset", "1")).isEqualTo(1);
         assertThat(value("strata.log.segments", "1")).isEqualTo(2);
+        assertThat(value("strata.log.lso.lag", "1")).isEqualTo(0);
 
         gauges.refresh(List.of(second));
         assertThat(registry.find("strata.log.end.offset").tag("partition", "0").gauge()).isNull();

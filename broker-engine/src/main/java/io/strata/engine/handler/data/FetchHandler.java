@@ -21,7 +21,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Fetch v4-18 for consumers (bounded by the high watermark, or the last stable offset under read_committed)
+ * Fetch v4-18 for consumers (bounded by the high watermark, or under read_committed by the last stable offset, with
+ * the aborted transactions overlapping the returned batches from the segments' {@code .txnindex}; a long poll then
+ * waits for the last stable offset to move, which it does only when the high watermark does)
  * and for follower replicas (bounded by the log end; a follower's fetch offset is what it holds durably, so
  * it moves the ISR and the high watermark, and a follower whose last fetched epoch diverges from this log is
  * told where to truncate). Only the leader serves fetches. Long-polls per fetch.max.wait.ms / fetch.min.bytes.

@@ -4,6 +4,7 @@ import io.strata.engine.cluster.Partition;
 import io.strata.engine.cluster.ReplicaManager;
 import io.strata.engine.log.LogReadResult;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
+import io.strata.engine.log.segment.AbortedTxn;
 import io.strata.engine.log.segment.FileSlice;
 import io.strata.engine.metrics.BrokerMetrics;
 import io.strata.engine.metadata.MetadataCache;
@@ -171,13 +172,17 @@ public final class PartitionFetchReader {
             if (result.recordCount() > 0) {
                 delivered.add(new Delivered(tp.topic(), result.records().sizeInBytes(), result.recordCount()));
             }
-            return new FetchResponseData.PartitionData()
+            FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
                     .setPartitionIndex(request.partition())
                     .setErrorCode(Errors.NONE.code())
                     .setHighWatermark(result.highWatermark())
                     .setLastStableOffset(partition.lastStableOffset())
                     .setLogStartOffset(result.logStartOffset())
                     .setRecords(result.records());
+            if (bound == Partition.FetchBound.LAST_STABLE_OFFSET) {
+                data.setAbortedTransactions(abortedTransactions(partition, request.fetchOffset(), result));
+            }
+            return data;
         } catch (RuntimeException e) {
             Errors error = Errors.forException(e);
             if (error == Errors.UNKNOWN_SERVER_ERROR) {
@@ -188,6 +193,23 @@ public final class PartitionFetchReader {
                     .setLastStableOffset(partition.lastStableOffset())
                     .setLogStartOffset(partition.log().logStartOffset());
         }
+    }
+
+    /**
+     * read_committed: the aborted transactions overlapping the returned batches, so the consumer drops their records
+     * (it skips each one's data from its first offset on until it meets the producer's abort marker).
+     */
+    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(Partition partition, long fetchOffset,
+                                                                                  LogReadResult result) {
+        if (result.recordCount() == 0) {
+            return List.of();
+        }
+        List<FetchResponseData.AbortedTransaction> out = new ArrayList<>();
+        for (AbortedTxn txn : partition.abortedTransactions(fetchOffset, result.nextOffset())) {
+            out.add(new FetchResponseData.AbortedTransaction().setProducerId(txn.producerId())
+                    .setFirstOffset(txn.firstOffset()));
+        }
+        return out;
     }
 
     /** The follower holds everything below its fetch offset durably; a fetch past our log end records nothing. */

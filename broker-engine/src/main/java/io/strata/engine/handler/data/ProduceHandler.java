@@ -11,7 +11,6 @@ import io.strata.engine.metadata.MetadataCache;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.internals.Topic;
@@ -38,6 +37,11 @@ import java.util.concurrent.Executor;
  * the high watermark covers it (every ISR member holds it durably), failing with NOT_LEADER_OR_FOLLOWER if
  * leadership moves meanwhile and REQUEST_TIMED_OUT at the request's timeout. acks=0 sends no response but is
  * made durable all the same.
+ *
+ * <p>Transactional batches are accepted as Kafka did before KIP-890 verification (which needs the transaction
+ * coordinator): a transactional batch opens its producer's transaction on the partition, holding back the last
+ * stable offset until WriteTxnMarkers ends it; a non-transactional batch of a producer whose transaction is open is
+ * refused with INVALID_TXN_STATE, a stale epoch with INVALID_PRODUCER_EPOCH.
  */
 public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
@@ -142,7 +146,6 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
             if (!(data.records() instanceof MemoryRecords records)) {
                 throw new InvalidRequestException("Produce records must be in memory");
             }
-            checkTransactional(request, records);
             Partition.LeaderAppend append = partition.appendAsLeaderDeferred(records, request.acks());
             replicaManager.onAppended(tp); // followers fetch it while this leader fsyncs
             LogAppendResult result = append.result();
@@ -169,17 +172,6 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
                 log.error("Append to {} failed", tp, e);
             }
             return error(tp.partition(), error, e.getMessage());
-        }
-    }
-
-    /** Transactions arrive with their own issue; until then transactional batches are refused, not half-handled. */
-    private static void checkTransactional(ProduceRequest request, MemoryRecords records) {
-        boolean transactional = request.transactionalId() != null;
-        for (RecordBatch batch : records.batches()) {
-            transactional |= batch.isTransactional();
-        }
-        if (transactional) {
-            throw new TransactionalIdAuthorizationException("Transactional produce is not supported by this broker yet");
         }
     }
 

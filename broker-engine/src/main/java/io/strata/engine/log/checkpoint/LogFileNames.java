@@ -12,6 +12,8 @@ public final class LogFileNames {
     public static final String INDEX_SUFFIX = ".index";
     public static final String TIME_INDEX_SUFFIX = ".timeindex";
     public static final String SNAPSHOT_SUFFIX = ".snapshot";
+    /** A segment's aborted-transaction index. */
+    public static final String TXN_INDEX_SUFFIX = ".txnindex";
     public static final String TEMP_SUFFIX = ".tmp";
     public static final String DELETE_DIR_SUFFIX = "-delete";
     /** Appended to a deleted segment's files until file.delete.delay.ms has passed and no reader holds them. */
@@ -48,6 +50,10 @@ public final class LogFileNames {
 
     public static Path timeIndexFile(Path dir, long baseOffset) {
         return dir.resolve(offsetName(baseOffset) + TIME_INDEX_SUFFIX);
+    }
+
+    public static Path txnIndexFile(Path dir, long baseOffset) {
+        return dir.resolve(offsetName(baseOffset) + TXN_INDEX_SUFFIX);
     }
 
     public static Path snapshotFile(Path dir, long offset) {

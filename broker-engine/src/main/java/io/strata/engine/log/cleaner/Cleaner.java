@@ -203,6 +203,7 @@ final class Cleaner {
                     break;
                 }
                 group.add(segment);
+                writer.appendAbortedTxns(segment.txnIndex().entries()); // every batch is kept: so is every abort
                 checkAborted(aborted);
                 RetentionFilter filter = new RetentionFilter(now, cfg.deleteRetentionMs(), producerLastOffsets,
                         segment.nextOffset() - 1);

@@ -6,8 +6,9 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * Where transactional data meets the cleaner. Kafka removes aborted records and control batches only when
  * safe: aborted data once the cleaner knows (from the transaction index) that the transaction aborted, and a
  * control batch only after every data batch of its transaction is gone and its delete horizon has passed.
- * Strata has no transactions yet, so today every transactional and control batch is kept whole; the
- * transactions issue replaces {@link #KEEP_ALL} with a hook fed by the aborted-transaction index, and must then
+ * Today every transactional and control batch is kept whole (so a cleaned segment carries the replaced segments'
+ * {@code .txnindex} entries over unchanged); a later step replaces {@link #KEEP_ALL} with a hook fed by the
+ * aborted-transaction index ({@code LogSegment#txnIndex}), and must then
  * also keep aborted records out of the offset map (today the map takes every keyed record, so a later aborted
  * write would supersede a committed one). The cleaner already never reaches data of an open transaction: it
  * stops at the first unstable offset.

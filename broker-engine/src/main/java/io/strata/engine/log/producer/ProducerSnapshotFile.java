@@ -20,19 +20,23 @@ import java.util.zip.CRC32C;
  * Binary producer state snapshot {@code <offset>.snapshot}: the state of every producer after the batches
  * below {@code offset}. Layout: magic int32 "STPS" | version int16 | crc32c int32 (of everything after it)
  * | count int32 | entries: producerId int64, epoch int16, lastUpdateMs int64, txnFirstOffset int64,
- * batchCount int8, batches (firstSeq int32, lastSeq int32, firstOffset int64, lastOffset int64,
- * timestamp int64). Written atomically (temp file, fsync, rename).
+ * coordinatorEpoch int32 (version 2 on; version 1 files lack it and read as -1), batchCount int8, batches
+ * (firstSeq int32, lastSeq int32, firstOffset int64, lastOffset int64, timestamp int64). Written atomically (temp
+ * file, fsync, rename), always in the newest version.
  */
 final class ProducerSnapshotFile {
     private static final int MAGIC = 0x53545053;
-    private static final short VERSION = 1;
+    private static final short VERSION_1 = 1;
+    private static final short VERSION = 2;
     private static final int HEADER = 4 + 2 + 4 + 4;
-    private static final int ENTRY_FIXED = 8 + 2 + 8 + 8 + 1;
+    private static final int ENTRY_FIXED_V1 = 8 + 2 + 8 + 8 + 1;
+    private static final int ENTRY_FIXED = ENTRY_FIXED_V1 + 4;
     private static final int BATCH = 4 + 4 + 8 + 8 + 8;
     private static final long MAX_FILE = 1L << 30;
 
     /** One producer as stored. */
-    record Entry(long producerId, short epoch, long lastUpdateMs, long txnFirstOffset, List<ProducerBatch> batches) {
+    record Entry(long producerId, short epoch, long lastUpdateMs, long txnFirstOffset, int coordinatorEpoch,
+                 List<ProducerBatch> batches) {
     }
 
     private ProducerSnapshotFile() {
@@ -47,7 +51,7 @@ final class ProducerSnapshotFile {
         buffer.putInt(MAGIC).putShort(VERSION).putInt(0).putInt(entries.size());
         for (Entry e : entries) {
             buffer.putLong(e.producerId()).putShort(e.epoch()).putLong(e.lastUpdateMs()).putLong(e.txnFirstOffset())
-                    .put((byte) e.batches().size());
+                    .putInt(e.coordinatorEpoch()).put((byte) e.batches().size());
             for (ProducerBatch b : e.batches()) {
                 buffer.putInt(b.firstSequence()).putInt(b.lastSequence()).putLong(b.firstOffset())
                         .putLong(b.lastOffset()).putLong(b.timestamp());
@@ -76,7 +80,8 @@ final class ProducerSnapshotFile {
         }
         ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file));
         try {
-            if (buffer.getInt() != MAGIC || buffer.getShort() != VERSION) {
+            short version = buffer.getInt() == MAGIC ? buffer.getShort() : -1;
+            if (version != VERSION && version != VERSION_1) {
                 throw new IOException("Producer snapshot " + file + " has an unknown format");
             }
             int storedCrc = buffer.getInt();
@@ -86,7 +91,7 @@ final class ProducerSnapshotFile {
                 throw new IOException("Producer snapshot " + file + " fails its CRC check");
             }
             int count = buffer.getInt();
-            if (count < 0 || (long) count * ENTRY_FIXED > buffer.remaining()) {
+            if (count < 0 || (long) count * (version == VERSION_1 ? ENTRY_FIXED_V1 : ENTRY_FIXED) > buffer.remaining()) {
                 throw new IOException("Producer snapshot " + file + " has an invalid entry count " + count);
             }
             List<Entry> entries = new ArrayList<>(count);
@@ -95,6 +100,7 @@ final class ProducerSnapshotFile {
                 short epoch = buffer.getShort();
                 long lastUpdateMs = buffer.getLong();
                 long txnFirstOffset = buffer.getLong();
+                int coordinatorEpoch = version == VERSION_1 ? -1 : buffer.getInt();
                 int batchCount = buffer.get();
                 if (batchCount < 0 || batchCount > ProducerStateManager.RETAINED_BATCHES) {
                     throw new IOException("Producer snapshot " + file + " has an invalid batch count " + batchCount);
@@ -104,7 +110,7 @@ final class ProducerSnapshotFile {
                     batches.add(new ProducerBatch(buffer.getInt(), buffer.getInt(), buffer.getLong(),
                             buffer.getLong(), buffer.getLong()));
                 }
-                entries.add(new Entry(producerId, epoch, lastUpdateMs, txnFirstOffset, batches));
+                entries.add(new Entry(producerId, epoch, lastUpdateMs, txnFirstOffset, coordinatorEpoch, batches));
             }
             return entries;
         } catch (BufferUnderflowException e) {

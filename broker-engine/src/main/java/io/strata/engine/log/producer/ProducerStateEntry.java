@@ -18,6 +18,8 @@ final class ProducerStateEntry {
     long lastUpdateMs;
     /** First offset of the open transaction, or -1. */
     long currentTxnFirstOffset = -1;
+    /** Epoch of the transaction coordinator that wrote this producer's last marker, or -1: older ones are fenced. */
+    int coordinatorEpoch = -1;
     private final ArrayDeque<ProducerBatch> batches = new ArrayDeque<>(ProducerStateManager.RETAINED_BATCHES);
 
     ProducerStateEntry(long producerId) {
@@ -70,6 +72,7 @@ final class ProducerStateEntry {
 
     ProducerStateManager.ActiveProducer view() {
         return new ProducerStateManager.ActiveProducer(producerId, epoch, lastSequence(), lastTimestamp(),
-                currentTxnFirstOffset < 0 ? OptionalLong.empty() : OptionalLong.of(currentTxnFirstOffset));
+                currentTxnFirstOffset < 0 ? OptionalLong.empty() : OptionalLong.of(currentTxnFirstOffset),
+                coordinatorEpoch);
     }
 }

@@ -1,11 +1,14 @@
 package io.strata.engine.log.producer;
 
 import io.strata.engine.log.checkpoint.LogFileNames;
+import io.strata.engine.log.segment.AbortedTxn;
 import io.strata.engine.log.segment.BatchHeader;
 import io.strata.engine.log.validation.AppendOrigin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,19 +23,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 
 /**
  * Per-partition state of idempotent and transactional producers: each producer id's epoch, its last five
- * batches (sequence range, offsets, timestamp) for duplicate detection and sequence checks, and the first
- * offset of its open transaction, for the last stable offset.
+ * batches (sequence range, offsets, timestamp) for duplicate detection and sequence checks, the first offset of
+ * its open transaction and the epoch of the coordinator that wrote its last marker. A transactional batch opens a
+ * transaction; a commit or abort marker closes it, and an abort is handed back for the segment's {@code .txnindex}.
+ * Open transactions, and completed ones whose marker the high watermark has not passed, hold back the last stable
+ * offset ({@link TransactionTracker}).
  *
  * <p>Rebuilt on open from the latest {@code <offset>.snapshot} plus the batch headers after it; snapshots are
  * written when a segment rolls and on clean close, so a restart scans at most the active segment.
  *
  * <p>Threading: changes happen on the log's append path (under its lock) and while loading; methods are
- * synchronized so request threads can query producers. {@link #firstUnstableOffset()} is lock-free, since
+ * synchronized so request threads can query producers. {@link #firstUnstableOffset(long)} is lock-free, since
  * every fetch asks for it.
  */
 public final class ProducerStateManager {
@@ -50,7 +55,7 @@ public final class ProducerStateManager {
 
     /** A read-only view of a producer's state. */
     public record ActiveProducer(long producerId, short epoch, int lastSequence, long lastTimestamp,
-                                 OptionalLong currentTxnFirstOffset) {
+                                 OptionalLong currentTxnFirstOffset, int coordinatorEpoch) {
     }
 
     private final TopicPartition topicPartition;
@@ -59,8 +64,7 @@ public final class ProducerStateManager {
     /** Ids of producers expired since start, newest last, bounded: they may resume mid-sequence. */
     private final java.util.LinkedHashSet<Long> expired = new java.util.LinkedHashSet<>();
     private static final int EXPIRED_IDS_KEPT = 10_000;
-    /** First offset of each open transaction -> producer id. */
-    private final ConcurrentSkipListMap<Long, Long> ongoingTxns = new ConcurrentSkipListMap<>();
+    private final TransactionTracker txns = new TransactionTracker();
 
     public ProducerStateManager(TopicPartition topicPartition, Path dir) {
         this.topicPartition = topicPartition;
@@ -80,7 +84,10 @@ public final class ProducerStateManager {
     }
 
     /**
-     * Checks the producer epoch and (for client writes) the sequence; throws the error the producer expects.
+     * Checks the producer epoch and (for client writes) the sequence; throws the error the producer expects. A
+     * marker (a control batch, {@code marker} its content) written by a coordinator with an older epoch than the
+     * one this partition last saw for the producer is fenced; a client's non-transactional batch while its
+     * transaction is open is refused (INVALID_TXN_STATE), as Kafka does.
      *
      * <p>A producer this partition has no state for must start at sequence 0 unless its state may have been
      * lost: the log lost its head ({@code logStartOffset > 0}: retention, DeleteRecords) or the producer
@@ -88,7 +95,7 @@ public final class ProducerStateManager {
      * NOT_LEADER_OR_FOLLOWER just before this broker took up leadership would otherwise leave a gap that the
      * client's later, accepted batches jump over (its retry of the refused one could never be written).
      */
-    public synchronized void validate(BatchHeader batch, AppendOrigin origin, long logStartOffset) {
+    public synchronized void validate(BatchHeader batch, TxnMarker marker, AppendOrigin origin, long logStartOffset) {
         if (!batch.hasProducerId()) {
             return;
         }
@@ -98,8 +105,22 @@ public final class ProducerStateManager {
             throw new InvalidProducerEpochException("Epoch " + batch.producerEpoch() + " of producer "
                     + batch.producerId() + " is older than its current epoch " + currentEpoch + " on " + topicPartition);
         }
-        if (batch.isControl() || origin != AppendOrigin.CLIENT) {
+        if (batch.isControl()) {
+            if (entry != null && marker != null && marker.endsTransaction()
+                    && marker.coordinatorEpoch() < entry.coordinatorEpoch) {
+                throw new TransactionCoordinatorFencedException("Coordinator epoch " + marker.coordinatorEpoch()
+                        + " of the marker for producer " + batch.producerId() + " is older than "
+                        + entry.coordinatorEpoch + ", the last one seen on " + topicPartition);
+            }
             return;
+        }
+        if (origin != AppendOrigin.CLIENT) {
+            return;
+        }
+        if (entry != null && entry.currentTxnFirstOffset >= 0 && !batch.isTransactional()) {
+            throw new InvalidTxnStateException("Expected a transactional write from producer " + batch.producerId()
+                    + " on " + topicPartition + ": its transaction from offset " + entry.currentTxnFirstOffset
+                    + " is still open");
         }
         int firstSeq = batch.baseSequence();
         if (entry == null && firstSeq != 0 && logStartOffset == 0 && !expired.contains(batch.producerId())) {
@@ -128,11 +149,14 @@ public final class ProducerStateManager {
 
     /**
      * Applies a written batch (with its final offsets): records its sequence range, opens a transaction
-     * on its first transactional batch, and closes it on a control batch (commit or abort marker).
+     * on its first transactional batch, and closes it on a commit or abort marker ({@code marker}: the control
+     * batch's content, null for data batches).
+     *
+     * @return the aborted transaction to index when {@code batch} is an abort marker ending a transaction
      */
-    public synchronized void update(BatchHeader batch, long nowMs) {
+    public synchronized Optional<AbortedTxn> update(BatchHeader batch, TxnMarker marker, long nowMs) {
         if (!batch.hasProducerId()) {
-            return;
+            return Optional.empty();
         }
         ProducerStateEntry entry = producers.computeIfAbsent(batch.producerId(), ProducerStateEntry::new);
         if (batch.producerEpoch() > entry.epoch) {
@@ -140,26 +164,50 @@ public final class ProducerStateManager {
         }
         entry.lastUpdateMs = nowMs;
         if (batch.isControl()) {
-            if (entry.currentTxnFirstOffset >= 0) {
-                ongoingTxns.remove(entry.currentTxnFirstOffset);
-                entry.currentTxnFirstOffset = -1;
+            if (marker == null || !marker.endsTransaction()) {
+                return Optional.empty();
             }
-            return;
+            entry.coordinatorEpoch = Math.max(entry.coordinatorEpoch, marker.coordinatorEpoch());
+            long first = entry.currentTxnFirstOffset;
+            if (first < 0) {
+                return Optional.empty(); // an empty transaction: nothing to index, nothing held back
+            }
+            entry.currentTxnFirstOffset = -1;
+            long markerOffset = batch.baseOffset();
+            txns.complete(first, markerOffset);
+            if (!marker.isAbort()) {
+                return Optional.empty();
+            }
+            long lastStable = txns.firstOngoingOffset().orElse(markerOffset + 1);
+            return Optional.of(new AbortedTxn(batch.producerId(), first, markerOffset, lastStable));
         }
         entry.addBatch(new ProducerBatch(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
                 batch.lastOffset(), batch.maxTimestamp()));
         if (batch.isTransactional() && entry.currentTxnFirstOffset < 0) {
             entry.currentTxnFirstOffset = batch.baseOffset();
-            ongoingTxns.put(batch.baseOffset(), batch.producerId());
+            txns.begin(batch.baseOffset(), batch.producerId());
         }
+        return Optional.empty();
     }
 
     // ---- queries ----
 
-    /** First offset of the oldest open transaction: read_committed consumers stop there. */
+    /** First offset of the oldest open transaction (the cleaner stops there). */
     public OptionalLong firstUnstableOffset() {
-        Map.Entry<Long, Long> first = ongoingTxns.firstEntry();
-        return first == null ? OptionalLong.empty() : OptionalLong.of(first.getKey());
+        return txns.firstOngoingOffset();
+    }
+
+    /**
+     * First offset of the oldest transaction that is open, or completed by a marker at or above
+     * {@code highWatermark}: the last stable offset is the lower of it and the high watermark. Lock-free.
+     */
+    public OptionalLong firstUnstableOffset(long highWatermark) {
+        return txns.firstUnstableOffset(highWatermark);
+    }
+
+    /** Number of open transactions. */
+    public int ongoingTransactionCount() {
+        return txns.ongoingCount();
     }
 
     public synchronized Optional<ActiveProducer> producer(long producerId) {
@@ -200,7 +248,7 @@ public final class ProducerStateManager {
         List<ProducerSnapshotFile.Entry> entries = new ArrayList<>(producers.size());
         for (ProducerStateEntry e : producers.values()) {
             entries.add(new ProducerSnapshotFile.Entry(e.producerId, e.epoch, e.lastUpdateMs,
-                    e.currentTxnFirstOffset, e.batches()));
+                    e.currentTxnFirstOffset, e.coordinatorEpoch, e.batches()));
         }
         ProducerSnapshotFile.write(LogFileNames.snapshotFile(dir, offset), entries);
         List<Long> offsets = snapshotOffsets();
@@ -244,10 +292,11 @@ public final class ProducerStateManager {
         entry.epoch = stored.epoch();
         entry.lastUpdateMs = stored.lastUpdateMs();
         entry.currentTxnFirstOffset = stored.txnFirstOffset();
+        entry.coordinatorEpoch = stored.coordinatorEpoch();
         stored.batches().forEach(entry::addBatch);
         producers.put(entry.producerId, entry);
         if (entry.currentTxnFirstOffset >= 0) {
-            ongoingTxns.put(entry.currentTxnFirstOffset, entry.producerId);
+            txns.begin(entry.currentTxnFirstOffset, entry.producerId);
         }
     }
 
@@ -271,7 +320,7 @@ public final class ProducerStateManager {
 
     synchronized void clear() {
         producers.clear();
-        ongoingTxns.clear();
+        txns.clear();
     }
 
     /** Offsets of the snapshot files in the directory, ascending. */

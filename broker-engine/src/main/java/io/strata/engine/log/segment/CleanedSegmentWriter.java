@@ -13,10 +13,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * Writes the segment that replaces a group of cleaned segments, beside them, as
- * {@code <base>.log.cleaned}, {@code <base>.index.cleaned} and {@code <base>.timeindex.cleaned}, with the
+ * {@code <base>.log.cleaned}, {@code <base>.index.cleaned}, {@code <base>.timeindex.cleaned} (and {@code .txnindex.cleaned}
+ * carrying the replaced segments' aborted transactions), with the
  * same index layout a {@link LogSegment} writes (so the swapped-in segment loads trusted, without a scan).
  * {@link #finish()} fsyncs everything; {@link #renameToSwap()} then marks it complete: from that moment a
  * restart finishes the swap (see the log loader).
@@ -25,7 +27,7 @@ import java.nio.file.StandardOpenOption;
  */
 public final class CleanedSegmentWriter implements Closeable {
     private static final String[] SEGMENT_SUFFIXES = {LogFileNames.INDEX_SUFFIX, LogFileNames.TIME_INDEX_SUFFIX,
-            LogFileNames.LOG_SUFFIX}; // the log file last: its .swap name is the commit point
+            LogFileNames.TXN_INDEX_SUFFIX, LogFileNames.LOG_SUFFIX}; // the log file last: its .swap name is the commit point
 
     private final Path dir;
     private final long baseOffset;
@@ -33,6 +35,8 @@ public final class CleanedSegmentWriter implements Closeable {
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    /** The replaced segments' aborted transactions (the cleaner keeps transactional batches and markers whole). */
+    private final TransactionIndex txnIndex;
     private long size;
     private long nextOffset;
     private int bytesSinceLastIndexEntry;
@@ -53,6 +57,9 @@ public final class CleanedSegmentWriter implements Closeable {
                     baseOffset, Math.max(1, config.segmentIndexBytes() / OffsetIndex.ENTRY_SIZE));
             this.timeIndex = new TimeIndex(path(dir, baseOffset, LogFileNames.TIME_INDEX_SUFFIX, LogFileNames.CLEANED_SUFFIX),
                     baseOffset, Math.max(1, config.segmentIndexBytes() / TimeIndex.ENTRY_SIZE));
+            Files.deleteIfExists(path(dir, baseOffset, LogFileNames.TXN_INDEX_SUFFIX, LogFileNames.CLEANED_SUFFIX));
+            this.txnIndex = new TransactionIndex(path(dir, baseOffset, LogFileNames.TXN_INDEX_SUFFIX,
+                    LogFileNames.CLEANED_SUFFIX));
             offsetIndex.reset();
             timeIndex.reset();
         } catch (IOException | RuntimeException e) {
@@ -137,6 +144,13 @@ public final class CleanedSegmentWriter implements Closeable {
         size = position;
     }
 
+    /** Carries aborted transactions of a replaced segment over to the cleaned one, in order. */
+    public void appendAbortedTxns(List<AbortedTxn> aborted) throws IOException {
+        for (AbortedTxn txn : aborted) {
+            txnIndex.append(txn);
+        }
+    }
+
     /** Writes the final time index entry and fsyncs the log file and both indexes. */
     public void finish() throws IOException {
         if (maxTimestamp.timestamp() >= 0) {
@@ -145,6 +159,7 @@ public final class CleanedSegmentWriter implements Closeable {
         channel.force(true);
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
         close();
     }
 
@@ -152,8 +167,10 @@ public final class CleanedSegmentWriter implements Closeable {
     public void renameToSwap() throws IOException {
         close();
         for (String suffix : SEGMENT_SUFFIXES) {
-            Utils.atomicMoveWithFallback(path(dir, baseOffset, suffix, LogFileNames.CLEANED_SUFFIX),
-                    path(dir, baseOffset, suffix, LogFileNames.SWAP_SUFFIX), false);
+            Path cleaned = path(dir, baseOffset, suffix, LogFileNames.CLEANED_SUFFIX);
+            if (Files.exists(cleaned) || !suffix.equals(LogFileNames.TXN_INDEX_SUFFIX)) { // no aborts: no txnindex
+                Utils.atomicMoveWithFallback(cleaned, path(dir, baseOffset, suffix, LogFileNames.SWAP_SUFFIX), false);
+            }
         }
         Utils.flushDir(dir);
     }
@@ -171,6 +188,6 @@ public final class CleanedSegmentWriter implements Closeable {
             return;
         }
         closed = true;
-        LogSegment.closeAll(offsetIndex, timeIndex, channel);
+        LogSegment.closeAll(offsetIndex, timeIndex, txnIndex, channel);
     }
 }

@@ -22,10 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One segment of a partition log: {@code <base>.log} holding v2 record batches back to back, plus its
- * {@code .index} and {@code .timeindex}. The file name's base offset is at or below the first batch's.
+ * {@code .index}, {@code .timeindex} and (once it has an abort marker) {@code .txnindex}. The file name's base offset
+ * is at or below the first batch's.
  *
- * <p>Threading: {@link #append}, {@link #recover}, {@link #truncateTo} and {@link #onBecomeInactive} run
- * under the owning log's append lock. Readers are lock-free: they read {@link #size()} (volatile, published
+ * <p>Threading: {@link #append}, {@link #appendAbortedTxn}, {@link #recover}, {@link #truncateTo} and
+ * {@link #onBecomeInactive} run under the owning log's append lock. Readers are lock-free: they read {@link #size()} (volatile, published
  * after the bytes and index entries are written) and never look past it.
  *
  * <p>Reference count (for safe deletion): the log holds one reference while the segment belongs to it, and
@@ -40,6 +41,7 @@ public final class LogSegment implements Closeable {
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final long rollJitterMs;
     /** False if an index file was missing when the segment was opened: it must be rebuilt. */
     private boolean indexesFound;
@@ -69,6 +71,7 @@ public final class LogSegment implements Closeable {
                     Math.max(1, config.segmentIndexBytes() / OffsetIndex.ENTRY_SIZE));
             this.timeIndex = new TimeIndex(LogFileNames.timeIndexFile(dir, baseOffset), baseOffset,
                     Math.max(1, config.segmentIndexBytes() / TimeIndex.ENTRY_SIZE));
+            this.txnIndex = new TransactionIndex(LogFileNames.txnIndexFile(dir, baseOffset));
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -151,6 +154,11 @@ public final class LogSegment implements Closeable {
         return timeIndex;
     }
 
+    /** The aborted transactions whose abort markers are in this segment (read lock-free). */
+    public TransactionIndex txnIndex() {
+        return txnIndex;
+    }
+
     // ---- appends ----
 
     /** Whether a batch of {@code batchSize} bytes ending at {@code lastOffset} must go to a new segment. */
@@ -194,6 +202,11 @@ public final class LogSegment implements Closeable {
         bytesSinceLastIndexEntry += (int) header.sizeInBytes();
     }
 
+    /** Indexes an aborted transaction whose abort marker was just appended to this segment. */
+    public void appendAbortedTxn(AbortedTxn txn) throws IOException {
+        txnIndex.append(txn);
+    }
+
     /** Records the final max timestamp in the time index and trims preallocated space. */
     public void onBecomeInactive() throws IOException {
         TimestampOffset max = maxTimestamp;
@@ -229,7 +242,7 @@ public final class LogSegment implements Closeable {
     }
 
     /** Reads one whole batch into memory (for timestamp lookups; never on the fetch path). */
-    ByteBuffer readBatch(BatchHeader header) throws IOException {
+    public ByteBuffer readBatch(BatchHeader header) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(header.sizeInBytes()));
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, header.position() + buffer.position()) < 0) {
@@ -293,7 +306,8 @@ public final class LogSegment implements Closeable {
 
     /**
      * Validates every batch (length, magic, offsets increasing from {@code minOffset}, CRC), rebuilds both
-     * indexes, and truncates the file at the first invalid or incomplete batch.
+     * indexes, and truncates the file at the first invalid or incomplete batch. The {@code .txnindex} is left to the
+     * caller: it needs producer state to rebuild (the log loader resets it and replays).
      */
     public SegmentRecovery.Result recover(long minOffset, int indexIntervalBytes, long nowMs) throws IOException {
         offsetIndex.reset();
@@ -330,6 +344,7 @@ public final class LogSegment implements Closeable {
         size = newSize; // readers stop before the cut from now on
         offsetIndex.truncateTo(cut.baseOffset());
         timeIndex.truncateTo(cut.baseOffset());
+        txnIndex.truncateTo(cut.baseOffset());
         channel.truncate(newSize);
         loadTail(newSize);
         rollingBaseMs = newSize == 0 ? -1 : rollingBase;
@@ -345,11 +360,12 @@ public final class LogSegment implements Closeable {
     public void flushIndexes() throws IOException {
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     @Override
     public void close() throws IOException {
-        closeAll(offsetIndex, timeIndex, channel);
+        closeAll(offsetIndex, timeIndex, txnIndex, channel);
     }
 
     /** Closes every one of a segment's files, even after one fails, and throws the first failure. */
@@ -424,11 +440,15 @@ public final class LogSegment implements Closeable {
      */
     public void renameForDeletion() throws IOException {
         Path dir = logFile.getParent();
-        List<Path> renamed = new ArrayList<>(3);
-        for (Path file : List.of(logFile, LogFileNames.indexFile(dir, baseOffset), LogFileNames.timeIndexFile(dir, baseOffset))) {
+        List<Path> renamed = new ArrayList<>(4);
+        for (Path file : List.of(logFile, LogFileNames.indexFile(dir, baseOffset), LogFileNames.timeIndexFile(dir, baseOffset),
+                LogFileNames.txnIndexFile(dir, baseOffset))) {
             Path target = file.resolveSibling(file.getFileName() + LogFileNames.DELETED_SUFFIX);
             if (Files.exists(file)) {
                 Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                if (file.equals(txnIndex.file())) {
+                    txnIndex.renamedTo(target);
+                }
             }
             renamed.add(target);
         }
@@ -441,6 +461,7 @@ public final class LogSegment implements Closeable {
         Files.deleteIfExists(logFile);
         offsetIndex.deleteFile();
         timeIndex.deleteFile();
+        txnIndex.deleteFile();
     }
 
     @Override

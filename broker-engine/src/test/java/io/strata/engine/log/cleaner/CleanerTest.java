@@ -131,6 +131,31 @@ class CleanerTest {
     }
 
     @Test
+    void anAbortedTransactionStaysIndexedInTheCleanedSegment() throws Exception {
+        log = LogTestSupport.open(dir, CONFIG, time);
+        long pid = 77;
+        log.appendAsLeader(org.apache.kafka.common.record.internal.MemoryRecords.withTransactionalRecords(
+                org.apache.kafka.common.compress.Compression.NONE, pid, (short) 0, 0,
+                LogTestSupport.records(time.milliseconds(), "aborted", 2)), 0); // 0-1
+        log.appendAsLeader(org.apache.kafka.common.record.internal.MemoryRecords.withEndTransactionMarker(
+                time.milliseconds(), pid, (short) 0, new org.apache.kafka.common.record.internal.EndTransactionMarker(
+                        org.apache.kafka.common.record.internal.ControlRecordType.ABORT, 0)), 0,
+                io.strata.engine.log.validation.AppendOrigin.COORDINATOR); // 2
+        writeFiller(0);
+        writeFiller(1);
+        log.updateHighWatermark(log.logEndOffset());
+        io.strata.engine.log.segment.AbortedTxn aborted = new io.strata.engine.log.segment.AbortedTxn(pid, 0, 2, 3);
+        long firstBase = log.segmentsSnapshot().get(0).baseOffset();
+
+        assertThat(cleanUntilDone(new CleanerManager(time), cleaner(1 << 20, time), log)).isPositive();
+        assertThat(log.segmentsSnapshot().get(0).baseOffset()).isEqualTo(firstBase);
+        assertThat(log.abortedTransactions(0, log.logEndOffset())).containsExactly(aborted);
+        log.close();
+        log = LogTestSupport.open(dir, CONFIG, time);
+        assertThat(log.abortedTransactions(0, log.logEndOffset())).containsExactly(aborted);
+    }
+
+    @Test
     void aCleanOfSegmentsThatLeftTheLogMeanwhileIsAbandoned() throws Exception {
         log = LogTestSupport.open(dir, CONFIG, time);
         writeRandom(2000, 50, 3);
