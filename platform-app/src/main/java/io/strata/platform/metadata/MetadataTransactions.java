@@ -374,6 +374,12 @@ public class MetadataTransactions {
      */
     @Transactional
     public Optional<ControllerLease> tryAcquireController(int brokerId, long brokerEpoch, long leaseMs) {
+        // Brokers ask every heartbeat; while another broker's lease runs, answer from a plain read, so they do
+        // not queue on the row lock the controller's renewals need.
+        LeaseRow seen = readLease(false);
+        if (seen.unexpiredHolder() != ControllerLease.NO_CONTROLLER && seen.unexpiredHolder() != brokerId) {
+            return Optional.empty();
+        }
         LeaseRow row = readLease(true);
         if (row.unexpiredHolder() != ControllerLease.NO_CONTROLLER && row.unexpiredHolder() != brokerId) {
             return Optional.empty();

@@ -67,6 +67,11 @@ abstract class AbstractJpaMetadataStoreTest {
         return MetadataStoreTestApplication.start(properties);
     }
 
+    /** The shared context of the store under test. */
+    protected ConfigurableApplicationContext context() {
+        return context;
+    }
+
     /** Called after the shared context is closed, to drop what {@link #datasourceProperties()} created. */
     protected void releaseDatabase() throws Exception {
     }

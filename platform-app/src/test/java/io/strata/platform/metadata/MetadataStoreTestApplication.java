@@ -15,7 +15,7 @@ import java.util.Map;
  */
 @EnableAutoConfiguration
 @Import({JpaMetadataStore.class, MetadataTransactions.class, EmbeddedDatabaseSync.class, MetadataDatabase.class,
-        BrokerHeartbeatConnection.class})
+        BrokerHeartbeatConnection.class, PostgresIdleTransactionTimeout.class})
 public class MetadataStoreTestApplication {
 
     /** Starts a context whose datasource is given by {@code spring.datasource.*} properties. */
