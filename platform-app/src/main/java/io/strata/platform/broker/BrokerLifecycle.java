@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.engine.metadata.MetadataStore;
 import io.strata.engine.server.Broker;
 import io.strata.engine.config.BrokerConfig;
-import io.strata.platform.metadata.JpaMetadataStore;
+import io.strata.platform.metadata.JdbcMetadataStore;
 import io.strata.engine.server.BrokerState;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
@@ -42,8 +42,8 @@ public class BrokerLifecycle implements SmartLifecycle {
         String listener = config.listenerHost() + ":" + config.listenerPort();
         Broker candidate;
         try {
-            if (metadataStore instanceof JpaMetadataStore jpa) {
-                jpa.checkBrokerAllowed(config.brokerId());
+            if (metadataStore instanceof JdbcMetadataStore jdbc) {
+                jdbc.checkBrokerAllowed(config.brokerId());
             }
             candidate = new Broker(config, metadataStore, meterRegistry);
             candidate.start();

@@ -16,6 +16,8 @@ final class MetadataLimits {
     static final int MAX_TOPIC_NAME_LENGTH = 249;
     static final int MAX_HOST_LENGTH = 255;
     static final int MAX_BROKER_ID_LIST_LENGTH = 4000;
+    static final int MAX_CONFIG_NAME_LENGTH = 255;
+    static final int MAX_CONFIG_VALUE_LENGTH = 8192;
 
     private MetadataLimits() {
     }
@@ -28,16 +30,16 @@ final class MetadataLimits {
 
     static void checkConfigs(Map<String, String> configs) {
         for (Map.Entry<String, String> e : configs.entrySet()) {
-            if (e.getKey() == null || e.getKey().isEmpty() || e.getKey().length() > TopicConfigEntity.MAX_NAME_LENGTH) {
+            if (e.getKey() == null || e.getKey().isEmpty() || e.getKey().length() > MAX_CONFIG_NAME_LENGTH) {
                 throw new InvalidConfigurationException("Topic config names must be 1 to "
-                        + TopicConfigEntity.MAX_NAME_LENGTH + " characters long.");
+                        + MAX_CONFIG_NAME_LENGTH + " characters long.");
             }
             if (e.getValue() == null) {
                 throw new InvalidConfigurationException("Null value for topic config " + e.getKey());
             }
-            if (e.getValue().length() > TopicConfigEntity.MAX_VALUE_LENGTH) {
+            if (e.getValue().length() > MAX_CONFIG_VALUE_LENGTH) {
                 throw new InvalidConfigurationException("Value of topic config " + e.getKey() + " is longer than "
-                        + TopicConfigEntity.MAX_VALUE_LENGTH + " characters.");
+                        + MAX_CONFIG_VALUE_LENGTH + " characters.");
             }
         }
     }

@@ -17,14 +17,8 @@ import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
 import javax.sql.DataSource;
-import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +28,8 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * The database transactions behind {@link JpaMetadataStore}; each public method is one transaction.
+ * The database transactions behind {@link JdbcMetadataStore}; each public method is one transaction, in plain
+ * SQL over the Flyway schema ({@link MetadataQueries} has the reads).
  *
  * <p>Every metadata change first locks the {@code metadata_version} row and increments it. That lock
  * serializes writers across all brokers sharing the database, so a check such as "does this topic name
@@ -51,34 +46,14 @@ import java.util.function.Supplier;
  */
 @Component
 public class MetadataTransactions {
-    private static final BrokerIdListConverter BROKER_IDS = new BrokerIdListConverter();
-
-    private final ClusterInfoRepository clusterInfo;
-    private final MetadataVersionRepository versions;
-    private final ProducerIdBlockRepository producerIds;
-    private final BrokerRepository brokers;
-    private final TopicRepository topics;
-    private final PartitionRepository partitions;
-    private final TopicConfigRepository configs;
-    private final BrokerConfigRepository brokerConfigs;
     private final JdbcTemplate jdbc;
     private final MetadataDatabase database;
+    private final MetadataQueries queries;
 
-    public MetadataTransactions(ClusterInfoRepository clusterInfo, MetadataVersionRepository versions,
-                                ProducerIdBlockRepository producerIds, BrokerRepository brokers,
-                                TopicRepository topics, PartitionRepository partitions,
-                                TopicConfigRepository configs, BrokerConfigRepository brokerConfigs,
-                                DataSource dataSource, MetadataDatabase database) {
-        this.clusterInfo = clusterInfo;
-        this.versions = versions;
-        this.producerIds = producerIds;
-        this.brokers = brokers;
-        this.topics = topics;
-        this.partitions = partitions;
-        this.configs = configs;
-        this.brokerConfigs = brokerConfigs;
+    public MetadataTransactions(DataSource dataSource, MetadataDatabase database) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.database = database;
+        this.queries = new MetadataQueries(jdbc, database);
     }
 
     /**
@@ -87,19 +62,18 @@ public class MetadataTransactions {
      */
     @Transactional(isolation = Isolation.READ_COMMITTED)
     public String loadOrClaimClusterId(String candidate) {
-        Optional<String> existing = clusterInfo.findClusterId();
+        Optional<String> existing = queries.clusterId();
         if (existing.isPresent()) {
             return existing.get();
         }
-        clusterInfo.claimClusterId(candidate);
-        return clusterInfo.findClusterId().orElseThrow(() ->
-                new IllegalStateException("The cluster_info row is missing: the metadata schema is incomplete."));
+        jdbc.update("UPDATE cluster_info SET cluster_id = ? WHERE id = 1 AND cluster_id IS NULL", candidate);
+        return queries.clusterId().orElseThrow(() ->
+                new IllegalStateException("No cluster id stored after claiming one: the metadata schema is incomplete."));
     }
 
     @Transactional(readOnly = true)
     public long metadataVersion() {
-        return versions.currentVersion().orElseThrow(() ->
-                new IllegalStateException("The metadata_version row is missing: the metadata schema is incomplete."));
+        return queries.currentVersion();
     }
 
     /**
@@ -108,8 +82,7 @@ public class MetadataTransactions {
      */
     @Transactional
     public BrokerRegistration registerBroker(BrokerRegistration broker) {
-        MetadataVersionEntity version = lockVersion();
-        long epoch = version.increment();
+        long epoch = queries.incrementVersion();
         String clock = database.clock();
         int updated = jdbc.update("UPDATE brokers SET host = ?, port = ?, rack = ?, broker_epoch = ?, version = ?,"
                 + " shutting_down = FALSE, last_heartbeat = " + clock + " WHERE broker_id = ?",
@@ -130,7 +103,7 @@ public class MetadataTransactions {
      */
     @Transactional
     public void requestControlledShutdown(int brokerId, long brokerEpoch) {
-        MetadataVersionEntity version = lockVersion();
+        queries.lockVersion();
         List<Boolean> marked = jdbc.queryForList("SELECT shutting_down FROM brokers WHERE broker_id = ?"
                 + " AND broker_epoch = ?", Boolean.class, brokerId, brokerEpoch);
         if (marked.isEmpty()) {
@@ -139,36 +112,20 @@ public class MetadataTransactions {
         }
         if (!marked.get(0)) {
             jdbc.update("UPDATE brokers SET shutting_down = TRUE, version = ? WHERE broker_id = ? AND broker_epoch = ?",
-                    version.increment(), brokerId, brokerEpoch);
+                    queries.incrementVersion(), brokerId, brokerEpoch);
         }
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public List<BrokerRegistration> brokers(long sessionTimeoutMs) {
-        Set<Integer> live = liveBrokerIds(sessionTimeoutMs);
-        return brokers.findAllByOrderByBrokerIdAsc().stream()
-                .map(b -> b.toRegistration(live.contains(b.getBrokerId()))).toList();
-    }
-
-    /**
-     * Brokers whose last heartbeat is within the session timeout. Both timestamps are the database's: the
-     * heartbeat's written by it, "now" read from it here, so the brokers' clocks never matter.
-     */
-    private Set<Integer> liveBrokerIds(long sessionTimeoutMs) {
-        Set<Integer> live = new HashSet<>();
-        jdbc.query("SELECT broker_id, last_heartbeat, " + database.clock() + " AS db_now FROM brokers", rs -> {
-            if (within(rs.getObject(2, OffsetDateTime.class), rs.getObject(3, OffsetDateTime.class), sessionTimeoutMs)) {
-                live.add(rs.getInt(1));
-            }
-        });
-        return live;
+        return queries.brokers(queries.liveBrokerIds(sessionTimeoutMs), "");
     }
 
     /** Broker ids registered other than {@code brokerId}. */
     @Transactional(readOnly = true)
     public List<Integer> otherBrokerIds(int brokerId) {
-        return brokers.findAllByOrderByBrokerIdAsc().stream().map(BrokerEntity::getBrokerId)
-                .filter(id -> id != brokerId).toList();
+        return jdbc.queryForList("SELECT broker_id FROM brokers WHERE broker_id <> ? ORDER BY broker_id",
+                Integer.class, brokerId);
     }
 
     /**
@@ -177,37 +134,32 @@ public class MetadataTransactions {
      */
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public MetadataDelta changesSince(long since, long sessionTimeoutMs) {
-        long current = metadataVersion();
-        Set<Integer> live = liveBrokerIds(sessionTimeoutMs);
+        long current = queries.currentVersion();
+        Set<Integer> live = queries.liveBrokerIds(sessionTimeoutMs);
+        int controller = queries.lease(false).unexpiredHolder();
         if (since >= current) {
-            return new MetadataDelta(current, List.of(), List.of(), List.of(), live, controllerId());
+            return new MetadataDelta(current, List.of(), List.of(), List.of(), live, controller);
         }
-        Optional<BrokerConfigs> changedBrokerConfigs = since <= 0 || jdbc.queryForObject(
-                "SELECT COUNT(*) FROM broker_config_changes WHERE version > ? AND version <= ?", Long.class,
-                since, current) > 0 ? Optional.of(readBrokerConfigs()) : Optional.empty();
-        List<BrokerRegistration> changedBrokers = brokers.findChanged(since, current).stream()
-                .map(b -> b.toRegistration(live.contains(b.getBrokerId()))).toList();
+        Optional<BrokerConfigs> changedBrokerConfigs = since <= 0 || queries.brokerConfigsChanged(since, current)
+                ? Optional.of(queries.brokerConfigs()) : Optional.empty();
+        List<BrokerRegistration> changedBrokers = queries.brokers(live, " WHERE version > ? AND version <= ?",
+                since, current);
         List<TopicMetadata> changedTopics;
         if (since <= 0) {
-            changedTopics = topics();
+            changedTopics = queries.allTopics();
         } else {
-            Set<UUID> ids = new LinkedHashSet<>(topics.findChangedIds(since, current));
-            ids.addAll(partitions.findChangedTopicIds(since, current));
-            ids.addAll(configs.findChangedTopicIds(since, current));
             changedTopics = new ArrayList<>();
-            for (UUID id : ids) {
-                topics.findById(id).map(this::assemble).ifPresent(changedTopics::add);
+            for (UUID id : queries.changedTopicIds(since, current)) {
+                queries.topic(id).ifPresent(changedTopics::add);
             }
         }
-        List<Uuid> deleted = jdbc.query("SELECT topic_id FROM deleted_topics WHERE version > ? AND version <= ?",
-                (rs, row) -> TopicIds.fromColumn(rs.getObject(1, UUID.class)), since, current);
-        return new MetadataDelta(current, changedBrokers, changedTopics, deleted, live, controllerId(),
-                changedBrokerConfigs);
+        return new MetadataDelta(current, changedBrokers, changedTopics, queries.deletedTopicIds(since, current),
+                live, controller, changedBrokerConfigs);
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public BrokerConfigs brokerConfigs() {
-        return readBrokerConfigs();
+        return queries.brokerConfigs();
     }
 
     /**
@@ -216,131 +168,100 @@ public class MetadataTransactions {
      */
     @Transactional
     public BrokerConfigs replaceBrokerConfigs(OptionalInt brokerId, Map<String, String> values) {
-        MetadataVersionEntity version = lockVersion();
-        BrokerConfigs before = readBrokerConfigs();
-        long changed = version.increment();
-        int column = brokerId.orElse(BrokerConfigEntity.CLUSTER_DEFAULT);
-        brokerConfigs.deleteByBroker(column);
-        brokerConfigs.saveAll(values.entrySet().stream()
-                .map(e -> new BrokerConfigEntity(column, e.getKey(), e.getValue(), changed)).toList());
+        long changed = queries.incrementVersion();
+        BrokerConfigs before = queries.brokerConfigs();
+        int column = brokerId.orElse(MetadataQueries.CLUSTER_DEFAULT);
+        jdbc.update("DELETE FROM broker_configs WHERE broker_id = ?", column);
+        jdbc.batchUpdate("INSERT INTO broker_configs (broker_id, config_name, config_value, version) VALUES (?, ?, ?, ?)",
+                values.entrySet().stream().map(e -> new Object[]{column, e.getKey(), e.getValue(), changed}).toList());
         if (jdbc.update("UPDATE broker_config_changes SET version = ? WHERE broker_id = ?", changed, column) == 0) {
             jdbc.update("INSERT INTO broker_config_changes (broker_id, version) VALUES (?, ?)", column, changed);
         }
         return before.with(brokerId, values);
     }
 
-    /** Read with plain SQL, so no entity enters the persistence context that a replacement then re-inserts. */
-    private BrokerConfigs readBrokerConfigs() {
-        Map<String, String> clusterDefault = new HashMap<>();
-        Map<Integer, Map<String, String>> perBroker = new HashMap<>();
-        jdbc.query("SELECT broker_id, config_name, config_value FROM broker_configs", rs -> {
-            int id = rs.getInt(1);
-            (id == BrokerConfigEntity.CLUSTER_DEFAULT ? clusterDefault : perBroker.computeIfAbsent(id, k -> new HashMap<>()))
-                    .put(rs.getString(2), rs.getString(3));
-        });
-        return new BrokerConfigs(clusterDefault, perBroker);
-    }
-
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public List<TopicMetadata> topics() {
-        Map<UUID, List<PartitionMetadata>> partitionsByTopic = new HashMap<>();
-        for (PartitionEntity p : partitions.findAllOrdered()) {
-            partitionsByTopic.computeIfAbsent(p.getKey().getTopicId(), id -> new ArrayList<>()).add(p.toMetadata());
-        }
-        Map<UUID, Map<String, String>> configsByTopic = new HashMap<>();
-        for (TopicConfigEntity c : configs.findAll()) {
-            configsByTopic.computeIfAbsent(c.getKey().getTopicId(), id -> new HashMap<>())
-                    .put(c.getKey().getName(), c.getValue());
-        }
-        List<TopicMetadata> result = new ArrayList<>();
-        for (TopicEntity topic : topics.findAllByOrderByNameAsc()) {
-            result.add(new TopicMetadata(TopicIds.fromColumn(topic.getTopicId()), topic.getName(),
-                    configsByTopic.getOrDefault(topic.getTopicId(), Map.of()),
-                    partitionsByTopic.getOrDefault(topic.getTopicId(), List.of())));
-        }
-        return result;
+        return queries.allTopics();
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public Optional<TopicMetadata> topic(String name) {
-        return topics.findByName(name).map(this::assemble);
+        return queries.topicByName(name);
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public Optional<TopicMetadata> topic(Uuid id) {
-        return topics.findById(TopicIds.toColumn(id)).map(this::assemble);
+        return queries.topic(TopicIds.toColumn(id));
     }
 
     @Transactional(readOnly = true)
     public boolean topicExists(String name) {
-        return topics.existsByName(name);
+        return queries.topicExists(name);
     }
 
     /** @throws TopicExistsException if the name is taken */
     @Transactional
     public TopicMetadata createTopic(String name, Map<String, String> topicConfigs,
                                      List<PartitionMetadata> newPartitions) {
-        MetadataVersionEntity version = lockVersion();
-        if (topics.existsByName(name)) {
+        queries.lockVersion();
+        if (queries.topicExists(name)) {
             throw new TopicExistsException("Topic '" + name + "' already exists.");
         }
         List<PartitionMetadata> sorted = consecutiveFrom(0, newPartitions);
         Uuid id = Uuid.randomUuid();
         UUID column = TopicIds.toColumn(id);
-        // Flushed now so a unique-name violation surfaces here rather than at commit.
-        long changed = version.increment();
-        topics.saveAndFlush(new TopicEntity(column, name, changed));
-        partitions.saveAll(sorted.stream().map(p -> PartitionEntity.of(column, p, changed)).toList());
-        configs.saveAll(topicConfigs.entrySet().stream()
-                .map(e -> new TopicConfigEntity(column, e.getKey(), e.getValue(), changed)).toList());
+        long changed = queries.incrementVersion();
+        jdbc.update("INSERT INTO topics (topic_id, name, version) VALUES (?, ?, ?)", column, name, changed);
+        insertPartitions(column, sorted, changed);
+        insertConfigs(column, topicConfigs, changed);
         return new TopicMetadata(id, name, topicConfigs, sorted);
     }
 
     /** Deletes the topic with its partitions and configs; returns false (and changes nothing) if it is unknown. */
     @Transactional
     public boolean deleteTopic(Uuid id) {
-        MetadataVersionEntity version = lockVersion();
+        queries.lockVersion();
         UUID column = TopicIds.toColumn(id);
-        if (!topics.existsById(column)) {
+        if (!queries.topicExists(column)) {
             return false;
         }
-        configs.deleteByTopic(column);
-        partitions.deleteByTopic(column);
-        topics.deleteTopic(column);
-        jdbc.update("INSERT INTO deleted_topics (topic_id, version) VALUES (?, ?)", column, version.increment());
+        jdbc.update("DELETE FROM topic_configs WHERE topic_id = ?", column);
+        jdbc.update("DELETE FROM topic_partitions WHERE topic_id = ?", column);
+        jdbc.update("DELETE FROM topics WHERE topic_id = ?", column);
+        jdbc.update("INSERT INTO deleted_topics (topic_id, version) VALUES (?, ?)", column, queries.incrementVersion());
         return true;
     }
 
     @Transactional
     public TopicMetadata addPartitions(Uuid id, List<PartitionMetadata> newPartitions) {
-        MetadataVersionEntity version = lockVersion();
-        TopicEntity topic = requireTopic(id);
-        int existing = Math.toIntExact(partitions.countByTopic(topic.getTopicId()));
+        queries.lockVersion();
+        UUID column = requireTopic(id);
+        int existing = queries.partitions(column).size();
         List<PartitionMetadata> sorted = consecutiveFrom(existing, newPartitions);
-        long changed = version.increment();
-        topic.touch(changed);
-        partitions.saveAll(sorted.stream().map(p -> PartitionEntity.of(topic.getTopicId(), p, changed)).toList());
-        return assemble(topic);
+        long changed = queries.incrementVersion();
+        jdbc.update("UPDATE topics SET version = ? WHERE topic_id = ?", changed, column);
+        insertPartitions(column, sorted, changed);
+        return queries.topic(column).orElseThrow();
     }
 
     @Transactional
     public TopicMetadata replaceTopicConfigs(Uuid id, Map<String, String> topicConfigs) {
-        MetadataVersionEntity version = lockVersion();
-        TopicEntity topic = requireTopic(id);
-        long changed = version.increment();
-        topic.touch(changed); // a removed override leaves no row behind: the topic row carries the change
-        configs.deleteByTopic(topic.getTopicId());
-        configs.saveAll(topicConfigs.entrySet().stream()
-                .map(e -> new TopicConfigEntity(topic.getTopicId(), e.getKey(), e.getValue(), changed)).toList());
-        return assemble(topic);
+        queries.lockVersion();
+        UUID column = requireTopic(id);
+        long changed = queries.incrementVersion();
+        // A removed override leaves no row behind: the topic row carries the change.
+        jdbc.update("UPDATE topics SET version = ? WHERE topic_id = ?", changed, column);
+        jdbc.update("DELETE FROM topic_configs WHERE topic_id = ?", column);
+        insertConfigs(column, topicConfigs, changed);
+        return queries.topic(column).orElseThrow();
     }
 
     /**
      * Compare-and-set of one partition's leadership on its partition epoch. Under the version row lock (which
-     * serializes every metadata writer) it reads the row's current epoch with a row lock of its own, straight
-     * from the database rather than from the persistence context (which may hold a copy read earlier in an
-     * enclosing {@link #asController} transaction), and takes a version only when the epoch matches; the
-     * UPDATE repeats the epoch condition, so two writers can never both win even without the version lock.
+     * serializes every metadata writer) it reads the row's current epoch with a row lock of its own and takes
+     * a version only when the epoch matches; the UPDATE repeats the epoch condition, so two writers can never
+     * both win even without the version lock.
      *
      * @return the stored partition, or empty (nothing written, no version taken) if the epoch moved on or the
      *         topic or partition is gone
@@ -348,17 +269,18 @@ public class MetadataTransactions {
     @Transactional
     public Optional<PartitionMetadata> compareAndSetPartition(Uuid topicId, int expectedPartitionEpoch,
                                                               PartitionMetadata next) {
-        MetadataVersionEntity version = lockVersion();
+        queries.lockVersion();
         UUID column = TopicIds.toColumn(topicId);
         List<Integer> current = jdbc.queryForList("SELECT partition_epoch FROM topic_partitions"
                 + " WHERE topic_id = ? AND partition_index = ? FOR UPDATE", Integer.class, column, next.partition());
         if (current.isEmpty() || current.get(0) != expectedPartitionEpoch) {
             return Optional.empty();
         }
-        long changed = version.increment();
-        int updated = partitions.compareAndSet(column, next.partition(), expectedPartitionEpoch, next.leader(),
-                next.leaderEpoch(), BROKER_IDS.convertToDatabaseColumn(next.replicas()),
-                BROKER_IDS.convertToDatabaseColumn(next.isr()), changed);
+        int updated = jdbc.update("UPDATE topic_partitions SET leader = ?, leader_epoch = ?, replicas = ?, isr = ?,"
+                + " partition_epoch = ?, version = ? WHERE topic_id = ? AND partition_index = ? AND partition_epoch = ?",
+                next.leader(), next.leaderEpoch(), BrokerIdLists.toColumn(next.replicas()),
+                BrokerIdLists.toColumn(next.isr()), expectedPartitionEpoch + 1, queries.incrementVersion(), column,
+                next.partition(), expectedPartitionEpoch);
         if (updated != 1) {
             throw new IllegalStateException("Partition " + topicId + "-" + next.partition() + " changed under its"
                     + " row lock: " + updated + " rows updated");
@@ -376,19 +298,15 @@ public class MetadataTransactions {
     public Optional<ControllerLease> tryAcquireController(int brokerId, long brokerEpoch, long leaseMs) {
         // Brokers ask every heartbeat; while another broker's lease runs, answer from a plain read, so they do
         // not queue on the row lock the controller's renewals need.
-        LeaseRow seen = readLease(false);
+        MetadataQueries.LeaseRow seen = queries.lease(false);
         if (seen.unexpiredHolder() != ControllerLease.NO_CONTROLLER && seen.unexpiredHolder() != brokerId) {
             return Optional.empty();
         }
-        LeaseRow row = readLease(true);
+        MetadataQueries.LeaseRow row = queries.lease(true);
         if (row.unexpiredHolder() != ControllerLease.NO_CONTROLLER && row.unexpiredHolder() != brokerId) {
             return Optional.empty();
         }
-        List<Boolean> liveWithEpoch = jdbc.query("SELECT broker_epoch, last_heartbeat, " + database.clock()
-                + " AS db_now FROM brokers WHERE broker_id = ?", (rs, n) -> rs.getLong(1) == brokerEpoch
-                && within(rs.getObject(2, OffsetDateTime.class), rs.getObject(3, OffsetDateTime.class), leaseMs),
-                brokerId);
-        if (liveWithEpoch.isEmpty() || !liveWithEpoch.get(0)) {
+        if (!queries.liveWithEpoch(brokerId, brokerEpoch, leaseMs)) {
             return Optional.empty();
         }
         long epoch = row.epoch() + 1;
@@ -407,13 +325,9 @@ public class MetadataTransactions {
     /** The unexpired lease, by the database clock. */
     @Transactional(readOnly = true)
     public Optional<ControllerLease> controller() {
-        LeaseRow row = readLease(false);
+        MetadataQueries.LeaseRow row = queries.lease(false);
         return row.unexpiredHolder() == ControllerLease.NO_CONTROLLER ? Optional.empty()
                 : Optional.of(new ControllerLease(row.unexpiredHolder(), row.epoch(), row.leaseMs()));
-    }
-
-    private int controllerId() {
-        return readLease(false).unexpiredHolder();
     }
 
     /**
@@ -425,7 +339,7 @@ public class MetadataTransactions {
      */
     @Transactional
     public <T> T asController(long controllerEpoch, Supplier<T> write) {
-        LeaseRow row = readLease(true);
+        MetadataQueries.LeaseRow row = queries.lease(true);
         if (row.epoch() != controllerEpoch) {
             throw new NotControllerException("Controller epoch " + controllerEpoch + " is stale: the lease carries"
                     + " epoch " + row.epoch() + " (held by broker " + row.holder() + ")");
@@ -433,67 +347,37 @@ public class MetadataTransactions {
         return write.get();
     }
 
-    private LeaseRow readLease(boolean forUpdate) {
-        List<LeaseRow> rows = jdbc.query("SELECT holder_broker_id, controller_epoch, renewed_at, lease_ms, "
-                + database.clock() + " AS db_now FROM controller_lease WHERE id = 1" + (forUpdate ? " FOR UPDATE" : ""),
-                (rs, n) -> {
-                    int holder = rs.getInt(1);
-                    if (rs.wasNull()) {
-                        holder = ControllerLease.NO_CONTROLLER;
-                    }
-                    OffsetDateTime renewed = rs.getObject(3, OffsetDateTime.class);
-                    long leaseMs = rs.getLong(4);
-                    OffsetDateTime now = rs.getObject(5, OffsetDateTime.class);
-                    boolean unexpired = renewed != null && within(renewed, now, leaseMs);
-                    return new LeaseRow(holder, rs.getLong(2), leaseMs, unexpired);
-                });
-        if (rows.isEmpty()) {
-            throw new IllegalStateException("The controller_lease row is missing: the metadata schema is incomplete.");
-        }
-        return rows.get(0);
-    }
-
-    /**
-     * Whether {@code then} is at most {@code ms} before {@code now}; both are the database's clock (written by
-     * it, and read from it in the same query), so liveness and lease expiry never depend on a broker's clock.
-     */
-    private static boolean within(OffsetDateTime then, OffsetDateTime now, long ms) {
-        return Duration.between(then, now).toMillis() <= ms;
-    }
-
-    private record LeaseRow(int holder, long epoch, long leaseMs, boolean unexpired) {
-        int unexpiredHolder() {
-            return unexpired ? holder : ControllerLease.NO_CONTROLLER;
-        }
-    }
-
     /** Reserves {@code count} producer ids under the counter row's lock and returns the first. */
     @Transactional
     public long allocateProducerIds(int count) {
-        ProducerIdBlockEntity counter = producerIds.lockCounter().orElseThrow(() ->
-                new IllegalStateException("The producer_id_block row is missing: the metadata schema is incomplete."));
-        return counter.reserve(count);
-    }
-
-    private MetadataVersionEntity lockVersion() {
-        return versions.lockVersion().orElseThrow(() ->
-                new IllegalStateException("The metadata_version row is missing: the metadata schema is incomplete."));
-    }
-
-    private TopicEntity requireTopic(Uuid id) {
-        return topics.findById(TopicIds.toColumn(id)).orElseThrow(() ->
-                new UnknownTopicIdException("Topic id " + id + " does not exist."));
-    }
-
-    private TopicMetadata assemble(TopicEntity topic) {
-        Map<String, String> topicConfigs = new LinkedHashMap<>();
-        for (TopicConfigEntity c : configs.findByTopic(topic.getTopicId())) {
-            topicConfigs.put(c.getKey().getName(), c.getValue());
+        List<Long> next = jdbc.queryForList("SELECT next_id FROM producer_id_block WHERE id = 1 FOR UPDATE", Long.class);
+        if (next.isEmpty()) {
+            throw new IllegalStateException("The producer_id_block row is missing: the metadata schema is incomplete.");
         }
-        List<PartitionMetadata> topicPartitions = partitions.findByTopic(topic.getTopicId()).stream()
-                .map(PartitionEntity::toMetadata).toList();
-        return new TopicMetadata(TopicIds.fromColumn(topic.getTopicId()), topic.getName(), topicConfigs,
-                topicPartitions);
+        long first = next.get(0);
+        jdbc.update("UPDATE producer_id_block SET next_id = ? WHERE id = 1", Math.addExact(first, count));
+        return first;
+    }
+
+    private UUID requireTopic(Uuid id) {
+        UUID column = TopicIds.toColumn(id);
+        if (!queries.topicExists(column)) {
+            throw new UnknownTopicIdException("Topic id " + id + " does not exist.");
+        }
+        return column;
+    }
+
+    private void insertPartitions(UUID topicId, List<PartitionMetadata> partitions, long version) {
+        jdbc.batchUpdate("INSERT INTO topic_partitions (topic_id, partition_index, leader, leader_epoch, replicas, isr,"
+                + " partition_epoch, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", partitions.stream()
+                .map(p -> new Object[]{topicId, p.partition(), p.leader(), p.leaderEpoch(),
+                        BrokerIdLists.toColumn(p.replicas()), BrokerIdLists.toColumn(p.isr()), p.partitionEpoch(),
+                        version}).toList());
+    }
+
+    private void insertConfigs(UUID topicId, Map<String, String> configs, long version) {
+        jdbc.batchUpdate("INSERT INTO topic_configs (topic_id, config_name, config_value, version) VALUES (?, ?, ?, ?)",
+                configs.entrySet().stream().map(e -> new Object[]{topicId, e.getKey(), e.getValue(), version}).toList());
     }
 
     /** Sorts by partition index and checks the indexes are {@code first, first + 1, ...}. */

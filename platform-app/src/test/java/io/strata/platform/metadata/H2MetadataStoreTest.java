@@ -15,7 +15,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The store contract on the embedded default: an H2 file database, as configured in application.yml. */
-class JpaMetadataStoreH2Test extends AbstractJpaMetadataStoreTest {
+class H2MetadataStoreTest extends AbstractMetadataStoreTest {
     @TempDir
     static Path dataDir;
 
@@ -35,7 +35,7 @@ class JpaMetadataStoreH2Test extends AbstractJpaMetadataStoreTest {
         TopicMetadata topic;
         long producerId;
         try (ConfigurableApplicationContext context = MetadataStoreTestApplication.start(properties)) {
-            JpaMetadataStore crashing = context.getBean(JpaMetadataStore.class);
+            JdbcMetadataStore crashing = context.getBean(JdbcMetadataStore.class);
             topic = crashing.createTopic("survivor", Map.of("retention.ms", "1"),
                     List.of(new PartitionMetadata(0, 0, 0, List.of(0), List.of(0), 0)));
             producerId = crashing.allocateProducerIds(10);
@@ -44,7 +44,7 @@ class JpaMetadataStoreH2Test extends AbstractJpaMetadataStoreTest {
         }
 
         try (ConfigurableApplicationContext context = MetadataStoreTestApplication.start(properties)) {
-            JpaMetadataStore recovered = context.getBean(JpaMetadataStore.class);
+            JdbcMetadataStore recovered = context.getBean(JdbcMetadataStore.class);
             assertThat(recovered.topic("survivor")).contains(topic);
             assertThat(recovered.allocateProducerIds(1)).isGreaterThanOrEqualTo(producerId + 10);
         }
@@ -54,7 +54,7 @@ class JpaMetadataStoreH2Test extends AbstractJpaMetadataStoreTest {
     void theEmbeddedDatabaseRefusesASecondBrokerId(@TempDir Path singleDir) {
         try (ConfigurableApplicationContext context = MetadataStoreTestApplication.start(
                 Map.of("strata.data-dir", singleDir.toString()))) {
-            JpaMetadataStore single = context.getBean(JpaMetadataStore.class);
+            JdbcMetadataStore single = context.getBean(JdbcMetadataStore.class);
             single.checkBrokerAllowed(0);
             single.registerBroker(new io.strata.engine.metadata.BrokerRegistration(0, "h", 9092, null));
 

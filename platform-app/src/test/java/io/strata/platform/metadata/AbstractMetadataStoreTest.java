@@ -15,8 +15,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import javax.sql.DataSource;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -35,16 +39,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The {@link JpaMetadataStore} contract, run once per database by the subclasses. One Spring context
- * (datasource, Flyway, JPA, the store; no broker) is shared by the tests of a class, so every test uses
+ * The {@link JdbcMetadataStore} contract, run once per database by the subclasses. One Spring context
+ * (datasource, Flyway, the store; no broker) is shared by the tests of a class, so every test uses
  * its own topic names and broker ids.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AbstractJpaMetadataStoreTest {
+abstract class AbstractMetadataStoreTest {
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     private ConfigurableApplicationContext context;
-    protected JpaMetadataStore store;
+    protected JdbcMetadataStore store;
 
     /** {@code spring.datasource.*} properties of the database under test; may skip the class. */
     protected abstract Map<String, String> datasourceProperties() throws Exception;
@@ -58,7 +62,7 @@ abstract class AbstractJpaMetadataStoreTest {
     @BeforeAll
     void openStore() throws Exception {
         context = startContext();
-        store = context.getBean(JpaMetadataStore.class);
+        store = context.getBean(JdbcMetadataStore.class);
     }
 
     private ConfigurableApplicationContext startContext() throws Exception {
@@ -193,7 +197,7 @@ abstract class AbstractJpaMetadataStoreTest {
 
     @Test
     void configsRoundTripAndAreReplacedWholesale() {
-        String longValue = "x".repeat(TopicConfigEntity.MAX_VALUE_LENGTH);
+        String longValue = "x".repeat(MetadataLimits.MAX_CONFIG_VALUE_LENGTH);
         TopicMetadata topic = store.createTopic(uniqueName("configs"),
                 Map.of("retention.ms", "1000", "segment.bytes", "1048576", "strata.test.long.value", longValue),
                 partitions(1));
@@ -218,7 +222,7 @@ abstract class AbstractJpaMetadataStoreTest {
                 .isInstanceOf(InvalidTopicException.class);
         String name = uniqueName("big-config");
         assertThatThrownBy(() -> store.createTopic(name,
-                Map.of("retention.ms", "1".repeat(TopicConfigEntity.MAX_VALUE_LENGTH + 1)), partitions(1)))
+                Map.of("retention.ms", "1".repeat(MetadataLimits.MAX_CONFIG_VALUE_LENGTH + 1)), partitions(1)))
                 .isInstanceOf(InvalidConfigurationException.class);
         assertThat(store.topic(name)).isEmpty();
     }
@@ -254,8 +258,7 @@ abstract class AbstractJpaMetadataStoreTest {
         int first = 1000 + NAMES.incrementAndGet() * 2;
         store.registerBroker(new BrokerRegistration(first + 1, "b.example", 9093, null));
         store.registerBroker(new BrokerRegistration(first, "a.example", 9092, null));
-        BrokerRepository rows = context.getBean(BrokerRepository.class);
-        Instant registeredAt = rows.findById(first).orElseThrow().getRegisteredAt();
+        Instant registeredAt = brokerTimestamp(first, "registered_at");
 
         store.registerBroker(new BrokerRegistration(first, "a2.example", 19092, "rack-1"));
 
@@ -266,9 +269,14 @@ abstract class AbstractJpaMetadataStoreTest {
                 new BrokerRegistration(first, "a2.example", 19092, "rack-1"),
                 new BrokerRegistration(first + 1, "b.example", 9093, null));
         assertThat(store.brokers()).extracting(BrokerRegistration::brokerId).isSorted();
-        BrokerEntity row = rows.findById(first).orElseThrow();
-        assertThat(row.getRegisteredAt()).as("kept from the first registration").isEqualTo(registeredAt);
-        assertThat(row.getLastHeartbeat()).isAfterOrEqualTo(registeredAt);
+        assertThat(brokerTimestamp(first, "registered_at")).as("kept from the first registration")
+                .isEqualTo(registeredAt);
+        assertThat(brokerTimestamp(first, "last_heartbeat")).isAfterOrEqualTo(registeredAt);
+    }
+
+    private Instant brokerTimestamp(int brokerId, String column) {
+        return new JdbcTemplate(context.getBean(DataSource.class)).queryForObject(
+                "SELECT " + column + " FROM brokers WHERE broker_id = ?", OffsetDateTime.class, brokerId).toInstant();
     }
 
     @Test
@@ -307,11 +315,11 @@ abstract class AbstractJpaMetadataStoreTest {
     void concurrentProducerIdBlocksFromTwoStoresNeverOverlap() throws Exception {
         // A second context on the same database stands in for a second broker.
         try (ConfigurableApplicationContext other = MetadataStoreTestApplication.start(datasourceProperties())) {
-            JpaMetadataStore otherStore = other.getBean(JpaMetadataStore.class);
+            JdbcMetadataStore otherStore = other.getBean(JdbcMetadataStore.class);
             CountDownLatch start = new CountDownLatch(1);
             List<Callable<List<long[]>>> workers = new ArrayList<>();
             for (int w = 0; w < 6; w++) {
-                JpaMetadataStore target = w % 2 == 0 ? store : otherStore;
+                JdbcMetadataStore target = w % 2 == 0 ? store : otherStore;
                 int size = 1 + w * 7;
                 workers.add(() -> {
                     start.await();
@@ -550,7 +558,7 @@ abstract class AbstractJpaMetadataStoreTest {
                 });
         assertThat(store.brokerConfigs().broker(brokerId)).isEmpty();
         assertThatThrownBy(() -> store.replaceBrokerConfigs(OptionalInt.of(brokerId),
-                Map.of("log.retention.ms", "x".repeat(TopicConfigEntity.MAX_VALUE_LENGTH + 1))))
+                Map.of("log.retention.ms", "x".repeat(MetadataLimits.MAX_CONFIG_VALUE_LENGTH + 1))))
                 .isInstanceOf(InvalidConfigurationException.class);
     }
 
@@ -663,7 +671,7 @@ abstract class AbstractJpaMetadataStoreTest {
 
         context.close();
         context = startContext();
-        store = context.getBean(JpaMetadataStore.class);
+        store = context.getBean(JdbcMetadataStore.class);
 
         assertThat(store.clusterId()).isEqualTo(clusterId);
         assertThat(store.topic(name)).contains(topic);

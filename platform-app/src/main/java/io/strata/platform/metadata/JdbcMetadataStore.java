@@ -21,16 +21,16 @@ import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
- * {@link MetadataStore} over Spring Data JPA: H2 embedded by default, PostgreSQL for clusters.
+ * {@link MetadataStore} in plain SQL (JDBC) over the Flyway schema: H2 embedded by default, PostgreSQL for clusters.
  *
  * <p>Each call is one database transaction in {@link MetadataTransactions}. This class checks input
- * sizes, translates a unique-name violation into {@link TopicExistsException} (whether it surfaces at
- * flush or at commit), and after each committed write forces it to disk where the database does not
- * ({@link EmbeddedDatabaseSync}). Heartbeats use a connection of their own. Thread-safe: it holds no
- * state besides the immutable cluster id.
+ * sizes, translates a unique-name violation (a broker on another node creating the same topic at once) into
+ * {@link TopicExistsException}, and after each committed write forces it to disk where the database does not
+ * ({@link EmbeddedDatabaseSync}). Heartbeats use a connection of their own. Thread-safe: it holds no state
+ * besides the cluster id, read once.
  */
 @Component
-public class JpaMetadataStore implements MetadataStore {
+public class JdbcMetadataStore implements MetadataStore {
     private final MetadataTransactions transactions;
     private final EmbeddedDatabaseSync sync;
     private final BrokerHeartbeatConnection heartbeats;
@@ -39,7 +39,7 @@ public class JpaMetadataStore implements MetadataStore {
     private volatile String clusterId;
 
     /** @param sessionTimeout how long after its last heartbeat a broker is live ({@code strata.broker.session-timeout}) */
-    public JpaMetadataStore(MetadataTransactions transactions, EmbeddedDatabaseSync sync,
+    public JdbcMetadataStore(MetadataTransactions transactions, EmbeddedDatabaseSync sync,
                             BrokerHeartbeatConnection heartbeats, MetadataDatabase database,
                             @Value("${strata.broker.session-timeout:9s}") Duration sessionTimeout) {
         this.transactions = transactions;

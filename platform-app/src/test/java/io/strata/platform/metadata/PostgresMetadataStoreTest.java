@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The store contract on PostgreSQL, each run in a schema of its own that is dropped afterwards. */
-class JpaMetadataStorePostgresTest extends AbstractJpaMetadataStoreTest {
+class PostgresMetadataStoreTest extends AbstractMetadataStoreTest {
     private PostgresTestDatabase database;
 
     @Override

@@ -1,26 +1,22 @@
 package io.strata.platform.metadata;
 
-import jakarta.persistence.AttributeConverter;
-import jakarta.persistence.Converter;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Stores an ordered broker id list (replicas, ISR) as comma-separated text: portable across H2 and
- * PostgreSQL, and readable when inspecting the database by hand.
+ * Ordered broker id lists (replicas, ISR) as the comma-separated text the {@code topic_partitions} columns
+ * hold: portable across H2 and PostgreSQL, and readable when inspecting the database by hand.
  */
-@Converter
-public class BrokerIdListConverter implements AttributeConverter<List<Integer>, String> {
+final class BrokerIdLists {
+    private BrokerIdLists() {
+    }
 
-    @Override
-    public String convertToDatabaseColumn(List<Integer> ids) {
+    static String toColumn(List<Integer> ids) {
         return ids.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
-    @Override
-    public List<Integer> convertToEntityAttribute(String text) {
+    static List<Integer> fromColumn(String text) {
         if (text == null || text.isEmpty()) {
             return List.of();
         }
