@@ -56,10 +56,13 @@ final class LogTruncation {
 
     /**
      * Removes everything from {@code offset} on; with {@code restart} (or below the log start) empties the log and
-     * restarts it at {@code offset}. Does nothing if {@code offset} is at or above the log end and not restarting.
+     * restarts it at {@code offset}. At or above the log end (not restarting) only epochs starting at the log end go.
      */
     void truncate(long offset, boolean restart) throws IOException {
         if (offset >= offsets.logEnd() && !restart) {
+            // No record goes, but an epoch this replica started at its log end as a leader that appended nothing
+            // must: the new leader's log diverges there, and a kept entry would make every fetch diverge again.
+            epochCache.truncateFromEnd(offsets.logEnd());
             return;
         }
         long oldEnd = offsets.logEnd();

@@ -68,6 +68,20 @@ class LogTruncationTest {
     }
 
     @Test
+    void truncatingAtTheLogEndDropsAnEpochStartedThereWithoutRecords() throws Exception {
+        try (PartitionLog log = LogTestSupport.open(dir, SMALL, time)) {
+            log.appendAsLeader(batch(T0, "a", 5), 0);
+            log.startLeaderEpoch(1); // led epoch 1 briefly and appended nothing
+
+            log.truncateTo(5); // the next leader says epoch 0 ends at 5
+
+            assertThat(log.logEndOffset()).isEqualTo(5);
+            assertThat(log.leaderEpochCache().entries()).containsExactly(new LeaderEpochCache.EpochEntry(0, 0));
+            assertThat(log.leaderEpochCache().latestEpoch()).hasValue(0);
+        }
+    }
+
+    @Test
     void truncatingBelowTheLogStartRestartsTheLogThere() throws Exception {
         try (PartitionLog log = LogTestSupport.open(dir, SMALL, time)) {
             log.appendAsLeader(batch(T0, "a", 5), 0);
