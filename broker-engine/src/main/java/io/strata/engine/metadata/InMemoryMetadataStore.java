@@ -41,6 +41,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private BrokerConfigs brokerConfigs = BrokerConfigs.EMPTY;
     /** The version of the last change to any dynamic broker config (0: never changed). */
     private long brokerConfigsVersion;
+    private FinalizedFeatures features = FinalizedFeatures.NONE;
     /** The controller lease row: holder ({@link ControllerLease#NO_CONTROLLER} if never taken), epoch, renewal time. */
     private int controllerHolder = ControllerLease.NO_CONTROLLER;
     private long controllerEpoch;
@@ -115,7 +116,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
         int controllerId = controller().map(ControllerLease::brokerId).orElse(ControllerLease.NO_CONTROLLER);
         Optional<BrokerConfigs> configs = since <= 0 || brokerConfigsVersion > since
                 ? Optional.of(brokerConfigs) : Optional.empty();
-        return new MetadataDelta(version, changedBrokers, changedTopics, deleted, live, controllerId, configs);
+        Optional<FinalizedFeatures> changedFeatures = since <= 0 || features.epoch() > since
+                ? Optional.of(features) : Optional.empty();
+        return new MetadataDelta(version, changedBrokers, changedTopics, deleted, live, controllerId, configs,
+                changedFeatures);
     }
 
     @Override
@@ -223,6 +227,30 @@ public final class InMemoryMetadataStore implements MetadataStore {
     public synchronized TopicMetadata replaceTopicConfigs(Uuid id, Map<String, String> configs) {
         TopicMetadata current = topic(id).orElseThrow();
         return put(new TopicMetadata(id, current.name(), configs, current.partitions()));
+    }
+
+    @Override
+    public synchronized FinalizedFeatures finalizedFeatures() {
+        return features;
+    }
+
+    @Override
+    public synchronized FinalizedFeatures updateFeatures(Map<String, Short> levels) {
+        Map<String, Short> next = new HashMap<>(features.levels());
+        levels.forEach((name, level) -> {
+            if (level <= 0) {
+                next.remove(name);
+            } else {
+                next.put(name, level);
+            }
+        });
+        features = new FinalizedFeatures(++version, next);
+        return features;
+    }
+
+    @Override
+    public synchronized FinalizedFeatures bootstrapFeatures(Map<String, Short> defaults) {
+        return features.epoch() < 0 ? updateFeatures(defaults) : features;
     }
 
     @Override

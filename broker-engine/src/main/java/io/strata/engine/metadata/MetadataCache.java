@@ -20,7 +20,7 @@ public final class MetadataCache {
     private final MetadataStore store;
     private final int localBrokerId;
     private volatile Snapshot snapshot = new Snapshot(0, Map.of(), Map.of(), Map.of(),
-            ControllerLease.NO_CONTROLLER, BrokerConfigs.EMPTY);
+            ControllerLease.NO_CONTROLLER, BrokerConfigs.EMPTY, FinalizedFeatures.NONE);
 
     /** @param localBrokerId this broker, which counts itself live while it serves (fencing is the controller's) */
     public MetadataCache(MetadataStore store, int localBrokerId) {
@@ -72,7 +72,8 @@ public final class MetadataCache {
         }
         long version = Math.max(current.version, delta.version());
         snapshot = new Snapshot(version, Map.copyOf(brokers), Map.copyOf(byName), Map.copyOf(byId),
-                delta.controllerId(), delta.brokerConfigs().orElse(current.brokerConfigs));
+                delta.controllerId(), delta.brokerConfigs().orElse(current.brokerConfigs),
+                delta.features().orElse(current.features));
         return new Changes(version, delta.topics(), deleted, delta.brokerConfigs());
     }
 
@@ -145,7 +146,13 @@ public final class MetadataCache {
         return snapshot.brokerConfigs;
     }
 
+    /** The finalized features as of the last catch-up: what ApiVersions reports. */
+    public FinalizedFeatures finalizedFeatures() {
+        return snapshot.features;
+    }
+
     private record Snapshot(long version, Map<Integer, BrokerRegistration> brokers, Map<String, TopicMetadata> byName,
-                            Map<Uuid, TopicMetadata> byId, int controllerId, BrokerConfigs brokerConfigs) {
+                            Map<Uuid, TopicMetadata> byId, int controllerId, BrokerConfigs brokerConfigs,
+                            FinalizedFeatures features) {
     }
 }

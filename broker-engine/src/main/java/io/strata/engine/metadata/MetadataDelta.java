@@ -19,16 +19,26 @@ import java.util.Set;
  *                        {@link ControllerLease#NO_CONTROLLER} (like liveness, always reported)
  * @param brokerConfigs   every dynamic broker config, complete, when any changed after the requested version
  *                        (always present from version 0); empty when none changed
+ * @param features        the finalized features, complete, when any changed after the requested version (always
+ *                        present from version 0); empty when none changed
  */
 public record MetadataDelta(long version, List<BrokerRegistration> brokers, List<TopicMetadata> topics,
                             List<Uuid> deletedTopicIds, Set<Integer> liveBrokerIds, int controllerId,
-                            Optional<BrokerConfigs> brokerConfigs) {
+                            Optional<BrokerConfigs> brokerConfigs, Optional<FinalizedFeatures> features) {
     public MetadataDelta {
         brokers = List.copyOf(brokers);
         topics = List.copyOf(topics);
         deletedTopicIds = List.copyOf(deletedTopicIds);
         liveBrokerIds = Set.copyOf(liveBrokerIds);
         java.util.Objects.requireNonNull(brokerConfigs, "brokerConfigs");
+        java.util.Objects.requireNonNull(features, "features");
+    }
+
+    /** A delta in which no finalized feature changed. */
+    public MetadataDelta(long version, List<BrokerRegistration> brokers, List<TopicMetadata> topics,
+                         List<Uuid> deletedTopicIds, Set<Integer> liveBrokerIds, int controllerId,
+                         Optional<BrokerConfigs> brokerConfigs) {
+        this(version, brokers, topics, deletedTopicIds, liveBrokerIds, controllerId, brokerConfigs, Optional.empty());
     }
 
     /** A delta in which no dynamic broker config changed. */
@@ -38,6 +48,7 @@ public record MetadataDelta(long version, List<BrokerRegistration> brokers, List
     }
 
     public boolean changesMetadata() {
-        return !brokers.isEmpty() || !topics.isEmpty() || !deletedTopicIds.isEmpty() || brokerConfigs.isPresent();
+        return !brokers.isEmpty() || !topics.isEmpty() || !deletedTopicIds.isEmpty() || brokerConfigs.isPresent()
+                || features.isPresent();
     }
 }

@@ -9,8 +9,8 @@ import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
- * Durable cluster metadata. The engine only talks to this interface; platform-app implements it over
- * JPA (H2 embedded, PostgreSQL for clusters). Implementations must be thread-safe and every mutating
+ * Durable cluster metadata. The engine only talks to this interface; platform-app implements it in
+ * plain JDBC (H2 embedded, PostgreSQL for clusters). Implementations must be thread-safe and every mutating
  * call must be durable when it returns.
  */
 public interface MetadataStore {
@@ -90,6 +90,25 @@ public interface MetadataStore {
      * @return every dynamic broker config after the change
      */
     BrokerConfigs replaceBrokerConfigs(OptionalInt brokerId, Map<String, String> configs);
+
+    /** The finalized features and their epoch ({@link FinalizedFeatures#NONE} while none was ever finalized). */
+    FinalizedFeatures finalizedFeatures();
+
+    /**
+     * Sets the finalized level of each given feature (0 removes it) under a new metadata version, which becomes
+     * the features' epoch; {@link #changesSince} reports the change. Validating the levels is the caller's.
+     *
+     * @return the finalized features after the change
+     */
+    FinalizedFeatures updateFeatures(Map<String, Short> levels);
+
+    /**
+     * Finalizes {@code defaults} if this cluster never finalized any feature (its first broker's start), like
+     * {@link #updateFeatures}; otherwise changes nothing, so a cluster keeps the levels it was set to.
+     *
+     * @return the finalized features after the call
+     */
+    FinalizedFeatures bootstrapFeatures(Map<String, Short> defaults);
 
     /**
      * Replaces one partition's leader, leader epoch, replicas and ISR if its partition epoch is still

@@ -4,6 +4,7 @@ import io.strata.engine.config.BrokerConfig;
 import io.strata.engine.config.BrokerLogDefaults;
 import io.strata.engine.config.ConfigDescriber;
 import io.strata.engine.metadata.MetadataCache;
+import io.strata.engine.metadata.SupportedFeatures;
 import io.strata.engine.topic.BrokerConfigService;
 import io.strata.engine.topic.TopicService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +13,7 @@ import io.strata.engine.cluster.ReplicaManager;
 import io.strata.engine.group.GroupCoordinator;
 import io.strata.engine.group.GroupMetrics;
 import io.strata.engine.handler.admin.ApiVersionsHandler;
+import io.strata.engine.handler.admin.UpdateFeaturesHandler;
 import io.strata.engine.handler.group.DeleteGroupsHandler;
 import io.strata.engine.handler.group.DescribeGroupsHandler;
 import io.strata.engine.handler.group.FindCoordinatorHandler;
@@ -151,6 +153,7 @@ public final class Broker implements AutoCloseable {
         try {
             Files.createDirectories(config.dataDir());
             String clusterId = metadataStore.clusterId();
+            metadataStore.bootstrapFeatures(SupportedFeatures.bootstrapLevels()); // a new cluster's first start only
             executors = BrokerExecutors.forBroker(config.numIoThreads(), config.groups().coordinatorThreads());
             fetchPurgatory = new DelayedOperationPurgatory(executors.requests(), executors.purgatoryTimer());
             producePurgatory = new DelayedOperationPurgatory(executors.requests(), executors.purgatoryTimer());
@@ -234,7 +237,8 @@ public final class Broker implements AutoCloseable {
         ConfigDescriber describer = new ConfigDescriber(this::config, logDefaults);
         BrokerConfigService brokerConfigs = new BrokerConfigService(config.brokerId(), metadataStore, topics);
         PartitionFetchReader fetchReader = new PartitionFetchReader(cache, replicaManager, metrics);
-        registry.register(new ApiVersionsHandler(registry))
+        registry.register(new ApiVersionsHandler(registry, cache))
+                .register(new UpdateFeaturesHandler(metadataStore))
                 .register(new MetadataHandler(config.brokerId(), config.autoCreateTopics(), clusterId, cache, topics))
                 .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests()))
                 .register(new FetchHandler(fetchReader, fetchPurgatory, time))

@@ -91,6 +91,7 @@ class ProtocolVersionsTest {
             Map.entry(ApiKeys.DESCRIBE_GROUPS, "0-6"),
             Map.entry(ApiKeys.LIST_GROUPS, "0-5"),
             Map.entry(ApiKeys.API_VERSIONS, "0-4"),
+            Map.entry(ApiKeys.UPDATE_FEATURES, "0-2"),
             Map.entry(ApiKeys.CREATE_TOPICS, "2-7"),
             Map.entry(ApiKeys.DELETE_TOPICS, "1-6"),
             Map.entry(ApiKeys.DELETE_RECORDS, "0-2"),

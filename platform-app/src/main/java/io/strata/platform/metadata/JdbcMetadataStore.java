@@ -3,6 +3,7 @@ package io.strata.platform.metadata;
 import io.strata.engine.metadata.BrokerConfigs;
 import io.strata.engine.metadata.BrokerRegistration;
 import io.strata.engine.metadata.ControllerLease;
+import io.strata.engine.metadata.FinalizedFeatures;
 import io.strata.engine.metadata.MetadataDelta;
 import io.strata.engine.metadata.MetadataStore;
 import io.strata.engine.metadata.PartitionMetadata;
@@ -185,6 +186,27 @@ public class JdbcMetadataStore implements MetadataStore {
         BrokerConfigs stored = transactions.replaceBrokerConfigs(brokerId, configs);
         sync.afterWrite();
         return stored;
+    }
+
+    @Override
+    public FinalizedFeatures finalizedFeatures() {
+        return transactions.finalizedFeatures();
+    }
+
+    @Override
+    public FinalizedFeatures updateFeatures(Map<String, Short> levels) {
+        MetadataLimits.checkFeatures(levels);
+        FinalizedFeatures features = transactions.updateFeatures(levels, false);
+        sync.afterWrite();
+        return features;
+    }
+
+    @Override
+    public FinalizedFeatures bootstrapFeatures(Map<String, Short> defaults) {
+        MetadataLimits.checkFeatures(defaults);
+        FinalizedFeatures features = transactions.updateFeatures(defaults, true);
+        sync.afterWrite();
+        return features;
     }
 
     @Override

@@ -44,6 +44,15 @@ final class MetadataLimits {
         }
     }
 
+    static void checkFeatures(Map<String, Short> levels) {
+        for (String name : levels.keySet()) {
+            if (name == null || name.isEmpty() || name.length() > MAX_CONFIG_NAME_LENGTH) {
+                throw new IllegalArgumentException("Feature names must be 1 to " + MAX_CONFIG_NAME_LENGTH
+                        + " characters long.");
+            }
+        }
+    }
+
     static void checkPartitions(List<PartitionMetadata> partitions) {
         for (PartitionMetadata p : partitions) {
             if (listLength(p.replicas()) > MAX_BROKER_ID_LIST_LENGTH || listLength(p.isr()) > MAX_BROKER_ID_LIST_LENGTH) {

@@ -3,6 +3,7 @@ package io.strata.platform.metadata;
 import io.strata.engine.metadata.BrokerConfigs;
 import io.strata.engine.metadata.BrokerRegistration;
 import io.strata.engine.metadata.ControllerLease;
+import io.strata.engine.metadata.FinalizedFeatures;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.Uuid;
@@ -168,6 +169,24 @@ final class MetadataQueries {
 
     boolean brokerConfigsChanged(long since, long upTo) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM broker_config_changes WHERE version > ? AND version <= ?",
+                Long.class, since, upTo) > 0;
+    }
+
+    /** The finalized features; the epoch is the version of their last change. */
+    FinalizedFeatures features() {
+        long[] epoch = {-1};
+        Map<String, Short> levels = new HashMap<>();
+        jdbc.query("SELECT feature_name, feature_level, version FROM finalized_features", rs -> {
+            epoch[0] = Math.max(epoch[0], rs.getLong(3));
+            if (rs.getShort(2) > 0) {
+                levels.put(rs.getString(1), rs.getShort(2));
+            }
+        });
+        return new FinalizedFeatures(epoch[0], levels);
+    }
+
+    boolean featuresChanged(long since, long upTo) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM finalized_features WHERE version > ? AND version <= ?",
                 Long.class, since, upTo) > 0;
     }
 

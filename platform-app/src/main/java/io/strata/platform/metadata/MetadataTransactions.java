@@ -3,6 +3,7 @@ package io.strata.platform.metadata;
 import io.strata.engine.metadata.BrokerConfigs;
 import io.strata.engine.metadata.BrokerRegistration;
 import io.strata.engine.metadata.ControllerLease;
+import io.strata.engine.metadata.FinalizedFeatures;
 import io.strata.engine.metadata.MetadataDelta;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
@@ -153,8 +154,10 @@ public class MetadataTransactions {
                 queries.topic(id).ifPresent(changedTopics::add);
             }
         }
+        Optional<FinalizedFeatures> changedFeatures = since <= 0 || queries.featuresChanged(since, current)
+                ? Optional.of(queries.features()) : Optional.empty();
         return new MetadataDelta(current, changedBrokers, changedTopics, queries.deletedTopicIds(since, current),
-                live, controller, changedBrokerConfigs);
+                live, controller, changedBrokerConfigs, changedFeatures);
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
@@ -178,6 +181,33 @@ public class MetadataTransactions {
             jdbc.update("INSERT INTO broker_config_changes (broker_id, version) VALUES (?, ?)", column, changed);
         }
         return before.with(brokerId, values);
+    }
+
+    @Transactional(readOnly = true)
+    public FinalizedFeatures finalizedFeatures() {
+        return queries.features();
+    }
+
+    /**
+     * Writes each feature's level (0: removed, its row kept with the change's version); with
+     * {@code onlyIfNoneFinalized} only when the cluster never finalized a feature, decided under the version lock.
+     */
+    @Transactional
+    public FinalizedFeatures updateFeatures(Map<String, Short> levels, boolean onlyIfNoneFinalized) {
+        queries.lockVersion();
+        if (onlyIfNoneFinalized && queries.features().epoch() >= 0) {
+            return queries.features();
+        }
+        long changed = queries.incrementVersion();
+        for (Map.Entry<String, Short> e : levels.entrySet()) {
+            short level = (short) Math.max(0, e.getValue());
+            if (jdbc.update("UPDATE finalized_features SET feature_level = ?, version = ? WHERE feature_name = ?",
+                    level, changed, e.getKey()) == 0) {
+                jdbc.update("INSERT INTO finalized_features (feature_name, feature_level, version) VALUES (?, ?, ?)",
+                        e.getKey(), level, changed);
+            }
+        }
+        return queries.features();
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)

@@ -2,6 +2,7 @@ package io.strata.platform.metadata;
 
 import io.strata.engine.metadata.BrokerRegistration;
 import io.strata.engine.metadata.ControllerLease;
+import io.strata.engine.metadata.FinalizedFeatures;
 import io.strata.engine.metadata.PartitionMetadata;
 import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.Uuid;
@@ -277,6 +278,33 @@ abstract class AbstractMetadataStoreTest {
     private Instant brokerTimestamp(int brokerId, String column) {
         return new JdbcTemplate(context.getBean(DataSource.class)).queryForObject(
                 "SELECT " + column + " FROM brokers WHERE broker_id = ?", OffsetDateTime.class, brokerId).toInstant();
+    }
+
+    @Test
+    void featuresAreBootstrappedOnlyOnceAndEachUpdateIsAVersionedChange() {
+        String feature = "test.feature." + NAMES.incrementAndGet();
+        FinalizedFeatures before = store.finalizedFeatures();
+        FinalizedFeatures bootstrapped = store.bootstrapFeatures(Map.of(feature, (short) 3));
+        if (before.epoch() < 0) {
+            assertThat(bootstrapped.levels()).containsEntry(feature, (short) 3);
+        } else {
+            assertThat(bootstrapped).as("another test finalized features first").isEqualTo(before);
+        }
+        assertThat(store.bootstrapFeatures(Map.of(feature, (short) 7))).as("only the first bootstrap writes")
+                .isEqualTo(store.finalizedFeatures());
+
+        long version = store.metadataVersion();
+        FinalizedFeatures updated = store.updateFeatures(Map.of(feature, (short) 2));
+        assertThat(updated.levels()).containsEntry(feature, (short) 2);
+        assertThat(updated.epoch()).isEqualTo(store.metadataVersion()).isGreaterThan(version);
+        assertThat(store.changesSince(version).features()).hasValue(updated);
+        assertThat(store.changesSince(updated.epoch()).features()).isEmpty();
+
+        FinalizedFeatures removed = store.updateFeatures(Map.of(feature, (short) 0));
+        assertThat(removed.levels()).doesNotContainKey(feature);
+        assertThat(removed.epoch()).isGreaterThan(updated.epoch());
+        assertThat(store.changesSince(updated.epoch()).features()).hasValue(removed);
+        assertThat(store.changesSince(0).features()).hasValue(store.finalizedFeatures());
     }
 
     @Test

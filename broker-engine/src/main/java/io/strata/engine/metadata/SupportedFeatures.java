@@ -1,0 +1,51 @@
+package io.strata.engine.metadata;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The feature levels this broker software serves (KIP-584), what ApiVersions advertises as supported, and the
+ * levels a new cluster is finalized at. A level is listed only once everything it implies is served.
+ *
+ * <p>{@code transaction.version}: level 1 is the original transaction protocol (KIP-98, what kafka-clients
+ * speaks while the finalized level is below 2). Level 2 (KIP-890's epoch bump per transaction and implicit
+ * partition adds) is not served yet, so it is neither supported nor finalized.
+ */
+public final class SupportedFeatures {
+    public static final String TRANSACTION_VERSION = "transaction.version";
+
+    /** An inclusive range of levels. */
+    public record Range(short min, short max) {
+        public boolean contains(short level) {
+            return level >= min && level <= max;
+        }
+    }
+
+    private static final Map<String, Range> SUPPORTED;
+    private static final Map<String, Short> BOOTSTRAP;
+
+    static {
+        Map<String, Range> supported = new LinkedHashMap<>();
+        supported.put(TRANSACTION_VERSION, new Range((short) 0, (short) 1));
+        SUPPORTED = Map.copyOf(supported);
+        BOOTSTRAP = Map.of(TRANSACTION_VERSION, (short) 1);
+    }
+
+    private SupportedFeatures() {
+    }
+
+    /** Supported range by feature name. */
+    public static Map<String, Range> all() {
+        return SUPPORTED;
+    }
+
+    public static Optional<Range> range(String feature) {
+        return Optional.ofNullable(SUPPORTED.get(feature));
+    }
+
+    /** The levels a cluster that never finalized a feature starts with. */
+    public static Map<String, Short> bootstrapLevels() {
+        return BOOTSTRAP;
+    }
+}
