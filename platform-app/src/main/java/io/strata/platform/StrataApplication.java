@@ -5,9 +5,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * The Strata platform: one Kafka-compatible broker, its metadata store, the admin API and the console
- * in one Spring Boot process. Scans all of {@code io.strata} so the admin API's beans are picked up.
+ * in one Spring Boot process. Scans the platform's and the admin API's packages; the engine ({@code io.strata.engine})
+ * has no Spring beans, and reading its classes would only slow the start.
  */
-@SpringBootApplication(scanBasePackages = "io.strata")
+@SpringBootApplication(scanBasePackages = {"io.strata.platform", "io.strata.admin"})
 public class StrataApplication {
 
     public static void main(String[] args) {
