@@ -1,9 +1,11 @@
 package io.strata.engine.group;
 
+import io.strata.engine.cluster.Partition;
 import io.strata.engine.config.GroupConfig;
 import io.strata.engine.metadata.TopicMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.protocol.Errors;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -164,6 +167,36 @@ class TxnOffsetCommitsTest extends GroupCoordinatorTestBase {
         assertThat(fetched("g")).as("the offset with a pending one stays").isEqualTo(5);
         marker("g", PRODUCER, (short) 0, true);
         assertThat(fetched("g")).isEqualTo(10);
+    }
+
+    @Test
+    void theCommitMarkerTakesEffectOnlyOnceTheFollowerHasIt() throws Exception {
+        support = new GroupCoordinatorTestSupport(dir, CONFIG);
+        support.replicas = List.of(0, 1);
+        support.coordinator.startServing();
+        support.coordinator.ensureOffsetsTopic();
+        Partition offsets = support.replicaManager.partition(new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME,
+                support.coordinator.partitionFor("g"))).orElseThrow();
+        CompletableFuture<GroupOffsets.CommitResult> commit = txn().commit("g", PRODUCER, (short) 0, -1, "", null,
+                Map.of(TP, new CommittedOffset(10, -1, "", 0)));
+        followerFetchesAll(offsets);
+        assertThat(commit.join().partitions()).containsEntry(TP, Errors.NONE);
+
+        CompletableFuture<Void> marker = txn().completeTransaction(support.coordinator.partitionFor("g"), PRODUCER,
+                (short) 0, 0, true);
+
+        assertThat(marker).as("the marker is not replicated yet").isNotDone();
+        assertThat(unstable("g")).isTrue();
+        assertThat(fetched("g")).isNull();
+        followerFetchesAll(offsets);
+        assertThat(marker).isCompleted();
+        assertThat(unstable("g")).isFalse();
+        assertThat(fetched("g")).isEqualTo(10);
+    }
+
+    private void followerFetchesAll(Partition partition) {
+        long end = partition.log().logEndOffset();
+        partition.updateFollowerFetchState(1, -1, end, end, support.time.milliseconds());
     }
 
     @Test

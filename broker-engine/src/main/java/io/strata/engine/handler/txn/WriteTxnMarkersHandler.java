@@ -39,7 +39,9 @@ import java.util.concurrent.Executor;
  * <p>Markers for a coordinator's partitions ({@code __consumer_offsets}: transactional offset commits) are written
  * through that coordinator ({@link CoordinatorMarkers}), which orders them with its own writes and applies them once
  * committed; the partition's answer waits for that. A coordinator that is not (or no longer) serving the partition
- * answers NOT_LEADER_OR_FOLLOWER, as Kafka does, so the transaction coordinator retries.
+ * answers NOT_LEADER_OR_FOLLOWER, as Kafka does, so the transaction coordinator retries. Each such partition's
+ * result is set by the thread that completes its coordinator write; the response is read only after all of them have
+ * completed (allOf orders those writes before it).
  */
 public final class WriteTxnMarkersHandler extends TypedApiHandler<WriteTxnMarkersRequest> {
     private static final Logger log = LoggerFactory.getLogger(WriteTxnMarkersHandler.class);
