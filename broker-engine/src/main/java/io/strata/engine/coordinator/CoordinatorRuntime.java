@@ -4,6 +4,8 @@ import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -16,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -32,7 +35,9 @@ import java.util.function.IntFunction;
  * replayed into the shard only once the high watermark covers them, in log order. So the shard's persisted state
  * is always the committed prefix of the log: reads see only committed state, and when an append fails (nothing
  * was written) or leadership is lost (the shard is dropped; the next leader loads the log) there is nothing to
- * revert. A write whose commit wait times out fails with COORDINATOR_NOT_AVAILABLE but stays queued: its records
+ * revert. Transactional writes ({@link CoordinatorResult#transactional}) are appended as transactional batches
+ * and transaction markers ({@link #scheduleTransactionCompletion}) go through the same queue, so a shard replays
+ * records and markers in log order, both live and when loading. A write whose commit wait times out fails with COORDINATOR_NOT_AVAILABLE but stays queued: its records
  * are in the log and are replayed if they commit later. Transient state a shard keeps outside its records (parked
  * requests, timers) is the shard's own; it can react to a failed write with a follow-up operation.
  *
@@ -107,19 +112,35 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         }
     }
 
-    /** Appended records awaiting the high watermark; {@code response} is null for records found uncommitted at load. */
+    /**
+     * Appended entries awaiting the high watermark, with how to apply them to the shard once committed (records,
+     * a transaction marker, or a mix of both for the tail found uncommitted at load); {@code response} is null for
+     * that tail.
+     */
     private final class PendingWrite<T> {
         final long endOffset;
-        final List<R> records;
+        final Consumer<S> replay;
         final T value;
         final CompletableFuture<T> response;
 
-        PendingWrite(long endOffset, List<R> records, T value, CompletableFuture<T> response) {
+        PendingWrite(long endOffset, Consumer<S> replay, T value, CompletableFuture<T> response) {
             this.endOffset = endOffset;
-            this.records = records;
+            this.replay = replay;
             this.value = value;
             this.response = response;
         }
+    }
+
+    /** Replays a batch's records, which sit at the offsets just below {@code endOffset}, into a shard. */
+    private Consumer<S> recordsReplay(List<R> records, long endOffset, CoordinatorResult.Transactional txn) {
+        long base = endOffset - records.size();
+        long producerId = txn == null ? RecordBatch.NO_PRODUCER_ID : txn.producerId();
+        short producerEpoch = txn == null ? RecordBatch.NO_PRODUCER_EPOCH : txn.producerEpoch();
+        return shard -> {
+            for (int i = 0; i < records.size(); i++) {
+                shard.replay(base + i, producerId, producerEpoch, records.get(i));
+            }
+        };
     }
 
     // ---- operations ----
@@ -132,6 +153,47 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
             ctx.executor.execute(() -> runWrite(ctx, op, response));
         }
         return response;
+    }
+
+    /**
+     * Ends {@code producerId}'s transaction on the partition (WriteTxnMarkers for a coordinator partition, as Kafka's
+     * scheduleTransactionCompletion): appends the commit or abort marker in order with the shard's own writes and,
+     * once the high watermark covers it, replays it ({@link CoordinatorShard#replayEndTransaction}) and completes.
+     * Fails with the partition's refusal (INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED, ...) or as
+     * writes do (NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS).
+     */
+    public CompletableFuture<Void> scheduleTransactionCompletion(int partition, long producerId, short producerEpoch,
+                                                                 int coordinatorEpoch, boolean commit) {
+        CompletableFuture<Void> response = new CompletableFuture<>();
+        PartitionContext ctx = contextIfServed(partition, response);
+        if (ctx != null) {
+            ctx.executor.execute(() -> runMarkerWrite(ctx, producerId, producerEpoch, coordinatorEpoch, commit, response));
+        }
+        return response;
+    }
+
+    private void runMarkerWrite(PartitionContext ctx, long producerId, short producerEpoch, int coordinatorEpoch,
+                                boolean commit, CompletableFuture<Void> response) {
+        Incarnation inc = ctx.current;
+        if (inc == null) {
+            fail(response, ctx.loading ? new CoordinatorLoadInProgressException("Loading " + topic + "-" + ctx.partition)
+                    : notCoordinator(ctx.partition));
+            return;
+        }
+        CoordinatorLog.Appended appended;
+        try {
+            appended = coordinatorLog.appendEndTransactionMarker(ctx.partition, producerId, producerEpoch,
+                    coordinatorEpoch, commit, time.milliseconds());
+        } catch (RuntimeException e) {
+            log.debug("The {} marker of producer {} on {}-{} was refused", commit ? "commit" : "abort", producerId,
+                    topic, ctx.partition, e);
+            fail(response, CoordinatorErrors.forAppendFailure(e));
+            return;
+        }
+        PendingWrite<Void> write = new PendingWrite<>(appended.endOffset(),
+                shard -> shard.replayEndTransaction(producerId, producerEpoch, commit), null, response);
+        inc.pending.addLast(write);
+        completions.execute(() -> makeDurableThenAwait(ctx, inc, write));
     }
 
     /** Runs {@code op} on the partition's shard, which holds committed state only; nothing is written. */
@@ -201,13 +263,16 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
             long now = time.milliseconds();
             List<SimpleRecord> encoded = new ArrayList<>(result.records().size());
             result.records().forEach(r -> encoded.add(serde.serialize(r, now)));
-            appended = coordinatorLog.append(ctx.partition, encoded);
+            CoordinatorResult.Transactional txn = result.transactional();
+            appended = txn == null ? coordinatorLog.append(ctx.partition, encoded)
+                    : coordinatorLog.appendTransactional(ctx.partition, txn.producerId(), txn.producerEpoch(), encoded);
         } catch (RuntimeException e) {
             log.warn("Append to {}-{} failed; its shard keeps its committed state", topic, ctx.partition, e);
             fail(response, CoordinatorErrors.forAppendFailure(e));
             return;
         }
-        PendingWrite<T> write = new PendingWrite<>(appended.endOffset(), result.records(), result.response(), response);
+        PendingWrite<T> write = new PendingWrite<>(appended.endOffset(),
+                recordsReplay(result.records(), appended.endOffset(), result.transactional()), result.response(), response);
         inc.pending.addLast(write);
         completions.execute(() -> makeDurableThenAwait(ctx, inc, write));
     }
@@ -249,12 +314,10 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     private void commitUpTo(PartitionContext ctx, Incarnation inc, long highWatermark) {
         while (!inc.pending.isEmpty() && inc.pending.peekFirst().endOffset <= highWatermark) {
             PendingWrite<?> write = inc.pending.pollFirst();
-            for (R record : write.records) {
-                try {
-                    inc.shard.replay(record);
-                } catch (RuntimeException e) {
-                    log.error("Replaying a committed record of {}-{} failed", topic, ctx.partition, e);
-                }
+            try {
+                write.replay.accept(inc.shard);
+            } catch (RuntimeException e) {
+                log.error("Replaying a committed write of {}-{} failed", topic, ctx.partition, e);
             }
             completePending(write);
         }
@@ -299,18 +362,32 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     private void load(PartitionContext ctx, int leaderEpoch) {
         long start = time.milliseconds();
         Incarnation inc = new Incarnation(leaderEpoch, shardFactory.apply(ctx.partition));
-        List<R> uncommitted = new ArrayList<>();
+        List<Consumer<S>> uncommitted = new ArrayList<>();
         long[] end = {-1};
         try {
             long committed = coordinatorLog.highWatermark(ctx.partition);
-            coordinatorLog.read(ctx.partition, record -> {
-                R decoded = serde.deserialize(record);
-                if (record.offset() < committed) {
-                    inc.shard.replay(decoded);
-                } else {
-                    uncommitted.add(decoded);
+            coordinatorLog.readEntries(ctx.partition, new CoordinatorLog.EntryVisitor() {
+                @Override
+                public void record(long producerId, short producerEpoch, Record record) {
+                    R decoded = serde.deserialize(record);
+                    long offset = record.offset();
+                    apply(offset, shard -> shard.replay(offset, producerId, producerEpoch, decoded));
                 }
-                end[0] = record.offset() + 1;
+
+                @Override
+                public void endTransaction(long producerId, short producerEpoch, boolean commit, long offset) {
+                    apply(offset, shard -> shard.replayEndTransaction(producerId, producerEpoch, commit));
+                }
+
+                /** Committed entries are replayed now; the tail waits for the high watermark like a write. */
+                private void apply(long offset, Consumer<S> replay) {
+                    if (offset < committed) {
+                        replay.accept(inc.shard);
+                    } else {
+                        uncommitted.add(replay);
+                    }
+                    end[0] = offset + 1;
+                }
             });
             inc.shard.onLoaded();
         } catch (RuntimeException e) {
@@ -321,7 +398,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         ctx.current = inc;
         ctx.loading = false;
         if (!uncommitted.isEmpty()) {
-            PendingWrite<Void> tail = new PendingWrite<>(end[0], uncommitted, null, null);
+            PendingWrite<Void> tail = new PendingWrite<>(end[0], shard -> uncommitted.forEach(r -> r.accept(shard)),
+                    null, null);
             inc.pending.addLast(tail);
             awaitCommitted(ctx, inc, tail);
         }

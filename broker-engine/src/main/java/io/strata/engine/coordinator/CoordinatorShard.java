@@ -14,6 +14,23 @@ public interface CoordinatorShard<R> {
      */
     void replay(R record);
 
+    /**
+     * As {@link #replay(Object)}, with where the record is in the log and the producer of its batch
+     * ({@code producerId} is {@link org.apache.kafka.common.record.internal.RecordBatch#NO_PRODUCER_ID} unless the
+     * batch is transactional). The runtime always calls this one; shards without transactional records keep the
+     * default.
+     */
+    default void replay(long offset, long producerId, short producerEpoch, R record) {
+        replay(record);
+    }
+
+    /**
+     * Applies a committed commit ({@code commit}) or abort marker of {@code producerId}'s transaction, in log order
+     * with the records: the shard makes that producer's transactional records effective or drops them.
+     */
+    default void replayEndTransaction(long producerId, short producerEpoch, boolean commit) {
+    }
+
     /** Called once the committed part of the log has been replayed, before any operation runs. */
     default void onLoaded() {
     }

@@ -10,6 +10,7 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -23,7 +24,9 @@ import java.util.function.Consumer;
  * {@link CoordinatorLog} over the partitions of one internal topic hosted by this broker. Appends skip the
  * fsync (the runtime calls {@link #makeDurable} off the shard thread) and the min ISR check, as the group
  * coordinator always did; commit waits park in the produce purgatory as {@link DelayedCoordinatorWrite}s.
- * Stateless apart from its collaborators: safe on any thread.
+ * Transactional batches are appended with origin COORDINATOR (the partition checks the producer epoch, not the
+ * sequence, and never treats them as client retries); markers go through {@link Partition#appendTxnMarker}, the
+ * WriteTxnMarkers path, with its epoch checks. Stateless apart from its collaborators: safe on any thread.
  */
 public final class ReplicaCoordinatorLog implements CoordinatorLog {
     private static final int READ_BYTES = 1024 * 1024;
@@ -48,14 +51,37 @@ public final class ReplicaCoordinatorLog implements CoordinatorLog {
 
     @Override
     public Appended append(int partition, List<SimpleRecord> records) {
+        return append(partition, MemoryRecords.withRecords(Compression.NONE, records.toArray(new SimpleRecord[0])));
+    }
+
+    private Appended append(int partition, MemoryRecords batch) {
         Partition.LeaderAppend append;
         try {
-            append = led(partition).appendAsLeaderDeferred(MemoryRecords.withRecords(Compression.NONE,
-                    records.toArray(new SimpleRecord[0])), LEADER_ONLY_ACKS, AppendOrigin.COORDINATOR);
+            append = led(partition).appendAsLeaderDeferred(batch, LEADER_ONLY_ACKS, AppendOrigin.COORDINATOR);
         } catch (NotLeaderOrFollowerException e) {
             throw new NotCoordinatorException("This broker no longer leads " + tp(partition), e);
         }
         replicaManager.onAppended(tp(partition)); // followers fetch it while this leader fsyncs
+        return new Appended(append.result().lastOffset() + 1, append.leaderEpoch());
+    }
+
+    @Override
+    public Appended appendTransactional(int partition, long producerId, short producerEpoch,
+                                        List<SimpleRecord> records) {
+        return append(partition, MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, producerEpoch,
+                0, records.toArray(new SimpleRecord[0])));
+    }
+
+    @Override
+    public Appended appendEndTransactionMarker(int partition, long producerId, short producerEpoch,
+                                               int coordinatorEpoch, boolean commit, long nowMs) {
+        Partition.LeaderAppend append;
+        try {
+            append = led(partition).appendTxnMarker(producerId, producerEpoch, commit, coordinatorEpoch, nowMs);
+        } catch (NotLeaderOrFollowerException e) {
+            throw new NotCoordinatorException("This broker no longer leads " + tp(partition), e);
+        }
+        replicaManager.onAppended(tp(partition));
         return new Appended(append.result().lastOffset() + 1, append.leaderEpoch());
     }
 
@@ -83,6 +109,20 @@ public final class ReplicaCoordinatorLog implements CoordinatorLog {
 
     @Override
     public void read(int partition, Consumer<Record> sink) {
+        readEntries(partition, new EntryVisitor() {
+            @Override
+            public void record(long producerId, short producerEpoch, Record record) {
+                sink.accept(record);
+            }
+
+            @Override
+            public void endTransaction(long producerId, short producerEpoch, boolean commit, long offset) {
+            }
+        });
+    }
+
+    @Override
+    public void readEntries(int partition, EntryVisitor visitor) {
         Partition source = led(partition);
         long offset = source.log().logStartOffset();
         long end = source.log().logEndOffset();
@@ -103,10 +143,18 @@ public final class ReplicaCoordinatorLog implements CoordinatorLog {
                 if (batch.lastOffset() < offset) {
                     continue;
                 }
-                if (!batch.isControlBatch()) {
-                    for (Record record : batch) {
-                        if (record.offset() >= offset) {
-                            sink.accept(record);
+                for (Record record : batch) {
+                    if (record.offset() < offset) {
+                        continue;
+                    }
+                    if (!batch.isControlBatch()) {
+                        long producerId = batch.isTransactional() ? batch.producerId() : RecordBatch.NO_PRODUCER_ID;
+                        visitor.record(producerId, batch.producerEpoch(), record);
+                    } else if (record.hasKey()) {
+                        ControlRecordType type = ControlRecordType.parse(record.key());
+                        if (type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT) {
+                            visitor.endTransaction(batch.producerId(), batch.producerEpoch(),
+                                    type == ControlRecordType.COMMIT, record.offset());
                         }
                     }
                 }

@@ -32,6 +32,11 @@ final class ClassicGroup {
     private final Map<String, Long> pendingMembers = new HashMap<>();
     private final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
     /**
+     * Log offsets of the records that carried {@link #offsets} (-1 if unknown): a transaction's commit marker does
+     * not replace an offset committed by a later record (Kafka compares the same).
+     */
+    private final Map<TopicPartition, Long> offsetRecordOffsets = new HashMap<>();
+    /**
      * Partitions with an offset commit written but not committed yet, with how many: a deletion must tombstone
      * them too, or the pending commit would outlive it in the log.
      */
@@ -252,6 +257,22 @@ final class ClassicGroup {
 
     Map<TopicPartition, CommittedOffset> offsets() {
         return offsets;
+    }
+
+    /** A committed offset replayed from the record at {@code recordOffset}. */
+    void putOffset(TopicPartition tp, CommittedOffset offset, long recordOffset) {
+        offsets.put(tp, offset);
+        offsetRecordOffsets.put(tp, recordOffset);
+    }
+
+    void removeOffset(TopicPartition tp) {
+        offsets.remove(tp);
+        offsetRecordOffsets.remove(tp);
+    }
+
+    /** The log offset of the record that carried the committed offset of {@code tp}; -1 if none or unknown. */
+    long offsetRecordOffset(TopicPartition tp) {
+        return offsetRecordOffsets.getOrDefault(tp, -1L);
     }
 
     void offsetWritten(TopicPartition tp) {

@@ -58,6 +58,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupRegistry registry;
     private final GroupMembership membership;
     private final GroupOffsets offsets;
+    private final TxnOffsetCommits txnOffsets;
     /** Tasks on the broker's group timer (which the broker owns and stops); close cancels them. */
     private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
     /** Set by {@link #startServing()}: before it, the topic list may not be loaded, so nothing may be created or loaded. */
@@ -86,6 +87,7 @@ public final class GroupCoordinator implements AutoCloseable {
         this.registry = new GroupRegistry(runtime, partitions);
         this.membership = new GroupMembership(registry, config, time, metrics);
         this.offsets = new GroupOffsets(registry, config, time, metrics);
+        this.txnOffsets = new TxnOffsetCommits(registry, config, time, metrics);
         this.replicaManager = replicaManager;
         replicaManager.addLeadershipListener(this::onLeadershipChanged);
     }
@@ -141,6 +143,11 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public GroupOffsets offsets() {
         return offsets;
+    }
+
+    /** TxnOffsetCommit and the transaction markers of {@code __consumer_offsets} partitions. */
+    public TxnOffsetCommits txnOffsets() {
+        return txnOffsets;
     }
 
     /** The offsets partition of a group. */

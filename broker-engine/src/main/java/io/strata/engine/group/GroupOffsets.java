@@ -27,7 +27,9 @@ import java.util.concurrent.CompletableFuture;
  * groups left empty longer than {@code offsets.retention.minutes}. Each runs as one operation on the group's
  * shard: it validates and writes records (commits, tombstones); offsets in memory change only when those
  * records are committed ({@link GroupShard#replay}), so fetches never show an offset a failover could lose,
- * and a response that follows a write is sent only once the write is on every ISR member.
+ * and a response that follows a write is sent only once the write is on every ISR member. Transactional offsets
+ * ({@link TxnOffsetCommits}) pending a marker are not fetched; {@code require_stable} fetches report their
+ * partitions unstable; deletions tombstone them too; expiry keeps them and their groups (as Kafka does).
  */
 public final class GroupOffsets {
     private static final Logger log = LoggerFactory.getLogger(GroupOffsets.class);
@@ -115,6 +117,19 @@ public final class GroupOffsets {
      */
     public CompletableFuture<Map<TopicPartition, CommittedOffset>> fetch(String groupId,
                                                                        Collection<TopicPartition> partitions) {
+        return fetch(groupId, partitions, false).thenApply(Fetched::offsets);
+    }
+
+    /**
+     * What OffsetFetch answers: committed offsets, and with {@code require_stable} the partitions among them with
+     * transactional offsets pending (UNSTABLE_OFFSET_COMMIT: the client retries until the transaction ends).
+     */
+    public record Fetched(Map<TopicPartition, CommittedOffset> offsets, Set<TopicPartition> unstable) {
+    }
+
+    /** As {@link #fetch(String, Collection)}; with {@code requireStable} the pending partitions are reported. */
+    public CompletableFuture<Fetched> fetch(String groupId, Collection<TopicPartition> partitions,
+                                            boolean requireStable) {
         return registry.read(groupId, shard -> {
             ClassicGroup group = shard.get(groupId);
             Map<TopicPartition, CommittedOffset> out = new LinkedHashMap<>();
@@ -122,13 +137,19 @@ public final class GroupOffsets {
                 if (partitions != null) {
                     partitions.forEach(tp -> out.put(tp, null));
                 }
-                return out;
+                return new Fetched(out, Set.of());
             }
             if (partitions == null) {
-                return group.sortedOffsets();
+                out.putAll(group.sortedOffsets()); // as Kafka: partitions with only pending offsets are not listed
+            } else {
+                partitions.forEach(tp -> out.put(tp, group.offsets().get(tp)));
             }
-            partitions.forEach(tp -> out.put(tp, group.offsets().get(tp)));
-            return out;
+            Set<TopicPartition> unstable = new HashSet<>();
+            if (requireStable) {
+                PendingTxnOffsets pending = shard.pendingTxnOffsets();
+                out.keySet().stream().filter(tp -> pending.hasPending(groupId, tp)).forEach(unstable::add);
+            }
+            return new Fetched(out, unstable);
         });
     }
 
@@ -190,6 +211,7 @@ public final class GroupOffsets {
         List<TopicPartition> expired = group.offsets().entrySet().stream()
                 .filter(e -> !subscribed.contains(e.getKey().topic()))
                 .filter(e -> e.getValue().commitTimestamp() + retentionMs <= now)
+                .filter(e -> !hasPending(group, e.getKey()))
                 .map(Map.Entry::getKey).toList();
         if (expired.isEmpty()) {
             return;
@@ -200,7 +222,7 @@ public final class GroupOffsets {
 
     /** Tombstones a group's offsets of a deleted topic. Runs on the group's shard thread. */
     void dropTopic(ClassicGroup group, String topic) {
-        List<TopicPartition> gone = group.offsets().keySet().stream().filter(tp -> tp.topic().equals(topic)).toList();
+        List<TopicPartition> gone = allOffsetPartitions(group).stream().filter(tp -> tp.topic().equals(topic)).toList();
         if (!gone.isEmpty() && !group.is(GroupState.DEAD)) {
             removeOffsets(group, gone);
         }
@@ -224,7 +246,7 @@ public final class GroupOffsets {
     /** Tombstones those of {@code partitions} the group has offsets for; they leave memory once committed. */
     private void removeOffsets(ClassicGroup group, Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
-            if (group.hasOffset(tp)) {
+            if (group.hasOffset(tp) || hasPending(group, tp)) { // a tombstone also drops pending offsets
                 group.shard().append(new GroupRecords.OffsetEntry(group.groupId(), tp, null));
             }
         }
@@ -236,7 +258,7 @@ public final class GroupOffsets {
      * at once, as Kafka does; its records stay in the log until they are written again.
      */
     private void removeGroup(ClassicGroup group) {
-        removeOffsets(group, group.offsetPartitions());
+        removeOffsets(group, allOffsetPartitions(group));
         group.shard().append(new GroupRecords.GroupEntry(group.groupId(), null));
         group.transitionTo(GroupState.DEAD, time.milliseconds());
         group.shard().onWriteFailure(shard -> shard.forget(group));
@@ -246,6 +268,22 @@ public final class GroupOffsets {
      * Expires offsets per Kafka's rules: a consumer group's offsets go once it has been empty for the
      * retention period; a standalone group's offsets each expire that long after their commit. An empty
      * group left without offsets is deleted. Runs on the group's shard thread.
+     */
+    /** Whether an open transaction holds a pending offset of the group for {@code tp}. */
+    private static boolean hasPending(ClassicGroup group, TopicPartition tp) {
+        return group.shard().pendingTxnOffsets().hasPending(group.groupId(), tp);
+    }
+
+    /** Partitions with a committed offset, one being written, or one pending in a transaction. */
+    private static Set<TopicPartition> allOffsetPartitions(ClassicGroup group) {
+        Set<TopicPartition> all = new HashSet<>(group.offsetPartitions());
+        all.addAll(group.shard().pendingTxnOffsets().partitions(group.groupId()));
+        return all;
+    }
+
+    /**
+     * As in Kafka, transactions keep a group alive: an offset with a pending transactional offset for its partition
+     * does not expire, and a group with an open transaction is not deleted for having no offsets left.
      */
     void expire(ClassicGroup group) {
         long now = time.milliseconds();
@@ -260,18 +298,21 @@ public final class GroupOffsets {
         List<TopicPartition> expired = new ArrayList<>();
         for (Map.Entry<TopicPartition, CommittedOffset> e : group.offsets().entrySet()) {
             long base = group.protocolType() == null ? e.getValue().commitTimestamp() : group.stateTimestampMs();
-            if (base + retentionMs <= now) {
+            if (base + retentionMs <= now && !hasPending(group, e.getKey())) {
                 expired.add(e.getKey());
             }
         }
-        if (expired.size() == group.offsets().size()) {
+        boolean openTransactions = group.shard().pendingTxnOffsets().hasOpenTransactions(group.groupId());
+        if (expired.size() == group.offsets().size() && !openTransactions) {
             if (group.stateTimestampMs() + retentionMs <= now || !expired.isEmpty()) {
                 log.info("Deleting group {}: empty and its {} offset(s) expired", group.groupId(), expired.size());
                 removeGroup(group);
             }
             return;
         }
-        removeOffsets(group, expired);
-        log.info("Expiring {} offset(s) of group {}", expired.size(), group.groupId());
+        if (!expired.isEmpty()) {
+            removeOffsets(group, expired);
+            log.info("Expiring {} offset(s) of group {}", expired.size(), group.groupId());
+        }
     }
 }

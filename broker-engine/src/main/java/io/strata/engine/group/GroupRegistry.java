@@ -57,6 +57,20 @@ final class GroupRegistry {
     }
 
     <T> CompletableFuture<T> write(int partition, Function<GroupShard, T> op) {
+        return write(partition, null, op);
+    }
+
+    /**
+     * As {@link #write(String, Function)}, the records appended as a transactional batch of {@code producerId}
+     * (TxnOffsetCommit): the shard keeps them pending until that producer's marker.
+     */
+    <T> CompletableFuture<T> writeTransactional(String groupId, long producerId, short producerEpoch,
+                                                Function<GroupShard, T> op) {
+        return write(partitionFor(groupId), new CoordinatorResult.Transactional(producerId, producerEpoch), op);
+    }
+
+    private <T> CompletableFuture<T> write(int partition, CoordinatorResult.Transactional txn,
+                                           Function<GroupShard, T> op) {
         AtomicReference<GroupShard.Writes> taken = new AtomicReference<>();
         CompletableFuture<T> written = runtime.scheduleWrite(partition, shard -> {
             T response;
@@ -65,7 +79,7 @@ final class GroupRegistry {
             } finally {
                 taken.set(shard.takeWrites());
             }
-            return new CoordinatorResult<>(taken.get().records(), response);
+            return new CoordinatorResult<>(taken.get().records(), response, txn);
         });
         return written.whenComplete((response, failure) -> {
             GroupShard.Writes writes = taken.get();

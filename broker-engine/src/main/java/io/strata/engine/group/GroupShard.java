@@ -2,6 +2,7 @@ package io.strata.engine.group;
 
 import io.strata.engine.coordinator.CoordinatorShard;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Time;
 
 import java.util.ArrayList;
@@ -22,6 +23,8 @@ import java.util.function.Function;
  *
  * <p>Committed records change state only through {@link #replay}: offsets appear and disappear, group records
  * set what a restart would restore, and a deleted (Dead) group is forgotten when its tombstone commits.
+ * Transactional offset commits (TxnOffsetCommit) are held in {@link PendingTxnOffsets} until their producer's
+ * commit or abort marker is replayed ({@link #replayEndTransaction}), live and when loading alike.
  *
  * <p>Thread-safety: none needed; everything here runs on the partition's coordinator thread (the runtime's
  * serial executor), one operation at a time. Answers complete on {@code completions}.
@@ -31,6 +34,7 @@ final class GroupShard implements CoordinatorShard<GroupRecords.Entry> {
     private final Time time;
     private final Executor completions;
     private final Map<String, ClassicGroup> groups = new LinkedHashMap<>();
+    private final PendingTxnOffsets pendingTxnOffsets = new PendingTxnOffsets();
     private boolean loaded;
     private Writes writes = new Writes();
 
@@ -125,15 +129,29 @@ final class GroupShard implements CoordinatorShard<GroupRecords.Entry> {
 
     @Override
     public void replay(GroupRecords.Entry entry) {
+        replay(-1, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, entry);
+    }
+
+    /**
+     * An offset commit of a transactional batch ({@code producerId} set: TxnOffsetCommit) stays pending until its
+     * producer's marker; any other takes effect now. A tombstone removes the committed offset and the pending ones.
+     */
+    @Override
+    public void replay(long recordOffset, long producerId, short producerEpoch, GroupRecords.Entry entry) {
         if (entry instanceof GroupRecords.OffsetEntry o) {
             ClassicGroup group = groups.get(o.group());
             if (o.value() == null) {
                 if (group != null) {
-                    group.offsets().remove(o.partition());
+                    group.removeOffset(o.partition());
                 }
+                pendingTxnOffsets.removePartition(o.group(), o.partition());
             } else {
                 group = getOrCreate(o.group());
-                group.offsets().put(o.partition(), o.value());
+                if (producerId == RecordBatch.NO_PRODUCER_ID) {
+                    group.putOffset(o.partition(), o.value(), recordOffset);
+                } else {
+                    pendingTxnOffsets.add(producerId, o.group(), o.partition(), o.value(), recordOffset);
+                }
                 if (loaded) {
                     group.offsetWriteEnded(o.partition());
                 }
@@ -150,6 +168,35 @@ final class GroupShard implements CoordinatorShard<GroupRecords.Entry> {
                 restore(group == null ? getOrCreate(g.group()) : group, g.value());
             }
         }
+    }
+
+    /**
+     * A committed marker of {@code producerId}: on commit its pending offsets become the groups' committed offsets,
+     * except where a later record already committed one (record offsets compared, as Kafka does); on abort they go.
+     */
+    @Override
+    public void replayEndTransaction(long producerId, short producerEpoch, boolean commit) {
+        Map<String, Map<org.apache.kafka.common.TopicPartition, PendingTxnOffsets.Pending>> ended =
+                pendingTxnOffsets.end(producerId);
+        if (!commit) {
+            return;
+        }
+        ended.forEach((groupId, offsets) -> {
+            if (offsets.isEmpty()) {
+                return; // tombstoned meanwhile: nothing to materialise, no group to create
+            }
+            ClassicGroup group = getOrCreate(groupId);
+            offsets.forEach((tp, pending) -> {
+                if (group.offsetRecordOffset(tp) < pending.recordOffset() || !group.offsets().containsKey(tp)) {
+                    group.putOffset(tp, pending.offset(), pending.recordOffset());
+                }
+            });
+        });
+    }
+
+    /** Transactional offsets waiting for their producer's marker. */
+    PendingTxnOffsets pendingTxnOffsets() {
+        return pendingTxnOffsets;
     }
 
     @Override
@@ -174,6 +221,7 @@ final class GroupShard implements CoordinatorShard<GroupRecords.Entry> {
             }
         }
         groups.clear();
+        pendingTxnOffsets.clear();
     }
 
     /** Rebuilds a group's membership from its record: members as they were at the last completed rebalance. */

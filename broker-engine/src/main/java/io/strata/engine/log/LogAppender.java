@@ -55,10 +55,15 @@ final class LogAppender {
         this.offsets = offsets;
     }
 
-    /** A leader's batch: a retry of a recent batch is not written again; otherwise its sequence is checked first. */
+    /**
+     * A leader's batch: a client's retry of a recent batch is not written again; otherwise its sequence is checked
+     * first. A coordinator's transactional batches all start at sequence 0 (as Kafka's do), so only client batches
+     * are matched against earlier ones.
+     */
     LogAppendResult appendAsLeader(BatchValidator.ValidatedBatch batch, int leaderEpoch, AppendOrigin origin,
                                    LogConfig cfg, long now) throws IOException {
-        Optional<ProducerBatch> duplicate = producerState.findDuplicate(batch.header());
+        Optional<ProducerBatch> duplicate = origin == AppendOrigin.CLIENT ? producerState.findDuplicate(batch.header())
+                : Optional.empty();
         if (duplicate.isPresent()) {
             return duplicateResult(duplicate.get(), batch.header(), cfg);
         }

@@ -24,6 +24,7 @@ import io.strata.engine.handler.group.ListGroupsHandler;
 import io.strata.engine.handler.group.OffsetCommitHandler;
 import io.strata.engine.handler.group.OffsetDeleteHandler;
 import io.strata.engine.handler.group.OffsetFetchHandler;
+import io.strata.engine.handler.group.TxnOffsetCommitHandler;
 import io.strata.engine.handler.group.SyncGroupHandler;
 import io.strata.engine.handler.admin.AlterConfigsHandler;
 import io.strata.engine.handler.admin.CreatePartitionsHandler;
@@ -36,6 +37,7 @@ import io.strata.engine.handler.data.FetchHandler;
 import io.strata.engine.handler.admin.IncrementalAlterConfigsHandler;
 import io.strata.engine.handler.txn.DescribeProducersHandler;
 import io.strata.engine.handler.txn.InitProducerIdHandler;
+import io.strata.engine.handler.txn.CoordinatorMarkers;
 import io.strata.engine.handler.txn.WriteTxnMarkersHandler;
 import io.strata.engine.handler.data.DeleteRecordsHandler;
 import io.strata.engine.handler.data.ListOffsetsHandler;
@@ -247,7 +249,8 @@ public final class Broker implements AutoCloseable {
                 .register(new OffsetForLeaderEpochHandler(cache, replicaManager))
                 .register(new InitProducerIdHandler(new ProducerIdManager(metadataStore)))
                 .register(new WriteTxnMarkersHandler(cache, replicaManager, executors.requests(), time,
-                        WriteTxnMarkersHandler.DEFAULT_TIMEOUT_MS))
+                        WriteTxnMarkersHandler.DEFAULT_TIMEOUT_MS, CoordinatorMarkers.forTopic(
+                                Topic.GROUP_METADATA_TOPIC_NAME, groupCoordinator.txnOffsets()::completeTransaction)))
                 .register(new DescribeProducersHandler(cache, replicaManager))
                 .register(new CreateTopicsHandler(topics, describer))
                 .register(new DeleteTopicsHandler(cache, topics))
@@ -267,7 +270,8 @@ public final class Broker implements AutoCloseable {
                 .register(new DescribeGroupsHandler(groupCoordinator))
                 .register(new ListGroupsHandler(groupCoordinator))
                 .register(new DeleteGroupsHandler(groupCoordinator.offsets()))
-                .register(new OffsetDeleteHandler(groupCoordinator.offsets(), cache));
+                .register(new OffsetDeleteHandler(groupCoordinator.offsets(), cache))
+                .register(new TxnOffsetCommitHandler(groupCoordinator.txnOffsets(), cache));
     }
 
     private GroupCoordinator newGroupCoordinator(MetadataCache cache, ReplicaManager replicaManager,

@@ -6,6 +6,7 @@ import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +39,17 @@ class CoordinatorRuntimeTest {
         @Override
         public void replay(String record) {
             committed.add(record);
+        }
+
+        /** Transactional records show as {@code producer:record@offset}, markers as {@code commit:producer}. */
+        @Override
+        public void replay(long offset, long producerId, short producerEpoch, String record) {
+            replay(producerId == RecordBatch.NO_PRODUCER_ID ? record : producerId + ":" + record + "@" + offset);
+        }
+
+        @Override
+        public void replayEndTransaction(long producerId, short producerEpoch, boolean commit) {
+            committed.add((commit ? "commit:" : "abort:") + producerId);
         }
 
         @Override
@@ -114,6 +126,33 @@ class CoordinatorRuntimeTest {
         log.advanceHighWatermark(P, 3);
         assertThat(second).isCompletedWithValue("wrote 1");
         assertThat(committed()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void transactionalRecordsAndMarkersAreReplayedInLogOrderOnceCommittedAndAgainOnLoad() {
+        inlineRuntime();
+        write("a");
+        CompletableFuture<String> txn = runtime.scheduleWrite(P, shard ->
+                CoordinatorResult.transactional(7, (short) 0, List.of("t1", "t2"), "txn"));
+        CompletableFuture<Void> marker = runtime.scheduleTransactionCompletion(P, 7, (short) 0, 0, true);
+        write("b");
+
+        log.advanceHighWatermark(P, 3);
+        assertThat(txn).isCompletedWithValue("txn");
+        assertThat(marker).as("the marker is not committed yet").isNotDone();
+        assertThat(committed()).containsExactly("a", "7:t1@1", "7:t2@2");
+        log.advanceHighWatermark(P, 4);
+        assertThat(marker).isCompleted();
+        assertThat(committed()).containsExactly("a", "7:t1@1", "7:t2@2", "commit:7");
+
+        runtime.scheduleTransactionCompletion(P, 8, (short) 0, 0, false); // offset 5, after "b" at 4
+        log.advanceHighWatermark(P, 5); // "b" committed, the abort marker not yet
+        log.lead(P, 2);
+        runtime.onLeadershipChanged(P, true, 2);
+        assertThat(committed()).as("reloaded: the committed prefix").containsExactly("a", "7:t1@1", "7:t2@2",
+                "commit:7", "b");
+        log.advanceHighWatermark(P, 6);
+        assertThat(committed()).as("the uncommitted tail, once committed").endsWith("b", "abort:8");
     }
 
     @Test

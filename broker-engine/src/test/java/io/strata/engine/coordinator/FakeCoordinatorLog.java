@@ -3,6 +3,8 @@ package io.strata.engine.coordinator;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -82,6 +84,26 @@ final class FakeCoordinatorLog implements CoordinatorLog {
 
     @Override
     public Appended append(int partition, List<SimpleRecord> records) {
+        return appendBatch(partition, records.size(), base -> MemoryRecords.withRecords(base, Compression.NONE,
+                records.toArray(new SimpleRecord[0])));
+    }
+
+    @Override
+    public Appended appendTransactional(int partition, long producerId, short producerEpoch,
+                                        List<SimpleRecord> records) {
+        return appendBatch(partition, records.size(), base -> MemoryRecords.withTransactionalRecords(base,
+                Compression.NONE, producerId, producerEpoch, 0, 0, records.toArray(new SimpleRecord[0])));
+    }
+
+    @Override
+    public Appended appendEndTransactionMarker(int partition, long producerId, short producerEpoch,
+                                               int coordinatorEpoch, boolean commit, long nowMs) {
+        return appendBatch(partition, 1, base -> MemoryRecords.withEndTransactionMarker(base, nowMs, 0, producerId,
+                producerEpoch, new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT,
+                        coordinatorEpoch)));
+    }
+
+    private Appended appendBatch(int partition, int count, java.util.function.LongFunction<MemoryRecords> batch) {
         long end;
         synchronized (this) {
             if (nextAppendFailure != null) {
@@ -94,9 +116,8 @@ final class FakeCoordinatorLog implements CoordinatorLog {
                 throw new NotCoordinatorException("not the leader of " + partition);
             }
             long base = logEndOffset(partition);
-            batches.computeIfAbsent(partition, p -> new ArrayList<>()).add(MemoryRecords.withRecords(base,
-                    Compression.NONE, records.toArray(new SimpleRecord[0])));
-            end = base + records.size();
+            batches.computeIfAbsent(partition, p -> new ArrayList<>()).add(batch.apply(base));
+            end = base + count;
             logEnd.put(partition, end);
             if (!autoCommit) {
                 return new Appended(end, epoch);
@@ -128,6 +149,27 @@ final class FakeCoordinatorLog implements CoordinatorLog {
     @Override
     public synchronized long highWatermark(int partition) {
         return highWatermark.getOrDefault(partition, 0L);
+    }
+
+    @Override
+    public void readEntries(int partition, EntryVisitor visitor) {
+        List<MemoryRecords> copy;
+        synchronized (this) {
+            copy = new ArrayList<>(batches.getOrDefault(partition, List.of()));
+        }
+        for (MemoryRecords records : copy) {
+            for (RecordBatch batch : records.batches()) {
+                for (Record record : batch) {
+                    if (batch.isControlBatch()) {
+                        visitor.endTransaction(batch.producerId(), batch.producerEpoch(),
+                                ControlRecordType.parse(record.key()) == ControlRecordType.COMMIT, record.offset());
+                    } else {
+                        visitor.record(batch.isTransactional() ? batch.producerId() : RecordBatch.NO_PRODUCER_ID,
+                                batch.producerEpoch(), record);
+                    }
+                }
+            }
+        }
     }
 
     @Override

@@ -106,7 +106,8 @@ class ProtocolVersionsTest {
             Map.entry(ApiKeys.DESCRIBE_CLUSTER, "0-2"),
             Map.entry(ApiKeys.DESCRIBE_LOG_DIRS, "1-4"),
             Map.entry(ApiKeys.WRITE_TXN_MARKERS, "1-2"),
-            Map.entry(ApiKeys.DESCRIBE_PRODUCERS, "0-0"));
+            Map.entry(ApiKeys.DESCRIBE_PRODUCERS, "0-0"),
+            Map.entry(ApiKeys.TXN_OFFSET_COMMIT, "0-5"));
 
     private static BrokerFixture fixture;
     private static Uuid topicId;

@@ -22,8 +22,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * OffsetFetch v1-10, for one group (v1-7) or a batch (v8+), for given partitions or, with null topics, all of a
- * group's offsets. A partition without a committed offset reports offset -1. No transactional offsets
- * are pending on this broker, so require_stable never has to wait.
+ * group's offsets. A partition without a committed offset reports offset -1. Transactional offsets waiting for
+ * their transaction's marker are never returned; with {@code require_stable} (v7+) a partition that has some
+ * answers UNSTABLE_OFFSET_COMMIT (offset -1), which clients retry until the transaction ends, and without it the
+ * last committed offset.
  */
 public final class OffsetFetchHandler extends TypedApiHandler<OffsetFetchRequest> {
     private final GroupOffsets offsets;
@@ -39,9 +41,10 @@ public final class OffsetFetchHandler extends TypedApiHandler<OffsetFetchRequest
     protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, OffsetFetchRequest request) {
         short version = context.apiVersion();
         boolean byId = OffsetFetchRequest.useTopicIds(version);
+        boolean requireStable = version >= 7 && request.data().requireStable();
         List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> fetched = new ArrayList<>();
         for (OffsetFetchRequestData.OffsetFetchRequestGroup g : request.groups()) {
-            fetched.add(fetchGroup(g, byId));
+            fetched.add(fetchGroup(g, byId, requireStable));
         }
         return CompletableFuture.allOf(fetched.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
             List<OffsetFetchResponseData.OffsetFetchResponseGroup> groups =
@@ -55,7 +58,7 @@ public final class OffsetFetchHandler extends TypedApiHandler<OffsetFetchRequest
     }
 
     private CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetchGroup(
-            OffsetFetchRequestData.OffsetFetchRequestGroup g, boolean byId) {
+            OffsetFetchRequestData.OffsetFetchRequestGroup g, boolean byId, boolean requireStable) {
         OffsetFetchResponseData.OffsetFetchResponseGroup out = new OffsetFetchResponseData.OffsetFetchResponseGroup()
                 .setGroupId(g.groupId());
         List<TopicPartition> requested = null;
@@ -70,14 +73,15 @@ public final class OffsetFetchHandler extends TypedApiHandler<OffsetFetchRequest
                 }
             }
         }
-        return offsets.fetch(g.groupId(), requested).handle((found, failure) -> failure != null
+        return offsets.fetch(g.groupId(), requested, requireStable).handle((found, failure) -> failure != null
                 ? out.setErrorCode(CoordinatorErrors.errorOf(failure).code()) : fill(out, g, found, byId));
     }
 
     private OffsetFetchResponseData.OffsetFetchResponseGroup fill(OffsetFetchResponseData.OffsetFetchResponseGroup out,
                                                                   OffsetFetchRequestData.OffsetFetchRequestGroup g,
-                                                                  Map<TopicPartition, CommittedOffset> found,
+                                                                  GroupOffsets.Fetched fetched,
                                                                   boolean byId) {
+        Map<TopicPartition, CommittedOffset> found = fetched.offsets();
         if (g.topics() == null) {
             Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> byTopic = new LinkedHashMap<>();
             found.forEach((tp, offset) -> byTopic.computeIfAbsent(tp.topic(), name -> {
@@ -85,7 +89,8 @@ public final class OffsetFetchHandler extends TypedApiHandler<OffsetFetchRequest
                         .setName(name).setTopicId(metadata.topicId(name));
                 out.topics().add(t);
                 return t;
-            }).partitions().add(partition(tp.partition(), offset, Errors.NONE)));
+            }).partitions().add(partition(tp.partition(), offset, fetched.unstable().contains(tp)
+                    ? Errors.UNSTABLE_OFFSET_COMMIT : Errors.NONE)));
         } else {
             // Requested partitions answer in request order; those of unknown topic ids with UNKNOWN_TOPIC_ID.
             for (OffsetFetchRequestData.OffsetFetchRequestTopics t : g.topics()) {
@@ -93,8 +98,10 @@ public final class OffsetFetchHandler extends TypedApiHandler<OffsetFetchRequest
                 OffsetFetchResponseData.OffsetFetchResponseTopics topic = new OffsetFetchResponseData.OffsetFetchResponseTopics()
                         .setName(name == null ? t.name() : name).setTopicId(t.topicId());
                 for (int p : t.partitionIndexes()) {
-                    topic.partitions().add(name == null ? partition(p, null, Errors.UNKNOWN_TOPIC_ID)
-                            : partition(p, found.get(new TopicPartition(name, p)), Errors.NONE));
+                    TopicPartition tp = new TopicPartition(name == null ? t.name() : name, p);
+                    Errors error = name == null ? Errors.UNKNOWN_TOPIC_ID
+                            : fetched.unstable().contains(tp) ? Errors.UNSTABLE_OFFSET_COMMIT : Errors.NONE;
+                    topic.partitions().add(partition(p, found.get(tp), error));
                 }
                 out.topics().add(topic);
             }
@@ -107,14 +114,15 @@ public final class OffsetFetchHandler extends TypedApiHandler<OffsetFetchRequest
         return byId ? metadata.topicName(t.topicId()) : t.name();
     }
 
-    /** A partition without a committed offset reports offset -1 and empty metadata. */
+    /** A partition without a committed offset (or an unstable one) reports offset -1 and empty metadata. */
     private static OffsetFetchResponseData.OffsetFetchResponsePartitions partition(int index, CommittedOffset offset,
                                                                                   Errors error) {
+        CommittedOffset shown = error == Errors.NONE ? offset : null;
         return new OffsetFetchResponseData.OffsetFetchResponsePartitions()
                 .setPartitionIndex(index)
-                .setCommittedOffset(offset == null ? -1 : offset.offset())
-                .setCommittedLeaderEpoch(offset == null ? -1 : offset.leaderEpoch())
-                .setMetadata(offset == null ? "" : offset.metadata())
+                .setCommittedOffset(shown == null ? -1 : shown.offset())
+                .setCommittedLeaderEpoch(shown == null ? -1 : shown.leaderEpoch())
+                .setMetadata(shown == null ? "" : shown.metadata())
                 .setErrorCode(error.code());
     }
 

@@ -35,6 +35,13 @@ import java.util.concurrent.Executor;
  * <p>v2 adds each marker's transaction version (KIP-1228); it is accepted and, as yet, not needed here: partitions
  * apply the same epoch checks to markers of either version (a TV2 marker's bumped epoch passes them).
  * Appends run on the request thread in request order; fsyncs run on {@code durability}, merged with other writers'.
+ *
+ * <p>Markers for a coordinator's partitions ({@code __consumer_offsets}: transactional offset commits) are written
+ * through that coordinator ({@link CoordinatorMarkers}), which orders them with its own writes and applies them once
+ * committed; the partition's answer waits for that. A coordinator that is not (or no longer) serving the partition
+ * answers NOT_LEADER_OR_FOLLOWER, as Kafka does, so the transaction coordinator retries. Each such partition's
+ * result is set by the thread that completes its coordinator write; the response is read only after all of them have
+ * completed (allOf orders those writes before it).
  */
 public final class WriteTxnMarkersHandler extends TypedApiHandler<WriteTxnMarkersRequest> {
     private static final Logger log = LoggerFactory.getLogger(WriteTxnMarkersHandler.class);
@@ -46,21 +53,29 @@ public final class WriteTxnMarkersHandler extends TypedApiHandler<WriteTxnMarker
     private final Executor durability;
     private final Time time;
     private final long timeoutMs;
+    private final CoordinatorMarkers coordinatorMarkers;
 
     public WriteTxnMarkersHandler(MetadataCache metadata, ReplicaManager replicaManager, Executor durability,
                                   Time time, long timeoutMs) {
+        this(metadata, replicaManager, durability, time, timeoutMs, CoordinatorMarkers.NONE);
+    }
+
+    public WriteTxnMarkersHandler(MetadataCache metadata, ReplicaManager replicaManager, Executor durability,
+                                  Time time, long timeoutMs, CoordinatorMarkers coordinatorMarkers) {
         super(ApiKeys.WRITE_TXN_MARKERS, WriteTxnMarkersRequest.class, 1, 2);
         this.metadata = metadata;
         this.replicaManager = replicaManager;
         this.durability = durability;
         this.time = time;
         this.timeoutMs = timeoutMs;
+        this.coordinatorMarkers = coordinatorMarkers;
     }
 
     @Override
     protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, WriteTxnMarkersRequest request) {
         WriteTxnMarkersResponseData response = new WriteTxnMarkersResponseData();
         List<MarkerWrite> written = new ArrayList<>();
+        List<CompletableFuture<Void>> viaCoordinator = new ArrayList<>();
         for (WriteTxnMarkersRequestData.WritableTxnMarker marker : request.data().markers()) {
             WriteTxnMarkersResponseData.WritableTxnMarkerResult markerResult =
                     new WriteTxnMarkersResponseData.WritableTxnMarkerResult().setProducerId(marker.producerId());
@@ -71,7 +86,7 @@ public final class WriteTxnMarkersHandler extends TypedApiHandler<WriteTxnMarker
                     WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult result =
                             new WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult()
                                     .setPartitionIndex(partitionIndex);
-                    write(marker, new TopicPartition(topic.name(), partitionIndex), result, written);
+                    write(marker, new TopicPartition(topic.name(), partitionIndex), result, written, viaCoordinator);
                     topicResult.partitions().add(result);
                 }
                 markerResult.topics().add(topicResult);
@@ -82,17 +97,27 @@ public final class WriteTxnMarkersHandler extends TypedApiHandler<WriteTxnMarker
         for (MarkerWrite w : written) {
             durable.add(CompletableFuture.runAsync(() -> makeDurable(w), durability));
         }
-        return CompletableFuture.allOf(durable.toArray(new CompletableFuture<?>[0]))
+        CompletableFuture<ApiMessage> appended = CompletableFuture.allOf(durable.toArray(new CompletableFuture<?>[0]))
                 .thenCompose(ignored -> awaitReplication(response, written));
+        if (viaCoordinator.isEmpty()) {
+            return appended;
+        }
+        return CompletableFuture.allOf(viaCoordinator.toArray(new CompletableFuture<?>[0]))
+                .thenCompose(ignored -> appended);
     }
 
     private void write(WriteTxnMarkersRequestData.WritableTxnMarker marker, TopicPartition tp,
-                       WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult result, List<MarkerWrite> written) {
+                       WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult result, List<MarkerWrite> written,
+                       List<CompletableFuture<Void>> viaCoordinator) {
         Partition partition = replicaManager.partition(tp).orElse(null);
         if (partition == null) {
             boolean known = metadata.topic(tp.topic()).map(t -> tp.partition() >= 0
                     && tp.partition() < t.partitions().size()).orElse(false);
             result.setErrorCode((known ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
+            return;
+        }
+        if (coordinatorMarkers.handles(tp)) {
+            viaCoordinator.add(writeThroughCoordinator(marker, tp, result));
             return;
         }
         try {
@@ -112,6 +137,42 @@ public final class WriteTxnMarkersHandler extends TypedApiHandler<WriteTxnMarker
                 log.debug("Refused a transaction marker for {}: {}", tp, e.getMessage());
             }
             result.setErrorCode(error.code());
+        }
+    }
+
+    /** The partition's error is set when the coordinator has committed the marker or refused it; never fails. */
+    private CompletableFuture<Void> writeThroughCoordinator(WriteTxnMarkersRequestData.WritableTxnMarker marker,
+                                                            TopicPartition tp,
+                                                            WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult result) {
+        CompletableFuture<Void> written;
+        try {
+            written = coordinatorMarkers.write(tp, marker.producerId(), marker.producerEpoch(),
+                    marker.coordinatorEpoch(), marker.transactionResult());
+        } catch (RuntimeException e) {
+            written = CompletableFuture.failedFuture(e);
+        }
+        return written.handle((ignored, failure) -> {
+            result.setErrorCode(coordinatorError(tp, failure).code());
+            return null;
+        });
+    }
+
+    private static Errors coordinatorError(TopicPartition tp, Throwable failure) {
+        if (failure == null) {
+            return Errors.NONE;
+        }
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        Errors error = Errors.forException(cause);
+        switch (error) {
+            case COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, NOT_COORDINATOR:
+                return Errors.NOT_LEADER_OR_FOLLOWER;
+            case UNKNOWN_SERVER_ERROR:
+                log.error("Writing a transaction marker to {} through its coordinator failed", tp, cause);
+                return error;
+            default:
+                log.debug("Refused a transaction marker for {}: {}", tp, cause.getMessage());
+                return error;
         }
     }
 
