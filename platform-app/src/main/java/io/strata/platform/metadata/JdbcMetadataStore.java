@@ -195,16 +195,17 @@ public class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public FinalizedFeatures updateFeatures(Map<String, Short> levels) {
-        MetadataLimits.checkFeatures(levels);
-        FinalizedFeatures features = transactions.updateFeatures(levels, false);
-        sync.afterWrite();
-        return features;
+        return writeFeatures(levels, false);
     }
 
     @Override
     public FinalizedFeatures bootstrapFeatures(Map<String, Short> defaults) {
-        MetadataLimits.checkFeatures(defaults);
-        FinalizedFeatures features = transactions.updateFeatures(defaults, true);
+        return writeFeatures(defaults, true);
+    }
+
+    private FinalizedFeatures writeFeatures(Map<String, Short> levels, boolean onlyIfNoneFinalized) {
+        MetadataLimits.checkFeatures(levels);
+        FinalizedFeatures features = transactions.updateFeatures(levels, onlyIfNoneFinalized);
         sync.afterWrite();
         return features;
     }
