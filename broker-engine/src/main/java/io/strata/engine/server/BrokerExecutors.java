@@ -41,6 +41,8 @@ public final class BrokerExecutors implements AutoCloseable {
     private final ScheduledExecutorService isrChanges;
     private final ExecutorService logCleaner;
     private final ExecutorService coordinators;
+    private final ScheduledExecutorService transactionTimer;
+    private final ScheduledExecutorService transactionMarkers;
 
     public BrokerExecutors(int ioThreads, int logOpenThreads) {
         this(ioThreads, logOpenThreads, 1);
@@ -67,6 +69,8 @@ public final class BrokerExecutors implements AutoCloseable {
         logCleaner = Executors.newCachedThreadPool(ThreadUtils.createThreadFactory("strata-log-cleaner-%d", true));
         coordinators = Executors.newFixedThreadPool(coordinatorThreads,
                 ThreadUtils.createThreadFactory("strata-coordinator-%d", true));
+        transactionTimer = single("strata-txn-coordinator");
+        transactionMarkers = single("strata-txn-markers");
     }
 
     /** One per available core, as Kafka's recovery threads scale with the disk and CPU at hand. */
@@ -99,6 +103,16 @@ public final class BrokerExecutors implements AutoCloseable {
      */
     public ExecutorService coordinators() {
         return coordinators;
+    }
+
+    /** The transaction coordinator's timers: timed-out transaction aborts, id expiry, completion retries. */
+    public ScheduledExecutorService transactionTimer() {
+        return transactionTimer;
+    }
+
+    /** Sends transaction markers to partition leaders over blocking connections, and schedules their retries. */
+    public ScheduledExecutorService transactionMarkers() {
+        return transactionMarkers;
     }
 
     /** The group coordinator's timers: session sweeps, offset expiration and metrics (they schedule operations). */
@@ -154,15 +168,15 @@ public final class BrokerExecutors implements AutoCloseable {
      * lapses after the session timeout); the logs stay usable.
      */
     public void stopServing() {
-        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, coordinators,
-                checkpoints, requests));
+        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, transactionTimer,
+                transactionMarkers, coordinators, checkpoints, requests));
     }
 
     /** Stops everything still running; call after the logs are closed. */
     @Override
     public void close() {
-        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, coordinators,
-                checkpoints, requests, logCleaner, logBackground, logOpenClose));
+        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, transactionTimer,
+                transactionMarkers, coordinators, checkpoints, requests, logCleaner, logBackground, logOpenClose));
     }
 
     private static void stop(List<ExecutorService> pools) {
