@@ -36,6 +36,8 @@ import io.strata.engine.coordinator.ReplicaCoordinatorLog;
 import io.strata.engine.handler.txn.AddOffsetsToTxnHandler;
 import io.strata.engine.handler.txn.AddPartitionsToTxnHandler;
 import io.strata.engine.handler.txn.DescribeProducersHandler;
+import io.strata.engine.handler.txn.DescribeTransactionsHandler;
+import io.strata.engine.handler.txn.ListTransactionsHandler;
 import io.strata.engine.handler.txn.EndTxnHandler;
 import io.strata.engine.handler.txn.InitProducerIdHandler;
 import io.strata.engine.handler.txn.WriteTxnMarkersHandler;
@@ -256,6 +258,8 @@ public final class Broker implements AutoCloseable {
                 .register(new AddPartitionsToTxnHandler(transactionCoordinator.operations(), cache))
                 .register(new AddOffsetsToTxnHandler(transactionCoordinator.operations(), groupCoordinator))
                 .register(new EndTxnHandler(transactionCoordinator.operations()))
+                .register(new ListTransactionsHandler(transactionCoordinator.listing()))
+                .register(new DescribeTransactionsHandler(transactionCoordinator.listing()))
                 .register(new WriteTxnMarkersHandler(cache, replicaManager, executors.requests(), time,
                         WriteTxnMarkersHandler.DEFAULT_TIMEOUT_MS))
                 .register(new DescribeProducersHandler(cache, replicaManager))

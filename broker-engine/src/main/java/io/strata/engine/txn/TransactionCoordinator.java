@@ -36,7 +36,8 @@ import java.util.function.LongSupplier;
  * transactional ids hashed to the partitions of {@code __transaction_state} this broker leads, creates that topic
  * on first use, and runs one {@link TransactionShard} per led partition on a {@link CoordinatorRuntime}: loaded
  * (replaying the log) when this broker becomes the partition's leader, unloaded when it stops being it; the
- * coordinator epoch is the partition's leader epoch. {@link TransactionOperations} holds the API operations.
+ * coordinator epoch is the partition's leader epoch. {@link TransactionOperations} holds the client operations,
+ * {@link TransactionListing} ListTransactions and DescribeTransactions.
  *
  * <p>Ending a transaction: EndTxn (or a fence, or a timeout) writes PREPARE_COMMIT/PREPARE_ABORT; once it is
  * committed the shard hands it to the {@link TransactionMarkerSender}, which writes the markers to the partition
@@ -79,6 +80,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     private final CoordinatorRuntime<TransactionShard, TransactionLogRecords.Entry> runtime;
     private final TransactionMarkerSender markers;
     private final TransactionOperations operations;
+    private final TransactionListing listing;
     private final ScheduledExecutorService timer;
     private final Map<Integer, Integer> coordinatorEpochs = new ConcurrentHashMap<>();
     private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
@@ -108,6 +110,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                         time::milliseconds, this::onPrepared),
                 coordinatorPool, completions, time, WRITE_TIMEOUT_MS);
         this.operations = new TransactionOperations(this, config, producerIds, completions);
+        this.listing = new TransactionListing(this, time::milliseconds);
         if (replicaManager != null) {
             replicaManager.addLeadershipListener(this::onLeadershipChanged);
         }
@@ -115,6 +118,10 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     public TransactionOperations operations() {
         return operations;
+    }
+
+    public TransactionListing listing() {
+        return listing;
     }
 
     // ---- topic and leadership ----

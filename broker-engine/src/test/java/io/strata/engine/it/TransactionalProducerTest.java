@@ -181,6 +181,41 @@ class TransactionalProducerTest extends BrokerTestBase {
     }
 
     @Test
+    void theAdminClientListsAndDescribesTransactions() throws Exception {
+        startBroker();
+        KafkaProducer<String, String> producer = transactional("listed", Map.of());
+        transactional("idle", Map.of());
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(ORDERS, 1, null, "x")).get(30, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(AUDIT, 0, null, "y")).get(30, TimeUnit.SECONDS);
+        org.apache.kafka.clients.admin.Admin admin = fixture.admin();
+
+        assertThat(admin.listTransactions().all().get()).extracting(t -> t.transactionalId())
+                .containsExactlyInAnyOrder("listed", "idle");
+        assertThat(admin.listTransactions(new org.apache.kafka.clients.admin.ListTransactionsOptions()
+                .filterStates(List.of(org.apache.kafka.clients.admin.TransactionState.ONGOING))).all().get())
+                .singleElement().satisfies(t -> {
+                    assertThat(t.transactionalId()).isEqualTo("listed");
+                    assertThat(t.state()).isEqualTo(org.apache.kafka.clients.admin.TransactionState.ONGOING);
+                });
+        org.apache.kafka.clients.admin.TransactionDescription open = admin.describeTransactions(List.of("listed"))
+                .description("listed").get();
+        assertThat(open.state()).isEqualTo(org.apache.kafka.clients.admin.TransactionState.ONGOING);
+        assertThat(open.topicPartitions()).containsExactlyInAnyOrder(new TopicPartition(ORDERS, 1),
+                new TopicPartition(AUDIT, 0));
+        assertThat(open.transactionStartTimeMs()).isPresent();
+        assertThat(admin.listTransactions(new org.apache.kafka.clients.admin.ListTransactionsOptions()
+                .filterProducerIds(java.util.Set.of(open.producerId()))).all().get()).hasSize(1);
+
+        producer.commitTransaction();
+        org.awaitility.Awaitility.await().atMost(TIMEOUT).untilAsserted(() ->
+                assertThat(admin.describeTransactions(List.of("listed")).description("listed").get().state())
+                        .isEqualTo(org.apache.kafka.clients.admin.TransactionState.COMPLETE_COMMIT));
+        assertThat(catchThrowable(() -> admin.describeTransactions(List.of("unknown")).description("unknown").get()))
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.TransactionalIdNotFoundException.class);
+    }
+
+    @Test
     void aTransactionTimeoutAboveTheMaximumIsRefused() throws Exception {
         startBroker();
         KafkaProducer<String, String> producer = fixture.producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
