@@ -65,6 +65,15 @@ public final class TransactionCoordinator implements AutoCloseable {
         TopicMetadata create(int partitions, short replicationFactor, Map<String, String> configs);
     }
 
+    /** Writes the markers of committed PREPARE_* transitions ({@link TransactionMarkerSender}; tests fake it). */
+    public interface MarkerWriter extends AutoCloseable {
+        /** Starts writing the markers; any thread, returns at once; {@code onWritten} once all are written. */
+        void send(TransactionShard.PreparedEnd end, java.util.function.Consumer<TransactionShard.PreparedEnd> onWritten);
+
+        @Override
+        void close();
+    }
+
     /** A runtime write: records, the response on success, and what to undo on the shard if the write fails. */
     record Step<T>(List<TransactionLogRecords.Entry> records, T response, java.util.function.Consumer<TransactionShard> onFailure) {
         static <T> Step<T> answer(T response) {
@@ -78,7 +87,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     private final ReplicaManager replicaManager;
     private final Time time;
     private final CoordinatorRuntime<TransactionShard, TransactionLogRecords.Entry> runtime;
-    private final TransactionMarkerSender markers;
+    private final MarkerWriter markers;
     private final TransactionOperations operations;
     private final TransactionListing listing;
     private final ScheduledExecutorService timer;
@@ -96,7 +105,7 @@ public final class TransactionCoordinator implements AutoCloseable {
      */
     public TransactionCoordinator(int brokerId, TransactionConfig config, ReplicaManager replicaManager,
                                   CoordinatorLog coordinatorLog, StateTopicAccess topicAccess,
-                                  TransactionMarkerSender markers, LongSupplier producerIds, Time time,
+                                  MarkerWriter markers, LongSupplier producerIds, Time time,
                                   Executor coordinatorPool, Executor completions, ScheduledExecutorService timer) {
         this.brokerId = brokerId;
         this.config = config;

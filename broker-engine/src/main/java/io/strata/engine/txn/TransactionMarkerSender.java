@@ -45,7 +45,7 @@ import java.util.function.Consumer;
  * {@link #close} may run on another thread: it marks the sender closed and closes the channels, which unblocks a
  * send in progress.
  */
-public final class TransactionMarkerSender implements AutoCloseable {
+public final class TransactionMarkerSender implements TransactionCoordinator.MarkerWriter {
     private static final Logger log = LoggerFactory.getLogger(TransactionMarkerSender.class);
     static final long RETRY_BACKOFF_MS = 100;
     /** Markers wait for the leader's ISR for up to 30 s (WriteTxnMarkersHandler's default): wait a little longer. */
@@ -81,6 +81,7 @@ public final class TransactionMarkerSender implements AutoCloseable {
     }
 
     /** Starts writing the markers of a committed PREPARE_*; any thread, returns at once. */
+    @Override
     public void send(TransactionShard.PreparedEnd end, Consumer<TransactionShard.PreparedEnd> onWritten) {
         run(new Job(end, onWritten), 0);
     }

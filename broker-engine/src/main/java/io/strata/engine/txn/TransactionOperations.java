@@ -116,7 +116,11 @@ public final class TransactionOperations {
                     transit = metadata.prepareProducerIdRotation(newProducerId.getAsLong(), timeoutMs,
                             expected.isPresent());
                 } else {
-                    transit = metadata.prepareIncrementProducerEpoch(timeoutMs, expected.map(Expected::epoch));
+                    try {
+                        transit = metadata.prepareIncrementProducerEpoch(timeoutMs, expected.map(Expected::epoch));
+                    } catch (org.apache.kafka.common.errors.ProducerFencedException e) {
+                        return TransactionCoordinator.Step.answer(InitResult.error(Errors.PRODUCER_FENCED));
+                    }
                 }
                 return new TransactionCoordinator.Step<>(List.of(entry(transactionalId, transit)),
                         new InitResult(Errors.NONE, transit.producerId(), transit.producerEpoch()),
