@@ -243,6 +243,34 @@ class TransactionCoordinatorTest {
     }
 
     @Test
+    void anExhaustedEpochRotatesToANewProducerId() {
+        log.resign(0);
+        coordinator.leadershipChanged(0, false, LEADER_EPOCH);
+        log.lead(0, LEADER_EPOCH + 1);
+        short nearlyExhausted = (short) (Short.MAX_VALUE - 2);
+        log.append(0, List.of(TransactionLogRecords.transition("a", new TxnTransitMetadata(7, -1, -1,
+                nearlyExhausted, (short) -1, 10_000, TransactionState.COMPLETE_COMMIT, Set.of(), 500, 500,
+                TransactionVersion.TV_0), TransactionVersion.TV_0, 500)));
+        coordinator.leadershipChanged(0, true, LEADER_EPOCH + 1);
+
+        assertThat(init("a")).isEqualTo(new TransactionOperations.InitResult(Errors.NONE, 7, (short) (Short.MAX_VALUE - 1)));
+        assertThat(init("a")).as("the last epoch is kept for the fence").isEqualTo(
+                new TransactionOperations.InitResult(Errors.NONE, 100, (short) 0));
+    }
+
+    @Test
+    void anIdleIdExpiresWithATombstone() {
+        init("a");
+        coordinator.removeExpiredIds();
+        assertThat(coordinator.listing().describe("a").join().error()).isEqualTo(Errors.NONE);
+
+        time.advance(TransactionConfig.defaults().idExpirationMs());
+        coordinator.removeExpiredIds();
+        assertThat(coordinator.listing().describe("a").join().error()).isEqualTo(Errors.TRANSACTIONAL_ID_NOT_FOUND);
+        assertThat(init("a").producerId()).as("a new id, a new producer id").isEqualTo(101);
+    }
+
+    @Test
     void theStateTopicIsNotCreatedWithFewerLiveBrokersThanItsReplicationFactor() {
         coordinator.startServing();
         org.assertj.core.api.Assertions.assertThatThrownBy(coordinator::ensureStateTopic)
