@@ -342,7 +342,7 @@ public final class Broker implements AutoCloseable {
             }
         };
         TransactionMarkerSender markers = new TransactionMarkerSender(config.brokerId(), cache,
-                executors.transactionMarkers());
+                executors.transactionMarkers(), executors.transactionMarkerSends());
         return new TransactionCoordinator(config.brokerId(), config.transactions(), replicaManager,
                 new ReplicaCoordinatorLog(TransactionStateTopic.NAME, replicaManager), access, markers,
                 producerIds::nextProducerId, time, executors.coordinators(), executors.requests(),

@@ -43,6 +43,7 @@ public final class BrokerExecutors implements AutoCloseable {
     private final ExecutorService coordinators;
     private final ScheduledExecutorService transactionTimer;
     private final ScheduledExecutorService transactionMarkers;
+    private final ExecutorService transactionMarkerSends;
 
     public BrokerExecutors(int ioThreads, int logOpenThreads) {
         this(ioThreads, logOpenThreads, 1);
@@ -71,6 +72,9 @@ public final class BrokerExecutors implements AutoCloseable {
                 ThreadUtils.createThreadFactory("strata-coordinator-%d", true));
         transactionTimer = single("strata-txn-coordinator");
         transactionMarkers = single("strata-txn-markers");
+        // one thread per destination broker with markers in flight, made on demand
+        transactionMarkerSends = Executors.newCachedThreadPool(
+                ThreadUtils.createThreadFactory("strata-txn-marker-send-%d", true));
     }
 
     /** One per available core, as Kafka's recovery threads scale with the disk and CPU at hand. */
@@ -110,9 +114,14 @@ public final class BrokerExecutors implements AutoCloseable {
         return transactionTimer;
     }
 
-    /** Sends transaction markers to partition leaders over blocking connections, and schedules their retries. */
+    /** Owns the transaction marker jobs (which leader gets which marker) and schedules their retries. */
     public ScheduledExecutorService transactionMarkers() {
         return transactionMarkers;
+    }
+
+    /** Sends transaction markers to partition leaders over blocking connections, one lane per destination broker. */
+    public ExecutorService transactionMarkerSends() {
+        return transactionMarkerSends;
     }
 
     /** The group coordinator's timers: session sweeps, offset expiration and metrics (they schedule operations). */
@@ -169,14 +178,15 @@ public final class BrokerExecutors implements AutoCloseable {
      */
     public void stopServing() {
         stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, transactionTimer,
-                transactionMarkers, coordinators, checkpoints, requests));
+                transactionMarkers, transactionMarkerSends, coordinators, checkpoints, requests));
     }
 
     /** Stops everything still running; call after the logs are closed. */
     @Override
     public void close() {
         stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, transactionTimer,
-                transactionMarkers, coordinators, checkpoints, requests, logCleaner, logBackground, logOpenClose));
+                transactionMarkers, transactionMarkerSends, coordinators, checkpoints, requests, logCleaner,
+                logBackground, logOpenClose));
     }
 
     private static void stop(List<ExecutorService> pools) {

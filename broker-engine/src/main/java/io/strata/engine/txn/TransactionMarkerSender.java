@@ -10,13 +10,14 @@ import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
-import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
 import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,10 +43,11 @@ import java.util.function.Consumer;
  * TRANSACTION_COORDINATOR_FENCED) ends the job: a newer coordinator owns the transaction. Once every partition
  * has its marker, {@code onWritten} gets the transaction (the coordinator then writes COMPLETE_*).
  *
- * <p>Threads: every job runs on {@code executor} (one thread owned by the broker's executors, never a coordinator
- * runtime thread), which alone uses the channels; a blocked send delays the other jobs, not the coordinator.
- * {@link #close} may run on another thread: it marks the sender closed and closes the channels, which unblocks a
- * send in progress.
+ * <p>Threads (both pools owned by the broker's executors, never a coordinator runtime thread): job state
+ * ({@link Job}) is confined to {@code owner}, which plans each attempt and applies its answers; the blocking sends
+ * run on {@code senders}, one {@link Lane} per destination broker (a lane runs its sends one at a time and alone
+ * uses its channel), so an unreachable broker delays only the markers it leads. {@link #close} may run on any
+ * thread: it marks the sender closed and closes the channels, which unblocks sends in progress.
  */
 public final class TransactionMarkerSender implements TransactionCoordinator.MarkerWriter {
     private static final Logger log = LoggerFactory.getLogger(TransactionMarkerSender.class);
@@ -55,23 +59,32 @@ public final class TransactionMarkerSender implements TransactionCoordinator.Mar
 
     private final int brokerId;
     private final MetadataCache metadata;
-    private final ScheduledExecutorService executor;
-    /** Confined to {@code executor}, apart from close. */
-    private final Map<Integer, BrokerChannel> channels = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ScheduledExecutorService owner;
+    private final Executor senders;
+    private final Map<Integer, Lane> lanes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public TransactionMarkerSender(int brokerId, MetadataCache metadata, ScheduledExecutorService executor) {
+    /**
+     * @param owner   the thread owning job state and retries
+     * @param senders where the blocking sends run (a pool growing with the number of destination brokers)
+     */
+    public TransactionMarkerSender(int brokerId, MetadataCache metadata, ScheduledExecutorService owner,
+                                   Executor senders) {
         this.brokerId = brokerId;
         this.metadata = metadata;
-        this.executor = executor;
+        this.owner = owner;
+        this.senders = senders;
     }
 
-    /** One transaction's markers still to be written. Confined to the executor. */
+    /** One transaction's markers still to be written. Confined to {@code owner}. */
     private static final class Job {
         final TransactionShard.PreparedEnd end;
         final Set<TopicPartition> remaining;
         final Consumer<TransactionShard.PreparedEnd> onWritten;
         int attempts;
+        /** Sends of the current attempt not answered yet. */
+        int outstanding;
+        boolean fenced;
 
         Job(TransactionShard.PreparedEnd end, Consumer<TransactionShard.PreparedEnd> onWritten) {
             this.end = end;
@@ -83,27 +96,28 @@ public final class TransactionMarkerSender implements TransactionCoordinator.Mar
     /** Starts writing the markers of a committed PREPARE_*; any thread, returns at once. */
     @Override
     public void send(TransactionShard.PreparedEnd end, Consumer<TransactionShard.PreparedEnd> onWritten) {
-        run(new Job(end, onWritten), 0);
+        schedule(new Job(end, onWritten), 0);
     }
 
-    private void run(Job job, long delayMs) {
+    private void schedule(Job job, long delayMs) {
         if (closed) {
             return;
         }
         try {
-            executor.schedule(() -> attempt(job), delayMs, TimeUnit.MILLISECONDS);
+            owner.schedule(() -> attempt(job), delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             log.debug("Marker sender stopped; the next coordinator writes the markers of {}",
                     job.end.transactionalId());
         }
     }
 
+    /** On {@code owner}: sends every remaining partition's marker to its leader's lane. */
     private void attempt(Job job) {
         if (closed) {
             return;
         }
         job.attempts++;
-        Map<Integer, Set<TopicPartition>> byLeader = new TreeMap<>();
+        Map<Integer, List<TopicPartition>> byLeader = new TreeMap<>();
         for (TopicPartition tp : List.copyOf(job.remaining)) {
             Optional<TopicMetadata> topic = metadata.topic(tp.topic());
             if (topic.isEmpty() || tp.partition() >= topic.get().partitions().size()) {
@@ -113,14 +127,47 @@ public final class TransactionMarkerSender implements TransactionCoordinator.Mar
             }
             int leader = topic.get().partitions().get(tp.partition()).leader();
             if (leader >= 0) {
-                byLeader.computeIfAbsent(leader, l -> new HashSet<>()).add(tp);
+                byLeader.computeIfAbsent(leader, l -> new ArrayList<>()).add(tp);
             }
         }
-        boolean fenced = false;
-        for (Map.Entry<Integer, Set<TopicPartition>> entry : byLeader.entrySet()) {
-            fenced |= sendTo(job, entry.getKey(), entry.getValue());
+        for (Map.Entry<Integer, List<TopicPartition>> entry : byLeader.entrySet()) {
+            Optional<BrokerRegistration> broker = metadata.broker(entry.getKey());
+            if (broker.isEmpty()) {
+                continue; // not live: retried once the metadata names another leader
+            }
+            WriteTxnMarkersRequestData request = request(job.end, entry.getValue());
+            job.outstanding++;
+            lane(entry.getKey()).execute(() -> {
+                Map<TopicPartition, Errors> answer = sendBlocking(lane(entry.getKey()).channel, broker.get(), request);
+                onOwner(() -> onAnswer(job, answer));
+            });
         }
-        if (fenced) {
+        if (job.outstanding == 0) {
+            finishOrRetry(job);
+        }
+    }
+
+    /** On {@code owner}: one leader's answer (empty if it could not be reached). */
+    private void onAnswer(Job job, Map<TopicPartition, Errors> answer) {
+        answer.forEach((tp, error) -> {
+            switch (error) {
+                case NONE -> job.remaining.remove(tp);
+                case INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED, PRODUCER_FENCED -> {
+                    log.info("{} refused the {} marker of {} ({}): a newer coordinator owns it", tp, result(job),
+                            job.end.transactionalId(), error);
+                    job.fenced = true;
+                }
+                default -> log.debug("{} marker of {} for {} not written yet: {}", result(job),
+                        job.end.transactionalId(), tp, error);
+            }
+        });
+        if (--job.outstanding == 0) {
+            finishOrRetry(job);
+        }
+    }
+
+    private void finishOrRetry(Job job) {
+        if (job.fenced) {
             return;
         }
         if (job.remaining.isEmpty()) {
@@ -131,61 +178,59 @@ public final class TransactionMarkerSender implements TransactionCoordinator.Mar
             log.warn("{} markers of {} still not written to {} after {} attempts", result(job),
                     job.end.transactionalId(), job.remaining, job.attempts);
         }
-        run(job, RETRY_BACKOFF_MS);
+        schedule(job, RETRY_BACKOFF_MS);
     }
 
-    /** Sends one leader its partitions' markers; true if the transaction was found fenced. */
-    private boolean sendTo(Job job, int leader, Set<TopicPartition> partitions) {
-        Optional<BrokerRegistration> broker = metadata.broker(leader);
-        if (broker.isEmpty()) {
-            return false; // not live: retried once the metadata names another leader
-        }
-        TxnTransitMetadata prepared = job.end.prepared();
+    private static WriteTxnMarkersRequestData request(TransactionShard.PreparedEnd end, List<TopicPartition> partitions) {
+        TxnTransitMetadata prepared = end.prepared();
         Map<String, List<Integer>> byTopic = new TreeMap<>();
-        partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new java.util.ArrayList<>()).add(tp.partition()));
+        partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
         WriteTxnMarkersRequestData.WritableTxnMarker marker = new WriteTxnMarkersRequestData.WritableTxnMarker()
                 .setProducerId(prepared.producerId())
                 .setProducerEpoch(prepared.producerEpoch())
-                .setCoordinatorEpoch(job.end.coordinatorEpoch())
+                .setCoordinatorEpoch(end.coordinatorEpoch())
                 .setTransactionResult(prepared.txnState() == TransactionState.PREPARE_COMMIT);
         byTopic.forEach((topic, ids) -> marker.topics().add(new WriteTxnMarkersRequestData.WritableTxnMarkerTopic()
                 .setName(topic).setPartitionIndexes(ids)));
-        WriteTxnMarkersRequestData data = new WriteTxnMarkersRequestData().setMarkers(List.of(marker));
-        AbstractResponse response;
+        return new WriteTxnMarkersRequestData().setMarkers(List.of(marker));
+    }
+
+    /** On a lane: the per-partition errors of one request, or none if the leader could not be reached. */
+    private Map<TopicPartition, Errors> sendBlocking(BrokerChannel channel, BrokerRegistration broker,
+                                                     WriteTxnMarkersRequestData request) {
+        Map<TopicPartition, Errors> answer = new HashMap<>();
+        if (closed) {
+            return answer;
+        }
+        WriteTxnMarkersResponse response;
         try {
-            response = channel(leader).send(broker.get().host(), broker.get().port(), new V1Builder(data),
+            response = (WriteTxnMarkersResponse) channel.send(broker.host(), broker.port(), new V1Builder(request),
                     REQUEST_TIMEOUT_MS);
         } catch (IOException e) {
-            log.debug("Sending {} markers of {} to broker {} failed: {}", result(job), job.end.transactionalId(),
-                    leader, e.getMessage());
-            return false;
+            log.debug("Sending transaction markers to broker {} failed: {}", broker.brokerId(), e.getMessage());
+            return answer;
         }
-        boolean fenced = false;
-        for (WriteTxnMarkersResponseData.WritableTxnMarkerResult markerResult
-                : ((WriteTxnMarkersResponse) response).data().markers()) {
-            for (WriteTxnMarkersResponseData.WritableTxnMarkerTopicResult topic : markerResult.topics()) {
+        for (WriteTxnMarkersResponseData.WritableTxnMarkerResult marker : response.data().markers()) {
+            for (WriteTxnMarkersResponseData.WritableTxnMarkerTopicResult topic : marker.topics()) {
                 for (WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult p : topic.partitions()) {
-                    TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
-                    Errors error = Errors.forCode(p.errorCode());
-                    switch (error) {
-                        case NONE -> job.remaining.remove(tp);
-                        case INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED, PRODUCER_FENCED -> {
-                            log.info("{} refused the {} marker of {} ({}): a newer coordinator owns it", tp,
-                                    result(job), job.end.transactionalId(), error);
-                            fenced = true;
-                        }
-                        default -> log.debug("{} marker of {} for {} not written yet: {}", result(job),
-                                job.end.transactionalId(), tp, error);
-                    }
+                    answer.put(new TopicPartition(topic.name(), p.partitionIndex()), Errors.forCode(p.errorCode()));
                 }
             }
         }
-        return fenced;
+        return answer;
     }
 
-    private BrokerChannel channel(int leader) {
-        return channels.computeIfAbsent(leader,
-                id -> new BrokerChannel("strata-txn-markers-" + brokerId, MAX_RESPONSE_BYTES));
+    private void onOwner(Runnable task) {
+        try {
+            owner.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.debug("Marker sender stopped");
+        }
+    }
+
+    private Lane lane(int broker) {
+        return lanes.computeIfAbsent(broker, id -> new Lane(new BrokerChannel("strata-txn-markers-" + brokerId,
+                MAX_RESPONSE_BYTES)));
     }
 
     private static String result(Job job) {
@@ -196,7 +241,58 @@ public final class TransactionMarkerSender implements TransactionCoordinator.Mar
     @Override
     public void close() {
         closed = true;
-        channels.values().forEach(BrokerChannel::close);
+        lanes.values().forEach(lane -> lane.channel.close());
+    }
+
+    /**
+     * The sends to one destination broker, run one at a time in order on {@code senders}. {@code queue} and
+     * {@code running} are guarded by the lane's monitor, never held while a send runs.
+     */
+    private final class Lane implements Executor {
+        final BrokerChannel channel;
+        private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+        private boolean running;
+
+        Lane(BrokerChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void execute(Runnable send) {
+            synchronized (this) {
+                queue.add(send);
+                if (running) {
+                    return;
+                }
+                running = true;
+            }
+            try {
+                senders.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                synchronized (this) {
+                    queue.clear();
+                    running = false;
+                }
+            }
+        }
+
+        private void drain() {
+            while (true) {
+                Runnable next;
+                synchronized (this) {
+                    next = queue.poll();
+                    if (next == null) {
+                        running = false;
+                        return;
+                    }
+                }
+                try {
+                    next.run();
+                } catch (RuntimeException e) {
+                    log.error("Sending transaction markers failed", e);
+                }
+            }
+        }
     }
 
     /** WriteTxnMarkers at v1: markers of transaction version 0/1, which every Strata broker accepts. */
