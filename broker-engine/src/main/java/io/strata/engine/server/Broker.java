@@ -65,6 +65,7 @@ import io.strata.engine.replication.ReplicaFetcherManager;
 import io.strata.engine.txn.ProducerIdManager;
 import io.strata.engine.txn.TransactionCoordinator;
 import io.strata.engine.txn.TransactionMarkerSender;
+import io.strata.engine.txn.TransactionMetrics;
 import io.strata.engine.txn.TransactionStateTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
@@ -345,7 +346,8 @@ public final class Broker implements AutoCloseable {
                 executors.transactionMarkers(), executors.transactionMarkerSends());
         return new TransactionCoordinator(config.brokerId(), config.transactions(), replicaManager,
                 new ReplicaCoordinatorLog(TransactionStateTopic.NAME, replicaManager), access, markers,
-                producerIds::nextProducerId, time, executors.coordinators(), executors.requests(),
+                producerIds::nextProducerId, time, new TransactionMetrics(metrics.registry()), executors.coordinators(),
+                executors.requests(),
                 executors.transactionTimer());
     }
 

@@ -54,6 +54,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     /** How long a write may wait for its {@code __transaction_state} partition to replicate it. */
     private static final long WRITE_TIMEOUT_MS = 5_000;
     private static final long COMPLETE_RETRY_BACKOFF_MS = 200;
+    private static final long METRICS_INTERVAL_MS = 2_000;
 
     /** How the coordinator finds and creates its topic; implemented by the broker. */
     public interface StateTopicAccess {
@@ -91,6 +92,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     private final TransactionOperations operations;
     private final TransactionListing listing;
     private final ScheduledExecutorService timer;
+    private final TransactionMetrics metrics;
     private final Map<Integer, Integer> coordinatorEpochs = new ConcurrentHashMap<>();
     private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
     private volatile boolean started;
@@ -105,7 +107,7 @@ public final class TransactionCoordinator implements AutoCloseable {
      */
     public TransactionCoordinator(int brokerId, TransactionConfig config, ReplicaManager replicaManager,
                                   CoordinatorLog coordinatorLog, StateTopicAccess topicAccess,
-                                  MarkerWriter markers, LongSupplier producerIds, Time time,
+                                  MarkerWriter markers, LongSupplier producerIds, Time time, TransactionMetrics metrics,
                                   Executor coordinatorPool, Executor completions, ScheduledExecutorService timer) {
         this.brokerId = brokerId;
         this.config = config;
@@ -114,9 +116,10 @@ public final class TransactionCoordinator implements AutoCloseable {
         this.time = time;
         this.markers = markers;
         this.timer = timer;
+        this.metrics = metrics;
         this.runtime = new CoordinatorRuntime<>(TransactionStateTopic.NAME, coordinatorLog, TransactionShard.SERDE,
                 partition -> new TransactionShard(partition, coordinatorEpochs.getOrDefault(partition, -1),
-                        time::milliseconds, this::onPrepared),
+                        time::milliseconds, this::onPrepared, metrics),
                 coordinatorPool, completions, time, WRITE_TIMEOUT_MS);
         this.operations = new TransactionOperations(this, config, producerIds, completions);
         this.listing = new TransactionListing(this, time::milliseconds);
@@ -190,6 +193,17 @@ public final class TransactionCoordinator implements AutoCloseable {
                 config.abortTimedOutCheckIntervalMs(), config.abortTimedOutCheckIntervalMs(), TimeUnit.MILLISECONDS));
         scheduled.add(timer.scheduleWithFixedDelay(this::removeExpiredIds, config.removeExpiredCheckIntervalMs(),
                 config.removeExpiredCheckIntervalMs(), TimeUnit.MILLISECONDS));
+        scheduled.add(timer.scheduleWithFixedDelay(this::refreshMetrics, METRICS_INTERVAL_MS, METRICS_INTERVAL_MS,
+                TimeUnit.MILLISECONDS));
+    }
+
+    void refreshMetrics() {
+        List<CompletableFuture<Integer>> shards = readAll(TransactionShard::openTransactions);
+        CompletableFuture.allOf(shards.toArray(new CompletableFuture<?>[0])).handle((ignored, failure) -> {
+            metrics.setOpen(shards.stream().filter(f -> !f.isCompletedExceptionally()).mapToInt(CompletableFuture::join)
+                    .sum());
+            return null;
+        });
     }
 
     /** Loads the partitions led now; later leadership changes load and unload through the listener. */
@@ -324,8 +338,9 @@ public final class TransactionCoordinator implements AutoCloseable {
                 records.add(new TransactionLogRecords.Entry(metadata.transactionalId(), abort));
                 undo.add(TransactionOperations.undoFenceAndAbort(metadata, abort));
             }
-            return new Step<Void>(records, null, s -> undo.forEach(u -> u.accept(s)));
-        });
+            int count = records.size();
+            return new Step<Integer>(records, count, s -> undo.forEach(u -> u.accept(s)));
+        }).forEach(f -> f.thenAccept(metrics::timedOut));
     }
 
     /** Removes (with a tombstone) transactional ids idle for {@code transactional.id.expiration.ms}. */

@@ -24,6 +24,8 @@ import java.util.function.LongSupplier;
  * always wins. Operations may create an id's metadata before its first record commits (Kafka does the same) and
  * set pending transitions; those are transient state, cancelled by the coordinator's follow-up when a write fails.
  *
+ * <p>Metrics: a completion by a live operation counts as a commit or abort, with its duration.
+ *
  * <p>Markers: once a PREPARE_COMMIT or PREPARE_ABORT is committed (or found committed at load), {@code markers}
  * is told; it must only hand the work to another thread.
  *
@@ -55,14 +57,17 @@ public final class TransactionShard implements CoordinatorShard<TransactionLogRe
     private final int coordinatorEpoch;
     private final LongSupplier clockMs;
     private final Consumer<PreparedEnd> markers;
+    private final TransactionMetrics metrics;
     private final Map<String, TransactionMetadata> transactions = new LinkedHashMap<>();
     private boolean loaded;
 
-    public TransactionShard(int partition, int coordinatorEpoch, LongSupplier clockMs, Consumer<PreparedEnd> markers) {
+    public TransactionShard(int partition, int coordinatorEpoch, LongSupplier clockMs, Consumer<PreparedEnd> markers,
+                            TransactionMetrics metrics) {
         this.partition = partition;
         this.coordinatorEpoch = coordinatorEpoch;
         this.clockMs = clockMs;
         this.markers = markers;
+        this.metrics = metrics;
     }
 
     public int partition() {
@@ -116,6 +121,11 @@ public final class TransactionShard implements CoordinatorShard<TransactionLogRe
         if (loaded && isPrepared(value.txnState())) {
             markers.accept(new PreparedEnd(partition, coordinatorEpoch, id, value));
         }
+        if (completed && (value.txnState() == TransactionState.COMPLETE_COMMIT
+                || value.txnState() == TransactionState.COMPLETE_ABORT)) {
+            metrics.completed(value.txnState() == TransactionState.COMPLETE_COMMIT,
+                    value.txnLastUpdateTimestamp() - value.txnStartTimestamp());
+        }
     }
 
     /** Transactions left prepared by the previous coordinator get their markers from this one. */
@@ -128,6 +138,17 @@ public final class TransactionShard implements CoordinatorShard<TransactionLogRe
                         metadata.snapshot()));
             }
         }
+    }
+
+    /** Transactions ongoing or being ended. */
+    public int openTransactions() {
+        int open = 0;
+        for (TransactionMetadata metadata : transactions.values()) {
+            if (metadata.state() == TransactionState.ONGOING || isPrepared(metadata.state())) {
+                open++;
+            }
+        }
+        return open;
     }
 
     @Override

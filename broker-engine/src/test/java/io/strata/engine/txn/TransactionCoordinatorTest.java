@@ -39,6 +39,8 @@ class TransactionCoordinatorTest {
     private final List<TransactionShard.PreparedEnd> prepared = new ArrayList<>();
     private final List<Consumer<TransactionShard.PreparedEnd>> completions = new ArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     private TransactionCoordinator coordinator;
     private TransactionOperations ops;
 
@@ -74,7 +76,7 @@ class TransactionCoordinatorTest {
             }
         };
         coordinator = new TransactionCoordinator(0, config, null, log, noTopic, markers, producerIds::getAndIncrement,
-                time, Runnable::run, Runnable::run, timer);
+                time, new TransactionMetrics(registry), Runnable::run, Runnable::run, timer);
         ops = coordinator.operations();
         log.autoCommit();
         log.lead(0, LEADER_EPOCH);
@@ -122,6 +124,8 @@ class TransactionCoordinatorTest {
                 .isEqualTo(Errors.NONE);
         assertThat(ops.addPartitions("a", p.producerId(), p.producerEpoch(), Set.of(T0)).join())
                 .as("already in the transaction").isEqualTo(Errors.NONE);
+        coordinator.refreshMetrics();
+        assertThat(registry.get("strata.txn.open").gauge().value()).isEqualTo(1);
 
         assertThat(ops.endTransaction("a", p.producerId(), p.producerEpoch(), true).join()).isEqualTo(Errors.NONE);
         assertThat(prepared).singleElement().satisfies(end -> {
@@ -142,6 +146,8 @@ class TransactionCoordinatorTest {
         assertThat(ops.endTransaction("a", p.producerId(), p.producerEpoch(), false).join())
                 .isEqualTo(Errors.INVALID_TXN_STATE);
         assertThat(coordinator.listing().describe("a").join().state()).isEqualTo("CompleteCommit");
+        assertThat(registry.get("strata.txn.completed").tag("result", "commit").counter().count()).isEqualTo(1);
+        assertThat(registry.get("strata.txn.duration").timer().count()).isEqualTo(1);
     }
 
     @Test
@@ -206,6 +212,8 @@ class TransactionCoordinatorTest {
         assertThat(ops.endTransaction("a", p.producerId(), p.producerEpoch(), true).join())
                 .isEqualTo(Errors.PRODUCER_FENCED);
         assertThat(coordinator.listing().describe("a").join().state()).isEqualTo("CompleteAbort");
+        assertThat(registry.get("strata.txn.timed.out").counter().count()).isEqualTo(1);
+        assertThat(registry.get("strata.txn.completed").tag("result", "abort").counter().count()).isEqualTo(1);
     }
 
     @Test
