@@ -45,8 +45,8 @@ import java.util.function.LongSupplier;
  * partition is served but the write fails).
  *
  * <p>Threads: request threads call the operations, which only schedule runtime operations; the timer thread
- * ({@code timer}, owned by the broker) schedules the timeout and expiry passes and retries; marker sends run on
- * the marker sender's thread. Producer ids are allocated off the runtime threads (they may reach the metadata
+ * ({@code timer}, owned by the broker) schedules the timeout, expiry and metrics passes and the completion
+ * retries; markers are sent on the marker writer's threads. Producer ids are allocated off the runtime threads (they may reach the metadata
  * store). {@code coordinatorEpochs} is concurrent; nothing here blocks on the log.
  */
 public final class TransactionCoordinator implements AutoCloseable {
