@@ -2,7 +2,7 @@ package io.strata.engine.config;
 
 /**
  * Transaction coordinator settings, named after the Kafka broker configs they mirror, with Kafka's defaults.
- * Immutable value; the coordinator that enforces them arrives with issue #12's later slices.
+ * Immutable value; enforced by {@code txn.TransactionCoordinator} (topic creation, timeouts, expiry).
  *
  * @param stateLogNumPartitions       partitions of {@code __transaction_state}, fixed once it exists
  *                                    ({@code transaction.state.log.num.partitions})

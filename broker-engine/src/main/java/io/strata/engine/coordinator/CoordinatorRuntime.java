@@ -39,7 +39,9 @@ import java.util.function.IntFunction;
  * and transaction markers ({@link #scheduleTransactionCompletion}) go through the same queue, so a shard replays
  * records and markers in log order, both live and when loading. A write whose commit wait times out fails with COORDINATOR_NOT_AVAILABLE but stays queued: its records
  * are in the log and are replayed if they commit later. Transient state a shard keeps outside its records (parked
- * requests, timers) is the shard's own; it can react to a failed write with a follow-up operation.
+ * requests, timers) is the shard's own; it can react to a failed write with a follow-up operation. Records found
+ * above the high watermark at load (a crash before they committed) are made durable and awaited like a write;
+ * until they commit, writes to the partition get COORDINATOR_LOAD_IN_PROGRESS (reads see the committed state).
  *
  * <p>Threads: each partition's operations, loads, unloads and commit steps run one at a time on its
  * {@link SerialExecutor} over the shared coordinator pool ({@code group.coordinator.threads}-style, created and
@@ -105,6 +107,18 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         final int leaderEpoch;
         final S shard;
         final java.util.ArrayDeque<PendingWrite<?>> pending = new java.util.ArrayDeque<>();
+        /**
+         * Records found above the high watermark at load, until they commit: operations wait for them
+         * (COORDINATOR_LOAD_IN_PROGRESS), since they would otherwise run on a state those records are about to change.
+         */
+        PendingWrite<Void> loadTail;
+
+        boolean awaitingLoadTail() {
+            if (loadTail != null && !pending.contains(loadTail)) {
+                loadTail = null;
+            }
+            return loadTail != null;
+        }
 
         Incarnation(int leaderEpoch, S shard) {
             this.leaderEpoch = leaderEpoch;
@@ -147,12 +161,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
 
     /** Runs {@code op} on the partition's shard; its response completes once its records are committed. */
     public <T> CompletableFuture<T> scheduleWrite(int partition, Function<S, CoordinatorResult<R, T>> op) {
-        CompletableFuture<T> response = new CompletableFuture<>();
-        PartitionContext ctx = contextIfServed(partition, response);
-        if (ctx != null) {
-            ctx.executor.execute(() -> runWrite(ctx, op, response));
-        }
-        return response;
+        return schedule(partition, op, false);
     }
 
     /**
@@ -198,7 +207,16 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
 
     /** Runs {@code op} on the partition's shard, which holds committed state only; nothing is written. */
     public <T> CompletableFuture<T> scheduleRead(int partition, Function<S, T> op) {
-        return scheduleWrite(partition, shard -> CoordinatorResult.of(op.apply(shard)));
+        return schedule(partition, shard -> CoordinatorResult.of(op.apply(shard)), true);
+    }
+
+    private <T> CompletableFuture<T> schedule(int partition, Function<S, CoordinatorResult<R, T>> op, boolean read) {
+        CompletableFuture<T> response = new CompletableFuture<>();
+        PartitionContext ctx = contextIfServed(partition, response);
+        if (ctx != null) {
+            ctx.executor.execute(() -> runWrite(ctx, op, response, read));
+        }
+        return response;
     }
 
     /** Schedules {@code op} on every partition served now; partitions that stop being served meanwhile fail theirs. */
@@ -240,11 +258,16 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     }
 
     private <T> void runWrite(PartitionContext ctx, Function<S, CoordinatorResult<R, T>> op,
-                              CompletableFuture<T> response) {
+                              CompletableFuture<T> response, boolean read) {
         Incarnation inc = ctx.current;
         if (inc == null) {
             fail(response, ctx.loading ? new CoordinatorLoadInProgressException("Loading " + topic + "-" + ctx.partition)
                     : notCoordinator(ctx.partition));
+            return;
+        }
+        if (!read && inc.awaitingLoadTail()) {
+            fail(response, new CoordinatorLoadInProgressException("Loading " + topic + "-" + ctx.partition
+                    + ": waiting for its uncommitted tail to commit"));
             return;
         }
         CoordinatorResult<R, T> result;
@@ -303,11 +326,15 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
             return;
         }
         if (error == Errors.NOT_COORDINATOR) {
-            fail(write.response, notCoordinator(ctx.partition)); // the leadership change unloads the shard
+            if (write.response != null) {
+                fail(write.response, notCoordinator(ctx.partition)); // the leadership change unloads the shard
+            }
             return;
         }
-        fail(write.response, new CoordinatorNotAvailableException("The write to " + topic + "-" + ctx.partition
-                + " was not replicated within " + writeTimeoutMs + " ms"));
+        if (write.response != null) {
+            fail(write.response, new CoordinatorNotAvailableException("The write to " + topic + "-" + ctx.partition
+                    + " was not replicated within " + writeTimeoutMs + " ms"));
+        }
         awaitCommitted(ctx, inc, write); // still in the log: replayed if it commits later
     }
 
@@ -401,7 +428,9 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
             PendingWrite<Void> tail = new PendingWrite<>(end[0], shard -> uncommitted.forEach(r -> r.accept(shard)),
                     null, null);
             inc.pending.addLast(tail);
-            awaitCommitted(ctx, inc, tail);
+            inc.loadTail = tail;
+            // after a crash the tail may not be durable yet: nothing else would fsync it
+            completions.execute(() -> makeDurableThenAwait(ctx, inc, tail));
         }
         log.info("Loaded {}-{} (leader epoch {}) in {} ms", topic, ctx.partition, leaderEpoch,
                 time.milliseconds() - start);

@@ -16,13 +16,14 @@ import java.nio.ByteBuffer;
 
 /**
  * A blocking Kafka-protocol connection from this broker to another one, one request at a time: what a
- * replica fetcher needs (it has nothing else to do while its fetch long-polls). Connects lazily and
- * re-connects when the target's endpoint changes or after a failure.
+ * replica fetcher needs (it has nothing else to do while its fetch long-polls), and what the transaction
+ * coordinator's marker sender uses to reach partition leaders. Connects lazily and re-connects when the
+ * target's endpoint changes or after a failure.
  *
- * <p>Thread-safety: {@link #send} is called by one thread (the fetcher); {@link #close} may be called from
- * another to unblock it, which then fails with an IOException.
+ * <p>Thread-safety: {@link #send} is called by one thread (the fetcher, the marker sender); {@link #close} may be
+ * called from another to unblock it, which then fails with an IOException.
  */
-final class BrokerChannel implements Closeable {
+public final class BrokerChannel implements Closeable {
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
     private final String clientId;
@@ -36,7 +37,7 @@ final class BrokerChannel implements Closeable {
     private volatile boolean closed;
 
     /** @param maxResponseBytes responses larger than this are refused (the connection is dropped) */
-    BrokerChannel(String clientId, int maxResponseBytes) {
+    public BrokerChannel(String clientId, int maxResponseBytes) {
         this.clientId = clientId;
         this.maxResponseBytes = maxResponseBytes;
     }
@@ -47,7 +48,7 @@ final class BrokerChannel implements Closeable {
      * @param timeoutMs how long to wait for the response before failing
      * @throws IOException on connection failure, timeout or a malformed response; the connection is dropped
      */
-    AbstractResponse send(String targetHost, int targetPort, AbstractRequest.Builder<?> builder, int timeoutMs)
+    public AbstractResponse send(String targetHost, int targetPort, AbstractRequest.Builder<?> builder, int timeoutMs)
             throws IOException {
         try {
             connect(targetHost, targetPort);
@@ -102,7 +103,7 @@ final class BrokerChannel implements Closeable {
     }
 
     /** Drops the connection; the next send re-connects. */
-    void disconnect() {
+    public void disconnect() {
         Socket s = socket;
         socket = null;
         if (s != null) {

@@ -35,7 +35,13 @@ import io.strata.engine.handler.admin.DescribeConfigsHandler;
 import io.strata.engine.handler.admin.DescribeLogDirsHandler;
 import io.strata.engine.handler.data.FetchHandler;
 import io.strata.engine.handler.admin.IncrementalAlterConfigsHandler;
+import io.strata.engine.coordinator.ReplicaCoordinatorLog;
+import io.strata.engine.handler.txn.AddOffsetsToTxnHandler;
+import io.strata.engine.handler.txn.AddPartitionsToTxnHandler;
 import io.strata.engine.handler.txn.DescribeProducersHandler;
+import io.strata.engine.handler.txn.DescribeTransactionsHandler;
+import io.strata.engine.handler.txn.ListTransactionsHandler;
+import io.strata.engine.handler.txn.EndTxnHandler;
 import io.strata.engine.handler.txn.InitProducerIdHandler;
 import io.strata.engine.handler.txn.CoordinatorMarkers;
 import io.strata.engine.handler.txn.WriteTxnMarkersHandler;
@@ -61,6 +67,10 @@ import io.strata.engine.replication.ControllerLeaseKeeper;
 import io.strata.engine.replication.IsrChangeManager;
 import io.strata.engine.replication.ReplicaFetcherManager;
 import io.strata.engine.txn.ProducerIdManager;
+import io.strata.engine.txn.TransactionCoordinator;
+import io.strata.engine.txn.TransactionMarkerSender;
+import io.strata.engine.txn.TransactionMetrics;
+import io.strata.engine.txn.TransactionStateTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -115,6 +125,7 @@ public final class Broker implements AutoCloseable {
     private volatile LogCleaner logCleaner;
     private KafkaServer server;
     private GroupCoordinator groupCoordinator;
+    private TransactionCoordinator transactionCoordinator;
     /** Moves leaderships away before a graceful close stops the listener; set in start. */
     private ControlledShutdown controlledShutdown;
     /** This incarnation's registration epoch; {@link BrokerRegistration#NO_EPOCH} until registered. */
@@ -180,8 +191,10 @@ public final class Broker implements AutoCloseable {
             TopicService topics = new TopicService(config, metadataStore, cache, replicaManager, metrics, logDefaults);
             groupCoordinator = newGroupCoordinator(cache, replicaManager, topics);
             topics.onTopicDeleted(groupCoordinator::onTopicDeleted);
+            ProducerIdManager producerIds = new ProducerIdManager(metadataStore);
+            transactionCoordinator = newTransactionCoordinator(cache, replicaManager, topics, producerIds);
             ApiRegistry registry = new ApiRegistry();
-            registerHandlers(registry, clusterId, cache, replicaManager, topics);
+            registerHandlers(registry, clusterId, cache, replicaManager, topics, producerIds);
             cache.catchUp(); // before the listener opens: requests must never see an empty topic list
             logDefaults.update(cache.brokerConfigs()); // this catch-up read them from version 0: TopicService did not
             server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.numNetworkThreads(),
@@ -196,6 +209,7 @@ public final class Broker implements AutoCloseable {
             topics.loadAll();
             deleteStrayLogs(cache);
             groupCoordinator.start(executors.groupTimer());
+            transactionCoordinator.start();
             logCleaner.start();
             executors.checkpoints().scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS,
                     TimeUnit.MILLISECONDS);
@@ -235,7 +249,7 @@ public final class Broker implements AutoCloseable {
     }
 
     private void registerHandlers(ApiRegistry registry, String clusterId, MetadataCache cache,
-                                  ReplicaManager replicaManager, TopicService topics) {
+                                  ReplicaManager replicaManager, TopicService topics, ProducerIdManager producerIds) {
         ConfigDescriber describer = new ConfigDescriber(this::config, logDefaults);
         BrokerConfigService brokerConfigs = new BrokerConfigService(config.brokerId(), metadataStore, topics);
         PartitionFetchReader fetchReader = new PartitionFetchReader(cache, replicaManager, metrics);
@@ -247,7 +261,12 @@ public final class Broker implements AutoCloseable {
                 .register(new ListOffsetsHandler(cache, replicaManager))
                 .register(new DeleteRecordsHandler(cache, replicaManager))
                 .register(new OffsetForLeaderEpochHandler(cache, replicaManager))
-                .register(new InitProducerIdHandler(new ProducerIdManager(metadataStore)))
+                .register(new InitProducerIdHandler(producerIds, transactionCoordinator.operations()))
+                .register(new AddPartitionsToTxnHandler(transactionCoordinator.operations(), cache))
+                .register(new AddOffsetsToTxnHandler(transactionCoordinator.operations(), groupCoordinator))
+                .register(new EndTxnHandler(transactionCoordinator.operations()))
+                .register(new ListTransactionsHandler(transactionCoordinator.listing()))
+                .register(new DescribeTransactionsHandler(transactionCoordinator.listing()))
                 .register(new WriteTxnMarkersHandler(cache, replicaManager, executors.requests(), time,
                         WriteTxnMarkersHandler.DEFAULT_TIMEOUT_MS, CoordinatorMarkers.forTopic(
                                 Topic.GROUP_METADATA_TOPIC_NAME, groupCoordinator.txnOffsets()::completeTransaction)))
@@ -260,7 +279,7 @@ public final class Broker implements AutoCloseable {
                 .register(new IncrementalAlterConfigsHandler(topics, brokerConfigs))
                 .register(new AlterConfigsHandler(topics, brokerConfigs))
                 .register(new DescribeLogDirsHandler(logManager))
-                .register(new FindCoordinatorHandler(groupCoordinator, cache))
+                .register(new FindCoordinatorHandler(groupCoordinator, transactionCoordinator, cache))
                 .register(new JoinGroupHandler(groupCoordinator.membership()))
                 .register(new SyncGroupHandler(groupCoordinator.membership()))
                 .register(new HeartbeatHandler(groupCoordinator.membership()))
@@ -304,6 +323,40 @@ public final class Broker implements AutoCloseable {
                 .map(p -> p.log().highWatermark()).orElse(-1L));
         return new GroupCoordinator(config.brokerId(), config.groups(), replicaManager, access, time, groupMetrics,
                 executors.coordinators(), executors.requests());
+    }
+
+    private TransactionCoordinator newTransactionCoordinator(MetadataCache cache, ReplicaManager replicaManager,
+                                                             TopicService topics, ProducerIdManager producerIds) {
+        TransactionCoordinator.StateTopicAccess access = new TransactionCoordinator.StateTopicAccess() {
+            @Override
+            public Optional<TopicMetadata> find() {
+                return cache.topic(TransactionStateTopic.NAME);
+            }
+
+            @Override
+            public int liveBrokers() {
+                return cache.brokers().size();
+            }
+
+            @Override
+            public TopicMetadata create(int partitions, short replicationFactor, Map<String, String> configs) {
+                try {
+                    return topics.create(TransactionStateTopic.NAME, partitions, replicationFactor, Map.of(), configs,
+                            false);
+                } catch (TopicExistsException e) {
+                    return find().orElseThrow(() -> e);
+                } catch (InvalidReplicationFactorException e) {
+                    throw new CoordinatorNotAvailableException(e.getMessage(), e);
+                }
+            }
+        };
+        TransactionMarkerSender markers = new TransactionMarkerSender(config.brokerId(), cache,
+                executors.transactionMarkers(), executors.transactionMarkerSends());
+        return new TransactionCoordinator(config.brokerId(), config.transactions(), replicaManager,
+                new ReplicaCoordinatorLog(TransactionStateTopic.NAME, replicaManager), access, markers,
+                producerIds::nextProducerId, time, new TransactionMetrics(metrics.registry()), executors.coordinators(),
+                executors.requests(),
+                executors.transactionTimer());
     }
 
     /** Config used while recovering a log: the topic's if the store knows it, else the broker defaults. */
@@ -520,6 +573,9 @@ public final class Broker implements AutoCloseable {
         }
         if (groupCoordinator != null) {
             groupCoordinator.close();
+        }
+        if (transactionCoordinator != null) {
+            transactionCoordinator.close(); // closes the marker connections: a blocked send ends
         }
         if (replicaFetchers != null) {
             replicaFetchers.close(); // ends the fetcher loops; their pool stops below

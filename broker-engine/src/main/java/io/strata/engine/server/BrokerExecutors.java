@@ -41,6 +41,9 @@ public final class BrokerExecutors implements AutoCloseable {
     private final ScheduledExecutorService isrChanges;
     private final ExecutorService logCleaner;
     private final ExecutorService coordinators;
+    private final ScheduledExecutorService transactionTimer;
+    private final ScheduledExecutorService transactionMarkers;
+    private final ExecutorService transactionMarkerSends;
 
     public BrokerExecutors(int ioThreads, int logOpenThreads) {
         this(ioThreads, logOpenThreads, 1);
@@ -67,6 +70,11 @@ public final class BrokerExecutors implements AutoCloseable {
         logCleaner = Executors.newCachedThreadPool(ThreadUtils.createThreadFactory("strata-log-cleaner-%d", true));
         coordinators = Executors.newFixedThreadPool(coordinatorThreads,
                 ThreadUtils.createThreadFactory("strata-coordinator-%d", true));
+        transactionTimer = single("strata-txn-coordinator");
+        transactionMarkers = single("strata-txn-markers");
+        // one thread per destination broker with markers in flight, made on demand
+        transactionMarkerSends = Executors.newCachedThreadPool(
+                ThreadUtils.createThreadFactory("strata-txn-marker-send-%d", true));
     }
 
     /** One per available core, as Kafka's recovery threads scale with the disk and CPU at hand. */
@@ -99,6 +107,21 @@ public final class BrokerExecutors implements AutoCloseable {
      */
     public ExecutorService coordinators() {
         return coordinators;
+    }
+
+    /** The transaction coordinator's timers: timed-out transaction aborts, id expiry, completion retries. */
+    public ScheduledExecutorService transactionTimer() {
+        return transactionTimer;
+    }
+
+    /** Owns the transaction marker jobs (which leader gets which marker) and schedules their retries. */
+    public ScheduledExecutorService transactionMarkers() {
+        return transactionMarkers;
+    }
+
+    /** Sends transaction markers to partition leaders over blocking connections, one lane per destination broker. */
+    public ExecutorService transactionMarkerSends() {
+        return transactionMarkerSends;
     }
 
     /** The group coordinator's timers: session sweeps, offset expiration and metrics (they schedule operations). */
@@ -154,15 +177,16 @@ public final class BrokerExecutors implements AutoCloseable {
      * lapses after the session timeout); the logs stay usable.
      */
     public void stopServing() {
-        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, coordinators,
-                checkpoints, requests));
+        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, transactionTimer,
+                transactionMarkers, transactionMarkerSends, coordinators, checkpoints, requests));
     }
 
     /** Stops everything still running; call after the logs are closed. */
     @Override
     public void close() {
-        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, coordinators,
-                checkpoints, requests, logCleaner, logBackground, logOpenClose));
+        stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, transactionTimer,
+                transactionMarkers, transactionMarkerSends, coordinators, checkpoints, requests, logCleaner,
+                logBackground, logOpenClose));
     }
 
     private static void stop(List<ExecutorService> pools) {

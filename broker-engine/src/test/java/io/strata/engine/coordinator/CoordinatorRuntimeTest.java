@@ -228,6 +228,27 @@ class CoordinatorRuntimeTest {
     }
 
     @Test
+    void writesWaitUntilTheUncommittedTailFoundAtLoadIsCommitted() {
+        inlineRuntime();
+        write("a");
+        log.advanceHighWatermark(P, 1);
+        write("b"); // in the log, not committed, when leadership moves away and back
+        log.resign(P);
+        runtime.onLeadershipChanged(P, false, 1);
+        log.lead(P, 2);
+        runtime.onLeadershipChanged(P, true, 2);
+
+        assertThat(write("c")).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(org.apache.kafka.common.errors.CoordinatorLoadInProgressException.class);
+        log.advanceHighWatermark(P, 2);
+        assertThat(committed()).containsExactly("a", "b");
+        CompletableFuture<String> next = write("c");
+        log.advanceHighWatermark(P, 3);
+        assertThat(next).isCompletedWithValue("wrote 1");
+        assertThat(committed()).containsExactly("a", "b", "c");
+    }
+
+    @Test
     void aLeadershipNoticeForTheEpochAlreadyLoadedDoesNotReload() {
         inlineRuntime();
         write("a");

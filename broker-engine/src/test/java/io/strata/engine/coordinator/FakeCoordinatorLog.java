@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * a list per partition; commit waits complete when the test advances the high watermark, drops leadership or
  * expires them. Synchronized: the serial-execution test appends from pool threads.
  */
-final class FakeCoordinatorLog implements CoordinatorLog {
+public final class FakeCoordinatorLog implements CoordinatorLog {
     private record Waiter(int partition, int leaderEpoch, long endOffset, CompletableFuture<Errors> result) {
     }
 
@@ -35,16 +35,16 @@ final class FakeCoordinatorLog implements CoordinatorLog {
     /** When set, appends advance the high watermark at once (a one-replica partition). */
     private boolean autoCommit;
 
-    synchronized void lead(int partition, int epoch) {
+    public synchronized void lead(int partition, int epoch) {
         leaderEpoch.put(partition, epoch);
     }
 
-    synchronized void autoCommit() {
+    public synchronized void autoCommit() {
         autoCommit = true;
     }
 
     /** This broker stops leading: waits of every epoch end with NOT_COORDINATOR. */
-    void resign(int partition) {
+    public void resign(int partition) {
         List<Waiter> ended;
         synchronized (this) {
             leaderEpoch.remove(partition);
@@ -54,11 +54,11 @@ final class FakeCoordinatorLog implements CoordinatorLog {
         ended.forEach(w -> w.result().complete(Errors.NOT_COORDINATOR));
     }
 
-    synchronized void failNextAppend(RuntimeException failure) {
+    public synchronized void failNextAppend(RuntimeException failure) {
         nextAppendFailure = failure;
     }
 
-    void advanceHighWatermark(int partition, long offset) {
+    public void advanceHighWatermark(int partition, long offset) {
         List<Waiter> done;
         synchronized (this) {
             highWatermark.put(partition, offset);
@@ -69,7 +69,7 @@ final class FakeCoordinatorLog implements CoordinatorLog {
     }
 
     /** The commit wait of every pending write times out. */
-    void expireWaits() {
+    public void expireWaits() {
         List<Waiter> expired;
         synchronized (this) {
             expired = new ArrayList<>(waiters);
@@ -78,7 +78,7 @@ final class FakeCoordinatorLog implements CoordinatorLog {
         expired.forEach(w -> w.result().complete(Errors.COORDINATOR_NOT_AVAILABLE));
     }
 
-    synchronized long logEndOffset(int partition) {
+    public synchronized long logEndOffset(int partition) {
         return logEnd.getOrDefault(partition, 0L);
     }
 

@@ -185,8 +185,8 @@ public record StrataProperties(
     }
 
     /**
-     * The transaction coordinator; names and defaults are Kafka's broker settings without the unit suffix. Bound
-     * and validated now, enforced once the coordinator serves transactions (issue #12).
+     * The transaction coordinator; names and defaults are Kafka's broker settings without the unit suffix. Enforced
+     * by the engine's transaction coordinator.
      *
      * @param stateLogNumPartitions    partitions of {@code __transaction_state}, fixed once it exists
      *                                 ({@code transaction.state.log.num.partitions})
