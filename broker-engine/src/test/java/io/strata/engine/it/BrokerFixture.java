@@ -2,6 +2,7 @@ package io.strata.engine.it;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strata.engine.config.GroupConfig;
+import io.strata.engine.config.TransactionConfig;
 import io.strata.engine.metadata.InMemoryMetadataStore;
 import io.strata.engine.server.Broker;
 import io.strata.engine.config.BrokerConfig;
@@ -142,10 +143,12 @@ public final class BrokerFixture implements AutoCloseable {
 
     private Broker newBroker(int listenerPort) {
         // Groups: no initial rebalance delay, so tests do not wait 3 s per group; short sessions allowed;
-        // one broker, so __consumer_offsets has replication factor 1 (Kafka's default 3 would never be met).
+        // one broker, so __consumer_offsets and __transaction_state have replication factor 1 (Kafka's default 3
+        // would never be met).
         BrokerConfig config = BrokerConfig.defaults(dataDir, listenerPort).withLogDefaults(logDefaults)
                 .withGroups(GroupConfig.defaults().withInitialRebalanceDelayMs(0).withMinSessionTimeoutMs(1_000)
-                        .withOffsetsTopicReplicationFactor((short) 1));
+                        .withOffsetsTopicReplicationFactor((short) 1))
+                .withTransactions(TransactionConfig.defaults().withStateLogReplicationFactor((short) 1));
         return new Broker(customize.apply(config), metadataStore, new SimpleMeterRegistry());
     }
 
