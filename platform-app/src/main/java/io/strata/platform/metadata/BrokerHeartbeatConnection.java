@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.stereotype.Component;
 
 import java.sql.Connection;
@@ -22,6 +23,7 @@ import java.sql.SQLException;
  * heartbeat at a time).
  */
 @Component
+@DependsOnDatabaseInitialization // Flyway first: nothing else orders it before the broker's first query
 public class BrokerHeartbeatConnection implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(BrokerHeartbeatConnection.class);
     private static final int QUERY_TIMEOUT_SECONDS = 5;

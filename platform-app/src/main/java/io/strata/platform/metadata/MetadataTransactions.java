@@ -13,6 +13,7 @@ import org.apache.kafka.common.errors.StaleBrokerEpochException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
@@ -46,6 +47,7 @@ import java.util.function.Supplier;
  * N+1, and a reader that had meanwhile moved to N+1 would skip N's rows forever.
  */
 @Component
+@DependsOnDatabaseInitialization // Flyway first: nothing else orders it before the broker's first query
 public class MetadataTransactions {
     private final JdbcTemplate jdbc;
     private final MetadataDatabase database;
