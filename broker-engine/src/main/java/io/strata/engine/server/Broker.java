@@ -88,6 +88,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -290,7 +291,9 @@ public final class Broker implements AutoCloseable {
                 .register(new ListGroupsHandler(groupCoordinator))
                 .register(new DeleteGroupsHandler(groupCoordinator.offsets()))
                 .register(new OffsetDeleteHandler(groupCoordinator.offsets(), cache))
-                .register(new TxnOffsetCommitHandler(groupCoordinator.txnOffsets(), cache));
+                .register(new TxnOffsetCommitHandler(groupCoordinator.txnOffsets(), cache, groupCoordinator::partitionFor,
+                        (id, producerId, epoch, offsets) -> transactionCoordinator.operations()
+                                .addPartitionsImplicitly(id, producerId, epoch, Set.of(offsets))));
     }
 
     private GroupCoordinator newGroupCoordinator(MetadataCache cache, ReplicaManager replicaManager,
