@@ -94,7 +94,8 @@ class TransactionVersion2ProducerTest extends BrokerTestBase {
 
     @Disabled("Needs the leaders' implicit add of data partitions (AddPartitionsToTxn v5 verifyOnly=false, KIP-890 "
             + "part 1/2, the other half of this issue): a TV2 client sends no AddPartitionsToTxn, so without it the "
-            + "coordinator writes no marker to the data partitions and read_committed stops at the open batch; on this branch alone the commit fails with INVALID_TXN_STATE (nothing was added)")
+            + "coordinator writes no marker to the data partitions; on this branch alone the commit fails with "
+            + "INVALID_TXN_STATE (nothing was added)")
     @Test
     void recordsOfCommittedTransactionsAreReadCommittedAndAbortedOnesOnlyReadUncommitted() throws Exception {
         startBrokerAtTransactionVersion2();
