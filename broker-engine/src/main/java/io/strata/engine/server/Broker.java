@@ -66,6 +66,7 @@ import io.strata.engine.replication.ControllerDuties;
 import io.strata.engine.replication.ControllerLeaseKeeper;
 import io.strata.engine.replication.IsrChangeManager;
 import io.strata.engine.replication.ReplicaFetcherManager;
+import io.strata.engine.txn.ImplicitPartitionAdder;
 import io.strata.engine.txn.ProducerIdManager;
 import io.strata.engine.txn.TransactionCoordinator;
 import io.strata.engine.txn.TransactionMarkerSender;
@@ -88,6 +89,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -126,6 +128,7 @@ public final class Broker implements AutoCloseable {
     private KafkaServer server;
     private GroupCoordinator groupCoordinator;
     private TransactionCoordinator transactionCoordinator;
+    private ImplicitPartitionAdder implicitPartitionAdder;
     /** Moves leaderships away before a graceful close stops the listener; set in start. */
     private ControlledShutdown controlledShutdown;
     /** This incarnation's registration epoch; {@link BrokerRegistration#NO_EPOCH} until registered. */
@@ -193,6 +196,8 @@ public final class Broker implements AutoCloseable {
             topics.onTopicDeleted(groupCoordinator::onTopicDeleted);
             ProducerIdManager producerIds = new ProducerIdManager(metadataStore);
             transactionCoordinator = newTransactionCoordinator(cache, replicaManager, topics, producerIds);
+            implicitPartitionAdder = new ImplicitPartitionAdder(config.brokerId(), cache, transactionCoordinator,
+                    executors.transactionMarkerSends());
             ApiRegistry registry = new ApiRegistry();
             registerHandlers(registry, clusterId, cache, replicaManager, topics, producerIds);
             cache.catchUp(); // before the listener opens: requests must never see an empty topic list
@@ -290,7 +295,9 @@ public final class Broker implements AutoCloseable {
                 .register(new ListGroupsHandler(groupCoordinator))
                 .register(new DeleteGroupsHandler(groupCoordinator.offsets()))
                 .register(new OffsetDeleteHandler(groupCoordinator.offsets(), cache))
-                .register(new TxnOffsetCommitHandler(groupCoordinator.txnOffsets(), cache));
+                .register(new TxnOffsetCommitHandler(groupCoordinator.txnOffsets(), cache, groupCoordinator::partitionFor,
+                        (id, producerId, epoch, offsets) -> implicitPartitionAdder.add(id, producerId, epoch,
+                                Set.of(offsets))));
     }
 
     private GroupCoordinator newGroupCoordinator(MetadataCache cache, ReplicaManager replicaManager,
@@ -573,6 +580,9 @@ public final class Broker implements AutoCloseable {
         }
         if (groupCoordinator != null) {
             groupCoordinator.close();
+        }
+        if (implicitPartitionAdder != null) {
+            implicitPartitionAdder.close();
         }
         if (transactionCoordinator != null) {
             transactionCoordinator.close(); // closes the marker connections: a blocked send ends
