@@ -73,10 +73,7 @@ import io.strata.engine.txn.TransactionMarkerSender;
 import io.strata.engine.txn.TransactionMetrics;
 import io.strata.engine.txn.TransactionStateTopic;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
-import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.StaleBrokerEpochException;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -302,30 +299,7 @@ public final class Broker implements AutoCloseable {
 
     private GroupCoordinator newGroupCoordinator(MetadataCache cache, ReplicaManager replicaManager,
                                                  TopicService topics) {
-        GroupCoordinator.OffsetsTopicAccess access = new GroupCoordinator.OffsetsTopicAccess() {
-            @Override
-            public Optional<TopicMetadata> find() {
-                return cache.topic(Topic.GROUP_METADATA_TOPIC_NAME);
-            }
-
-            @Override
-            public int liveBrokers() {
-                return cache.brokers().size();
-            }
-
-            @Override
-            public TopicMetadata create(int partitions, short replicationFactor, Map<String, String> configs) {
-                try {
-                    return topics.create(Topic.GROUP_METADATA_TOPIC_NAME, partitions, replicationFactor, Map.of(),
-                            configs, false);
-                } catch (TopicExistsException e) {
-                    return find().orElseThrow(() -> e);
-                } catch (InvalidReplicationFactorException e) {
-                    // a broker went away between the coordinator's check and the creation: retriable for clients
-                    throw new CoordinatorNotAvailableException(e.getMessage(), e);
-                }
-            }
-        };
+        InternalTopicAccess access = new InternalTopicAccess(Topic.GROUP_METADATA_TOPIC_NAME, cache, topics);
         GroupMetrics groupMetrics = new GroupMetrics(metrics.registry(), tp -> replicaManager.partition(tp)
                 .map(p -> p.log().highWatermark()).orElse(-1L));
         return new GroupCoordinator(config.brokerId(), config.groups(), replicaManager, access, time, groupMetrics,
@@ -334,29 +308,7 @@ public final class Broker implements AutoCloseable {
 
     private TransactionCoordinator newTransactionCoordinator(MetadataCache cache, ReplicaManager replicaManager,
                                                              TopicService topics, ProducerIdManager producerIds) {
-        TransactionCoordinator.StateTopicAccess access = new TransactionCoordinator.StateTopicAccess() {
-            @Override
-            public Optional<TopicMetadata> find() {
-                return cache.topic(TransactionStateTopic.NAME);
-            }
-
-            @Override
-            public int liveBrokers() {
-                return cache.brokers().size();
-            }
-
-            @Override
-            public TopicMetadata create(int partitions, short replicationFactor, Map<String, String> configs) {
-                try {
-                    return topics.create(TransactionStateTopic.NAME, partitions, replicationFactor, Map.of(), configs,
-                            false);
-                } catch (TopicExistsException e) {
-                    return find().orElseThrow(() -> e);
-                } catch (InvalidReplicationFactorException e) {
-                    throw new CoordinatorNotAvailableException(e.getMessage(), e);
-                }
-            }
-        };
+        InternalTopicAccess access = new InternalTopicAccess(TransactionStateTopic.NAME, cache, topics);
         TransactionMarkerSender markers = new TransactionMarkerSender(config.brokerId(), cache,
                 executors.transactionMarkers(), executors.transactionMarkerSends());
         return new TransactionCoordinator(config.brokerId(), config.transactions(), replicaManager,
