@@ -66,6 +66,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       {@link #replaceSegments} under the append lock, inside the flusher's exclusive section; readers see the
  *       old segments or the new one, never a gap, and reads already holding a replaced segment finish on it
  *       ({@link SegmentDeletion} closes it later).</li>
+ *   <li>Transaction verification (KIP-890): {@link #startTransactionVerification} takes only the producer state's
+ *       monitor (no append lock), on request threads; the append that uses the guard checks it under the append
+ *       lock, so a marker appended in between (also under it) is seen.</li>
  * </ul>
  * The high watermark only moves forward (truncation aside), under its own small lock in {@link LogOffsets}.
  * Lock order: appendLock, then the group commit monitor, then the checkpoint lock.
