@@ -136,6 +136,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         final Consumer<S> replay;
         final T value;
         final CompletableFuture<T> response;
+        /** Already failed to its writer (committed below min ISR); the commit then only replays. Shard thread. */
+        boolean answered;
 
         PendingWrite(long endOffset, Consumer<S> replay, T value, CompletableFuture<T> response) {
             this.endOffset = endOffset;
@@ -321,6 +323,12 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         if (ctx.current != inc) {
             return; // unloaded: its pending writes were failed then
         }
+        if (error == Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND && write.response != null && !write.answered) {
+            // Committed all the same, so the state follows the log below; only the writer hears of the ISR.
+            write.answered = true;
+            fail(write.response, new CoordinatorNotAvailableException("The write to " + topic + "-" + ctx.partition
+                    + " is committed on fewer replicas than min.insync.replicas"));
+        }
         commitUpTo(ctx, inc, coordinatorLog.highWatermark(ctx.partition));
         if (error == Errors.NONE || !inc.pending.contains(write)) {
             return;
@@ -351,7 +359,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     }
 
     private <T> void completePending(PendingWrite<T> write) {
-        if (write.response != null) {
+        if (write.response != null && !write.answered) {
             complete(write.response, write.value);
         }
     }

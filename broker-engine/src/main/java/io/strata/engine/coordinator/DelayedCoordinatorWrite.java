@@ -9,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A coordinator write waiting until its internal-topic partition's high watermark covers it, so an
  * acknowledged write is on every ISR member and survives the loss of this broker. Completes with NONE,
- * NOT_COORDINATOR once this broker no longer leads the partition, or COORDINATOR_NOT_AVAILABLE at the
- * timeout (Kafka's mapping for a commit that did not replicate in time; both make clients retry).
+ * NOT_ENOUGH_REPLICAS_AFTER_APPEND when it is covered but the ISR is below min.insync.replicas, NOT_COORDINATOR
+ * once this broker no longer leads the partition, or COORDINATOR_NOT_AVAILABLE at the timeout (Kafka's mapping for a commit that did not replicate in time; both make clients retry).
  */
 final class DelayedCoordinatorWrite extends DelayedOperation {
     private final Partition partition;
@@ -40,6 +40,11 @@ final class DelayedCoordinatorWrite extends DelayedOperation {
         if (!partition.isLeader() || partition.leaderEpoch() != leaderEpoch) {
             return Errors.NOT_COORDINATOR;
         }
-        return partition.isCommitted(requiredOffset) ? Errors.NONE : null;
+        if (!partition.isCommitted(requiredOffset)) {
+            return null;
+        }
+        // Committed, but on fewer replicas than min.insync.replicas demands (the ISR shrank after the append):
+        // as Kafka's acks=all writes, the writer is told NOT_ENOUGH_REPLICAS_AFTER_APPEND.
+        return partition.isUnderMinIsr() ? Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND : Errors.NONE;
     }
 }

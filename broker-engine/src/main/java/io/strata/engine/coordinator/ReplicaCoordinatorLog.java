@@ -22,15 +22,17 @@ import java.util.function.Consumer;
 
 /**
  * {@link CoordinatorLog} over the partitions of one internal topic hosted by this broker. Appends skip the
- * fsync (the runtime calls {@link #makeDurable} off the shard thread) and the min ISR check, as the group
- * coordinator always did; commit waits park in the produce purgatory as {@link DelayedCoordinatorWrite}s.
+ * fsync (the runtime calls {@link #makeDurable} off the shard thread) but, like Kafka's coordinators' acks=all
+ * writes, need the ISR to meet the topic's effective min.insync.replicas ({@code transaction.state.log.min.isr}
+ * for {@code __transaction_state}): below it they fail with NOT_ENOUGH_REPLICAS, which clients are told as
+ * COORDINATOR_NOT_AVAILABLE. Commit waits park in the produce purgatory as {@link DelayedCoordinatorWrite}s.
  * Transactional batches are appended with origin COORDINATOR (the partition checks the producer epoch, not the
  * sequence, and never treats them as client retries); markers go through {@link Partition#appendTxnMarker}, the
  * WriteTxnMarkers path, with its epoch checks. Stateless apart from its collaborators: safe on any thread.
  */
 public final class ReplicaCoordinatorLog implements CoordinatorLog {
     private static final int READ_BYTES = 1024 * 1024;
-    private static final short LEADER_ONLY_ACKS = 1;
+    private static final short ALL_ACKS = -1;
 
     private final String topic;
     private final ReplicaManager replicaManager;
@@ -57,7 +59,7 @@ public final class ReplicaCoordinatorLog implements CoordinatorLog {
     private Appended append(int partition, MemoryRecords batch) {
         Partition.LeaderAppend append;
         try {
-            append = led(partition).appendAsLeaderDeferred(batch, LEADER_ONLY_ACKS, AppendOrigin.COORDINATOR);
+            append = led(partition).appendAsLeaderDeferred(batch, ALL_ACKS, AppendOrigin.COORDINATOR);
         } catch (NotLeaderOrFollowerException e) {
             throw new NotCoordinatorException("This broker no longer leads " + tp(partition), e);
         }

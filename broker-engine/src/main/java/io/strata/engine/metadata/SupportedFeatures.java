@@ -9,8 +9,10 @@ import java.util.Optional;
  * levels a new cluster is finalized at. A level is listed only once everything it implies is served.
  *
  * <p>{@code transaction.version}: level 1 is the original transaction protocol (KIP-98, what kafka-clients
- * speaks while the finalized level is below 2). Level 2 (KIP-890's epoch bump per transaction and implicit
- * partition adds) is not served yet, so it is neither supported nor finalized.
+ * speaks while the finalized level is below 2). Level 2 (KIP-890 part 2: the epoch bump on every commit and abort,
+ * EndTxn v5, TxnOffsetCommit v5's implicit add of the offsets partition, and the leaders' implicit add of data
+ * partitions) is supported and can be finalized with UpdateFeatures; a new cluster still finalizes 1 until the
+ * leaders' implicit add is served.
  */
 public final class SupportedFeatures {
     public static final String TRANSACTION_VERSION = "transaction.version";
@@ -27,7 +29,7 @@ public final class SupportedFeatures {
 
     static {
         Map<String, Range> supported = new LinkedHashMap<>();
-        supported.put(TRANSACTION_VERSION, new Range((short) 0, (short) 1));
+        supported.put(TRANSACTION_VERSION, new Range((short) 0, (short) 2));
         SUPPORTED = Map.copyOf(supported);
         BOOTSTRAP = Map.of(TRANSACTION_VERSION, (short) 1);
     }

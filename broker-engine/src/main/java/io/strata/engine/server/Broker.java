@@ -66,6 +66,7 @@ import io.strata.engine.replication.ControllerDuties;
 import io.strata.engine.replication.ControllerLeaseKeeper;
 import io.strata.engine.replication.IsrChangeManager;
 import io.strata.engine.replication.ReplicaFetcherManager;
+import io.strata.engine.txn.ImplicitPartitionAdder;
 import io.strata.engine.txn.ProducerIdManager;
 import io.strata.engine.txn.TransactionCoordinator;
 import io.strata.engine.txn.TransactionMarkerSender;
@@ -89,6 +90,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -129,6 +131,7 @@ public final class Broker implements AutoCloseable {
     private TransactionCoordinator transactionCoordinator;
     /** KIP-890 verification of transactional produce; null when transaction.partition.verification.enable is off. */
     private TransactionVerifier transactionVerifier;
+    private ImplicitPartitionAdder implicitPartitionAdder;
     /** Moves leaderships away before a graceful close stops the listener; set in start. */
     private ControlledShutdown controlledShutdown;
     /** This incarnation's registration epoch; {@link BrokerRegistration#NO_EPOCH} until registered. */
@@ -200,6 +203,8 @@ public final class Broker implements AutoCloseable {
                 transactionVerifier = new TransactionVerifier(config.brokerId(), cache,
                         transactionCoordinator.operations(), executors.transactionVerifications());
             }
+            implicitPartitionAdder = new ImplicitPartitionAdder(config.brokerId(), cache, transactionCoordinator,
+                    executors.transactionMarkerSends());
             ApiRegistry registry = new ApiRegistry();
             registerHandlers(registry, clusterId, cache, replicaManager, topics, producerIds);
             cache.catchUp(); // before the listener opens: requests must never see an empty topic list
@@ -297,7 +302,9 @@ public final class Broker implements AutoCloseable {
                 .register(new ListGroupsHandler(groupCoordinator))
                 .register(new DeleteGroupsHandler(groupCoordinator.offsets()))
                 .register(new OffsetDeleteHandler(groupCoordinator.offsets(), cache))
-                .register(new TxnOffsetCommitHandler(groupCoordinator.txnOffsets(), cache));
+                .register(new TxnOffsetCommitHandler(groupCoordinator.txnOffsets(), cache, groupCoordinator::partitionFor,
+                        (id, producerId, epoch, offsets) -> implicitPartitionAdder.add(id, producerId, epoch,
+                                Set.of(offsets))));
     }
 
     private GroupCoordinator newGroupCoordinator(MetadataCache cache, ReplicaManager replicaManager,
@@ -580,6 +587,9 @@ public final class Broker implements AutoCloseable {
         }
         if (groupCoordinator != null) {
             groupCoordinator.close();
+        }
+        if (implicitPartitionAdder != null) {
+            implicitPartitionAdder.close();
         }
         if (transactionCoordinator != null) {
             transactionCoordinator.close(); // closes the marker connections: a blocked send ends

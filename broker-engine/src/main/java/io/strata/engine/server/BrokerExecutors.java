@@ -123,7 +123,10 @@ public final class BrokerExecutors implements AutoCloseable {
         return transactionMarkers;
     }
 
-    /** Sends transaction markers to partition leaders over blocking connections, one lane per destination broker. */
+    /**
+     * Sends transaction markers to partition leaders over blocking connections, one lane per destination broker, and
+     * the implicit adds (TxnOffsetCommit v5) to transaction coordinators on other brokers.
+     */
     public ExecutorService transactionMarkerSends() {
         return transactionMarkerSends;
     }

@@ -32,7 +32,9 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * The transaction coordinator of one broker (KIP-98, KIP-360; transaction version 0/1 clients). It owns the
+ * The transaction coordinator of one broker (KIP-98, KIP-360; transaction versions 0/1 and, KIP-890 part 2, 2: each
+ * transaction records the version its client's requests spoke, which decides the epoch bumps and reaches the
+ * markers). It owns the
  * transactional ids hashed to the partitions of {@code __transaction_state} this broker leads, creates that topic
  * on first use, and runs one {@link TransactionShard} per led partition on a {@link CoordinatorRuntime}: loaded
  * (replaying the log) when this broker becomes the partition's leader, unloaded when it stops being it; the

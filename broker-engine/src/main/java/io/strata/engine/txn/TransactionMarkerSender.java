@@ -35,8 +35,8 @@ import java.util.function.Consumer;
 /**
  * Writes the commit or abort markers of prepared transactions to their partitions (Kafka's
  * TransactionMarkerChannelManager): the partitions are grouped by their current leader in the metadata cache and
- * each leader gets a WriteTxnMarkers v1 request (transaction version 1 markers, carrying the coordinator epoch)
- * over a blocking {@link BrokerChannel}, this broker included (through its own listener: the same code path
+ * each leader gets a WriteTxnMarkers v2 request (each marker carrying the coordinator epoch and, KIP-1228, the
+ * transaction's client transaction version, so a partition knows a version-2 marker's epoch is bumped) over a blocking {@link BrokerChannel}, this broker included (through its own listener: the same code path
  * as any other leader). Partitions without a live leader, or whose leader answers NOT_LEADER_OR_FOLLOWER, a
  * timeout or another retriable error, are retried after {@link #RETRY_BACKOFF_MS} until their marker is written
  * or their topic is deleted; a partition that refuses the marker as fenced (INVALID_PRODUCER_EPOCH,
@@ -55,7 +55,7 @@ public final class TransactionMarkerSender implements TransactionCoordinator.Mar
     /** Markers wait for the leader's ISR for up to 30 s (WriteTxnMarkersHandler's default): wait a little longer. */
     private static final int REQUEST_TIMEOUT_MS = 35_000;
     private static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
-    private static final short MARKER_VERSION = 1;
+    private static final short MARKER_VERSION = 2;
 
     private final int brokerId;
     private final MetadataCache metadata;
@@ -189,7 +189,8 @@ public final class TransactionMarkerSender implements TransactionCoordinator.Mar
                 .setProducerId(prepared.producerId())
                 .setProducerEpoch(prepared.producerEpoch())
                 .setCoordinatorEpoch(end.coordinatorEpoch())
-                .setTransactionResult(prepared.txnState() == TransactionState.PREPARE_COMMIT);
+                .setTransactionResult(prepared.txnState() == TransactionState.PREPARE_COMMIT)
+                .setTransactionVersion((byte) prepared.clientTransactionVersion().featureLevel());
         byTopic.forEach((topic, ids) -> marker.topics().add(new WriteTxnMarkersRequestData.WritableTxnMarkerTopic()
                 .setName(topic).setPartitionIndexes(ids)));
         return new WriteTxnMarkersRequestData().setMarkers(List.of(marker));
@@ -204,7 +205,7 @@ public final class TransactionMarkerSender implements TransactionCoordinator.Mar
         }
         WriteTxnMarkersResponse response;
         try {
-            response = (WriteTxnMarkersResponse) channel.send(broker.host(), broker.port(), new V1Builder(request),
+            response = (WriteTxnMarkersResponse) channel.send(broker.host(), broker.port(), new MarkerRequestBuilder(request),
                     REQUEST_TIMEOUT_MS);
         } catch (IOException e) {
             log.debug("Sending transaction markers to broker {} failed: {}", broker.brokerId(), e.getMessage());
@@ -295,11 +296,11 @@ public final class TransactionMarkerSender implements TransactionCoordinator.Mar
         }
     }
 
-    /** WriteTxnMarkers at v1: markers of transaction version 0/1, which every Strata broker accepts. */
-    private static final class V1Builder extends AbstractRequest.Builder<WriteTxnMarkersRequest> {
+    /** WriteTxnMarkers at v2, which every Strata broker serves (v1 brokers are not a concern). */
+    private static final class MarkerRequestBuilder extends AbstractRequest.Builder<WriteTxnMarkersRequest> {
         private final WriteTxnMarkersRequestData data;
 
-        V1Builder(WriteTxnMarkersRequestData data) {
+        MarkerRequestBuilder(WriteTxnMarkersRequestData data) {
             super(ApiKeys.WRITE_TXN_MARKERS, MARKER_VERSION, MARKER_VERSION);
             this.data = data;
         }

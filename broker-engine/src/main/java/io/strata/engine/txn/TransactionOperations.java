@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The client-facing transaction operations of the coordinator, with Kafka's answers (TransactionCoordinator's
- * handleInitProducerId, handleAddPartitionsToTransaction, handleEndTransaction for transaction version 0/1):
+ * handleInitProducerId, handleAddPartitionsToTransaction, handleEndTransaction for transaction versions 0/1 and,
+ * with {@link EndTxnV2Decision}, 2):
  * each runs on the shard of the id's partition and writes at most one transition. Errors that are not Kafka
  * answers of the operation itself (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE)
  * come back as failed futures, mapped by {@link io.strata.engine.coordinator.CoordinatorErrors#errorOf}.
@@ -171,19 +172,28 @@ public final class TransactionOperations {
         };
     }
 
-    /** AddPartitionsToTxn v0-3 and AddOffsetsToTxn: one error for all the partitions. */
+    /**
+     * AddPartitionsToTxn v0-3 and AddOffsetsToTxn: one error for all the partitions. Only clients of transaction
+     * version 0/1 send these, so the transaction is recorded as version 0 (as Kafka does).
+     */
     public CompletableFuture<Errors> addPartitions(String transactionalId, long producerId, short producerEpoch,
                                                    Set<TopicPartition> partitions) {
-        return addPartitions(transactionalId, producerId, producerEpoch, partitions, null);
+        return addPartitions(transactionalId, producerId, producerEpoch, partitions, TransactionVersion.TV_0);
     }
 
     /**
-     * As {@link #addPartitions(String, long, short, Set)}, for a transaction of {@code clientVersion}; null keeps the
-     * version the transaction has (clients' AddPartitionsToTxn). A partition leader adding partitions implicitly for a
-     * TV2 producer (AddPartitionsToTxn v4+ with verifyOnly false, KIP-890 part 2) passes {@link TransactionVersion#TV_2}.
+     * The implicit add of transaction version 2 (KIP-890 part 2): a broker adds a partition on the client's behalf
+     * (TxnOffsetCommit v5 adds the group's offsets partition; a leader adds a data partition with
+     * AddPartitionsToTxn v5 verifyOnly=false). Same checks and answers as {@link #addPartitions}, recorded as
+     * version 2.
      */
-    public CompletableFuture<Errors> addPartitions(String transactionalId, long producerId, short producerEpoch,
-                                                   Set<TopicPartition> partitions, TransactionVersion clientVersion) {
+    public CompletableFuture<Errors> addPartitionsImplicitly(String transactionalId, long producerId,
+                                                             short producerEpoch, Set<TopicPartition> partitions) {
+        return addPartitions(transactionalId, producerId, producerEpoch, partitions, TransactionVersion.TV_2);
+    }
+
+    private CompletableFuture<Errors> addPartitions(String transactionalId, long producerId, short producerEpoch,
+                                                    Set<TopicPartition> partitions, TransactionVersion clientVersion) {
         if (transactionalId == null || transactionalId.isEmpty()) {
             return CompletableFuture.completedFuture(Errors.INVALID_REQUEST);
         }
@@ -200,8 +210,7 @@ public final class TransactionOperations {
             if (state == TransactionState.ONGOING && metadata.topicPartitions().containsAll(partitions)) {
                 return TransactionCoordinator.Step.answer(Errors.NONE);
             }
-            TxnTransitMetadata transit = metadata.prepareAddPartitions(partitions,
-                    clientVersion == null ? metadata.clientTransactionVersion() : clientVersion);
+            TxnTransitMetadata transit = metadata.prepareAddPartitions(partitions, clientVersion);
             return new TransactionCoordinator.Step<>(List.of(entry(transactionalId, transit)), Errors.NONE,
                     TransactionCoordinator.cancel(metadata, transit));
         });
@@ -248,7 +257,76 @@ public final class TransactionOperations {
         return answers;
     }
 
-    /** EndTxn v0-4: PREPARE_COMMIT/PREPARE_ABORT written; markers and COMPLETE_* follow asynchronously. */
+    /** What EndTxn answers; for transaction version 2 (v5+) also the producer id and epoch to continue with. */
+    public record EndResult(Errors error, long producerId, short producerEpoch) {
+        public static EndResult error(Errors error) {
+            return new EndResult(error, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH);
+        }
+    }
+
+    /** Marks an end that needs a producer id (its epoch overflows) the caller has not allocated yet. */
+    private static final EndResult END_NEEDS_PRODUCER_ID = EndResult.error(Errors.NONE);
+
+    /**
+     * EndTxn of either protocol: {@code clientVersion} comes from the request version
+     * ({@link TransactionVersion#forEndTxnVersion}). Version 2 is {@link EndTxnV2Decision}'s: the epoch is bumped on
+     * every commit and abort and the answer carries the new one, or a new producer id at epoch 0 once the epoch
+     * would pass {@code Short.MAX_VALUE - 1} (allocated off the shard thread, then the decision runs again).
+     */
+    public CompletableFuture<EndResult> endTransaction(String transactionalId, long producerId, short producerEpoch,
+                                                       boolean commit, TransactionVersion clientVersion) {
+        if (!clientVersion.supportsEpochBump()) {
+            return endTransaction(transactionalId, producerId, producerEpoch, commit).thenApply(EndResult::error);
+        }
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            return CompletableFuture.completedFuture(EndResult.error(Errors.INVALID_REQUEST));
+        }
+        int partition = coordinator.partitionFor(transactionalId);
+        return endV2(partition, transactionalId, producerId, producerEpoch, commit, OptionalLong.empty())
+                .thenCompose(result -> {
+                    if (result != END_NEEDS_PRODUCER_ID) {
+                        return CompletableFuture.completedFuture(result);
+                    }
+                    return CompletableFuture.supplyAsync(producerIds::getAsLong, completions).thenCompose(id ->
+                                    endV2(partition, transactionalId, producerId, producerEpoch, commit,
+                                            OptionalLong.of(id)))
+                            .thenApply(r -> r == END_NEEDS_PRODUCER_ID
+                                    ? EndResult.error(Errors.CONCURRENT_TRANSACTIONS) : r);
+                });
+    }
+
+    private CompletableFuture<EndResult> endV2(int partition, String transactionalId, long producerId,
+                                               short producerEpoch, boolean commit, OptionalLong newProducerId) {
+        return coordinator.write(partition, shard -> {
+            TransactionMetadata metadata = shard.get(transactionalId);
+            EndTxnV2Decision.Decision decision = EndTxnV2Decision.decide(metadata, producerId, producerEpoch, commit);
+            if (decision instanceof EndTxnV2Decision.Answer answer) {
+                return TransactionCoordinator.Step.answer(
+                        new EndResult(answer.error(), answer.producerId(), answer.producerEpoch()));
+            }
+            TransactionState target = ((EndTxnV2Decision.Prepare) decision).target();
+            long nextProducerId = TransactionMetadata.NO_PRODUCER_ID;
+            if (metadata.isProducerEpochExhausted()) {
+                if (newProducerId.isEmpty() || newProducerId.getAsLong() == metadata.producerId()) {
+                    return TransactionCoordinator.Step.answer(END_NEEDS_PRODUCER_ID);
+                }
+                nextProducerId = newProducerId.getAsLong();
+            }
+            TxnTransitMetadata transit = metadata.prepareAbortOrCommit(target, TransactionVersion.TV_2,
+                    nextProducerId);
+            // On overflow the client continues with the next id at epoch 0, which COMPLETE_* moves the metadata to.
+            EndResult answer = nextProducerId != TransactionMetadata.NO_PRODUCER_ID
+                    ? new EndResult(Errors.NONE, nextProducerId, (short) 0)
+                    : new EndResult(Errors.NONE, transit.producerId(), transit.producerEpoch());
+            return new TransactionCoordinator.Step<>(List.of(entry(transactionalId, transit)), answer,
+                    TransactionCoordinator.cancel(metadata, transit));
+        });
+    }
+
+    /**
+     * EndTxn v0-4 (transaction version 0/1): PREPARE_COMMIT/PREPARE_ABORT written with the same epoch; markers and
+     * COMPLETE_* follow asynchronously.
+     */
     public CompletableFuture<Errors> endTransaction(String transactionalId, long producerId, short producerEpoch,
                                                     boolean commit) {
         if (transactionalId == null || transactionalId.isEmpty()) {
@@ -271,9 +349,10 @@ public final class TransactionOperations {
             if (answer != null) {
                 return TransactionCoordinator.Step.answer(answer);
             }
+            // The request's protocol, not the metadata's: a version-1 client never expects an epoch bump.
             TxnTransitMetadata transit = metadata.prepareAbortOrCommit(
                     commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT,
-                    metadata.clientTransactionVersion(), TransactionMetadata.NO_PRODUCER_ID);
+                    TransactionVersion.TV_0, TransactionMetadata.NO_PRODUCER_ID);
             return new TransactionCoordinator.Step<>(List.of(entry(transactionalId, transit)), Errors.NONE,
                     TransactionCoordinator.cancel(metadata, transit));
         });

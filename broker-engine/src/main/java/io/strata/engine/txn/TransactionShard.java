@@ -38,13 +38,17 @@ public final class TransactionShard implements CoordinatorShard<TransactionLogRe
     public record PreparedEnd(int partition, int coordinatorEpoch, String transactionalId, TxnTransitMetadata prepared) {
     }
 
-    /** Reads and writes the records (value version 0: the cluster has no finalized transaction.version). */
+    /**
+     * Reads and writes the records. A transaction of version 2 is written as value v1, whose tagged fields keep its
+     * client transaction version and next producer id across a reload; others as v0, which every reader knows.
+     */
     public static final CoordinatorSerde<TransactionLogRecords.Entry> SERDE = new CoordinatorSerde<>() {
         @Override
         public SimpleRecord serialize(TransactionLogRecords.Entry record, long nowMs) {
             return record.value() == null ? TransactionLogRecords.tombstone(record.transactionalId(), nowMs)
                     : TransactionLogRecords.transition(record.transactionalId(), record.value(),
-                    TransactionVersion.TV_0, nowMs);
+                    record.value().clientTransactionVersion().supportsEpochBump()
+                            ? TransactionVersion.TV_2 : TransactionVersion.TV_0, nowMs);
         }
 
         @Override

@@ -79,7 +79,7 @@ public final class TransactionVerifier implements Closeable {
     private CompletableFuture<Map<TopicPartition, Errors>> locally(String transactionalId, long producerId, short epoch,
                                                                    Set<TopicPartition> partitions, boolean add) {
         CompletableFuture<Map<TopicPartition, Errors>> answer = add
-                ? local.addPartitions(transactionalId, producerId, epoch, partitions, TransactionVersion.TV_2)
+                ? local.addPartitionsImplicitly(transactionalId, producerId, epoch, partitions)
                         .thenApply(error -> VerificationLane.allWith(partitions, error))
                 : local.verifyPartitions(transactionalId, producerId, epoch, partitions);
         return answer.exceptionally(failure -> VerificationLane.allWith(partitions, CoordinatorErrors.errorOf(failure)))

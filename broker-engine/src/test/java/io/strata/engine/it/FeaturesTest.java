@@ -34,7 +34,7 @@ class FeaturesTest extends BrokerTestBase {
         fixture = BrokerFixture.start(dataDir);
         FeatureMetadata features = fixture.admin().describeFeatures().featureMetadata().get();
 
-        assertThat(features.supportedFeatures()).containsEntry(TV, new SupportedVersionRange((short) 0, (short) 1));
+        assertThat(features.supportedFeatures()).containsEntry(TV, new SupportedVersionRange((short) 0, (short) 2));
         assertThat(features.finalizedFeatures()).containsEntry(TV, new FinalizedVersionRange((short) 1, (short) 1));
         assertThat(features.finalizedFeaturesEpoch()).hasValueSatisfying(epoch -> assertThat(epoch).isNotNegative());
     }
@@ -78,7 +78,7 @@ class FeaturesTest extends BrokerTestBase {
         fixture = BrokerFixture.start(dataDir);
         Admin admin = fixture.admin();
 
-        assertThatThrownBy(() -> update(admin, 2, FeatureUpdate.UpgradeType.UPGRADE, false))
+        assertThatThrownBy(() -> update(admin, 3, FeatureUpdate.UpgradeType.UPGRADE, false))
                 .hasCauseInstanceOf(InvalidUpdateVersionException.class)
                 .hasMessageContaining("not supported");
         assertThatThrownBy(() -> admin.updateFeatures(Map.of(TV, new FeatureUpdate((short) 1,

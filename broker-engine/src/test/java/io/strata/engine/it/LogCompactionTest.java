@@ -161,10 +161,15 @@ class LogCompactionTest extends BrokerTestBase {
 
         Map<String, String> expected = produce("deletes", "key-", 50_000, 2_000, 2);
         long first = awaitCleaned("deletes", 0);
-        Thread.sleep(150); // past every delete horizon stamped so far (not an assertion: the state is awaited)
-        // More dirty data on other keys, so a later clean runs and finds those horizons passed.
-        Map<String, String> more = produce("deletes", "other-", 50_000, 2_000, 3);
-        long second = awaitCleaned("deletes", first);
+        // More dirty data on other keys, so later cleans run: the first stamps a horizon on the tombstones that were
+        // still in the active segment during the clean above, the second finds every horizon passed.
+        Map<String, String> more = new HashMap<>();
+        long second = first;
+        for (int round = 3; round <= 4; round++) {
+            Thread.sleep(150); // past every delete horizon stamped so far (not an assertion: the state is awaited)
+            more.putAll(produce("deletes", "round" + round + "-", 50_000, 2_000, round));
+            second = awaitCleaned("deletes", second);
+        }
 
         Map<String, String> seen = new HashMap<>();
         readAll("deletes").forEach(r -> seen.put(r.key(), r.value()));

@@ -5,7 +5,6 @@ import io.strata.engine.metadata.MetadataCache;
 import io.strata.engine.metadata.TopicMetadata;
 import io.strata.engine.network.RequestContext;
 import io.strata.engine.txn.TransactionOperations;
-import io.strata.engine.txn.TransactionVersion;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
@@ -106,8 +105,8 @@ public final class AddPartitionsToTxnHandler extends TypedApiHandler<AddPartitio
             return CompletableFuture.completedFuture(Map.of());
         }
         if (!txn.verifyOnly()) {
-            return transactions.addPartitions(txn.transactionalId(), txn.producerId(), txn.producerEpoch(), partitions,
-                            TransactionVersion.TV_2)
+            return transactions.addPartitionsImplicitly(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
+                            partitions)
                     .exceptionally(TxnErrors::ofFailure)
                     .thenApply(error -> allWith(partitions, error));
         }
