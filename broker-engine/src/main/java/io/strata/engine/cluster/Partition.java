@@ -4,6 +4,7 @@ import io.strata.engine.log.LogAppendResult;
 import io.strata.engine.log.LogReadResult;
 import io.strata.engine.log.PartitionLog;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
+import io.strata.engine.log.producer.VerificationGuard;
 import io.strata.engine.log.segment.AbortedTxn;
 import io.strata.engine.log.validation.AppendOrigin;
 import io.strata.engine.metadata.PartitionMetadata;
@@ -255,6 +256,12 @@ public final class Partition {
 
     /** As {@link #appendAsLeaderDeferred(MemoryRecords, short)}, for a coordinator of this broker too. */
     public LeaderAppend appendAsLeaderDeferred(MemoryRecords records, short requiredAcks, AppendOrigin origin) {
+        return appendAsLeaderDeferred(records, requiredAcks, origin, VerificationGuard.UNCHECKED);
+    }
+
+    /** As {@link #appendAsLeaderDeferred(MemoryRecords, short)}, checking transaction verification with {@code guard}. */
+    public LeaderAppend appendAsLeaderDeferred(MemoryRecords records, short requiredAcks, AppendOrigin origin,
+                                               VerificationGuard guard) {
         LeaderAppend append;
         stateLock.readLock().lock();
         try {
@@ -262,7 +269,7 @@ public final class Partition {
             if (requiredAcks == -1) {
                 checkEnoughReplicas();
             }
-            append = new LeaderAppend(log.appendAsLeader(records, leaderEpoch, origin, true), leaderEpoch);
+            append = new LeaderAppend(log.appendAsLeader(records, leaderEpoch, origin, true, guard), leaderEpoch);
         } finally {
             stateLock.readLock().unlock();
         }

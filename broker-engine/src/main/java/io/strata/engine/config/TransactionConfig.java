@@ -21,10 +21,22 @@ package io.strata.engine.config;
  *                                    ({@code transaction.abort.timed.out.transaction.cleanup.interval.ms})
  * @param removeExpiredCheckIntervalMs how often expired transactional ids are looked for and removed
  *                                    ({@code transaction.remove.expired.transaction.cleanup.interval.ms})
+ * @param partitionVerificationEnable  partition leaders verify with the transaction coordinator that a transactional
+ *                                    batch starting a transaction on a partition belongs to an ongoing transaction
+ *                                    (KIP-890 part 1, {@code transaction.partition.verification.enable}, default true)
  */
 public record TransactionConfig(int stateLogNumPartitions, short stateLogReplicationFactor, int stateLogMinIsr,
                                 int stateLogSegmentBytes, int maxTimeoutMs, long idExpirationMs,
-                                long abortTimedOutCheckIntervalMs, long removeExpiredCheckIntervalMs) {
+                                long abortTimedOutCheckIntervalMs, long removeExpiredCheckIntervalMs,
+                                boolean partitionVerificationEnable) {
+
+    /** With partition verification on (Kafka's default). */
+    public TransactionConfig(int stateLogNumPartitions, short stateLogReplicationFactor, int stateLogMinIsr,
+                             int stateLogSegmentBytes, int maxTimeoutMs, long idExpirationMs,
+                             long abortTimedOutCheckIntervalMs, long removeExpiredCheckIntervalMs) {
+        this(stateLogNumPartitions, stateLogReplicationFactor, stateLogMinIsr, stateLogSegmentBytes, maxTimeoutMs,
+                idExpirationMs, abortTimedOutCheckIntervalMs, removeExpiredCheckIntervalMs, true);
+    }
 
     public TransactionConfig {
         if (stateLogNumPartitions < 1) {
@@ -69,34 +81,40 @@ public record TransactionConfig(int stateLogNumPartitions, short stateLogReplica
 
     public TransactionConfig withStateLogNumPartitions(int partitions) {
         return new TransactionConfig(partitions, stateLogReplicationFactor, stateLogMinIsr, stateLogSegmentBytes,
-                maxTimeoutMs, idExpirationMs, abortTimedOutCheckIntervalMs, removeExpiredCheckIntervalMs);
+                maxTimeoutMs, idExpirationMs, abortTimedOutCheckIntervalMs, removeExpiredCheckIntervalMs, partitionVerificationEnable);
     }
 
     public TransactionConfig withStateLogReplicationFactor(short replicationFactor) {
         return new TransactionConfig(stateLogNumPartitions, replicationFactor, stateLogMinIsr, stateLogSegmentBytes,
-                maxTimeoutMs, idExpirationMs, abortTimedOutCheckIntervalMs, removeExpiredCheckIntervalMs);
+                maxTimeoutMs, idExpirationMs, abortTimedOutCheckIntervalMs, removeExpiredCheckIntervalMs, partitionVerificationEnable);
     }
 
     public TransactionConfig withMaxTimeoutMs(int timeoutMs) {
         return new TransactionConfig(stateLogNumPartitions, stateLogReplicationFactor, stateLogMinIsr,
                 stateLogSegmentBytes, timeoutMs, idExpirationMs, abortTimedOutCheckIntervalMs,
-                removeExpiredCheckIntervalMs);
+                removeExpiredCheckIntervalMs, partitionVerificationEnable);
     }
 
     public TransactionConfig withIdExpirationMs(long expirationMs) {
         return new TransactionConfig(stateLogNumPartitions, stateLogReplicationFactor, stateLogMinIsr,
                 stateLogSegmentBytes, maxTimeoutMs, expirationMs, abortTimedOutCheckIntervalMs,
-                removeExpiredCheckIntervalMs);
+                removeExpiredCheckIntervalMs, partitionVerificationEnable);
     }
 
     /** With a shorter timed-out transaction check (tests). */
     public TransactionConfig withAbortTimedOutCheckIntervalMs(long intervalMs) {
         return new TransactionConfig(stateLogNumPartitions, stateLogReplicationFactor, stateLogMinIsr,
-                stateLogSegmentBytes, maxTimeoutMs, idExpirationMs, intervalMs, removeExpiredCheckIntervalMs);
+                stateLogSegmentBytes, maxTimeoutMs, idExpirationMs, intervalMs, removeExpiredCheckIntervalMs, partitionVerificationEnable);
     }
 
     public TransactionConfig withRemoveExpiredCheckIntervalMs(long intervalMs) {
         return new TransactionConfig(stateLogNumPartitions, stateLogReplicationFactor, stateLogMinIsr,
-                stateLogSegmentBytes, maxTimeoutMs, idExpirationMs, abortTimedOutCheckIntervalMs, intervalMs);
+                stateLogSegmentBytes, maxTimeoutMs, idExpirationMs, abortTimedOutCheckIntervalMs, intervalMs, partitionVerificationEnable);
+    }
+
+    public TransactionConfig withPartitionVerificationEnable(boolean enable) {
+        return new TransactionConfig(stateLogNumPartitions, stateLogReplicationFactor, stateLogMinIsr,
+                stateLogSegmentBytes, maxTimeoutMs, idExpirationMs, abortTimedOutCheckIntervalMs,
+                removeExpiredCheckIntervalMs, enable);
     }
 }

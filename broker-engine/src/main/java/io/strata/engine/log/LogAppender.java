@@ -3,6 +3,7 @@ package io.strata.engine.log;
 import io.strata.engine.config.LogConfig;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
 import io.strata.engine.log.producer.ProducerStateManager;
+import io.strata.engine.log.producer.VerificationGuard;
 import io.strata.engine.log.producer.ProducerStateManager.ProducerBatch;
 import io.strata.engine.log.producer.TxnMarker;
 import io.strata.engine.log.segment.AbortedTxn;
@@ -61,14 +62,14 @@ final class LogAppender {
      * are matched against earlier ones.
      */
     LogAppendResult appendAsLeader(BatchValidator.ValidatedBatch batch, int leaderEpoch, AppendOrigin origin,
-                                   LogConfig cfg, long now) throws IOException {
+                                   LogConfig cfg, long now, VerificationGuard guard) throws IOException {
         Optional<ProducerBatch> duplicate = origin == AppendOrigin.CLIENT ? producerState.findDuplicate(batch.header())
                 : Optional.empty();
         if (duplicate.isPresent()) {
             return duplicateResult(duplicate.get(), batch.header(), cfg);
         }
         TxnMarker marker = batch.header().isControl() ? TxnMarker.parse(batch.buffer()) : null;
-        producerState.validate(batch.header(), marker, origin, offsets.logStart());
+        producerState.validate(batch.header(), marker, origin, offsets.logStart(), guard);
         return write(batch, marker, leaderEpoch, cfg, now);
     }
 

@@ -3,6 +3,7 @@ package io.strata.engine.log;
 import io.strata.engine.config.LogConfig;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
 import io.strata.engine.log.producer.ProducerStateManager;
+import io.strata.engine.log.producer.VerificationGuard;
 import io.strata.engine.log.retention.RetentionPlan;
 import io.strata.engine.log.retention.RetentionPlanner;
 import io.strata.engine.log.segment.AbortedTxn;
@@ -65,6 +66,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       {@link #replaceSegments} under the append lock, inside the flusher's exclusive section; readers see the
  *       old segments or the new one, never a gap, and reads already holding a replaced segment finish on it
  *       ({@link SegmentDeletion} closes it later).</li>
+ *   <li>Transaction verification (KIP-890): {@link #startTransactionVerification} takes only the producer state's
+ *       monitor (no append lock), on request threads; the append that uses the guard checks it under the append
+ *       lock, so a marker appended in between (also under it) is seen.</li>
  * </ul>
  * The high watermark only moves forward (truncation aside), under its own small lock in {@link LogOffsets}.
  * Lock order: appendLock, then the group commit monitor, then the checkpoint lock.
@@ -207,6 +211,11 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         return producerState;
     }
 
+    /** The guard to append a transactional batch with after verifying it ({@link ProducerStateManager#startVerification}). */
+    public VerificationGuard startTransactionVerification(long producerId, short producerEpoch) {
+        return producerState.startVerification(producerId, producerEpoch, time.milliseconds());
+    }
+
     /** Number of segments (for metrics and tests). */
     @Override
     public int segmentCount() {
@@ -265,6 +274,18 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
      */
     public LogAppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin,
                                           boolean deferFsync) {
+        return appendAsLeader(records, leaderEpoch, origin, deferFsync, VerificationGuard.UNCHECKED);
+    }
+
+    /**
+     * As {@link #appendAsLeader(MemoryRecords, int, AppendOrigin, boolean)}, with KIP-890 verification unless
+     * {@code guard} is {@link VerificationGuard#UNCHECKED}: a transactional batch that would start its producer's
+     * transaction here needs the guard the producer state handed out and still holds.
+     *
+     * @throws org.apache.kafka.common.errors.InvalidTxnStateException the batch was not verified
+     */
+    public LogAppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, AppendOrigin origin,
+                                          boolean deferFsync, VerificationGuard guard) {
         LogConfig cfg = config;
         long now = time.milliseconds();
         BatchValidator.ValidatedBatch batch = BatchValidator.validate(records, cfg, now, origin);
@@ -272,7 +293,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         appendLock.lock();
         try {
             lifecycle.ensureWritable();
-            result = appender.appendAsLeader(batch, leaderEpoch, origin, cfg, now);
+            result = appender.appendAsLeader(batch, leaderEpoch, origin, cfg, now, guard);
         } catch (IOException | UncheckedIOException e) {
             throw storageError("append to", e);
         } finally {

@@ -70,6 +70,7 @@ import io.strata.engine.txn.ImplicitPartitionAdder;
 import io.strata.engine.txn.ProducerIdManager;
 import io.strata.engine.txn.TransactionCoordinator;
 import io.strata.engine.txn.TransactionMarkerSender;
+import io.strata.engine.txn.TransactionVerifier;
 import io.strata.engine.txn.TransactionMetrics;
 import io.strata.engine.txn.TransactionStateTopic;
 import org.apache.kafka.common.TopicPartition;
@@ -125,6 +126,8 @@ public final class Broker implements AutoCloseable {
     private KafkaServer server;
     private GroupCoordinator groupCoordinator;
     private TransactionCoordinator transactionCoordinator;
+    /** KIP-890 verification of transactional produce; null when transaction.partition.verification.enable is off. */
+    private TransactionVerifier transactionVerifier;
     private ImplicitPartitionAdder implicitPartitionAdder;
     /** Moves leaderships away before a graceful close stops the listener; set in start. */
     private ControlledShutdown controlledShutdown;
@@ -193,6 +196,10 @@ public final class Broker implements AutoCloseable {
             topics.onTopicDeleted(groupCoordinator::onTopicDeleted);
             ProducerIdManager producerIds = new ProducerIdManager(metadataStore);
             transactionCoordinator = newTransactionCoordinator(cache, replicaManager, topics, producerIds);
+            if (config.transactions().partitionVerificationEnable()) {
+                transactionVerifier = new TransactionVerifier(config.brokerId(), cache,
+                        transactionCoordinator.operations(), executors.transactionVerifications());
+            }
             implicitPartitionAdder = new ImplicitPartitionAdder(config.brokerId(), cache, transactionCoordinator,
                     executors.transactionMarkerSends());
             ApiRegistry registry = new ApiRegistry();
@@ -258,7 +265,7 @@ public final class Broker implements AutoCloseable {
         registry.register(new ApiVersionsHandler(registry, cache))
                 .register(new UpdateFeaturesHandler(metadataStore))
                 .register(new MetadataHandler(config.brokerId(), config.autoCreateTopics(), clusterId, cache, topics))
-                .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests()))
+                .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests(), transactionVerifier))
                 .register(new FetchHandler(fetchReader, fetchPurgatory, time))
                 .register(new ListOffsetsHandler(cache, replicaManager))
                 .register(new DeleteRecordsHandler(cache, replicaManager))
@@ -538,6 +545,9 @@ public final class Broker implements AutoCloseable {
         }
         if (transactionCoordinator != null) {
             transactionCoordinator.close(); // closes the marker connections: a blocked send ends
+        }
+        if (transactionVerifier != null) {
+            transactionVerifier.close(); // closes the verification connections likewise
         }
         if (replicaFetchers != null) {
             replicaFetchers.close(); // ends the fetcher loops; their pool stops below

@@ -44,6 +44,7 @@ public final class BrokerExecutors implements AutoCloseable {
     private final ScheduledExecutorService transactionTimer;
     private final ScheduledExecutorService transactionMarkers;
     private final ExecutorService transactionMarkerSends;
+    private final ExecutorService transactionVerifications;
 
     public BrokerExecutors(int ioThreads, int logOpenThreads) {
         this(ioThreads, logOpenThreads, 1);
@@ -75,6 +76,9 @@ public final class BrokerExecutors implements AutoCloseable {
         // one thread per destination broker with markers in flight, made on demand
         transactionMarkerSends = Executors.newCachedThreadPool(
                 ThreadUtils.createThreadFactory("strata-txn-marker-send-%d", true));
+        // one thread per coordinator broker with verifications in flight, made on demand
+        transactionVerifications = Executors.newCachedThreadPool(
+                ThreadUtils.createThreadFactory("strata-txn-verify-%d", true));
     }
 
     /** One per available core, as Kafka's recovery threads scale with the disk and CPU at hand. */
@@ -125,6 +129,14 @@ public final class BrokerExecutors implements AutoCloseable {
      */
     public ExecutorService transactionMarkerSends() {
         return transactionMarkerSends;
+    }
+
+    /**
+     * Sends partition leaders' transaction verifications (AddPartitionsToTxn v5) to coordinators on other brokers over
+     * blocking connections, one lane per destination broker.
+     */
+    public ExecutorService transactionVerifications() {
+        return transactionVerifications;
     }
 
     /** The group coordinator's timers: session sweeps, offset expiration and metrics (they schedule operations). */
@@ -181,14 +193,15 @@ public final class BrokerExecutors implements AutoCloseable {
      */
     public void stopServing() {
         stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, transactionTimer,
-                transactionMarkers, transactionMarkerSends, coordinators, checkpoints, requests));
+                transactionMarkers, transactionMarkerSends, transactionVerifications, coordinators, checkpoints, requests));
     }
 
     /** Stops everything still running; call after the logs are closed. */
     @Override
     public void close() {
         stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, transactionTimer,
-                transactionMarkers, transactionMarkerSends, coordinators, checkpoints, requests, logCleaner,
+                transactionMarkers, transactionMarkerSends, transactionVerifications, coordinators, checkpoints, requests,
+                logCleaner,
                 logBackground, logOpenClose));
     }
 

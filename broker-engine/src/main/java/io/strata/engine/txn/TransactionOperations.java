@@ -5,7 +5,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -212,6 +214,47 @@ public final class TransactionOperations {
             return new TransactionCoordinator.Step<>(List.of(entry(transactionalId, transit)), Errors.NONE,
                     TransactionCoordinator.cancel(metadata, transit));
         });
+    }
+
+    /**
+     * AddPartitionsToTxn v4+ with verifyOnly (Kafka's handleVerifyPartitionsInTransaction): whether each partition is
+     * in the producer's ongoing transaction, from committed state, writing nothing. NONE for a member,
+     * TRANSACTION_ABORTABLE otherwise (the leader turns it into INVALID_TXN_STATE for producers older than produce
+     * v11); INVALID_PRODUCER_ID_MAPPING, PRODUCER_FENCED or CONCURRENT_TRANSACTIONS (the transaction is ending) for
+     * every partition. The pending state is not checked: the leader's append is the final check.
+     */
+    public CompletableFuture<Map<TopicPartition, Errors>> verifyPartitions(String transactionalId, long producerId,
+                                                                         short producerEpoch,
+                                                                         Set<TopicPartition> partitions) {
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            return CompletableFuture.completedFuture(allWith(partitions, Errors.INVALID_REQUEST));
+        }
+        return coordinator.read(coordinator.partitionFor(transactionalId), shard -> {
+            TransactionMetadata metadata = shard.get(transactionalId);
+            if (metadata == null || metadata.producerId() != producerId) {
+                return allWith(partitions, Errors.INVALID_PRODUCER_ID_MAPPING);
+            }
+            if (metadata.producerEpoch() != producerEpoch) {
+                return allWith(partitions, Errors.PRODUCER_FENCED);
+            }
+            if (metadata.state() == TransactionState.PREPARE_COMMIT
+                    || metadata.state() == TransactionState.PREPARE_ABORT) {
+                return allWith(partitions, Errors.CONCURRENT_TRANSACTIONS);
+            }
+            boolean ongoing = metadata.state() == TransactionState.ONGOING;
+            Map<TopicPartition, Errors> answers = new LinkedHashMap<>();
+            for (TopicPartition tp : partitions) {
+                answers.put(tp, ongoing && metadata.topicPartitions().contains(tp) ? Errors.NONE
+                        : Errors.TRANSACTION_ABORTABLE);
+            }
+            return answers;
+        });
+    }
+
+    private static Map<TopicPartition, Errors> allWith(Set<TopicPartition> partitions, Errors error) {
+        Map<TopicPartition, Errors> answers = new LinkedHashMap<>();
+        partitions.forEach(tp -> answers.put(tp, error));
+        return answers;
     }
 
     /** What EndTxn answers; for transaction version 2 (v5+) also the producer id and epoch to continue with. */

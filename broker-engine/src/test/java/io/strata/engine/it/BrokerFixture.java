@@ -77,6 +77,11 @@ public final class BrokerFixture implements AutoCloseable {
      * Starts a broker on a free port with the given broker-wide topic config defaults and the test's changes to
      * the rest of the config (e.g. {@code c -> c.withLogManager(...)}); restarts apply them again.
      */
+    /** For tests that send transactional batches without a coordinator: leaders do not verify them (KIP-890). */
+    public static BrokerConfig withoutPartitionVerification(BrokerConfig config) {
+        return config.withTransactions(config.transactions().withPartitionVerificationEnable(false));
+    }
+
     public static BrokerFixture start(Path dataDir, Map<String, String> logDefaults,
                                       UnaryOperator<BrokerConfig> customize) {
         BrokerFixture fixture = new BrokerFixture(dataDir, logDefaults, customize);

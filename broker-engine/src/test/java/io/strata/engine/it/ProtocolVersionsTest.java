@@ -105,7 +105,7 @@ class ProtocolVersionsTest {
             Map.entry(ApiKeys.OFFSET_DELETE, "0-0"),
             Map.entry(ApiKeys.DESCRIBE_CLUSTER, "0-2"),
             Map.entry(ApiKeys.DESCRIBE_LOG_DIRS, "1-4"),
-            Map.entry(ApiKeys.ADD_PARTITIONS_TO_TXN, "0-3"),
+            Map.entry(ApiKeys.ADD_PARTITIONS_TO_TXN, "0-5"),
             Map.entry(ApiKeys.ADD_OFFSETS_TO_TXN, "0-4"),
             Map.entry(ApiKeys.END_TXN, "0-5"),
             Map.entry(ApiKeys.WRITE_TXN_MARKERS, "1-2"),

@@ -13,7 +13,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -92,10 +91,6 @@ class TransactionVersion2ProducerTest extends BrokerTestBase {
                 .isEqualTo(30L));
     }
 
-    @Disabled("Needs the leaders' implicit add of data partitions (AddPartitionsToTxn v5 verifyOnly=false, KIP-890 "
-            + "part 1/2, the other half of this issue): a TV2 client sends no AddPartitionsToTxn, so without it the "
-            + "coordinator writes no marker to the data partitions; on this branch alone the commit fails with "
-            + "INVALID_TXN_STATE (nothing was added)")
     @Test
     void recordsOfCommittedTransactionsAreReadCommittedAndAbortedOnesOnlyReadUncommitted() throws Exception {
         startBrokerAtTransactionVersion2();

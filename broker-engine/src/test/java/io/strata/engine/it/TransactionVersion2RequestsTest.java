@@ -109,7 +109,7 @@ class TransactionVersion2RequestsTest extends BrokerTestBase {
                     p.producerEpoch(), List.of(TP)), (short) 3);
             assertThat(added.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID).get(TP))
                     .isEqualTo(Errors.NONE);
-            assertThat(data.produce(TP, id, p.producerEpoch(), 0, "committed")).isEqualTo(Errors.NONE);
+            assertThat(data.produce("tv2-end", TP, id, p.producerEpoch(), 0, "committed")).isEqualTo(Errors.NONE);
 
             assertAnswer(end(c, "tv2-end", id, p.producerEpoch(), true), Errors.NONE, id, p.producerEpoch() + 1);
             assertAnswer(endOnceSettled(c, "tv2-end", id, p.producerEpoch(), true), Errors.NONE, id,

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * read_committed against the partition side of transactions, with transactional batches and markers sent as raw
- * requests (no transaction coordinator yet) and real kafka-clients consumers reading.
+ * requests (no transaction coordinator involved) and real kafka-clients consumers reading. Partition verification
+ * (KIP-890) is off here: it would refuse batches no coordinator knows about.
  */
 class TransactionalReadTest extends BrokerTestBase {
     private static final String TOPIC = "payments";
@@ -45,7 +46,7 @@ class TransactionalReadTest extends BrokerTestBase {
     @Test
     void readCommittedStopsAtAnOpenTransactionAndDropsAbortedRecordsWhileReadUncommittedSeesEverything()
             throws Exception {
-        fixture = BrokerFixture.start(dataDir);
+        fixture = BrokerFixture.start(dataDir, Map.of(), BrokerFixture::withoutPartitionVerification);
         fixture.createTopic(fixture.admin(), TOPIC, 1, Map.of());
         KafkaProducer<String, String> plain = fixture.producer(Map.of());
         try (TxnRequests txn = new TxnRequests(fixture.bootstrapServers())) {
@@ -83,7 +84,7 @@ class TransactionalReadTest extends BrokerTestBase {
 
     @Test
     void afterACrashAbortedRecordsStayFilteredAndAnOpenTransactionKeepsTheLastStableOffset() throws Exception {
-        fixture = BrokerFixture.start(dataDir);
+        fixture = BrokerFixture.start(dataDir, Map.of(), BrokerFixture::withoutPartitionVerification);
         fixture.createTopic(fixture.admin(), TOPIC, 1, Map.of());
         KafkaProducer<String, String> plain = fixture.producer(Map.of());
         long aborted;
@@ -121,7 +122,7 @@ class TransactionalReadTest extends BrokerTestBase {
 
     @Test
     void markersForUnknownPartitionsOrStaleEpochsAreRefusedPerPartition() throws Exception {
-        fixture = BrokerFixture.start(dataDir);
+        fixture = BrokerFixture.start(dataDir, Map.of(), BrokerFixture::withoutPartitionVerification);
         fixture.createTopic(fixture.admin(), TOPIC, 1, Map.of());
         try (TxnRequests txn = new TxnRequests(fixture.bootstrapServers())) {
             long producer = txn.initProducerId();

@@ -50,6 +50,12 @@ public final class TxnRequests implements AutoCloseable {
     /** One transactional batch of {@code values} (acks=all); the partition's error. */
     public Errors produce(TopicPartition tp, long producerId, short epoch, int baseSequence, String... values)
             throws IOException {
+        return produce("raw-txn", tp, producerId, epoch, baseSequence, values);
+    }
+
+    /** As {@link #produce(TopicPartition, long, short, int, String...)} for {@code transactionalId}'s producer. */
+    public Errors produce(String transactionalId, TopicPartition tp, long producerId, short epoch, int baseSequence,
+                          String... values) throws IOException {
         SimpleRecord[] records = Arrays.stream(values)
                 .map(v -> new SimpleRecord(v.getBytes(StandardCharsets.UTF_8))).toArray(SimpleRecord[]::new);
         ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName(tp.topic());
@@ -59,7 +65,7 @@ public final class TxnRequests implements AutoCloseable {
         ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
         topics.add(topic);
         ProduceResponse response = connection.send(ProduceRequest.builder(new ProduceRequestData()
-                .setTransactionalId("raw-txn").setAcks((short) -1).setTimeoutMs(30_000).setTopicData(topics)),
+                .setTransactionalId(transactionalId).setAcks((short) -1).setTimeoutMs(30_000).setTopicData(topics)),
                 PRODUCE_VERSION);
         return Errors.forCode(response.data().responses().iterator().next().partitionResponses().get(0).errorCode());
     }

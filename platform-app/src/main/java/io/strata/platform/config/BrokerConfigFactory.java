@@ -62,7 +62,8 @@ public final class BrokerConfigFactory {
                 positiveMillis("strata.transactions.abort-timed-out-transaction-cleanup-interval",
                         txn.abortTimedOutTransactionCleanupInterval()),
                 positiveMillis("strata.transactions.remove-expired-transaction-cleanup-interval",
-                        txn.removeExpiredTransactionCleanupInterval()));
+                        txn.removeExpiredTransactionCleanupInterval()),
+                txn.partitionVerification());
     }
 
     static LogManagerConfig logManagerConfig(StrataProperties.Log log) {

@@ -205,6 +205,9 @@ public record StrataProperties(
      *                                 ({@code transaction.abort.timed.out.transaction.cleanup.interval.ms})
      * @param removeExpiredTransactionCleanupInterval how often expired transactional ids are removed
      *                                 ({@code transaction.remove.expired.transaction.cleanup.interval.ms})
+     * @param partitionVerification    partition leaders check with the coordinator that a transactional batch
+     *                                 starting a transaction belongs to an ongoing one (KIP-890 part 1; {@code
+     *                                 transaction.partition.verification.enable})
      */
     public record Transactions(
             @DefaultValue("50") @Min(1) @Max(10_000) int stateLogNumPartitions,
@@ -214,6 +217,7 @@ public record StrataProperties(
             @DefaultValue("15m") @NotNull java.time.Duration maxTimeout,
             @DefaultValue("7d") @NotNull java.time.Duration transactionalIdExpiration,
             @DefaultValue("10s") @NotNull java.time.Duration abortTimedOutTransactionCleanupInterval,
-            @DefaultValue("1h") @NotNull java.time.Duration removeExpiredTransactionCleanupInterval) {
+            @DefaultValue("1h") @NotNull java.time.Duration removeExpiredTransactionCleanupInterval,
+            @DefaultValue("true") boolean partitionVerification) {
     }
 }

@@ -188,10 +188,11 @@ class BrokerConfigFactoryTest {
                 "strata.transactions.max-timeout", "2m",
                 "strata.transactions.transactional-id-expiration", "1d",
                 "strata.transactions.abort-timed-out-transaction-cleanup-interval", "200ms",
-                "strata.transactions.remove-expired-transaction-cleanup-interval", "5m")));
+                "strata.transactions.remove-expired-transaction-cleanup-interval", "5m",
+                "strata.transactions.partition-verification", "false")));
 
         assertThat(config.transactions()).isEqualTo(new TransactionConfig(12, (short) 3, 1, 10 * 1024 * 1024,
-                120_000, 24 * 3600 * 1000L, 200, 300_000));
+                120_000, 24 * 3600 * 1000L, 200, 300_000, false));
     }
 
     @Test

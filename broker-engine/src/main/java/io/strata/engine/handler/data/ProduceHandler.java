@@ -4,13 +4,15 @@ import io.strata.engine.handler.TypedApiHandler;
 import io.strata.engine.cluster.Partition;
 import io.strata.engine.cluster.ReplicaManager;
 import io.strata.engine.log.LogAppendResult;
+import io.strata.engine.log.producer.VerificationGuard;
+import io.strata.engine.log.validation.AppendOrigin;
 import io.strata.engine.log.validation.RecordValidationException;
 import io.strata.engine.metrics.BrokerMetrics;
 import io.strata.engine.network.RequestContext;
 import io.strata.engine.metadata.MetadataCache;
+import io.strata.engine.txn.TransactionVerifier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.internals.Topic;
@@ -25,6 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -38,10 +42,19 @@ import java.util.concurrent.Executor;
  * leadership moves meanwhile and REQUEST_TIMED_OUT at the request's timeout. acks=0 sends no response but is
  * made durable all the same.
  *
- * <p>Transactional batches are accepted as Kafka did before KIP-890 verification (which needs the transaction
- * coordinator): a transactional batch opens its producer's transaction on the partition, holding back the last
- * stable offset until WriteTxnMarkers ends it; a non-transactional batch of a producer whose transaction is open is
- * refused with INVALID_TXN_STATE, a stale epoch with INVALID_PRODUCER_EPOCH.
+ * <p>Transactions (KIP-890 part 1, unless {@code transaction.partition.verification.enable} is off): a transactional
+ * batch that would start its producer's transaction on a partition is appended only after the transaction
+ * coordinator confirmed the partition belongs to the ongoing transaction ({@link TransactionVerifier}: verify-only for
+ * produce below v12, an implicit add for v12+ TV2 producers). The producer state hands out a
+ * {@link VerificationGuard} first, so a marker written meanwhile makes the append fail instead of reopening the
+ * transaction. Such a partition's append runs later on the executor, queued behind earlier waiting appends of the
+ * same producer and partition ({@link PartitionAppendOrder}); the request thread never waits for the coordinator.
+ * A failed verification answers the partition with {@link VerificationErrors}. A batch continuing an ongoing
+ * transaction is appended at once. A non-transactional batch of a producer whose transaction is open is refused with
+ * INVALID_TXN_STATE, a stale epoch with INVALID_PRODUCER_EPOCH.
+ *
+ * <p>Threads: request threads run {@link #handleRequest}; verified appends and fsyncs run on {@code durability} (the
+ * request pool); verification answers arrive on lane or coordinator threads and only hop from there.
  */
 public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
@@ -50,15 +63,29 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
     private final ReplicaManager replicaManager;
     private final BrokerMetrics metrics;
     private final Executor durability;
+    /** Null when partition verification is disabled. */
+    private final TransactionVerifier verifier;
+    private final PartitionAppendOrder order = new PartitionAppendOrder();
 
+    /** Without transaction verification (Kafka before KIP-890). */
     public ProduceHandler(MetadataCache metadata, ReplicaManager replicaManager, BrokerMetrics metrics,
                           Executor durability) {
+        this(metadata, replicaManager, metrics, durability, null);
+    }
+
+    /** @param verifier the coordinator check of transactional batches; null disables it */
+    public ProduceHandler(MetadataCache metadata, ReplicaManager replicaManager, BrokerMetrics metrics,
+                          Executor durability, TransactionVerifier verifier) {
         super(ApiKeys.PRODUCE, ProduceRequest.class, 3, 13);
         this.metadata = metadata;
         this.replicaManager = replicaManager;
         this.metrics = metrics;
         this.durability = durability;
+        this.verifier = verifier;
     }
+
+    /** The first produce version whose transactional producers have the leader add partitions (TV2). */
+    static final short FIRST_IMPLICIT_ADD_VERSION = 12;
 
     /** An appended batch whose response waits for durability (and, with acks=all, for the ISR). */
     record Appended(TopicPartition tp, Partition partition, LogAppendResult result, int leaderEpoch,
@@ -69,6 +96,7 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
     protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, ProduceRequest request) {
         ProduceResponseData response = new ProduceResponseData();
         List<Appended> appended = new ArrayList<>();
+        List<CompletableFuture<Appended>> verified = new ArrayList<>();
         boolean byId = context.apiVersion() >= 13;
         for (ProduceRequestData.TopicProduceData topicData : request.data().topicData()) {
             String name = byId ? metadata.topicName(topicData.topicId()) : topicData.name();
@@ -84,13 +112,26 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
                     partitionResponse = error(partitionData.index(), Errors.INVALID_TOPIC_EXCEPTION,
                             "Cannot append to internal topic " + name);
                 } else {
-                    partitionResponse = append(request, new TopicPartition(name, partitionData.index()), partitionData,
-                            appended);
+                    partitionResponse = appendOrVerify(context.apiVersion(), request,
+                            new TopicPartition(name, partitionData.index()), partitionData, appended, verified);
                 }
                 topicResponse.partitionResponses().add(partitionResponse);
             }
             response.responses().add(topicResponse);
         }
+        if (verified.isEmpty()) {
+            return complete(request, response, appended);
+        }
+        return CompletableFuture.allOf(verified.toArray(new CompletableFuture<?>[0])).thenCompose(ignored -> {
+            List<Appended> all = new ArrayList<>(appended);
+            verified.stream().map(CompletableFuture::join).filter(a -> a != null).forEach(all::add);
+            return complete(request, response, all);
+        });
+    }
+
+    /** Makes the appended batches durable and, with acks=all, waits for the ISR. */
+    private CompletableFuture<ApiMessage> complete(ProduceRequest request, ProduceResponseData response,
+                                                   List<Appended> appended) {
         List<CompletableFuture<Void>> durable = new ArrayList<>();
         for (Appended a : appended) {
             if (a.partition().commitNeedsFsync()) {
@@ -135,49 +176,114 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
         }
     }
 
-    private ProduceResponseData.PartitionProduceResponse append(ProduceRequest request, TopicPartition tp,
-                                                                ProduceRequestData.PartitionProduceData data,
-                                                                List<Appended> appended) {
+    /**
+     * Appends the partition's batch now, or, when it is a transactional batch starting its producer's transaction
+     * here (or one queued behind such a batch), after verification; the returned response is filled in then.
+     */
+    private ProduceResponseData.PartitionProduceResponse appendOrVerify(short version, ProduceRequest request,
+                                                                        TopicPartition tp,
+                                                                        ProduceRequestData.PartitionProduceData data,
+                                                                        List<Appended> appended,
+                                                                        List<CompletableFuture<Appended>> verified) {
+        ProduceResponseData.PartitionProduceResponse response = new ProduceResponseData.PartitionProduceResponse()
+                .setIndex(tp.partition());
+        Partition partition = replicaManager.leaderPartition(tp).orElse(null);
+        if (partition == null) {
+            return error(response, metadata.missingPartitionError(tp), null);
+        }
+        if (!(data.records() instanceof MemoryRecords records)) {
+            return error(response, Errors.INVALID_REQUEST, "Produce records must be in memory");
+        }
+        if (verifier == null) {
+            append(request, tp, partition, records, VerificationGuard.UNCHECKED, response, appended);
+            return response;
+        }
+        RecordBatch first = firstBatch(records);
+        if (first == null || !first.hasProducerId()) {
+            append(request, tp, partition, records, VerificationGuard.NONE, response, appended);
+            return response;
+        }
+        PartitionAppendOrder.Key key = new PartitionAppendOrder.Key(tp, first.producerId());
+        VerificationGuard guard = VerificationGuard.NONE;
+        CompletableFuture<Errors> verification = CompletableFuture.completedFuture(Errors.NONE);
+        if (first.isTransactional()) {
+            try {
+                guard = partition.log().startTransactionVerification(first.producerId(), first.producerEpoch());
+            } catch (RuntimeException e) {
+                return error(response, Errors.forException(e), e.getMessage());
+            }
+            if (guard.isGuard()) {
+                verification = verifier.verify(request.transactionalId() == null ? "" : request.transactionalId(),
+                        first.producerId(), first.producerEpoch(), Set.of(tp), version >= FIRST_IMPLICIT_ADD_VERSION)
+                        .thenApply(errors -> errors.getOrDefault(tp, Errors.NETWORK_EXCEPTION));
+            }
+        }
+        if (!guard.isGuard() && !order.hasPending(key)) {
+            append(request, tp, partition, records, guard, response, appended);
+            return response;
+        }
+        VerificationGuard appendGuard = guard;
+        verified.add(order.enqueue(key, verification, error -> {
+            if (error != Errors.NONE) {
+                log.debug("Transaction verification of producer {} on {} failed: {}", first.producerId(), tp, error);
+                error(response, VerificationErrors.forProduce(error, version), VerificationErrors.message(error));
+                return null;
+            }
+            List<Appended> one = new ArrayList<>(1);
+            append(request, tp, partition, records, appendGuard, response, one);
+            return one.isEmpty() ? null : one.get(0);
+        }, durability));
+        return response;
+    }
+
+    private static RecordBatch firstBatch(MemoryRecords records) {
         try {
-            Partition partition = replicaManager.leaderPartition(tp).orElse(null);
-            if (partition == null) {
-                return error(tp.partition(), metadata.missingPartitionError(tp), null);
-            }
-            if (!(data.records() instanceof MemoryRecords records)) {
-                throw new InvalidRequestException("Produce records must be in memory");
-            }
-            Partition.LeaderAppend append = partition.appendAsLeaderDeferred(records, request.acks());
+            Iterator<? extends RecordBatch> batches = records.batches().iterator();
+            return batches.hasNext() ? batches.next() : null;
+        } catch (RuntimeException e) {
+            return null; // malformed: the append's validation answers it
+        }
+    }
+
+    /** Appends as leader, filling {@code response}; the batch joins {@code appended} on success. */
+    private void append(ProduceRequest request, TopicPartition tp, Partition partition, MemoryRecords records,
+                        VerificationGuard guard, ProduceResponseData.PartitionProduceResponse response,
+                        List<Appended> appended) {
+        try {
+            Partition.LeaderAppend append = partition.appendAsLeaderDeferred(records, request.acks(),
+                    AppendOrigin.CLIENT, guard);
             replicaManager.onAppended(tp); // followers fetch it while this leader fsyncs
             LogAppendResult result = append.result();
-            ProduceResponseData.PartitionProduceResponse response = new ProduceResponseData.PartitionProduceResponse()
-                    .setIndex(tp.partition())
-                    .setErrorCode(Errors.NONE.code())
+            response.setErrorCode(Errors.NONE.code())
+                    .setErrorMessage(null)
                     .setBaseOffset(result.firstOffset())
                     .setLogAppendTimeMs(result.logAppendTime())
                     .setLogStartOffset(result.logStartOffset());
             appended.add(new Appended(tp, partition, result, append.leaderEpoch(), response));
-            return response;
         } catch (RecordValidationException e) {
             log.debug("Refused a batch for {}: {}", tp, e.getMessage());
-            ProduceResponseData.PartitionProduceResponse response = error(tp.partition(), e.error(), e.getMessage());
+            error(response, e.error(), e.getMessage());
             for (RecordValidationException.RecordError recordError : e.recordErrors()) {
                 response.recordErrors().add(new ProduceResponseData.BatchIndexAndErrorMessage()
                         .setBatchIndex(recordError.batchIndex())
                         .setBatchIndexErrorMessage(recordError.message()));
             }
-            return response;
         } catch (RuntimeException e) {
             Errors error = Errors.forException(e);
             if (error == Errors.UNKNOWN_SERVER_ERROR) {
                 log.error("Append to {} failed", tp, e);
             }
-            return error(tp.partition(), error, e.getMessage());
+            error(response, error, e.getMessage());
         }
     }
 
     private static ProduceResponseData.PartitionProduceResponse error(int partition, Errors error, String message) {
-        return new ProduceResponseData.PartitionProduceResponse()
-                .setIndex(partition)
+        return error(new ProduceResponseData.PartitionProduceResponse().setIndex(partition), error, message);
+    }
+
+    private static ProduceResponseData.PartitionProduceResponse error(
+            ProduceResponseData.PartitionProduceResponse response, Errors error, String message) {
+        return response
                 .setErrorCode(error.code())
                 .setErrorMessage(message)
                 .setBaseOffset(ProduceResponse.INVALID_OFFSET)

@@ -36,8 +36,12 @@ import java.util.stream.Stream;
  * <p>Rebuilt on open from the latest {@code <offset>.snapshot} plus the batch headers after it; snapshots are
  * written when a segment rolls and on clean close, so a restart scans at most the active segment.
  *
+ * <p>KIP-890 part 1: a leader that verified a transactional producer with its coordinator holds a
+ * {@link VerificationGuard} from {@link #startVerification}; a client's transactional batch that would start a
+ * transaction here is appended only with the guard still pending ({@link PendingVerifications}).
+ *
  * <p>Threading: changes happen on the log's append path (under its lock) and while loading; methods are
- * synchronized so request threads can query producers. {@link #firstUnstableOffset(long)} is lock-free, since
+ * synchronized so request threads can query producers and start verifications. {@link #firstUnstableOffset(long)} is lock-free, since
  * every fetch asks for it.
  */
 public final class ProducerStateManager {
@@ -65,6 +69,7 @@ public final class ProducerStateManager {
     private final java.util.LinkedHashSet<Long> expired = new java.util.LinkedHashSet<>();
     private static final int EXPIRED_IDS_KEPT = 10_000;
     private final TransactionTracker txns = new TransactionTracker();
+    private final PendingVerifications verifications = new PendingVerifications();
 
     public ProducerStateManager(TopicPartition topicPartition, Path dir) {
         this.topicPartition = topicPartition;
@@ -72,6 +77,22 @@ public final class ProducerStateManager {
     }
 
     // ---- append path ----
+
+    /**
+     * Before a leader verifies a transactional batch with the coordinator: {@link VerificationGuard#NONE} if the
+     * producer's transaction is ongoing here at this epoch (nothing to verify), else the guard to append with.
+     */
+    public synchronized VerificationGuard startVerification(long producerId, short producerEpoch, long nowMs) {
+        if (hasOngoingTransaction(producerId, producerEpoch)) {
+            return VerificationGuard.NONE;
+        }
+        return verifications.start(producerId, producerEpoch, nowMs);
+    }
+
+    private boolean hasOngoingTransaction(long producerId, short producerEpoch) {
+        ProducerStateEntry entry = producers.get(producerId);
+        return entry != null && entry.currentTxnFirstOffset >= 0 && entry.epoch == producerEpoch;
+    }
 
     /** The retained batch this one retries, if it is a duplicate of one of the producer's last five. */
     public synchronized Optional<ProducerBatch> findDuplicate(BatchHeader batch) {
@@ -96,6 +117,18 @@ public final class ProducerStateManager {
      * client's later, accepted batches jump over (its retry of the refused one could never be written).
      */
     public synchronized void validate(BatchHeader batch, TxnMarker marker, AppendOrigin origin, long logStartOffset) {
+        validate(batch, marker, origin, logStartOffset, VerificationGuard.UNCHECKED);
+    }
+
+    /**
+     * As {@link #validate(BatchHeader, TxnMarker, AppendOrigin, long)}; unless {@code guard} is
+     * {@link VerificationGuard#UNCHECKED}, a client's transactional batch that does not continue its producer's
+     * ongoing transaction needs {@code guard} to be the producer's pending verification guard.
+     *
+     * @throws InvalidTxnStateException the batch would start a transaction the coordinator did not verify
+     */
+    public synchronized void validate(BatchHeader batch, TxnMarker marker, AppendOrigin origin, long logStartOffset,
+                                      VerificationGuard guard) {
         if (!batch.hasProducerId()) {
             return;
         }
@@ -121,6 +154,13 @@ public final class ProducerStateManager {
             throw new InvalidTxnStateException("Expected a transactional write from producer " + batch.producerId()
                     + " on " + topicPartition + ": its transaction from offset " + entry.currentTxnFirstOffset
                     + " is still open");
+        }
+        if (guard != VerificationGuard.UNCHECKED && batch.isTransactional()
+                && !hasOngoingTransaction(batch.producerId(), batch.producerEpoch())
+                && !verifications.matches(batch.producerId(), batch.producerEpoch(), guard)) {
+            throw new InvalidTxnStateException("Record of producer " + batch.producerId() + " epoch "
+                    + batch.producerEpoch() + " was not part of an ongoing transaction on " + topicPartition
+                    + ": not verified with the transaction coordinator, or a marker ended the transaction since");
         }
         int firstSeq = batch.baseSequence();
         if (entry == null && firstSeq != 0 && logStartOffset == 0 && !expired.contains(batch.producerId())) {
@@ -162,11 +202,13 @@ public final class ProducerStateManager {
         if (batch.producerEpoch() > entry.epoch) {
             entry.updateEpoch(batch.producerEpoch());
         }
+        verifications.onEpoch(batch.producerId(), batch.producerEpoch());
         entry.lastUpdateMs = nowMs;
         if (batch.isControl()) {
             if (marker == null || !marker.endsTransaction()) {
                 return Optional.empty();
             }
+            verifications.end(batch.producerId()); // a verification in progress must not reopen the transaction
             entry.coordinatorEpoch = Math.max(entry.coordinatorEpoch, marker.coordinatorEpoch());
             long first = entry.currentTxnFirstOffset;
             if (first < 0) {
@@ -184,6 +226,7 @@ public final class ProducerStateManager {
         entry.addBatch(new ProducerBatch(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
                 batch.lastOffset(), batch.maxTimestamp()));
         if (batch.isTransactional() && entry.currentTxnFirstOffset < 0) {
+            verifications.end(batch.producerId()); // verified: the transaction is ongoing now
             entry.currentTxnFirstOffset = batch.baseOffset();
             txns.begin(batch.baseOffset(), batch.producerId());
         }
@@ -227,6 +270,7 @@ public final class ProducerStateManager {
 
     /** Forgets producers idle for {@code expirationMs} without an open transaction; returns how many. */
     public synchronized int removeExpiredProducers(long nowMs, long expirationMs) {
+        verifications.removeOlderThan(nowMs, expirationMs);
         int before = producers.size();
         producers.values().removeIf(e -> {
             boolean expire = e.currentTxnFirstOffset < 0 && nowMs - e.lastUpdateMs >= expirationMs;
@@ -318,7 +362,13 @@ public final class ProducerStateManager {
         }
     }
 
+    /** Verification guards handed out and not yet used or ended. */
+    public synchronized int pendingVerificationCount() {
+        return verifications.size();
+    }
+
     synchronized void clear() {
+        verifications.clear();
         producers.clear();
         txns.clear();
     }

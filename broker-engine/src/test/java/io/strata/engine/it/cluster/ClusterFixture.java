@@ -20,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 import static org.awaitility.Awaitility.await;
@@ -45,6 +46,8 @@ final class ClusterFixture implements AutoCloseable {
     private final SimpleMeterRegistry[] registries;
     private final Deque<Admin> admins = new ArrayDeque<>();
 
+    private UnaryOperator<BrokerConfig> customize = UnaryOperator.identity();
+
     private ClusterFixture(Path root, int size) {
         this.root = root;
         this.brokers = new Broker[size + 1];
@@ -57,7 +60,13 @@ final class ClusterFixture implements AutoCloseable {
 
     /** A cluster of {@code size} broker ids of which only 1..{@code running} start now; start the rest later. */
     static ClusterFixture start(Path root, int size, int running) {
+        return start(root, size, running, UnaryOperator.identity());
+    }
+
+    /** As {@link #start(Path, int, int)}, every broker's config changed by {@code customize}. */
+    static ClusterFixture start(Path root, int size, int running, UnaryOperator<BrokerConfig> customize) {
         ClusterFixture cluster = new ClusterFixture(root, size);
+        cluster.customize = customize;
         try {
             for (int id = 1; id <= running; id++) {
                 cluster.startBroker(id);
@@ -93,7 +102,7 @@ final class ClusterFixture implements AutoCloseable {
                 .withReplication(ReplicationConfig.defaults().withReplicaLagTimeMaxMs(REPLICA_LAG_TIME_MAX_MS)
                         .withReplicaFetchBackoffMs(100));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Broker broker = new Broker(config, store, registry);
+        Broker broker = new Broker(customize.apply(config), store, registry);
         broker.start();
         brokers[id] = broker;
         registries[id] = registry;

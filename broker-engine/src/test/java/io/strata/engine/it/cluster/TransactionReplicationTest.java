@@ -1,6 +1,7 @@
 package io.strata.engine.it.cluster;
 
 import io.strata.engine.cluster.Partition;
+import io.strata.engine.config.BrokerConfig;
 import io.strata.engine.it.BrokerFixture;
 import io.strata.engine.it.TxnRequests;
 import io.strata.engine.log.segment.AbortedTxn;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +30,12 @@ class TransactionReplicationTest extends ThreeBrokerClusterTestBase {
     private static final String TOPIC = "txn-replicated";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
     private static final Duration SETTLE = Duration.ofSeconds(30);
+
+    /** Transactional batches go in as raw requests without a coordinator: leaders must not verify them (KIP-890). */
+    @Override
+    UnaryOperator<BrokerConfig> brokerConfig() {
+        return BrokerFixture::withoutPartitionVerification;
+    }
 
     @Test
     void followersIndexAbortsSoANewLeaderKeepsFilteringThem() throws Exception {

@@ -12,7 +12,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,9 +31,6 @@ class TransactionVersion2ClusterTest extends ThreeBrokerClusterTestBase {
     private static final Duration SETTLE = Duration.ofSeconds(30);
     private static final TopicPartition IN = new TopicPartition("tv2-cluster-in", 0);
 
-    @Disabled("Needs AddPartitionsToTxn v5 served by the remote coordinator (the other half of KIP-890 in this issue); "
-            + "on this branch alone that broker refuses the version and the commit of offsets is retried until the test "
-            + "times out")
     @Test
     @Timeout(120) // the client retries COORDINATOR_NOT_AVAILABLE without end while the remote add is refused
     void offsetsOfAGroupCoordinatedElsewhereAreAddedAtTheRemoteTransactionCoordinatorAndCommitted() throws Exception {
