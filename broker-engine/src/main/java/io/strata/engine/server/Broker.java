@@ -66,7 +66,6 @@ import io.strata.engine.replication.ControllerDuties;
 import io.strata.engine.replication.ControllerLeaseKeeper;
 import io.strata.engine.replication.IsrChangeManager;
 import io.strata.engine.replication.ReplicaFetcherManager;
-import io.strata.engine.txn.ImplicitPartitionAdder;
 import io.strata.engine.txn.ProducerIdManager;
 import io.strata.engine.txn.TransactionCoordinator;
 import io.strata.engine.txn.TransactionMarkerSender;
@@ -128,7 +127,6 @@ public final class Broker implements AutoCloseable {
     private TransactionCoordinator transactionCoordinator;
     /** KIP-890 verification of transactional produce; null when transaction.partition.verification.enable is off. */
     private TransactionVerifier transactionVerifier;
-    private ImplicitPartitionAdder implicitPartitionAdder;
     /** Moves leaderships away before a graceful close stops the listener; set in start. */
     private ControlledShutdown controlledShutdown;
     /** This incarnation's registration epoch; {@link BrokerRegistration#NO_EPOCH} until registered. */
@@ -196,12 +194,9 @@ public final class Broker implements AutoCloseable {
             topics.onTopicDeleted(groupCoordinator::onTopicDeleted);
             ProducerIdManager producerIds = new ProducerIdManager(metadataStore);
             transactionCoordinator = newTransactionCoordinator(cache, replicaManager, topics, producerIds);
-            if (config.transactions().partitionVerificationEnable()) {
-                transactionVerifier = new TransactionVerifier(config.brokerId(), cache,
-                        transactionCoordinator.operations(), executors.transactionVerifications());
-            }
-            implicitPartitionAdder = new ImplicitPartitionAdder(config.brokerId(), cache, transactionCoordinator,
-                    executors.transactionMarkerSends());
+            // Also the sender of TxnOffsetCommit v5's implicit add, so it exists with produce verification off too.
+            transactionVerifier = new TransactionVerifier(config.brokerId(), cache,
+                    transactionCoordinator.operations(), executors.transactionVerifications());
             ApiRegistry registry = new ApiRegistry();
             registerHandlers(registry, clusterId, cache, replicaManager, topics, producerIds);
             cache.catchUp(); // before the listener opens: requests must never see an empty topic list
@@ -265,7 +260,8 @@ public final class Broker implements AutoCloseable {
         registry.register(new ApiVersionsHandler(registry, cache))
                 .register(new UpdateFeaturesHandler(metadataStore))
                 .register(new MetadataHandler(config.brokerId(), config.autoCreateTopics(), clusterId, cache, topics))
-                .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests(), transactionVerifier))
+                .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests(),
+                        config.transactions().partitionVerificationEnable() ? transactionVerifier : null))
                 .register(new FetchHandler(fetchReader, fetchPurgatory, time))
                 .register(new ListOffsetsHandler(cache, replicaManager))
                 .register(new DeleteRecordsHandler(cache, replicaManager))
@@ -300,7 +296,7 @@ public final class Broker implements AutoCloseable {
                 .register(new DeleteGroupsHandler(groupCoordinator.offsets()))
                 .register(new OffsetDeleteHandler(groupCoordinator.offsets(), cache))
                 .register(new TxnOffsetCommitHandler(groupCoordinator.txnOffsets(), cache, groupCoordinator::partitionFor,
-                        (id, producerId, epoch, offsets) -> implicitPartitionAdder.add(id, producerId, epoch,
+                        (id, producerId, epoch, offsets) -> transactionVerifier.addImplicitly(id, producerId, epoch,
                                 Set.of(offsets))));
     }
 
@@ -539,9 +535,6 @@ public final class Broker implements AutoCloseable {
         }
         if (groupCoordinator != null) {
             groupCoordinator.close();
-        }
-        if (implicitPartitionAdder != null) {
-            implicitPartitionAdder.close();
         }
         if (transactionCoordinator != null) {
             transactionCoordinator.close(); // closes the marker connections: a blocked send ends

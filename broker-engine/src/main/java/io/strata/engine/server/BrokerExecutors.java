@@ -124,16 +124,16 @@ public final class BrokerExecutors implements AutoCloseable {
     }
 
     /**
-     * Sends transaction markers to partition leaders over blocking connections, one lane per destination broker, and
-     * the implicit adds (TxnOffsetCommit v5) to transaction coordinators on other brokers.
+     * Sends transaction markers to partition leaders over blocking connections, one lane per destination broker.
      */
     public ExecutorService transactionMarkerSends() {
         return transactionMarkerSends;
     }
 
     /**
-     * Sends partition leaders' transaction verifications (AddPartitionsToTxn v5) to coordinators on other brokers over
-     * blocking connections, one lane per destination broker.
+     * Sends partition leaders' transaction verifications and transaction version 2's implicit adds (AddPartitionsToTxn
+     * v5, for produce v12+ and TxnOffsetCommit v5) to coordinators on other brokers over blocking connections, one lane
+     * per destination broker.
      */
     public ExecutorService transactionVerifications() {
         return transactionVerifications;

@@ -27,7 +27,8 @@ import java.util.concurrent.Executor;
  * A partition leader's side of KIP-890: asks a transactional id's coordinator (the leader of its
  * {@code __transaction_state} partition in the metadata cache) whether partitions are in the producer's ongoing
  * transaction ({@code add} false: AddPartitionsToTxn v5 verifyOnly, for produce below v12), or adds them
- * ({@code add} true: produce v12+, a TV2 producer that sends no AddPartitionsToTxn). A coordinator on this broker is
+ * ({@code add} true: produce v12+, a TV2 producer that sends no AddPartitionsToTxn; and TxnOffsetCommit v5, through
+ * {@link #addImplicitly}, for the group's offsets partition). A coordinator on this broker is
  * called in-process through the same {@link TransactionOperations}; other brokers get batched requests, one
  * {@link VerificationLane} per destination over its own {@link BrokerChannel}.
  *
@@ -74,6 +75,19 @@ public final class TransactionVerifier implements Closeable {
             return locally(transactionalId, producerId, epoch, partitions, add);
         }
         return lane(coordinator.get()).submit(transactionalId, producerId, epoch, !add, partitions);
+    }
+
+    /**
+     * Adds the partitions to the transaction (transaction version 2's implicit add) and answers with one error: the
+     * first partition's refusal, or NONE. An empty id has no coordinator: INVALID_REQUEST.
+     */
+    public CompletableFuture<Errors> addImplicitly(String transactionalId, long producerId, short epoch,
+                                                   Set<TopicPartition> partitions) {
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            return CompletableFuture.completedFuture(Errors.INVALID_REQUEST);
+        }
+        return verify(transactionalId, producerId, epoch, partitions, true).thenApply(errors -> errors.values()
+                .stream().filter(e -> e != Errors.NONE).findFirst().orElse(Errors.NONE));
     }
 
     private CompletableFuture<Map<TopicPartition, Errors>> locally(String transactionalId, long producerId, short epoch,

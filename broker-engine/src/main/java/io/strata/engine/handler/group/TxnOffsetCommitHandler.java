@@ -36,7 +36,8 @@ import java.util.function.ToIntFunction;
  * as INVALID_PRODUCER_EPOCH and an unavailable transaction coordinator as COORDINATOR_NOT_AVAILABLE (the client
  * retries), as Kafka answers. v6 (topic ids) is not served.
  *
- * <p>Threads: request threads; the add and the commit complete on the coordinators' completion threads.
+ * <p>Threads: request threads; the add completes on a coordinator or verification-lane thread, the commit on the
+ * coordinators' completion threads.
  */
 public final class TxnOffsetCommitHandler extends TypedApiHandler<TxnOffsetCommitRequest> {
     /** The first version whose client relies on the implicit add of the offsets partition. */
@@ -128,7 +129,8 @@ public final class TxnOffsetCommitHandler extends TypedApiHandler<TxnOffsetCommi
     static Errors addErrorForClient(Errors error) {
         return switch (error) {
             case PRODUCER_FENCED -> Errors.INVALID_PRODUCER_EPOCH;
-            case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, REQUEST_TIMED_OUT ->
+            case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, REQUEST_TIMED_OUT,
+                 NETWORK_EXCEPTION ->
                     Errors.COORDINATOR_NOT_AVAILABLE;
             default -> error;
         };
