@@ -41,7 +41,9 @@ import java.util.function.IntFunction;
  * are in the log and are replayed if they commit later. Transient state a shard keeps outside its records (parked
  * requests, timers) is the shard's own; it can react to a failed write with a follow-up operation. Records found
  * above the high watermark at load (a crash before they committed) are made durable and awaited like a write;
- * until they commit, writes to the partition get COORDINATOR_LOAD_IN_PROGRESS (reads see the committed state).
+ * until they commit, writes to the partition get COORDINATOR_LOAD_IN_PROGRESS (reads see the committed state), and
+ * the shard hears {@link CoordinatorShard#onLoaded} only after they are replayed, so nothing it starts on load (a
+ * transaction's markers) acts on a state its tail supersedes.
  *
  * <p>Threads: each partition's operations, loads, unloads and commit steps run one at a time on its
  * {@link SerialExecutor} over the shared coordinator pool ({@code group.coordinator.threads}-style, created and
@@ -424,7 +426,9 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
                     end[0] = offset + 1;
                 }
             });
-            inc.shard.onLoaded();
+            if (uncommitted.isEmpty()) {
+                inc.shard.onLoaded();
+            }
         } catch (RuntimeException e) {
             ctx.loading = false;
             log.error("Failed to load {}-{}; it stays unavailable on this broker", topic, ctx.partition, e);
@@ -433,8 +437,12 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         ctx.current = inc;
         ctx.loading = false;
         if (!uncommitted.isEmpty()) {
-            PendingWrite<Void> tail = new PendingWrite<>(end[0], shard -> uncommitted.forEach(r -> r.accept(shard)),
-                    null, null);
+            // The shard is loaded only with its tail: a state the tail supersedes must not act (a transaction
+            // prepared below the high watermark and completed above it must not get its markers again).
+            PendingWrite<Void> tail = new PendingWrite<>(end[0], shard -> {
+                uncommitted.forEach(r -> r.accept(shard));
+                shard.onLoaded();
+            }, null, null);
             inc.pending.addLast(tail);
             inc.loadTail = tail;
             // after a crash the tail may not be durable yet: nothing else would fsync it

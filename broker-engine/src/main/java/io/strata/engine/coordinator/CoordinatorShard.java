@@ -31,7 +31,10 @@ public interface CoordinatorShard<R> {
     default void replayEndTransaction(long producerId, short producerEpoch, boolean commit) {
     }
 
-    /** Called once the committed part of the log has been replayed, before any operation runs. */
+    /**
+     * Called once the log is replayed: at load, or, when the load found records above the high watermark, once
+     * they commit and are replayed too (writes wait for that; reads may run before it, on committed state).
+     */
     default void onLoaded() {
     }
 

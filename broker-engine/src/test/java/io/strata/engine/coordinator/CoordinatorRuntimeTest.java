@@ -52,6 +52,14 @@ class CoordinatorRuntimeTest {
             committed.add((commit ? "commit:" : "abort:") + producerId);
         }
 
+        /** What the shard had replayed when it heard it was loaded; null until then. */
+        List<String> atLoaded;
+
+        @Override
+        public void onLoaded() {
+            atLoaded = List.copyOf(committed);
+        }
+
         @Override
         public void onUnloaded() {
             unloaded = true;
@@ -246,6 +254,32 @@ class CoordinatorRuntimeTest {
         log.advanceHighWatermark(P, 3);
         assertThat(next).isCompletedWithValue("wrote 1");
         assertThat(committed()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aShardHearsItIsLoadedOnlyOnceTheUncommittedTailFoundAtLoadIsReplayed() {
+        // A transaction coordinator told "loaded" on the committed prefix would resend the markers of a transaction
+        // that its tail completes, and those markers would land in the producer's next transaction.
+        inlineRuntime();
+        write("prepare");
+        log.advanceHighWatermark(P, 1);
+        write("complete"); // replicated but not yet committed when the leader dies
+        log.resign(P);
+        runtime.onLeadershipChanged(P, false, 1);
+        log.lead(P, 2);
+        runtime.onLeadershipChanged(P, true, 2);
+
+        ListShard reloaded = shards.get(1);
+        assertThat(committed()).containsExactly("prepare");
+        assertThat(reloaded.atLoaded).as("not loaded while its tail is uncommitted").isNull();
+        log.advanceHighWatermark(P, 2);
+        assertThat(reloaded.atLoaded).containsExactly("prepare", "complete");
+    }
+
+    @Test
+    void aShardWithoutAnUncommittedTailIsLoadedAtOnce() {
+        inlineRuntime();
+        assertThat(shards.get(0).atLoaded).isEmpty();
     }
 
     @Test

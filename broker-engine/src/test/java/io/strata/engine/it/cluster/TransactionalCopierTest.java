@@ -23,6 +23,9 @@ import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,12 +57,12 @@ class TransactionalCopierTest extends ThreeBrokerClusterTestBase {
     private static final int RECORDS = 100_000;
     private static final int PARTITIONS = 3;
 
+    private static final Logger log = LoggerFactory.getLogger(TransactionalCopierTest.class);
+
     private final Random random = new Random(42);
 
-    // Transaction version 2 is not listed yet: its run stalls after the coordinator's broker is killed (the last
-    // transactions never commit), the open part of issue #12.
     @ParameterizedTest(name = "transaction.version {0}")
-    @ValueSource(shorts = {1})
+    @ValueSource(shorts = {1, 2})
     void everyInputRecordIsCopiedExactlyOnceThroughAbortsACopierRestartAndACoordinatorCrash(short transactionVersion)
             throws Exception {
         setTransactionVersion(transactionVersion);
@@ -178,7 +181,11 @@ class TransactionalCopierTest extends ThreeBrokerClusterTestBase {
         void copyUntil(long target) {
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (copied < target) {
-                assertThat(System.nanoTime()).as("copied %d of %d in time", copied, target).isLessThan(deadline);
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("Copied " + copied + " of " + target + " in time; the group's committed "
+                            + "input offsets: " + consumer.committed(consumer.assignment()) + ", positions: "
+                            + consumer.assignment().stream().collect(Collectors.toMap(tp -> tp, consumer::position)));
+                }
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
                 if (records.isEmpty()) {
                     continue;
@@ -200,10 +207,12 @@ class TransactionalCopierTest extends ThreeBrokerClusterTestBase {
                     throw e; // nobody else uses this transactional id
                 } catch (KafkaException e) {
                     // A broker died under the transaction (timeout, coordinator moved): abort and redo, or start over.
+                    log.info("Transaction of {} input records failed; aborting it", records.count(), e);
                     try {
                         producer.abortTransaction();
                         rewind();
                     } catch (KafkaException fatal) {
+                        log.info("Abort failed; reopening the copier", fatal);
                         close();
                         open();
                     }
