@@ -31,7 +31,9 @@ public final class SupportedFeatures {
         Map<String, Range> supported = new LinkedHashMap<>();
         supported.put(TRANSACTION_VERSION, new Range((short) 0, (short) 2));
         SUPPORTED = Map.copyOf(supported);
-        BOOTSTRAP = Map.of(TRANSACTION_VERSION, (short) 1);
+        // Kafka 4.x's default for a new cluster: KIP-890's protocol (an epoch bump per transaction, implicit adds);
+        // clients that speak only the older protocol keep using it, per request.
+        BOOTSTRAP = Map.of(TRANSACTION_VERSION, (short) 2);
     }
 
     private SupportedFeatures() {

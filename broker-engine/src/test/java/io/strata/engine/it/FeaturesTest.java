@@ -35,7 +35,8 @@ class FeaturesTest extends BrokerTestBase {
         FeatureMetadata features = fixture.admin().describeFeatures().featureMetadata().get();
 
         assertThat(features.supportedFeatures()).containsEntry(TV, new SupportedVersionRange((short) 0, (short) 2));
-        assertThat(features.finalizedFeatures()).containsEntry(TV, new FinalizedVersionRange((short) 1, (short) 1));
+        assertThat(features.finalizedFeatures()).as("Kafka 4.x's default for a new cluster")
+                .containsEntry(TV, new FinalizedVersionRange((short) 2, (short) 2));
         assertThat(features.finalizedFeaturesEpoch()).hasValueSatisfying(epoch -> assertThat(epoch).isNotNegative());
     }
 
@@ -82,10 +83,10 @@ class FeaturesTest extends BrokerTestBase {
                 .hasCauseInstanceOf(InvalidUpdateVersionException.class)
                 .hasMessageContaining("not supported");
         assertThatThrownBy(() -> admin.updateFeatures(Map.of(TV, new FeatureUpdate((short) 1,
-                        FeatureUpdate.UpgradeType.UPGRADE), "no.such.feature", new FeatureUpdate((short) 1,
+                        FeatureUpdate.UpgradeType.SAFE_DOWNGRADE), "no.such.feature", new FeatureUpdate((short) 1,
                         FeatureUpdate.UpgradeType.UPGRADE)), new UpdateFeaturesOptions()).all().get())
                 .hasCauseInstanceOf(InvalidUpdateVersionException.class);
-        assertThat(finalized(admin)).containsEntry(TV, new FinalizedVersionRange((short) 1, (short) 1));
+        assertThat(finalized(admin)).containsEntry(TV, new FinalizedVersionRange((short) 2, (short) 2));
     }
 
     private static Map<String, FinalizedVersionRange> finalized(Admin admin) throws Exception {

@@ -22,9 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Transactions end to end with a real kafka-clients transactional producer (transaction version 1: the broker
- * finalizes no transaction.version feature) against one broker's transaction coordinator, read back by
- * read_committed and read_uncommitted consumers.
+ * Transactions end to end with a real kafka-clients transactional producer (a new cluster's transaction version,
+ * 2) against one broker's transaction coordinator, read back by read_committed and read_uncommitted consumers.
  */
 class TransactionalProducerTest extends BrokerTestBase {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
