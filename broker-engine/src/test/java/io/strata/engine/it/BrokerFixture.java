@@ -41,12 +41,14 @@ import java.util.stream.Stream;
 /**
  * Runs one real {@link Broker} in a temp dir for end-to-end tests and hands out kafka-clients configured
  * against it. Clients created here are closed (newest first) before the broker on {@link #close()}.
- * A restart reuses the data dir, the metadata store and the listener port, so existing clients reconnect.
+ * A restart reuses the data dir, the metadata store and the listener port, so existing clients reconnect; the port
+ * is below the kernel's ephemeral range ({@link RestartablePorts}) so none of their reconnects can connect to itself.
  * Used from the test thread only.
  */
 public final class BrokerFixture implements AutoCloseable {
     private static final Duration CLIENT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RESTART_BIND_TIMEOUT = Duration.ofSeconds(15);
+    private static final int START_ATTEMPTS = 5;
 
     private final Path dataDir;
     private final Map<String, String> logDefaults;
@@ -85,11 +87,23 @@ public final class BrokerFixture implements AutoCloseable {
     public static BrokerFixture start(Path dataDir, Map<String, String> logDefaults,
                                       UnaryOperator<BrokerConfig> customize) {
         BrokerFixture fixture = new BrokerFixture(dataDir, logDefaults, customize);
-        fixture.broker = fixture.newBroker(0);
-        fixture.broker.start();
-        fixture.brokerRunning = true;
-        fixture.port = fixture.broker.boundPort();
-        return fixture;
+        for (int attempt = 1; ; attempt++) {
+            int port = RestartablePorts.pick(); // free a moment ago; another process may take it first
+            Broker broker = fixture.newBroker(port);
+            try {
+                broker.start();
+            } catch (RuntimeException e) {
+                broker.halt();
+                if (port == 0 || attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                continue;
+            }
+            fixture.broker = broker;
+            fixture.brokerRunning = true;
+            fixture.port = broker.boundPort();
+            return fixture;
+        }
     }
 
     public Broker broker() {
