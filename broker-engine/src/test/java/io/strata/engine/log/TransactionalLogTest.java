@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -89,6 +91,28 @@ class TransactionalLogTest {
             assertThat(log.abortedTransactions(5, 9)).containsExactly(new AbortedTxn(P2, 7, 8, 9));
             assertThat(log.abortedTransactions(0, 2)).containsExactly(new AbortedTxn(P1, 0, 4, 2));
             assertThat(log.lastStableOffset()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void afterAMarkerThatBumpsTheEpochTheNextTransactionMustStartAtSequenceZero() throws IOException {
+        // Transaction version 2: the marker carries the bumped epoch, and the producer's next transaction writes with
+        // it from sequence 0. Were a later pipelined batch accepted while its first one is being retried, that first
+        // batch would never fit again and the producer could not commit.
+        short bumped = (short) (EPOCH + 1);
+        try (PartitionLog log = LogTestSupport.open(dir, LogConfig.defaults(), time)) {
+            log.appendAsLeader(txn(P1, 0, "one", 2), 0);
+            marker(log, P1, bumped, true, 0);
+            long end = log.logEndOffset();
+
+            assertThatThrownBy(() -> log.appendAsLeader(MemoryRecords.withTransactionalRecords(Compression.NONE, P1,
+                    bumped, 5, records(T0, "later", 2)), 0)).isInstanceOf(OutOfOrderSequenceException.class);
+            assertThat(log.logEndOffset()).isEqualTo(end);
+            log.appendAsLeader(MemoryRecords.withTransactionalRecords(Compression.NONE, P1, bumped, 0,
+                    records(T0, "first", 5)), 0);
+            log.appendAsLeader(MemoryRecords.withTransactionalRecords(Compression.NONE, P1, bumped, 5,
+                    records(T0, "later", 2)), 0);
+            assertThat(log.logEndOffset()).isEqualTo(end + 7);
         }
     }
 

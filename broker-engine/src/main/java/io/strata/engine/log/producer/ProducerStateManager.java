@@ -175,11 +175,14 @@ public final class ProducerStateManager {
             }
             return;
         }
-        // An entry without batches (e.g. it only wrote a transaction marker) accepts any sequence, like Kafka.
-        if (entry.hasBatches() && !inSequence(entry.lastSequence(), firstSeq)) {
+        // An entry of this epoch without batches holds only a marker (transaction version 2's markers carry the
+        // bumped epoch): the epoch's first batch must have sequence 0, as in Kafka. Accepting any sequence let a
+        // pipelined later batch in while the first one was being retried, which then never fit.
+        int lastSeq = entry.hasBatches() ? entry.lastSequence() : RecordBatch.NO_SEQUENCE;
+        if (!inSequence(lastSeq, firstSeq)) {
             throw new OutOfOrderSequenceException("Out of order sequence number for producer " + batch.producerId()
                     + " on " + topicPartition + ": " + firstSeq + " (incoming seq. number), "
-                    + entry.lastSequence() + " (current end sequence number)");
+                    + lastSeq + " (current end sequence number)");
         }
     }
 
