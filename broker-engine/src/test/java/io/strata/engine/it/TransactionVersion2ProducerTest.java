@@ -118,6 +118,30 @@ class TransactionVersion2ProducerTest extends BrokerTestBase {
         assertThat(read("read_uncommitted")).containsExactlyInAnyOrderElementsOf(everything);
     }
 
+    @Test
+    void aProducerThatPipelinesBatchesIntoEachNewTransactionKeepsCommitting() throws Exception {
+        // Each transaction starts while the previous one's markers may still be in flight, so the first batches of a
+        // partition can be refused for a moment (CONCURRENT_TRANSACTIONS from the leader's verification) while the
+        // ones behind them are already sent: ProducerPerformance's transactional run hung so at its fourth commit.
+        startBrokerAtTransactionVersion2();
+        String value = "x".repeat(1024);
+        int transactions = 15;
+        int perTransaction = 400;
+        try (KafkaProducer<String, String> producer = fixture.producer(Map.of(
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tv2-pipelined", ProducerConfig.BATCH_SIZE_CONFIG, 8192,
+                ProducerConfig.LINGER_MS_CONFIG, 0))) {
+            producer.initTransactions();
+            for (int txn = 0; txn < transactions; txn++) {
+                producer.beginTransaction();
+                for (int i = 0; i < perTransaction; i++) {
+                    producer.send(new ProducerRecord<>(TOPIC, i % 2, null, value));
+                }
+                producer.commitTransaction();
+            }
+        }
+        assertThat(read("read_committed")).hasSize(transactions * perTransaction);
+    }
+
     private List<String> read(String isolation) {
         try (KafkaConsumer<String, String> consumer = fixture.consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 isolation))) {
