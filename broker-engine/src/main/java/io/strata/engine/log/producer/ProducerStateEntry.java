@@ -34,10 +34,6 @@ final class ProducerStateEntry {
         return batches.isEmpty() ? RecordBatch.NO_TIMESTAMP : batches.peekLast().timestamp();
     }
 
-    boolean hasBatches() {
-        return !batches.isEmpty();
-    }
-
     List<ProducerBatch> batches() {
         return List.copyOf(batches);
     }

@@ -178,11 +178,10 @@ public final class ProducerStateManager {
         // An entry of this epoch without batches holds only a marker (transaction version 2's markers carry the
         // bumped epoch): the epoch's first batch must have sequence 0, as in Kafka. Accepting any sequence let a
         // pipelined later batch in while the first one was being retried, which then never fit.
-        int lastSeq = entry.hasBatches() ? entry.lastSequence() : RecordBatch.NO_SEQUENCE;
-        if (!inSequence(lastSeq, firstSeq)) {
+        if (!inSequence(entry.lastSequence(), firstSeq)) { // NO_SEQUENCE without batches: only 0 follows it
             throw new OutOfOrderSequenceException("Out of order sequence number for producer " + batch.producerId()
                     + " on " + topicPartition + ": " + firstSeq + " (incoming seq. number), "
-                    + lastSeq + " (current end sequence number)");
+                    + entry.lastSequence() + " (current end sequence number)");
         }
     }
 
