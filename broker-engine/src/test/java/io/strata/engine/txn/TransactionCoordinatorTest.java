@@ -2,104 +2,47 @@ package io.strata.engine.txn;
 
 import io.strata.engine.config.TransactionConfig;
 import io.strata.engine.coordinator.FakeCoordinatorLog;
-import io.strata.engine.metadata.TopicMetadata;
 import io.strata.engine.testing.ManualTime;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The transaction coordinator's operations on one {@code __transaction_state} partition, over a fake log that
- * commits every append at once, with a fake marker writer the test completes by hand, inline threads and a manual
- * clock.
+ * The transaction coordinator's operations on one {@code __transaction_state} partition, on a
+ * {@link CoordinatorHarness}: a fake log that commits every append at once, a fake marker writer the test completes
+ * by hand, inline threads and a manual clock.
  */
 class TransactionCoordinatorTest {
-    private static final int LEADER_EPOCH = 5;
+    private static final int LEADER_EPOCH = CoordinatorHarness.LEADER_EPOCH;
     private static final TopicPartition T0 = new TopicPartition("t", 0);
     private static final TopicPartition T1 = new TopicPartition("t", 1);
 
-    private final FakeCoordinatorLog log = new FakeCoordinatorLog();
-    private final ManualTime time = new ManualTime(1_000);
-    private final AtomicLong producerIds = new AtomicLong(100);
-    private final List<TransactionShard.PreparedEnd> prepared = new ArrayList<>();
-    private final List<Consumer<TransactionShard.PreparedEnd>> completions = new ArrayList<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    private TransactionCoordinator coordinator;
-    private TransactionOperations ops;
-
-    @BeforeEach
-    void start() {
-        TransactionConfig config = TransactionConfig.defaults().withStateLogNumPartitions(1)
-                .withStateLogReplicationFactor((short) 3).withMaxTimeoutMs(60_000);
-        TransactionCoordinator.StateTopicAccess noTopic = new TransactionCoordinator.StateTopicAccess() {
-            @Override
-            public Optional<TopicMetadata> find() {
-                return Optional.empty();
-            }
-
-            @Override
-            public int liveBrokers() {
-                return 1;
-            }
-
-            @Override
-            public TopicMetadata create(int partitions, short replicationFactor, Map<String, String> configs) {
-                throw new AssertionError("not created with one live broker");
-            }
-        };
-        TransactionCoordinator.MarkerWriter markers = new TransactionCoordinator.MarkerWriter() {
-            @Override
-            public void send(TransactionShard.PreparedEnd end, Consumer<TransactionShard.PreparedEnd> onWritten) {
-                prepared.add(end);
-                completions.add(onWritten);
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        coordinator = new TransactionCoordinator(0, config, null, log, noTopic, markers, producerIds::getAndIncrement,
-                time, new TransactionMetrics(registry), Runnable::run, Runnable::run, timer);
-        ops = coordinator.operations();
-        log.autoCommit();
-        log.lead(0, LEADER_EPOCH);
-        coordinator.leadershipChanged(0, true, LEADER_EPOCH);
-    }
+    private final CoordinatorHarness harness = new CoordinatorHarness();
+    private final FakeCoordinatorLog log = harness.log;
+    private final ManualTime time = harness.time;
+    private final List<TransactionShard.PreparedEnd> prepared = harness.prepared;
+    private final TransactionCoordinator coordinator = harness.coordinator;
+    private final TransactionOperations ops = harness.ops;
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = harness.registry;
 
     @AfterEach
     void stop() {
-        coordinator.close();
-        timer.shutdownNow();
+        harness.close();
     }
 
     private TransactionOperations.InitResult init(String id) {
-        return ops.initProducerId(id, 10_000, -1, (short) -1).join();
+        return harness.init(id);
     }
 
-    /** Writes every marker sent so far: the coordinator completes those transactions. */
     private void writeMarkers() {
-        for (int i = 0; i < prepared.size(); i++) {
-            completions.get(i).accept(prepared.get(i));
-        }
-        prepared.clear();
-        completions.clear();
+        harness.writeMarkers();
     }
 
     @Test
@@ -232,13 +175,9 @@ class TransactionCoordinatorTest {
         TransactionOperations.InitResult p = init("a");
         ops.addPartitions("a", p.producerId(), p.producerEpoch(), Set.of(T0)).join();
         ops.endTransaction("a", p.producerId(), p.producerEpoch(), false).join();
-        prepared.clear();
-        completions.clear();
+        harness.dropMarkers();
 
-        log.resign(0);
-        coordinator.leadershipChanged(0, false, LEADER_EPOCH);
-        log.lead(0, LEADER_EPOCH + 1);
-        coordinator.leadershipChanged(0, true, LEADER_EPOCH + 1);
+        harness.reload(LEADER_EPOCH + 1);
 
         assertThat(prepared).singleElement().satisfies(end -> {
             assertThat(end.coordinatorEpoch()).isEqualTo(LEADER_EPOCH + 1);
@@ -252,14 +191,10 @@ class TransactionCoordinatorTest {
 
     @Test
     void anExhaustedEpochRotatesToANewProducerId() {
-        log.resign(0);
-        coordinator.leadershipChanged(0, false, LEADER_EPOCH);
-        log.lead(0, LEADER_EPOCH + 1);
         short nearlyExhausted = (short) (Short.MAX_VALUE - 2);
-        log.append(0, List.of(TransactionLogRecords.transition("a", new TxnTransitMetadata(7, -1, -1,
+        harness.reload(LEADER_EPOCH + 1, TransactionLogRecords.transition("a", new TxnTransitMetadata(7, -1, -1,
                 nearlyExhausted, (short) -1, 10_000, TransactionState.COMPLETE_COMMIT, Set.of(), 500, 500,
-                TransactionVersion.TV_0), TransactionVersion.TV_0, 500)));
-        coordinator.leadershipChanged(0, true, LEADER_EPOCH + 1);
+                TransactionVersion.TV_0), TransactionVersion.TV_0, 500));
 
         assertThat(init("a")).isEqualTo(new TransactionOperations.InitResult(Errors.NONE, 7, (short) (Short.MAX_VALUE - 1)));
         assertThat(init("a")).as("the last epoch is kept for the fence").isEqualTo(

@@ -1,94 +1,39 @@
 package io.strata.engine.txn;
 
-import io.strata.engine.config.TransactionConfig;
-import io.strata.engine.coordinator.FakeCoordinatorLog;
-import io.strata.engine.metadata.TopicMetadata;
-import io.strata.engine.testing.ManualTime;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Transaction version 2 (KIP-890 part 2) at the coordinator: EndTxn bumps the epoch on every commit and abort,
  * rotates the producer id when the epoch overflows, recognises retries by the epoch before the bump, and the
- * transaction's version reaches the markers and survives a reload. Same fakes as {@link TransactionCoordinatorTest}.
+ * transaction's version reaches the markers and survives a reload. On {@link CoordinatorHarness}, as
+ * {@link TransactionCoordinatorTest}.
  */
 class TransactionVersion2Test {
-    private static final int LEADER_EPOCH = 5;
+    private static final int LEADER_EPOCH = CoordinatorHarness.LEADER_EPOCH;
+    private static final short LAST_USABLE = (short) (Short.MAX_VALUE - 1);
     private static final TopicPartition T0 = new TopicPartition("t", 0);
     private static final TopicPartition OFFSETS = new TopicPartition("__consumer_offsets", 3);
 
-    private final FakeCoordinatorLog log = new FakeCoordinatorLog();
-    private final ManualTime time = new ManualTime(1_000);
-    private final AtomicLong producerIds = new AtomicLong(100);
-    private final List<TransactionShard.PreparedEnd> prepared = new ArrayList<>();
-    private final List<Consumer<TransactionShard.PreparedEnd>> completions = new ArrayList<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private TransactionCoordinator coordinator;
-    private TransactionOperations ops;
-
-    @BeforeEach
-    void start() {
-        TransactionConfig config = TransactionConfig.defaults().withStateLogNumPartitions(1)
-                .withStateLogReplicationFactor((short) 3).withMaxTimeoutMs(60_000);
-        TransactionCoordinator.StateTopicAccess noTopic = new TransactionCoordinator.StateTopicAccess() {
-            @Override
-            public Optional<TopicMetadata> find() {
-                return Optional.empty();
-            }
-
-            @Override
-            public int liveBrokers() {
-                return 1;
-            }
-
-            @Override
-            public TopicMetadata create(int partitions, short replicationFactor, Map<String, String> configs) {
-                throw new AssertionError("not created with one live broker");
-            }
-        };
-        TransactionCoordinator.MarkerWriter markers = new TransactionCoordinator.MarkerWriter() {
-            @Override
-            public void send(TransactionShard.PreparedEnd end, Consumer<TransactionShard.PreparedEnd> onWritten) {
-                prepared.add(end);
-                completions.add(onWritten);
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        coordinator = new TransactionCoordinator(0, config, null, log, noTopic, markers, producerIds::getAndIncrement,
-                time, new TransactionMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-                Runnable::run, Runnable::run, timer);
-        ops = coordinator.operations();
-        log.autoCommit();
-        log.lead(0, LEADER_EPOCH);
-        coordinator.leadershipChanged(0, true, LEADER_EPOCH);
-    }
+    private final CoordinatorHarness harness = new CoordinatorHarness();
+    private final List<TransactionShard.PreparedEnd> prepared = harness.prepared;
+    private final TransactionCoordinator coordinator = harness.coordinator;
+    private final TransactionOperations ops = harness.ops;
 
     @AfterEach
     void stop() {
-        coordinator.close();
-        timer.shutdownNow();
+        harness.close();
     }
 
     private TransactionOperations.InitResult init(String id) {
-        return ops.initProducerId(id, 10_000, -1, (short) -1).join();
+        return harness.init(id);
     }
 
     private TransactionOperations.EndResult end(String id, long producerId, short epoch, boolean commit) {
@@ -100,22 +45,18 @@ class TransactionVersion2Test {
     }
 
     private void writeMarkers() {
-        for (int i = 0; i < prepared.size(); i++) {
-            completions.get(i).accept(prepared.get(i));
-        }
-        prepared.clear();
-        completions.clear();
+        harness.writeMarkers();
     }
 
     private static TransactionOperations.EndResult ok(long producerId, int epoch) {
         return new TransactionOperations.EndResult(Errors.NONE, producerId, (short) epoch);
     }
 
-    private void reload(int newLeaderEpoch) {
-        log.resign(0);
-        coordinator.leadershipChanged(0, false, newLeaderEpoch - 1);
-        log.lead(0, newLeaderEpoch);
-        coordinator.leadershipChanged(0, true, newLeaderEpoch);
+    /** Loads id "a" with producer id 7 in an ongoing transaction on T0 at the last epoch it may bump from. */
+    private void loadOngoingAtTheLastUsableEpoch() {
+        harness.reload(LEADER_EPOCH + 1, TransactionLogRecords.transition("a", new TxnTransitMetadata(7, -1, -1,
+                LAST_USABLE, (short) -1, 10_000, TransactionState.ONGOING, Set.of(T0), 500, 500,
+                TransactionVersion.TV_2), TransactionVersion.TV_2, 500));
     }
 
     @Test
@@ -181,16 +122,9 @@ class TransactionVersion2Test {
 
     @Test
     void anOverflowingEpochHandsOutTheNextProducerIdAtEpochZeroAndItsRetryIsRecognised() {
-        short lastUsable = (short) (Short.MAX_VALUE - 1);
-        log.resign(0);
-        coordinator.leadershipChanged(0, false, LEADER_EPOCH);
-        log.lead(0, LEADER_EPOCH + 1);
-        log.append(0, List.of(TransactionLogRecords.transition("a", new TxnTransitMetadata(7, -1, -1, lastUsable,
-                (short) -1, 10_000, TransactionState.ONGOING, Set.of(T0), 500, 500, TransactionVersion.TV_2),
-                TransactionVersion.TV_2, 500)));
-        coordinator.leadershipChanged(0, true, LEADER_EPOCH + 1);
+        loadOngoingAtTheLastUsableEpoch();
 
-        assertThat(end("a", 7, lastUsable, true)).isEqualTo(ok(100, 0));
+        assertThat(end("a", 7, LAST_USABLE, true)).isEqualTo(ok(100, 0));
         assertThat(prepared).singleElement().satisfies(e -> {
             assertThat(e.prepared().producerId()).as("markers go out under the old id").isEqualTo(7);
             assertThat(e.prepared().producerEpoch()).isEqualTo(Short.MAX_VALUE);
@@ -198,26 +132,18 @@ class TransactionVersion2Test {
         });
         writeMarkers();
 
-        assertThat(end("a", 7, lastUsable, true)).as("the retry of the overflowing commit").isEqualTo(ok(100, 0));
+        assertThat(end("a", 7, LAST_USABLE, true)).as("the retry of the overflowing commit").isEqualTo(ok(100, 0));
         assertThat(add("a", 100, (short) 0, T0)).isEqualTo(Errors.NONE);
         assertThat(end("a", 100, (short) 0, false)).isEqualTo(ok(100, 1));
     }
 
     @Test
     void theNextProducerIdAndTheVersionSurviveAReloadBetweenPrepareAndComplete() {
-        short lastUsable = (short) (Short.MAX_VALUE - 1);
-        log.resign(0);
-        coordinator.leadershipChanged(0, false, LEADER_EPOCH);
-        log.lead(0, LEADER_EPOCH + 1);
-        log.append(0, List.of(TransactionLogRecords.transition("a", new TxnTransitMetadata(7, -1, -1, lastUsable,
-                (short) -1, 10_000, TransactionState.ONGOING, Set.of(T0), 500, 500, TransactionVersion.TV_2),
-                TransactionVersion.TV_2, 500)));
-        coordinator.leadershipChanged(0, true, LEADER_EPOCH + 1);
-        assertThat(end("a", 7, lastUsable, false)).isEqualTo(ok(100, 0));
-        prepared.clear();
-        completions.clear();
+        loadOngoingAtTheLastUsableEpoch();
+        assertThat(end("a", 7, LAST_USABLE, false)).isEqualTo(ok(100, 0));
+        harness.dropMarkers();
 
-        reload(LEADER_EPOCH + 3);
+        harness.reload(LEADER_EPOCH + 3);
         assertThat(prepared).as("the new coordinator resends the markers").singleElement().satisfies(e -> {
             assertThat(e.prepared().clientTransactionVersion()).isEqualTo(TransactionVersion.TV_2);
             assertThat(e.prepared().nextProducerId()).isEqualTo(100);
