@@ -56,6 +56,18 @@ public final class TxnRequests implements AutoCloseable {
     /** As {@link #produce(TopicPartition, long, short, int, String...)} for {@code transactionalId}'s producer. */
     public Errors produce(String transactionalId, TopicPartition tp, long producerId, short epoch, int baseSequence,
                           String... values) throws IOException {
+        return produce(connection, PRODUCE_VERSION, false, transactionalId, tp, producerId, epoch, baseSequence,
+                values);
+    }
+
+    /**
+     * One transactional batch of {@code values} (acks=all) at produce {@code version} (3-12: names topics) over
+     * {@code connection}; {@code useTransactionV1Version} as kafka-clients' {@code ProduceRequest.builder}. The
+     * partition's error.
+     */
+    static Errors produce(RawKafkaConnection connection, short version, boolean useTransactionV1Version,
+                          String transactionalId, TopicPartition tp, long producerId, short epoch, int baseSequence,
+                          String... values) throws IOException {
         SimpleRecord[] records = Arrays.stream(values)
                 .map(v -> new SimpleRecord(v.getBytes(StandardCharsets.UTF_8))).toArray(SimpleRecord[]::new);
         ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName(tp.topic());
@@ -65,12 +77,11 @@ public final class TxnRequests implements AutoCloseable {
         ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
         topics.add(topic);
         ProduceResponse response = connection.send(ProduceRequest.builder(new ProduceRequestData()
-                .setTransactionalId(transactionalId).setAcks((short) -1).setTimeoutMs(30_000).setTopicData(topics)),
-                PRODUCE_VERSION);
+                .setTransactionalId(transactionalId).setAcks((short) -1).setTimeoutMs(30_000).setTopicData(topics),
+                useTransactionV1Version), version);
         return Errors.forCode(response.data().responses().iterator().next().partitionResponses().get(0).errorCode());
     }
 
-    /** A commit or abort marker for {@code tp} at WriteTxnMarkers {@code version}; the partition's error. */
     public Errors writeMarker(TopicPartition tp, long producerId, short epoch, boolean commit, int coordinatorEpoch,
                               short version) throws IOException {
         WriteTxnMarkersRequestData data = new WriteTxnMarkersRequestData();

@@ -1,16 +1,12 @@
 package io.strata.engine.it;
 
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 import org.apache.kafka.common.requests.EndTxnRequest;
@@ -19,11 +15,8 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,18 +103,8 @@ public final class TxnVerificationRequests implements AutoCloseable {
     /** One transactional batch at produce {@code version} (3-12: names topics), acks=all; the partition's error. */
     public Errors produce(short version, String transactionalId, TopicPartition tp, long producerId, short epoch,
                           int baseSequence, String... values) throws IOException {
-        SimpleRecord[] records = java.util.Arrays.stream(values)
-                .map(v -> new SimpleRecord(v.getBytes(StandardCharsets.UTF_8))).toArray(SimpleRecord[]::new);
-        ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName(tp.topic());
-        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(tp.partition())
-                .setRecords(MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, epoch, baseSequence,
-                        records)));
-        ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
-        topics.add(topic);
-        ProduceResponse response = connection.send(ProduceRequest.builder(new ProduceRequestData()
-                .setTransactionalId(transactionalId).setAcks((short) -1).setTimeoutMs(30_000).setTopicData(topics),
-                true), version);
-        return Errors.forCode(response.data().responses().iterator().next().partitionResponses().get(0).errorCode());
+        return TxnRequests.produce(connection, version, true, transactionalId, tp, producerId, epoch, baseSequence,
+                values);
     }
 
     /** EndTxn v4 (transaction version 1: no epoch bump). */
