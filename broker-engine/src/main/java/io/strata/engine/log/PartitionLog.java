@@ -299,7 +299,8 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         } finally {
             appendLock.unlock();
         }
-        if ((cfg.fsyncEachAppend() && !deferFsync) || flushDue(cfg, now)) {
+        // With flush.messages=1 flushDue always holds; a deferred append leaves that fsync to its caller.
+        if (cfg.fsyncEachAppend() ? !deferFsync : flushDue(cfg, now)) {
             groupCommit.flushTo(result.lastOffset() + 1, this::logEndOffset);
         }
         return result;

@@ -3,6 +3,7 @@ package io.strata.engine.log;
 import io.strata.engine.config.LogConfig;
 import io.strata.engine.testing.ManualTime;
 import io.strata.engine.log.LogTestSupport.Read;
+import io.strata.engine.log.validation.AppendOrigin;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
@@ -173,5 +174,16 @@ class PartitionLogAppendReadTest {
         log.appendAsLeader(batch(T0, "d", 1), 0);
         log.flush();
         assertThat(log.flushedOffset()).isEqualTo(13);
+    }
+
+    @Test
+    void aDeferredAppendLeavesItsFsyncToTheCallerUnderTheDefaultFlushPolicy() throws Exception {
+        log = LogTestSupport.open(dir, LogTestSupport.config(Map.of()), time);
+        assertThat(log.config().fsyncEachAppend()).isTrue();
+        log.appendAsLeader(batch(T0, "a", 4), 0, AppendOrigin.CLIENT, true);
+        log.appendAsLeader(batch(T0, "b", 4), 0, AppendOrigin.CLIENT, true);
+        assertThat(log.flushedOffset()).as("the request thread does not fsync a deferred append").isZero();
+        log.flushTo(8);
+        assertThat(log.flushedOffset()).isEqualTo(8);
     }
 }
