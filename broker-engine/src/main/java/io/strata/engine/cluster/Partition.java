@@ -22,7 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -339,6 +341,18 @@ public final class Partition {
             log.flushTo(nextOffset);
         }
         maybeAdvanceHighWatermark();
+    }
+
+    /**
+     * As {@link #makeDurable}, without holding the caller's thread: the fsync runs on {@code flushers}, shared
+     * with every other waiter of this log, and the high watermark is advanced on the flusher thread.
+     */
+    public CompletableFuture<Void> makeDurableAsync(long nextOffset, Executor flushers) {
+        if (!commitNeedsFsync()) {
+            maybeAdvanceHighWatermark();
+            return CompletableFuture.completedFuture(null);
+        }
+        return log.flushToAsync(nextOffset, flushers).thenRun(this::maybeAdvanceHighWatermark);
     }
 
     /** What this replica holds durably under the topic's flush policy: its term in the high-watermark minimum. */

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  *
  * <p>Threading: {@link #flushTo} and {@link #exclusive} hold the monitor; the offsets are volatile.
  */
-final class LogFlusher {
+final class LogFlusher implements FlushWaiters.GroupCommit {
     /** An action run while no fsync is in progress. */
     interface IoAction {
         void run() throws IOException;
@@ -52,7 +52,8 @@ final class LogFlusher {
         this.lastFlushMs = time.milliseconds();
     }
 
-    long flushedOffset() {
+    @Override
+    public long flushedOffset() {
         return flushedOffset;
     }
 
@@ -70,7 +71,8 @@ final class LogFlusher {
      * Returns once everything below {@code target} is fsynced. {@code logEnd} is read after the monitor is
      * taken: all bytes below it are written, and segments created later start at or above it.
      */
-    void flushTo(long target, LongSupplier logEnd) {
+    @Override
+    public void flushTo(long target, LongSupplier logEnd) {
         if (flushedOffset >= target) {
             return;
         }

@@ -30,6 +30,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -50,7 +52,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       runs before taking it.</li>
  *   <li>fsync runs outside the append lock, as a group commit ({@link LogFlusher}): one thread fsyncs
  *       everything written so far while later appenders queue behind it, and each of them returns at once
- *       if the fsync it waited for already covered its batch.</li>
+ *       if the fsync it waited for already covered its batch. Produce waits without a thread
+ *       ({@link #flushToAsync}): a flusher-pool task fsyncs and completes every waiter it covered.</li>
  *   <li>Reads (fetch, timestamp lookups) take no lock. A segment publishes its size (volatile) after the
  *       bytes and index entries are written, and the log end offset is published after that, so a reader
  *       bounded by the log end or high watermark never sees a partial batch. The last stable offset and the
@@ -85,6 +88,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     private final SegmentDeletion segmentDeletion;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final LogFlusher groupCommit;
+    private final FlushWaiters flushWaiters;
     private final LogCheckpoints checkpoints;
     private final LogOffsets offsets;
     private final LogAppender appender;
@@ -109,6 +113,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         this.checkpoints = new LogCheckpoints(this::dir, this::isDeleted);
         // Everything loaded was fsynced by recovery (or trusted after a clean close).
         this.groupCommit = new LogFlusher(segments, time, this::dir, loaded.logEndOffset());
+        this.flushWaiters = new FlushWaiters(groupCommit, this::logEndOffset);
         this.appender = new LogAppender(tp, this::dir, segments, epochCache, producerState, groupCommit, offsets);
         this.truncation = new LogTruncation(tp, this::dir, this::config, time, segments, epochCache, producerState,
                 groupCommit, offsets, checkpoints);
@@ -371,6 +376,15 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     /** Returns once everything below {@code offset} is fsynced (usually by a concurrent caller's fsync). */
     public void flushTo(long offset) {
         groupCommit.flushTo(Math.min(offset, logEndOffset()), this::logEndOffset);
+    }
+
+    /**
+     * Completes once everything below {@code offset} is fsynced, without holding the caller's thread: the fsync
+     * runs on {@code flushers} and covers every waiter of this log at once ({@link FlushWaiters}). Completes on
+     * the flusher thread (or at once if already durable); fails with {@link KafkaStorageException}.
+     */
+    public CompletableFuture<Void> flushToAsync(long offset, Executor flushers) {
+        return flushWaiters.await(Math.min(offset, logEndOffset()), flushers);
     }
 
     /** fsyncs everything written so far (log and indexes) and advances {@link #flushedOffset()}. */

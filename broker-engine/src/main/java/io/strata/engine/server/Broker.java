@@ -260,7 +260,7 @@ public final class Broker implements AutoCloseable {
         registry.register(new ApiVersionsHandler(registry, cache))
                 .register(new UpdateFeaturesHandler(metadataStore))
                 .register(new MetadataHandler(config.brokerId(), config.autoCreateTopics(), clusterId, cache, topics))
-                .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests(),
+                .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests(), executors.flushers(),
                         config.transactions().partitionVerificationEnable() ? transactionVerifier : null))
                 .register(new FetchHandler(fetchReader, fetchPurgatory, time))
                 .register(new ListOffsetsHandler(cache, replicaManager))
@@ -272,7 +272,7 @@ public final class Broker implements AutoCloseable {
                 .register(new EndTxnHandler(transactionCoordinator.operations()))
                 .register(new ListTransactionsHandler(transactionCoordinator.listing()))
                 .register(new DescribeTransactionsHandler(transactionCoordinator.listing()))
-                .register(new WriteTxnMarkersHandler(cache, replicaManager, executors.requests(), time,
+                .register(new WriteTxnMarkersHandler(cache, replicaManager, executors.flushers(), time,
                         WriteTxnMarkersHandler.DEFAULT_TIMEOUT_MS, CoordinatorMarkers.forTopic(
                                 Topic.GROUP_METADATA_TOPIC_NAME, groupCoordinator.txnOffsets()::completeTransaction)))
                 .register(new DescribeProducersHandler(cache, replicaManager))

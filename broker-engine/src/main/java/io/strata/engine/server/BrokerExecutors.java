@@ -28,8 +28,14 @@ import java.util.concurrent.TimeUnit;
 public final class BrokerExecutors implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrokerExecutors.class);
     static final long STOP_TIMEOUT_MS = 30_000;
+    /**
+     * fsync waits on the disk, not a core, so it has threads of its own, enough for several partitions' fsyncs to be
+     * in flight together (the file system then commits their journal entries together).
+     */
+    static final int FLUSHER_THREADS = 4;
 
     private final ExecutorService requests;
+    private final ExecutorService flushers;
     private final ScheduledExecutorService checkpoints;
     private final ScheduledExecutorService groupTimer;
     private final ScheduledExecutorService purgatoryTimer;
@@ -57,6 +63,7 @@ public final class BrokerExecutors implements AutoCloseable {
      */
     public BrokerExecutors(int ioThreads, int logOpenThreads, int coordinatorThreads) {
         requests = Executors.newFixedThreadPool(ioThreads, ThreadUtils.createThreadFactory("strata-io-%d", true));
+        flushers = Executors.newFixedThreadPool(FLUSHER_THREADS, ThreadUtils.createThreadFactory("strata-flusher-%d", true));
         checkpoints = single("strata-checkpointer");
         groupTimer = single("strata-group-coordinator");
         purgatoryTimer = single("strata-purgatory-timer");
@@ -95,9 +102,17 @@ public final class BrokerExecutors implements AutoCloseable {
         return pool;
     }
 
-    /** Request handlers; also runs produce durability waits and purgatory completions. */
+    /** Request handlers; also runs purgatory completions and the durability waits of coordinator writes. */
     public ExecutorService requests() {
         return requests;
+    }
+
+    /**
+     * fsyncs that produce and transaction markers wait for without a thread of their own (one task per log at a
+     * time, see {@code PartitionLog.flushToAsync}); their responses complete here.
+     */
+    public ExecutorService flushers() {
+        return flushers;
     }
 
     /** High-watermark and recovery-point checkpoints. */
@@ -193,7 +208,8 @@ public final class BrokerExecutors implements AutoCloseable {
      */
     public void stopServing() {
         stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, transactionTimer,
-                transactionMarkers, transactionMarkerSends, transactionVerifications, coordinators, checkpoints, requests));
+                transactionMarkers, transactionMarkerSends, transactionVerifications, coordinators, checkpoints, requests,
+                flushers));
     }
 
     /** Stops everything still running; call after the logs are closed. */
@@ -201,7 +217,7 @@ public final class BrokerExecutors implements AutoCloseable {
     public void close() {
         stop(List.of(heartbeat, metadataPoller, replicaFetchers, isrChanges, purgatoryTimer, groupTimer, transactionTimer,
                 transactionMarkers, transactionMarkerSends, transactionVerifications, coordinators, checkpoints, requests,
-                logCleaner,
+                flushers, logCleaner,
                 logBackground, logOpenClose));
     }
 

@@ -186,4 +186,22 @@ class PartitionLogAppendReadTest {
         log.flushTo(8);
         assertThat(log.flushedOffset()).isEqualTo(8);
     }
+
+    @Test
+    void anAsyncFlushCompletesOnTheFlusherPoolOnceItsAppendIsFsynced() throws Exception {
+        log = LogTestSupport.open(dir, LogTestSupport.config(Map.of()), time);
+        ExecutorService flushers = Executors.newFixedThreadPool(2);
+        try {
+            log.appendAsLeader(batch(T0, "a", 4), 0, AppendOrigin.CLIENT, true);
+            log.appendAsLeader(batch(T0, "b", 4), 0, AppendOrigin.CLIENT, true);
+            List<Long> durableWhenDone = new ArrayList<>();
+            log.flushToAsync(4, flushers).thenRun(() -> durableWhenDone.add(log.flushedOffset()))
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(durableWhenDone).singleElement().satisfies(d -> assertThat(d).isGreaterThanOrEqualTo(4));
+            log.flushToAsync(8, flushers).get(10, TimeUnit.SECONDS);
+            assertThat(log.flushedOffset()).isEqualTo(8);
+        } finally {
+            flushers.shutdown();
+        }
+    }
 }

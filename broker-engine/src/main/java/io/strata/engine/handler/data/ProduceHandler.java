@@ -31,14 +31,15 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
  * Produce v3-13: validates and appends each partition's batch as leader on the request thread (so appends keep
- * request order), then waits for durability off that thread: the partitions' fsyncs run in parallel on
- * the executor and merge with those of concurrent requests (group commit). acks=1 answers once the batch is
- * durable on this leader under the topic's flush policy; acks=all then waits in the produce purgatory until
- * the high watermark covers it (every ISR member holds it durably), failing with NOT_LEADER_OR_FOLLOWER if
+ * request order), then waits for durability without holding a thread: each partition's fsync runs on the
+ * broker's flusher pool, shared with every other request waiting on that partition (group commit), and
+ * partitions are fsynced in parallel. acks=1 answers once the batch is durable on this leader under the
+ * topic's flush policy; acks=all then waits in the produce purgatory until the high watermark covers it (every ISR member holds it durably), failing with NOT_LEADER_OR_FOLLOWER if
  * leadership moves meanwhile and REQUEST_TIMED_OUT at the request's timeout. acks=0 sends no response but is
  * made durable all the same.
  *
@@ -53,8 +54,9 @@ import java.util.concurrent.Executor;
  * transaction is appended at once. A non-transactional batch of a producer whose transaction is open is refused with
  * INVALID_TXN_STATE, a stale epoch with INVALID_PRODUCER_EPOCH.
  *
- * <p>Threads: request threads run {@link #handleRequest}; verified appends and fsyncs run on {@code durability} (the
- * request pool); verification answers arrive on lane or coordinator threads and only hop from there.
+ * <p>Threads: request threads run {@link #handleRequest}; verified appends run on {@code verifiedAppends} (the
+ * request pool), fsyncs on {@code flushers}, where responses then complete; verification answers arrive on lane or
+ * coordinator threads and only hop from there.
  */
 public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
@@ -62,25 +64,31 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
     private final MetadataCache metadata;
     private final ReplicaManager replicaManager;
     private final BrokerMetrics metrics;
-    private final Executor durability;
+    private final Executor verifiedAppends;
+    private final Executor flushers;
     /** Null when partition verification is disabled. */
     private final TransactionVerifier verifier;
     private final PartitionAppendOrder order = new PartitionAppendOrder();
 
     /** Without transaction verification (Kafka before KIP-890). */
     public ProduceHandler(MetadataCache metadata, ReplicaManager replicaManager, BrokerMetrics metrics,
-                          Executor durability) {
-        this(metadata, replicaManager, metrics, durability, null);
+                          Executor verifiedAppends, Executor flushers) {
+        this(metadata, replicaManager, metrics, verifiedAppends, flushers, null);
     }
 
-    /** @param verifier the coordinator check of transactional batches; null disables it */
+    /**
+     * @param verifiedAppends runs verified appends (the request pool)
+     * @param flushers   runs the fsyncs appends wait for (the broker's flusher pool)
+     * @param verifier   the coordinator check of transactional batches; null disables it
+     */
     public ProduceHandler(MetadataCache metadata, ReplicaManager replicaManager, BrokerMetrics metrics,
-                          Executor durability, TransactionVerifier verifier) {
+                          Executor verifiedAppends, Executor flushers, TransactionVerifier verifier) {
         super(ApiKeys.PRODUCE, ProduceRequest.class, 3, 13);
         this.metadata = metadata;
         this.replicaManager = replicaManager;
         this.metrics = metrics;
-        this.durability = durability;
+        this.verifiedAppends = verifiedAppends;
+        this.flushers = flushers;
         this.verifier = verifier;
     }
 
@@ -132,15 +140,12 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
     /** Makes the appended batches durable and, with acks=all, waits for the ISR. */
     private CompletableFuture<ApiMessage> complete(ProduceRequest request, ProduceResponseData response,
                                                    List<Appended> appended) {
-        List<CompletableFuture<Void>> durable = new ArrayList<>();
+        List<CompletableFuture<Void>> durable = new ArrayList<>(appended.size());
         for (Appended a : appended) {
-            if (a.partition().commitNeedsFsync()) {
-                durable.add(CompletableFuture.runAsync(() -> makeDurable(a), durability));
-            } else {
-                makeDurable(a); // no I/O: not worth a thread hop
-            }
+            durable.add(makeDurable(a));
         }
-        CompletableFuture<Void> allDurable = CompletableFuture.allOf(durable.toArray(new CompletableFuture<?>[0]));
+        CompletableFuture<Void> allDurable = durable.size() == 1 ? durable.get(0)
+                : CompletableFuture.allOf(durable.toArray(new CompletableFuture<?>[0]));
         if (request.acks() != -1) {
             return allDurable.thenApply(ignored -> request.acks() == 0 ? null : response);
         }
@@ -162,18 +167,29 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
         return done;
     }
 
-    private void makeDurable(Appended a) {
+    /** Never fails: a failed fsync answers the partition with its error. */
+    private CompletableFuture<Void> makeDurable(Appended a) {
+        CompletableFuture<Void> durable;
         try {
-            a.partition().makeDurable(a.result().lastOffset() + 1);
-            if (!a.result().duplicate()) {
-                metrics.recordIn(a.tp().topic(), a.result().sizeInBytes(), a.result().recordCount());
-            }
+            durable = a.partition().makeDurableAsync(a.result().lastOffset() + 1, flushers);
         } catch (RuntimeException e) {
+            durable = CompletableFuture.failedFuture(e);
+        }
+        return durable.handle((ignored, failure) -> {
+            if (failure == null) {
+                if (!a.result().duplicate()) {
+                    metrics.recordIn(a.tp().topic(), a.result().sizeInBytes(), a.result().recordCount());
+                }
+                return null;
+            }
+            Throwable e = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
             log.error("Making {} durable failed", a.tp(), e);
             Errors error = Errors.forException(e);
             a.response().setErrorCode((error == Errors.UNKNOWN_SERVER_ERROR ? Errors.KAFKA_STORAGE_ERROR : error).code())
                     .setErrorMessage(e.getMessage()).setBaseOffset(ProduceResponse.INVALID_OFFSET);
-        }
+            return null;
+        });
     }
 
     /**
@@ -232,7 +248,7 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
             List<Appended> one = new ArrayList<>(1);
             append(request, tp, partition, records, appendGuard, response, one);
             return one.isEmpty() ? null : one.get(0);
-        }, durability));
+        }, verifiedAppends));
         return response;
     }
 

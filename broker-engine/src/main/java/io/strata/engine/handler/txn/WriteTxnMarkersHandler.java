@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -34,7 +35,8 @@ import java.util.concurrent.Executor;
  *
  * <p>v2 adds each marker's transaction version (KIP-1228); it is accepted and, as yet, not needed here: partitions
  * apply the same epoch checks to markers of either version (a TV2 marker's bumped epoch passes them).
- * Appends run on the request thread in request order; fsyncs run on {@code durability}, merged with other writers'.
+ * Appends run on the request thread in request order; fsyncs run on {@code flushers} (the broker's flusher pool),
+ * merged with other writers', without holding a thread while they wait.
  *
  * <p>Markers for a coordinator's partitions ({@code __consumer_offsets}: transactional offset commits) are written
  * through that coordinator ({@link CoordinatorMarkers}), which orders them with its own writes and applies them once
@@ -50,22 +52,22 @@ public final class WriteTxnMarkersHandler extends TypedApiHandler<WriteTxnMarker
 
     private final MetadataCache metadata;
     private final ReplicaManager replicaManager;
-    private final Executor durability;
+    private final Executor flushers;
     private final Time time;
     private final long timeoutMs;
     private final CoordinatorMarkers coordinatorMarkers;
 
-    public WriteTxnMarkersHandler(MetadataCache metadata, ReplicaManager replicaManager, Executor durability,
+    public WriteTxnMarkersHandler(MetadataCache metadata, ReplicaManager replicaManager, Executor flushers,
                                   Time time, long timeoutMs) {
-        this(metadata, replicaManager, durability, time, timeoutMs, CoordinatorMarkers.NONE);
+        this(metadata, replicaManager, flushers, time, timeoutMs, CoordinatorMarkers.NONE);
     }
 
-    public WriteTxnMarkersHandler(MetadataCache metadata, ReplicaManager replicaManager, Executor durability,
+    public WriteTxnMarkersHandler(MetadataCache metadata, ReplicaManager replicaManager, Executor flushers,
                                   Time time, long timeoutMs, CoordinatorMarkers coordinatorMarkers) {
         super(ApiKeys.WRITE_TXN_MARKERS, WriteTxnMarkersRequest.class, 1, 2);
         this.metadata = metadata;
         this.replicaManager = replicaManager;
-        this.durability = durability;
+        this.flushers = flushers;
         this.time = time;
         this.timeoutMs = timeoutMs;
         this.coordinatorMarkers = coordinatorMarkers;
@@ -95,7 +97,7 @@ public final class WriteTxnMarkersHandler extends TypedApiHandler<WriteTxnMarker
         }
         List<CompletableFuture<Void>> durable = new ArrayList<>();
         for (MarkerWrite w : written) {
-            durable.add(CompletableFuture.runAsync(() -> makeDurable(w), durability));
+            durable.add(makeDurable(w));
         }
         CompletableFuture<ApiMessage> appended = CompletableFuture.allOf(durable.toArray(new CompletableFuture<?>[0]))
                 .thenCompose(ignored -> awaitReplication(response, written));
@@ -176,14 +178,22 @@ public final class WriteTxnMarkersHandler extends TypedApiHandler<WriteTxnMarker
         }
     }
 
-    private void makeDurable(MarkerWrite w) {
+    /** Never fails: a failed fsync answers the partition with its error. */
+    private CompletableFuture<Void> makeDurable(MarkerWrite w) {
+        CompletableFuture<Void> durable;
         try {
-            w.partition().makeDurable(w.nextOffset());
+            durable = w.partition().makeDurableAsync(w.nextOffset(), flushers);
         } catch (RuntimeException e) {
+            durable = CompletableFuture.failedFuture(e);
+        }
+        return durable.exceptionally(failure -> {
+            Throwable e = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
             log.error("Making the transaction marker on {} durable failed", w.tp(), e);
             Errors error = Errors.forException(e);
             w.result().setErrorCode((error == Errors.UNKNOWN_SERVER_ERROR ? Errors.KAFKA_STORAGE_ERROR : error).code());
-        }
+            return null;
+        });
     }
 
     private CompletableFuture<ApiMessage> awaitReplication(WriteTxnMarkersResponseData response,

@@ -1,0 +1,125 @@
+package io.strata.engine.log;
+
+import org.apache.kafka.common.errors.KafkaStorageException;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
+
+/**
+ * Callers of one log waiting, without holding a thread, for offsets to become durable. The first waiter
+ * schedules one flush task on the broker's flusher pool; that task fsyncs everything written so far (a
+ * {@link LogFlusher} group commit) and completes every waiter it covered at once. Waiters that arrived during
+ * the fsync for data written after it started schedule the next task, which queues behind other logs' tasks,
+ * so one busy partition cannot hold the pool. At most one task per log is queued or running: a log's fsyncs
+ * never wait on each other's monitor, and the pool's threads fsync different logs in parallel.
+ *
+ * <p>Waiters are completed on the flusher thread, so their continuations must not block.
+ *
+ * <p>Thread-safety: {@code waiters} and {@code scheduled} are guarded by this object's monitor, which is never
+ * held during an fsync, so registering a waiter never waits for one.
+ */
+final class FlushWaiters {
+    /** What the waiters need of the log's fsync ({@link LogFlusher}). */
+    interface GroupCommit {
+        long flushedOffset();
+
+        /** Returns once everything below {@code target} is fsynced; fsyncs up to {@code logEnd} read under its monitor. */
+        void flushTo(long target, LongSupplier logEnd);
+    }
+
+    private record Waiter(long target, CompletableFuture<Void> done) {
+    }
+
+    private final GroupCommit flusher;
+    private final LongSupplier logEnd;
+    private final List<Waiter> waiters = new ArrayList<>();
+    /** The pool of the task scheduled last; every caller passes the broker's one flusher pool. */
+    private Executor flushers;
+    private boolean scheduled;
+
+    FlushWaiters(GroupCommit flusher, LongSupplier logEnd) {
+        this.flusher = flusher;
+        this.logEnd = logEnd;
+    }
+
+    /**
+     * Completes once everything below {@code target} is fsynced, or everything the log holds if it was truncated
+     * below {@code target} meanwhile; fails with the fsync's error. {@code flushers} runs the flush task.
+     */
+    CompletableFuture<Void> await(long target, Executor flushers) {
+        if (flusher.flushedOffset() >= target) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean schedule;
+        synchronized (this) {
+            waiters.add(new Waiter(target, done));
+            schedule = !scheduled;
+            scheduled = true;
+            this.flushers = flushers;
+        }
+        if (schedule) {
+            schedule(flushers);
+        }
+        return done;
+    }
+
+    private void schedule(Executor pool) {
+        try {
+            pool.execute(this::flush);
+        } catch (RejectedExecutionException e) {
+            finish(new KafkaStorageException("The broker is shutting down; cannot fsync"));
+        }
+    }
+
+    private void flush() {
+        long target;
+        Executor pool;
+        synchronized (this) {
+            target = waiters.stream().mapToLong(Waiter::target).max().orElse(0);
+            pool = flushers;
+        }
+        RuntimeException failure = null;
+        try {
+            flusher.flushTo(target, logEnd);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        if (finish(failure)) {
+            schedule(pool);
+        }
+    }
+
+    /** Completes the waiters now covered (all of them on failure); true if others remain and a flush is due. */
+    private boolean finish(RuntimeException failure) {
+        List<Waiter> done = new ArrayList<>();
+        boolean again;
+        synchronized (this) {
+            long durable = flusher.flushedOffset();
+            // After a truncation below a waiter's target nothing more can become durable for it.
+            boolean all = failure != null || durable >= logEnd.getAsLong();
+            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                if (all || w.target() <= durable) {
+                    done.add(w);
+                    it.remove();
+                }
+            }
+            again = !waiters.isEmpty();
+            scheduled = again;
+        }
+        for (Waiter w : done) {
+            if (failure == null) {
+                w.done().complete(null);
+            } else {
+                w.done().completeExceptionally(failure);
+            }
+        }
+        return again;
+    }
+}
