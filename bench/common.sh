@@ -12,6 +12,7 @@
 #   KEEP_DATA=1            keep the temp data dir and logs
 #   BOOTSTRAP_SERVERS=h:p  bench an already running cluster instead of starting platform-app
 #   BENCH_LABEL=Strata     name printed above the summary
+#   KAFKA_HEAP=-Xmx1g      heap of the reference Kafka broker (start_kafka)
 
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH="$BENCH_ROOT/bench"
@@ -22,6 +23,8 @@ PLATFORM_HEAP=${PLATFORM_HEAP:--Xmx1g}
 TOOLS_HEAP=${TOOLS_HEAP:--Xmx512m}
 PRODUCER_PROPS=${PRODUCER_PROPS:-}
 LOG_TAG=${LOG_TAG:-bench}
+KAFKA_HEAP=${KAFKA_HEAP:--Xmx1g}
+CLK_TCK=$(getconf CLK_TCK)
 
 # Property names from platform-app's StrataProperties / application.yml (the H2 metadata DB lives under the data dir).
 KAFKA_HOST_PROPERTY=strata.kafka.host
@@ -95,15 +98,88 @@ stop_platform() {
     fi
 }
 
+# bench_cleanup (the EXIT trap): stops the brokers this script started and removes CLEANUP_DIR (default RUN_DIR)
+# unless KEEP_DATA=1 or the script failed.
 bench_cleanup() {
-    local status=$?
+    local status=$? dir=${CLEANUP_DIR:-$RUN_DIR}
     stop_platform
+    stop_kafka
     if [[ "${KEEP_DATA:-0}" == "1" || $status -ne 0 ]]; then
-        log "logs and data kept in $RUN_DIR"
+        log "logs and data kept in $dir"
     else
-        rm -rf "$RUN_DIR"
+        rm -rf "$dir"
     fi
     exit $status
+}
+
+# cpu_seconds PID: the process's utime+stime in seconds (fields 14 and 15 of /proc/PID/stat, counted
+# after the "(comm)" field, which may contain spaces).
+cpu_seconds() {
+    local stat
+    stat=$(<"/proc/$1/stat")
+    stat=${stat##*) }
+    # shellcheck disable=SC2086
+    set -- $stat
+    awk -v u="${12}" -v s="${13}" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (u + s) / hz }'
+}
+
+# ---- Apache Kafka (the reference broker) ----
+# start_kafka FSYNC: formats and starts a single-node KRaft Kafka of reference_kafka_version on free ports,
+# data in $RUN_DIR/kafka-data, log in $RUN_DIR/kafka.log, heap KAFKA_HEAP; FSYNC=1 adds
+# log.flush.interval.messages=1 (fsync every append). Sets KAFKA_PID, KAFKA_DATA_DIR, KAFKA_VERSION and BOOTSTRAP.
+start_kafka() {
+    local fsync=$1 broker_port controller_port cluster_id
+    command -v java >/dev/null || die "java not found"
+    ensure_reference_lib
+    broker_port=$(free_port)
+    controller_port=$(free_port)
+    while [[ "$controller_port" == "$broker_port" ]]; do controller_port=$(free_port); done
+    KAFKA_DATA_DIR="$RUN_DIR/kafka-data"
+    cat >"$RUN_DIR/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$broker_port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$broker_port
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$KAFKA_DATA_DIR
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+PROPS
+    if [[ "$fsync" == "1" ]]; then
+        echo "log.flush.interval.messages=1" >>"$RUN_DIR/server.properties"
+    fi
+    cluster_id=$(java -cp "$KAFKA_CP" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
+    java -cp "$KAFKA_CP" kafka.tools.StorageTool format -t "$cluster_id" -c "$RUN_DIR/server.properties" --standalone \
+        >"$RUN_DIR/format.log" 2>&1 || { cat "$RUN_DIR/format.log" >&2; die "storage format failed"; }
+    log "starting Apache Kafka $KAFKA_VERSION on 127.0.0.1:$broker_port (fsync every append: $fsync)"
+    # shellcheck disable=SC2086
+    java $KAFKA_HEAP -cp "$KAFKA_CP" kafka.Kafka "$RUN_DIR/server.properties" >"$RUN_DIR/kafka.log" 2>&1 &
+    KAFKA_PID=$!
+    for _ in $(seq 1 120); do
+        kill -0 "$KAFKA_PID" 2>/dev/null || { tail -n 50 "$RUN_DIR/kafka.log" >&2; die "Kafka exited during start-up"; }
+        port_in_use "$broker_port" && break
+        sleep 0.5
+    done
+    port_in_use "$broker_port" || die "Kafka did not open its port"
+    BOOTSTRAP="127.0.0.1:$broker_port"
+}
+
+# stop_kafka: stops the broker start_kafka started (SIGTERM, then SIGKILL after 30 s).
+stop_kafka() {
+    if [[ -n "${KAFKA_PID:-}" ]] && kill -0 "$KAFKA_PID" 2>/dev/null; then
+        kill -TERM "$KAFKA_PID" 2>/dev/null || true
+        for _ in $(seq 1 60); do
+            kill -0 "$KAFKA_PID" 2>/dev/null || break
+            sleep 0.5
+        done
+        kill -KILL "$KAFKA_PID" 2>/dev/null || true
+        wait "$KAFKA_PID" 2>/dev/null || true
+    fi
+    KAFKA_PID=""
 }
 
 # ---- platform ----

@@ -39,7 +39,6 @@ ROWS=${ROWS:-none:producer gzip:producer snappy:producer lz4:producer zstd:produ
 WARMUP_RECORDS=${WARMUP_RECORDS:-$((RECORDS / 10))}
 PAYLOAD_LINES=${PAYLOAD_LINES:-10000}
 IDLE_SECONDS=${IDLE_SECONDS:-5}
-CLK_TCK=$(getconf CLK_TCK)
 PREFIX="cbench-$(date +%s)"
 
 # write_payloads FILE: PAYLOAD_LINES lines of exactly RECORD_SIZE ASCII bytes, JSON-like events whose
@@ -69,17 +68,6 @@ write_payloads() {
             print substr(s, 1, size - 2) "\"}"
         }
     }' >"$1"
-}
-
-# cpu_seconds PID: the process's utime+stime in seconds (fields 14 and 15 of /proc/PID/stat, counted
-# after the "(comm)" field, which may contain spaces).
-cpu_seconds() {
-    local stat
-    stat=$(<"/proc/$1/stat")
-    stat=${stat##*) }
-    # shellcheck disable=SC2086
-    set -- $stat
-    awk -v u="${12}" -v s="${13}" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (u + s) / hz }'
 }
 
 # topic_disk_bytes TOPIC: summed size of the .log segment files in the topic's partition directories

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Strata against Apache Kafka on this machine, in one run: starts each broker in turn on a fresh data dir
+# (same heap; Kafka's group.initial.rebalance.delay.ms=0 matched on Strata), runs the same workloads with
+# Kafka's own perf tools, samples the broker's CPU time from /proc around each workload, and prints one
+# table of medians over the rounds with the ratios Strata/Kafka. The order alternates between rounds
+# (Kafka first in odd rounds) so neither broker always runs on a warmer machine. Not part of `mvn verify`.
+#
+# Workloads (RECORDS records of RECORD_SIZE bytes, linger.ms=5, for batch.size 16 KiB and 64 KiB):
+#   produce acks=all to 1 partition; produce acks=1 to 1 partition; produce idempotent acks=all to 6 partitions
+#   (ProducerPerformance), then fetch-only consumption of the 64 KiB acks=all topic (1 partition) and of the
+#   64 KiB 6-partition topic (ConsumerPerformance), then end-to-end latency with acks=all (EndToEndLatency,
+#   E2E_RECORDS records, one at a time).
+# Figures: records/s; broker CPU seconds per GB (10^9 bytes of record payload, RECORDS x RECORD_SIZE) over the
+# workload; for produce also the average and p99 latency ProducerPerformance reports; for end-to-end its
+# average and p99.
+#
+# Usage: bench/compare.sh [--quick] [--rounds N] [--kafka-fsync]
+#   --quick        RECORDS=200000, E2E_RECORDS=2000, one round: a check during development
+#   --rounds N     rounds (default 3)
+#   --kafka-fsync  adds a third broker per round: Kafka with log.flush.interval.messages=1 (its fsync-every-
+#                  batch mode), so the cost of durability is visible beside both defaults
+# Environment (all optional): RECORDS=1000000, RECORD_SIZE=1024, E2E_RECORDS=10000, PLATFORM_HEAP=-Xmx1g,
+# KAFKA_HEAP=-Xmx1g, TOOLS_HEAP=-Xmx512m, KEEP_DATA=1 (keep the run dir with every tool's log), REBUILD=0 (bench
+# the platform jar already built instead of packaging the tree first), QUICK_RECORDS=200000 (records of --quick),
+# WARMUP_RECORDS=RECORDS/2 (produced and consumed on a throw-away topic after each broker start, before the
+# measured workloads; 0 skips it), and WORKLOADS (space separated subset of the workload names printed in the
+# table's first column).
+set -euo pipefail
+export LC_ALL=C
+LOG_TAG=compare
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+ROUNDS=3
+KAFKA_FSYNC_ROW=0
+E2E_RECORDS=${E2E_RECORDS:-10000}
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --quick) RECORDS=${QUICK_RECORDS:-200000}; E2E_RECORDS=2000; ROUNDS=1 ;;
+        --rounds) ROUNDS=$2; shift ;;
+        --kafka-fsync) KAFKA_FSYNC_ROW=1 ;;
+        *) die "unknown argument $1 (see the header of bench/compare.sh)" ;;
+    esac
+    shift
+done
+WARMUP_RECORDS=${WARMUP_RECORDS:-$((RECORDS / 2))}
+ALL_WORKLOADS="produce-all-1p-16k produce-1-1p-16k produce-idem-6p-16k produce-all-1p-64k produce-1-1p-64k \
+produce-idem-6p-64k consume-1p consume-6p e2e-all"
+WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
+BROKERS="kafka strata"
+[[ $KAFKA_FSYNC_ROW == 1 ]] && BROKERS="kafka kafka-fsync strata"
+
+command -v java >/dev/null || die "java not found"
+command -v mvn >/dev/null || die "mvn not found"
+[[ -r /proc/self/stat ]] || die "no /proc to read the brokers' CPU time from"
+ensure_lib "$BENCH" 'kafka-tools-*.jar' kafka-tools
+TOOLS_CP="$BENCH/lib/*"
+ensure_reference_lib
+if [[ -z "$(find_platform_jar)" || "${REBUILD:-1}" == "1" ]]; then
+    log "building platform-app (mvn package -DskipTests)"
+    (cd "$BENCH_ROOT" && mvn -B -q package -DskipTests)
+fi
+ROOT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/strata-compare.XXXXXX")
+RESULTS="$ROOT_DIR/results.txt"
+: >"$RESULTS"
+PLATFORM_PID=""
+KAFKA_PID=""
+CLEANUP_DIR=$ROOT_DIR
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+
+wanted() { [[ " $WORKLOADS " == *" $1 "* ]]; }
+
+# record BROKER ROUND WORKLOAD RATE CPU_S_PER_GB LAT_AVG LAT_P99
+record() { echo "$*" >>"$RESULTS"; }
+
+# per_gb CPU_BEFORE CPU_AFTER RECORDS: broker CPU seconds per 10^9 payload bytes
+per_gb() { awk -v a="$1" -v b="$2" -v n="$3" -v s="$RECORD_SIZE" 'BEGIN { printf "%.2f", (b - a) / (n * s / 1e9) }'; }
+
+# produce_workload BROKER ROUND NAME PARTITIONS PROPS
+produce_workload() {
+    local broker=$1 round=$2 name=$3 partitions=$4 props=$5 before after
+    wanted "$name" || return 0
+    PARTITIONS=$partitions create_topic "$name"
+    log "$broker round $round: $name ($props)"
+    before=$(cpu_seconds "$BROKER_PID")
+    perf_produce "$name" "$name" "$RECORDS" "$props" --record-size "$RECORD_SIZE"
+    after=$(cpu_seconds "$BROKER_PID")
+    record "$broker" "$round" "$name" "$(printf %.0f "$PRODUCE_RATE")" "$(per_gb "$before" "$after" "$RECORDS")" \
+        "$PRODUCE_LATENCY" "$PRODUCE_P99"
+}
+
+# consume_workload BROKER ROUND NAME TOPIC: fetch-only records/s of ConsumerPerformance over the whole topic
+consume_workload() {
+    local broker=$1 round=$2 name=$3 topic=$4 before after line rate
+    wanted "$name" || return 0
+    wanted "$topic" || { log "skipping $name: it reads $topic, which is not in WORKLOADS"; return 0; }
+    log "$broker round $round: $name (topic $topic)"
+    before=$(cpu_seconds "$BROKER_PID")
+    tool "$name" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" --topic "$topic" \
+        --num-records "$RECORDS" --timeout 60000 --hide-header
+    after=$(cpu_seconds "$BROKER_PID")
+    grep -q 'WARNING: Exiting before consuming' "$RUN_DIR/$name.log" && die "$name timed out ($RUN_DIR/$name.log)"
+    line=$(grep -E '^[0-9]{4}-' "$RUN_DIR/$name.log" | tail -n 1 || true)
+    [[ -n "$line" ]] || die "no result line in $RUN_DIR/$name.log"
+    # start, end, MB, MB.sec, nMsg, nMsg.sec, rebalance.ms, fetch.ms, fetch.MB.sec, fetch.nMsg.sec
+    rate=$(tr -d ' ' <<<"$line" | awk -F, '{ print $10 }')
+    record "$broker" "$round" "$name" "$(printf %.0f "$rate")" "$(per_gb "$before" "$after" "$RECORDS")" - -
+}
+
+# e2e_workload BROKER ROUND: EndToEndLatency acks=all (one record in flight at a time)
+e2e_workload() {
+    local broker=$1 round=$2 name=e2e-all avg p99
+    wanted "$name" || return 0
+    PARTITIONS=1 create_topic "$name"
+    log "$broker round $round: $name ($E2E_RECORDS records)"
+    tool "$name" org.apache.kafka.tools.EndToEndLatency --bootstrap-server "$BOOTSTRAP" --topic "$name" \
+        --num-records "$E2E_RECORDS" --producer-acks all --record-size "$RECORD_SIZE"
+    avg=$(sed -nE 's/.*Avg latency: ([0-9.]+) ms.*/\1/p' "$RUN_DIR/$name.log" | tail -n 1)
+    p99=$(sed -nE 's/.*99th = ([0-9.]+).*/\1/p' "$RUN_DIR/$name.log" | tail -n 1)
+    [[ -n "$avg" && -n "$p99" ]] || die "no latency in $RUN_DIR/$name.log"
+    record "$broker" "$round" "$name" - - "$avg" "$p99"
+}
+
+# warm_up BROKER: WARMUP_RECORDS produced (acks=all, 16 KiB batches) and consumed on a throw-away topic, so the
+# measured workloads do not pay for the broker's JIT compilation (minutes of C2 time on a small machine)
+warm_up() {
+    [[ "$WARMUP_RECORDS" -gt 0 ]] || return 0
+    PARTITIONS=6 create_topic warmup
+    log "$1: warm-up, $WARMUP_RECORDS records"
+    perf_produce warmup-produce warmup "$WARMUP_RECORDS" "acks=all linger.ms=5 batch.size=16384" \
+        --record-size "$RECORD_SIZE"
+    tool warmup-consume org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" --topic warmup \
+        --num-records "$WARMUP_RECORDS" --timeout 60000 --hide-header
+}
+
+run_workloads() {
+    local broker=$1 round=$2 kb batch
+    warm_up "$broker"
+    for kb in 16 64; do
+        batch=$((kb * 1024))
+        produce_workload "$broker" "$round" "produce-all-1p-${kb}k" 1 "acks=all linger.ms=5 batch.size=$batch"
+        produce_workload "$broker" "$round" "produce-1-1p-${kb}k" 1 "acks=1 linger.ms=5 batch.size=$batch"
+        produce_workload "$broker" "$round" "produce-idem-6p-${kb}k" 6 \
+            "acks=all enable.idempotence=true linger.ms=5 batch.size=$batch"
+    done
+    consume_workload "$broker" "$round" consume-1p produce-all-1p-64k
+    consume_workload "$broker" "$round" consume-6p produce-idem-6p-64k
+    e2e_workload "$broker" "$round"
+}
+
+bench_broker() {
+    local broker=$1 round=$2
+    RUN_DIR="$ROOT_DIR/$broker-round$round"
+    mkdir -p "$RUN_DIR"
+    case $broker in
+        strata) start_platform; BROKER_PID=$PLATFORM_PID ;;
+        kafka) start_kafka 0; BROKER_PID=$KAFKA_PID ;;
+        kafka-fsync) start_kafka 1; BROKER_PID=$KAFKA_PID ;;
+    esac
+    run_workloads "$broker" "$round"
+    stop_platform
+    PLATFORM_PID=""
+    stop_kafka
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+    order=$BROKERS
+    (( round % 2 == 0 )) && order=$(tr ' ' '\n' <<<"$BROKERS" | tac | tr '\n' ' ')
+    for broker in $order; do
+        bench_broker "$broker" "$round"
+    done
+done
+
+# ---- summary: medians per broker and workload, ratios Strata / Kafka ----
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# stat BROKER WORKLOAD COLUMN (4 rate, 5 cpu/GB, 6 avg latency, 7 p99)
+med() { awk -v b="$1" -v w="$2" -v c="$3" '$1 == b && $3 == w && $c != "-" { print $c }' "$RESULTS" | median; }
+ratio() { awk -v s="$1" -v k="$2" 'BEGIN { if (s == "-" || k == "-" || k == 0) print "-"; else printf "%.2f", s / k }'; }
+
+printf '\nStrata vs Apache Kafka %s: %s records x %s bytes, linger.ms=5, medians of %s round(s)\n' \
+    "$KAFKA_VERSION" "$RECORDS" "$RECORD_SIZE" "$ROUNDS"
+printf 'Strata on its defaults (every acknowledged batch fsynced); Kafka on its defaults (no fsync on the produce path)\n'
+printf '%-20s %10s %10s %6s | %8s %8s %6s | %9s %9s | %9s %9s' workload kafka/s strata/s ratio \
+    k-cpu/GB s-cpu/GB ratio k-avg-ms s-avg-ms k-p99-ms s-p99-ms
+[[ $KAFKA_FSYNC_ROW == 1 ]] && printf ' | %11s %11s' kfsync/s kfsync-cpu
+printf '\n'
+for w in $WORKLOADS; do
+    kr=$(med kafka "$w" 4) sr=$(med strata "$w" 4) kc=$(med kafka "$w" 5) sc=$(med strata "$w" 5)
+    printf '%-20s %10s %10s %6s | %8s %8s %6s | %9s %9s | %9s %9s' "$w" "$kr" "$sr" "$(ratio "$sr" "$kr")" \
+        "$kc" "$sc" "$(ratio "$sc" "$kc")" "$(med kafka "$w" 6)" "$(med strata "$w" 6)" \
+        "$(med kafka "$w" 7)" "$(med strata "$w" 7)"
+    [[ $KAFKA_FSYNC_ROW == 1 ]] && printf ' | %11s %11s' "$(med kafka-fsync "$w" 4)" "$(med kafka-fsync "$w" 5)"
+    printf '\n'
+done
+printf 'raw results (broker round workload rate cpu/GB avg-ms p99-ms):\n'
+cat "$RESULTS"
