@@ -49,9 +49,11 @@ final class FlushWaiters {
 
     /**
      * Completes once everything below {@code target} is fsynced, or everything the log holds if it was truncated
-     * below {@code target} meanwhile; fails with the fsync's error. {@code flushers} runs the flush task.
+     * below {@code target} meanwhile; fails with the fsync's error. {@code flushers} runs the flush task; when this
+     * waiter is the one to schedule it, it does so from {@code scheduleVia}, which may defer it (until pipelined
+     * requests read with this one are appended too: one fsync then covers them all).
      */
-    CompletableFuture<Void> await(long target, Executor flushers) {
+    CompletableFuture<Void> await(long target, Executor flushers, Executor scheduleVia) {
         if (flusher.flushedOffset() >= target) {
             return CompletableFuture.completedFuture(null);
         }
@@ -64,7 +66,7 @@ final class FlushWaiters {
             this.flushers = flushers;
         }
         if (schedule) {
-            schedule(flushers);
+            scheduleVia.execute(() -> schedule(flushers));
         }
         return done;
     }

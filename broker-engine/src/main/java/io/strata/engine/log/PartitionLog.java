@@ -384,7 +384,12 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
      * the flusher thread (or at once if already durable); fails with {@link KafkaStorageException}.
      */
     public CompletableFuture<Void> flushToAsync(long offset, Executor flushers) {
-        return flushWaiters.await(Math.min(offset, logEndOffset()), flushers);
+        return flushToAsync(offset, flushers, Runnable::run);
+    }
+
+    /** As {@link #flushToAsync(long, Executor)}; a flush this call starts is handed to {@code flushers} from {@code scheduleVia}. */
+    public CompletableFuture<Void> flushToAsync(long offset, Executor flushers, Executor scheduleVia) {
+        return flushWaiters.await(Math.min(offset, logEndOffset()), flushers, scheduleVia);
     }
 
     /** fsyncs everything written so far (log and indexes) and advances {@link #flushedOffset()}. */

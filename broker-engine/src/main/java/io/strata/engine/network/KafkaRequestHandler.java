@@ -31,7 +31,9 @@ import io.netty.channel.socket.DuplexChannel;
  * executor: a request's handler is invoked only after the previous request's handler has returned, so its
  * effects (appends, joins) are ordered, but it need not wait for the previous response to be complete: a
  * produce waiting for its fsync does not hold back the next produce of the same connection, whose append
- * can then share that fsync (group commit). Responses are written in request order. At most
+ * can then share that fsync (group commit). A request whose handler {@linkplain ApiHandler#runsOnEventLoop takes it
+ * on the event loop} is handled there, when no earlier request of the connection is still being handled, saving two
+ * thread hand-offs. Responses are written in request order. At most
  * {@value InFlightRequests#MAX} requests per connection are in progress; beyond that the channel stops reading.
  * Anything unparseable closes the connection: the Kafka protocol has no way to answer a request whose
  * header cannot be read.
@@ -53,6 +55,8 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
     private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
     /** Event-loop confined; set when the handler is added to the pipeline. */
     private InFlightRequests inFlight;
+    /** Event-loop confined: a flush task is queued for responses written but not flushed. */
+    private boolean flushQueued;
 
     KafkaRequestHandler(ApiRegistry registry, Executor executor, RequestObserver observer) {
         this.registry = registry;
@@ -91,8 +95,13 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
         }
         long received = System.nanoTime();
         inFlight.started();
-        CompletableFuture<CompletableFuture<Outgoing>> started =
-                invoked.thenApplyAsync(ignored -> process(ctx, buffer, received), executor);
+        CompletableFuture<CompletableFuture<Outgoing>> started;
+        if (invoked.isDone() && runsOnEventLoop(buffer)) {
+            // Tasks queued on the event loop from here run after the rest of this read is handled.
+            started = CompletableFuture.completedFuture(process(ctx, buffer, received, ctx.executor()));
+        } else {
+            started = invoked.thenApplyAsync(ignored -> process(ctx, buffer, received, Runnable::run), executor);
+        }
         invoked = started.handle((result, error) -> null);
         CompletableFuture<Void> previous = written;
         written = previous.thenCombine(started.thenCompose(result -> result), (ignored, out) -> out)
@@ -108,8 +117,22 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
         written.whenComplete((ignored, error) -> ctx.executor().execute(() -> inFlight.finished()));
     }
 
-    /** Parses the request and invokes its handler; the returned future completes with the response. */
-    private CompletableFuture<Outgoing> process(ChannelHandlerContext ctx, ByteBuffer buffer, long received) {
+    /** Whether the request's handler takes it on the event loop (peeking at the header's api key, int16 at 0). */
+    private boolean runsOnEventLoop(ByteBuffer buffer) {
+        if (buffer.remaining() < 2) {
+            return false;
+        }
+        short id = buffer.getShort(buffer.position());
+        ApiHandler handler = ApiKeys.hasId(id) ? registry.handler(ApiKeys.forId(id)) : null;
+        return handler != null && handler.runsOnEventLoop(buffer.remaining());
+    }
+
+    /**
+     * Parses the request and invokes its handler; the returned future completes with the response. {@code afterRead}
+     * becomes the context's: the event loop when the handler runs there, so its tasks run after the read.
+     */
+    private CompletableFuture<Outgoing> process(ChannelHandlerContext ctx, ByteBuffer buffer, long received,
+                                                Executor afterRead) {
         // Only a connection this broker closed itself (bad input, shutdown) is inactive with requests still
         // queued: a peer's close merely ends the input.
         if (!ctx.channel().isActive()) {
@@ -143,7 +166,7 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
             return failed("Malformed " + apiKey + " v" + version + " body", e);
         }
         RequestContext context = new RequestContext(header, (InetSocketAddress) ctx.channel().remoteAddress(),
-                ctx.channel().id().asShortText(), received);
+                ctx.channel().id().asShortText(), received, afterRead);
         CompletableFuture<ApiMessage> result;
         try {
             result = handler.handle(context, request);
@@ -197,8 +220,23 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
             ResponseRecords.release(out.body());
             throw e;
         }
-        writer.writeAndFlush(ctx);
+        writer.write(ctx);
+        flushLater(ctx);
         observer.onRequestCompleted(out.apiKey(), System.nanoTime() - out.received(), out.error());
+    }
+
+    /**
+     * Flushes once the responses already queued on the event loop (those one fsync completed together, say) are
+     * written too: one socket write for all of them.
+     */
+    private void flushLater(ChannelHandlerContext ctx) {
+        if (!flushQueued) {
+            flushQueued = true;
+            ctx.executor().execute(() -> {
+                flushQueued = false;
+                ctx.flush();
+            });
+        }
     }
 
     /** False once the channel is closed or a write failed (Netty then shuts the output down). */

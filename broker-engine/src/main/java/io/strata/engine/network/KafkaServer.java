@@ -13,10 +13,16 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * The Kafka listener. Netty event loops only frame bytes; parsing, handling and serialization run on
- * the request executor, one request per connection at a time (see {@link KafkaRequestHandler}).
+ * The Kafka listener. Netty event loops frame bytes and write responses; parsing, handling and serialization run
+ * on the request executor, one request per connection at a time, except requests a handler takes on the event
+ * loop (see {@link KafkaRequestHandler}).
+ *
+ * <p>The transport is NIO, not Netty's native epoll: on a peer's half-close (EPOLLRDHUP) epoll shuts the socket's
+ * input down at once, discarding requests still unread in the kernel's buffer while reading is paused for
+ * backpressure, and every request received must be handled. Measured on the produce bench, epoll saved no CPU.
  */
 public final class KafkaServer implements AutoCloseable {
     private final String host;
@@ -42,8 +48,10 @@ public final class KafkaServer implements AutoCloseable {
     }
 
     public synchronized void start() {
-        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(numNetworkThreads, NioIoHandler.newFactory());
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("strata-kafka-accept", true),
+                NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(numNetworkThreads, new DefaultThreadFactory("strata-network", true),
+                NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)

@@ -4,10 +4,17 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.RequestHeader;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 
-/** Who sent a request and with which header; handed to every {@link ApiHandler}. */
+/**
+ * Who sent a request and with which header; handed to every {@link ApiHandler}.
+ *
+ * @param afterRead runs a task once the network layer has handled every request of the current read from the
+ *                  socket (at the end of the event-loop pass, when the handler runs there; at once otherwise), so
+ *                  work several pipelined requests need, such as one fsync, can be started once for all of them
+ */
 public record RequestContext(RequestHeader header, InetSocketAddress clientAddress, String connectionId,
-                             long receivedNanos) {
+                             long receivedNanos, Executor afterRead) {
 
     public ApiKeys apiKey() {
         return header.apiKey();

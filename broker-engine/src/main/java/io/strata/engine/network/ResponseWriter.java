@@ -102,14 +102,19 @@ final class ResponseWriter implements Writable {
         }
     }
 
-    /** Writes the frame's parts in order and flushes; the writer must not be used afterwards. */
-    void writeAndFlush(ChannelOutboundInvoker ctx) {
+    /**
+     * Writes the frame's parts in order without flushing them (the caller flushes, once for every response written
+     * in the same event-loop pass); the writer must not be used afterwards.
+     */
+    void write(ChannelOutboundInvoker ctx) {
         cutFields();
         fields.release();
         if (ZeroCopyHold.parkIfHeld(parts, ctx)) {
-            return;
+            return; // written and flushed when the hold is released
         }
-        writeParts(parts, ctx);
+        for (Object part : parts) {
+            ctx.write(part, ctx.voidPromise());
+        }
     }
 
     static void writeParts(List<Object> parts, ChannelOutboundInvoker ctx) {

@@ -60,7 +60,7 @@ class FlushWaitersTest {
         List<CompletableFuture<Void>> waiting = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             logEnd = i * 10;
-            waiting.add(waiters.await(logEnd, pool));
+            waiting.add(waiters.await(logEnd, pool, Runnable::run));
         }
         assertThat(tasks).as("one task per log, however many waiters").hasSize(1);
         assertThat(waiting).noneMatch(CompletableFuture::isDone);
@@ -76,19 +76,19 @@ class FlushWaitersTest {
     void aWaiterForDataAlreadyDurableCompletesAtOnceWithoutATask() {
         logEnd = 10;
         groupCommit.flushed = 10;
-        assertThat(waiters.await(10, pool)).isCompleted();
+        assertThat(waiters.await(10, pool, Runnable::run)).isCompleted();
         assertThat(tasks).isEmpty();
     }
 
     @Test
     void aWaiterArrivingDuringAnFsyncForDataWrittenAfterItStartedGetsTheNextFlush() {
         logEnd = 10;
-        CompletableFuture<Void> first = waiters.await(10, pool);
+        CompletableFuture<Void> first = waiters.await(10, pool, Runnable::run);
         List<CompletableFuture<Void>> late = new ArrayList<>();
         groupCommit.duringFsync = () -> {
             groupCommit.duringFsync = () -> { };
             logEnd = 20;
-            late.add(waiters.await(20, pool));
+            late.add(waiters.await(20, pool, Runnable::run));
         };
 
         tasks.poll().run();
@@ -105,8 +105,8 @@ class FlushWaitersTest {
     void aFailedFsyncFailsEveryWaiterWithItsError() {
         logEnd = 10;
         groupCommit.failure = new KafkaStorageException("Log is closed; cannot fsync");
-        CompletableFuture<Void> a = waiters.await(5, pool);
-        CompletableFuture<Void> b = waiters.await(10, pool);
+        CompletableFuture<Void> a = waiters.await(5, pool, Runnable::run);
+        CompletableFuture<Void> b = waiters.await(10, pool, Runnable::run);
 
         runTasks();
 
@@ -118,7 +118,7 @@ class FlushWaitersTest {
     @Test
     void aWaiterBeyondTheLogEndAfterATruncationCompletesOnceEverythingLeftIsDurable() {
         logEnd = 20;
-        CompletableFuture<Void> waiting = waiters.await(20, pool);
+        CompletableFuture<Void> waiting = waiters.await(20, pool, Runnable::run);
         logEnd = 12; // truncated before the flush ran
 
         runTasks();
@@ -133,12 +133,30 @@ class FlushWaitersTest {
         Executor stopped = task -> {
             throw new RejectedExecutionException("shut down");
         };
-        CompletableFuture<Void> waiting = waiters.await(10, stopped);
+        CompletableFuture<Void> waiting = waiters.await(10, stopped, Runnable::run);
 
         assertThat(waiting.handle((ok, e) -> e).join()).isInstanceOf(KafkaStorageException.class);
         // A later waiter is not stranded behind the refused task.
-        assertThat(waiters.await(10, pool)).isNotDone();
+        assertThat(waiters.await(10, pool, Runnable::run)).isNotDone();
         runTasks();
+        assertThat(groupCommit.fsyncs).isEqualTo(1);
+    }
+
+    @Test
+    void aFlushDeferredUntilTheRestOfTheReadIsAppendedCoversEveryWaiterOfThatRead() {
+        Queue<Runnable> afterRead = new ArrayDeque<>();
+        logEnd = 10;
+        CompletableFuture<Void> first = waiters.await(10, pool, afterRead::add);
+        logEnd = 20; // the next pipelined request of the same read
+        CompletableFuture<Void> second = waiters.await(20, pool, afterRead::add);
+        assertThat(tasks).as("nothing is handed to the pool before the read is done").isEmpty();
+        assertThat(afterRead).hasSize(1);
+
+        afterRead.poll().run();
+        runTasks();
+
+        assertThat(first).isCompleted();
+        assertThat(second).isCompleted();
         assertThat(groupCommit.fsyncs).isEqualTo(1);
     }
 }

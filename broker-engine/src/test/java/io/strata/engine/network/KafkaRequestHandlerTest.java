@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -48,6 +51,11 @@ class KafkaRequestHandlerTest {
     private final List<CompletableFuture<ApiMessage>> pending = new ArrayList<>();
     private final List<ApiKeys> completed = new ArrayList<>();
     private final CountingAllocator allocator = new CountingAllocator();
+    private final PendingFetches fetches = new PendingFetches();
+    /** Where each fetch was handled, in the order handled: true on the event loop. */
+    private final List<Boolean> handledOnEventLoop = new ArrayList<>();
+    /** True while a task queued on the test's request executor runs. */
+    private boolean onRequestThread;
     private EmbeddedChannel channel;
     private FileChannel segment;
 
@@ -56,18 +64,71 @@ class KafkaRequestHandlerTest {
         segment = FileChannel.open(dir.resolve("00000000000000000000.log"), StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
         segment.write(ByteBuffer.wrap(new byte[64]));
-        ApiRegistry registry = new ApiRegistry().register(new PendingFetches());
-        channel = new ClientChannel();
-        channel.config().setAllocator(allocator);
-        // Handlers run inline: the embedded channel's single thread plays event loop and request executor.
-        channel.pipeline().addLast(new KafkaRequestHandler(registry, Runnable::run,
+        channel = channel(Runnable::run);
+    }
+
+    /** Handlers run inline by default: the embedded channel's single thread plays event loop and request executor. */
+    private EmbeddedChannel channel(Executor requestExecutor) {
+        EmbeddedChannel created = new ClientChannel();
+        created.config().setAllocator(allocator);
+        created.pipeline().addLast(new KafkaRequestHandler(new ApiRegistry().register(fetches), requestExecutor,
                 (api, latency, error) -> completed.add(api)));
+        return created;
     }
 
     @AfterEach
     void tearDown() throws Exception {
         channel.finishAndReleaseAll();
         segment.close();
+    }
+
+    @Test
+    void aRequestItsHandlerTakesOnTheEventLoopIsHandledThereAndOthersOnTheRequestExecutor() {
+        Queue<Runnable> requestThreads = new ArrayDeque<>();
+        channel.finishAndReleaseAll();
+        channel = channel(task -> requestThreads.add(() -> {
+            onRequestThread = true;
+            try {
+                task.run();
+            } finally {
+                onRequestThread = false;
+            }
+        }));
+
+        fetches.onEventLoop = true;
+        channel.writeInbound(fetchFrame());
+        assertThat(handledOnEventLoop).containsExactly(true);
+        assertThat(requestThreads).isEmpty();
+
+        fetches.onEventLoop = false;
+        channel.writeInbound(fetchFrame());
+        assertThat(requestThreads).hasSize(1);
+        requestThreads.poll().run();
+        assertThat(handledOnEventLoop).containsExactly(true, false);
+    }
+
+    @Test
+    void aRequestForTheEventLoopWaitsOnTheRequestExecutorWhileAnEarlierOneOfTheConnectionIsStillBeingHandled() {
+        Queue<Runnable> requestThreads = new ArrayDeque<>();
+        channel.finishAndReleaseAll();
+        channel = channel(task -> requestThreads.add(() -> {
+            onRequestThread = true;
+            try {
+                task.run();
+            } finally {
+                onRequestThread = false;
+            }
+        }));
+
+        fetches.onEventLoop = false;
+        channel.writeInbound(fetchFrame());
+        fetches.onEventLoop = true;
+        channel.writeInbound(fetchFrame());
+        assertThat(handledOnEventLoop).as("not before the first one's handler has run").isEmpty();
+
+        requestThreads.poll().run();
+        requestThreads.poll().run();
+        assertThat(handledOnEventLoop).as("in request order, both on the executor").containsExactly(false, false);
     }
 
     @Test
@@ -116,11 +177,20 @@ class KafkaRequestHandlerTest {
             return FETCH_VERSION;
         }
 
+        /** What {@link #runsOnEventLoop} answers. */
+        boolean onEventLoop;
+
         @Override
         public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+            handledOnEventLoop.add(!onRequestThread);
             CompletableFuture<ApiMessage> response = new CompletableFuture<>();
             pending.add(response);
             return response;
+        }
+
+        @Override
+        public boolean runsOnEventLoop(int requestBytes) {
+            return onEventLoop;
         }
     }
 

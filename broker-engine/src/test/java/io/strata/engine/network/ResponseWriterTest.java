@@ -82,7 +82,8 @@ class ResponseWriterTest {
         writer.writeInt(size.totalSize());
         header.write(writer, cache, (short) 1);
         body.write(writer, cache, version);
-        writer.writeAndFlush(channel);
+        writer.write(channel);
+        channel.flush();
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         WritableByteChannel sink = Channels.newChannel(bytes);

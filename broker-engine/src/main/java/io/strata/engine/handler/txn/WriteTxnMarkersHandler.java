@@ -182,7 +182,7 @@ public final class WriteTxnMarkersHandler extends TypedApiHandler<WriteTxnMarker
     private CompletableFuture<Void> makeDurable(MarkerWrite w) {
         CompletableFuture<Void> durable;
         try {
-            durable = w.partition().makeDurableAsync(w.nextOffset(), flushers);
+            durable = w.partition().makeDurableAsync(w.nextOffset(), flushers, Runnable::run);
         } catch (RuntimeException e) {
             durable = CompletableFuture.failedFuture(e);
         }
