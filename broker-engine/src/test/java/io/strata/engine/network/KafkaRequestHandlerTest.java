@@ -67,6 +67,21 @@ class KafkaRequestHandlerTest {
         channel = channel(Runnable::run);
     }
 
+    /** Replaces the channel with one whose request executor queues tasks; the test runs them. */
+    private Queue<Runnable> useQueuedRequestThreads() {
+        Queue<Runnable> requestThreads = new ArrayDeque<>();
+        channel.finishAndReleaseAll();
+        channel = channel(task -> requestThreads.add(() -> {
+            onRequestThread = true;
+            try {
+                task.run();
+            } finally {
+                onRequestThread = false;
+            }
+        }));
+        return requestThreads;
+    }
+
     /** Handlers run inline by default: the embedded channel's single thread plays event loop and request executor. */
     private EmbeddedChannel channel(Executor requestExecutor) {
         EmbeddedChannel created = new ClientChannel();
@@ -84,16 +99,7 @@ class KafkaRequestHandlerTest {
 
     @Test
     void aRequestItsHandlerTakesOnTheEventLoopIsHandledThereAndOthersOnTheRequestExecutor() {
-        Queue<Runnable> requestThreads = new ArrayDeque<>();
-        channel.finishAndReleaseAll();
-        channel = channel(task -> requestThreads.add(() -> {
-            onRequestThread = true;
-            try {
-                task.run();
-            } finally {
-                onRequestThread = false;
-            }
-        }));
+        Queue<Runnable> requestThreads = useQueuedRequestThreads();
 
         fetches.onEventLoop = true;
         channel.writeInbound(fetchFrame());
@@ -109,16 +115,7 @@ class KafkaRequestHandlerTest {
 
     @Test
     void aRequestForTheEventLoopWaitsOnTheRequestExecutorWhileAnEarlierOneOfTheConnectionIsStillBeingHandled() {
-        Queue<Runnable> requestThreads = new ArrayDeque<>();
-        channel.finishAndReleaseAll();
-        channel = channel(task -> requestThreads.add(() -> {
-            onRequestThread = true;
-            try {
-                task.run();
-            } finally {
-                onRequestThread = false;
-            }
-        }));
+        Queue<Runnable> requestThreads = useQueuedRequestThreads();
 
         fetches.onEventLoop = false;
         channel.writeInbound(fetchFrame());
