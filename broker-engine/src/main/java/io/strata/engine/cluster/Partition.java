@@ -347,13 +347,18 @@ public final class Partition {
      * As {@link #makeDurable}, without holding the caller's thread: the fsync runs on {@code flushers}, shared
      * with every other waiter of this log, and the high watermark is advanced on the flusher thread. A flush this
      * call starts is handed to the pool from {@code scheduleVia} ({@link io.strata.engine.network.RequestContext#afterRead}).
+     * Never throws: every failure comes back in the future.
      */
     public CompletableFuture<Void> makeDurableAsync(long nextOffset, Executor flushers, Executor scheduleVia) {
-        if (!commitNeedsFsync()) {
-            maybeAdvanceHighWatermark();
-            return CompletableFuture.completedFuture(null);
+        try {
+            if (!commitNeedsFsync()) {
+                maybeAdvanceHighWatermark();
+                return CompletableFuture.completedFuture(null);
+            }
+            return log.flushToAsync(nextOffset, flushers, scheduleVia).thenRun(this::maybeAdvanceHighWatermark);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        return log.flushToAsync(nextOffset, flushers, scheduleVia).thenRun(this::maybeAdvanceHighWatermark);
     }
 
     /** What this replica holds durably under the topic's flush policy: its term in the high-watermark minimum. */

@@ -38,8 +38,6 @@ final class FlushWaiters {
     private final GroupCommit flusher;
     private final LongSupplier logEnd;
     private final List<Waiter> waiters = new ArrayList<>();
-    /** The pool of the task scheduled last; every caller passes the broker's one flusher pool. */
-    private Executor flushers;
     private boolean scheduled;
 
     FlushWaiters(GroupCommit flusher, LongSupplier logEnd) {
@@ -63,7 +61,6 @@ final class FlushWaiters {
             waiters.add(new Waiter(target, done));
             schedule = !scheduled;
             scheduled = true;
-            this.flushers = flushers;
         }
         if (schedule) {
             scheduleVia.execute(() -> schedule(flushers));
@@ -73,18 +70,17 @@ final class FlushWaiters {
 
     private void schedule(Executor pool) {
         try {
-            pool.execute(this::flush);
+            pool.execute(() -> flush(pool));
         } catch (RejectedExecutionException e) {
             finish(new KafkaStorageException("The broker is shutting down; cannot fsync"));
         }
     }
 
-    private void flush() {
+    /** The flush task; the next one, if due, goes to the same pool. */
+    private void flush(Executor pool) {
         long target;
-        Executor pool;
         synchronized (this) {
             target = waiters.stream().mapToLong(Waiter::target).max().orElse(0);
-            pool = flushers;
         }
         RuntimeException failure = null;
         try {

@@ -380,14 +380,10 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
 
     /**
      * Completes once everything below {@code offset} is fsynced, without holding the caller's thread: the fsync
-     * runs on {@code flushers} and covers every waiter of this log at once ({@link FlushWaiters}). Completes on
-     * the flusher thread (or at once if already durable); fails with {@link KafkaStorageException}.
+     * runs on {@code flushers} and covers every waiter of this log at once ({@link FlushWaiters}); a flush this
+     * call starts is handed to {@code flushers} from {@code scheduleVia}. Completes on the flusher thread (or at
+     * once if already durable); fails with {@link KafkaStorageException}.
      */
-    public CompletableFuture<Void> flushToAsync(long offset, Executor flushers) {
-        return flushToAsync(offset, flushers, Runnable::run);
-    }
-
-    /** As {@link #flushToAsync(long, Executor)}; a flush this call starts is handed to {@code flushers} from {@code scheduleVia}. */
     public CompletableFuture<Void> flushToAsync(long offset, Executor flushers, Executor scheduleVia) {
         return flushWaiters.await(Math.min(offset, logEndOffset()), flushers, scheduleVia);
     }

@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>{@link #handle} runs on a request-handler thread, one request per connection at a time, so a handler may do
  * file I/O and fsync; unless {@link #runsOnEventLoop} says a request is cheap enough to be handled on the
- * connection's Netty event loop, saving the hand-off to a request thread (and back). It returns the response body; the
- * network layer adds the header and serializes it at the request's version. A future completed with
+ * connection's Netty event loop, saving the hand-off to a request thread (and back). It returns the response
+ * body; the network layer adds the header and serializes it at the request's version. A future completed with
  * {@code null} means "send no response" (produce with acks=0). A future completed exceptionally is
  * turned into the request's own error response ({@link AbstractRequest#getErrorResponse}).
  */

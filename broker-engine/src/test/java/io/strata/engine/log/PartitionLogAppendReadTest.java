@@ -195,10 +195,10 @@ class PartitionLogAppendReadTest {
             log.appendAsLeader(batch(T0, "a", 4), 0, AppendOrigin.CLIENT, true);
             log.appendAsLeader(batch(T0, "b", 4), 0, AppendOrigin.CLIENT, true);
             List<Long> durableWhenDone = new ArrayList<>();
-            log.flushToAsync(4, flushers).thenRun(() -> durableWhenDone.add(log.flushedOffset()))
+            log.flushToAsync(4, flushers, Runnable::run).thenRun(() -> durableWhenDone.add(log.flushedOffset()))
                     .get(10, TimeUnit.SECONDS);
             assertThat(durableWhenDone).singleElement().satisfies(d -> assertThat(d).isGreaterThanOrEqualTo(4));
-            log.flushToAsync(8, flushers).get(10, TimeUnit.SECONDS);
+            log.flushToAsync(8, flushers, Runnable::run).get(10, TimeUnit.SECONDS);
             assertThat(log.flushedOffset()).isEqualTo(8);
         } finally {
             flushers.shutdown();

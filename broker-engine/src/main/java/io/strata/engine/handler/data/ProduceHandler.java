@@ -3,6 +3,7 @@ package io.strata.engine.handler.data;
 import io.strata.engine.handler.TypedApiHandler;
 import io.strata.engine.cluster.Partition;
 import io.strata.engine.cluster.ReplicaManager;
+import io.strata.engine.coordinator.CoordinatorErrors;
 import io.strata.engine.log.LogAppendResult;
 import io.strata.engine.log.producer.VerificationGuard;
 import io.strata.engine.log.validation.AppendOrigin;
@@ -31,7 +32,6 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -39,8 +39,9 @@ import java.util.concurrent.Executor;
  * request order), then waits for durability without holding a thread: each partition's fsync runs on the
  * broker's flusher pool, shared with every other request waiting on that partition (group commit), and
  * partitions are fsynced in parallel. acks=1 answers once the batch is durable on this leader under the
- * topic's flush policy; acks=all then waits in the produce purgatory until the high watermark covers it (every ISR member holds it durably), failing with NOT_LEADER_OR_FOLLOWER if
- * leadership moves meanwhile and REQUEST_TIMED_OUT at the request's timeout. acks=0 sends no response but is
+ * topic's flush policy; acks=all then waits in the produce purgatory until the high watermark covers it (every
+ * ISR member holds it durably), failing with NOT_LEADER_OR_FOLLOWER if leadership moves meanwhile and
+ * REQUEST_TIMED_OUT at the request's timeout. acks=0 sends no response but is
  * made durable all the same.
  *
  * <p>Transactions (KIP-890 part 1, unless {@code transaction.partition.verification.enable} is off): a transactional
@@ -182,21 +183,15 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
 
     /** Never fails: a failed fsync answers the partition with its error. */
     private CompletableFuture<Void> makeDurable(Appended a, Executor scheduleVia) {
-        CompletableFuture<Void> durable;
-        try {
-            durable = a.partition().makeDurableAsync(a.result().lastOffset() + 1, flushers, scheduleVia);
-        } catch (RuntimeException e) {
-            durable = CompletableFuture.failedFuture(e);
-        }
-        return durable.handle((ignored, failure) -> {
+        long next = a.result().lastOffset() + 1;
+        return a.partition().makeDurableAsync(next, flushers, scheduleVia).handle((ignored, failure) -> {
             if (failure == null) {
                 if (!a.result().duplicate()) {
                     metrics.recordIn(a.tp().topic(), a.result().sizeInBytes(), a.result().recordCount());
                 }
                 return null;
             }
-            Throwable e = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable e = CoordinatorErrors.unwrapped(failure);
             log.error("Making {} durable failed", a.tp(), e);
             Errors error = Errors.forException(e);
             a.response().setErrorCode((error == Errors.UNKNOWN_SERVER_ERROR ? Errors.KAFKA_STORAGE_ERROR : error).code())

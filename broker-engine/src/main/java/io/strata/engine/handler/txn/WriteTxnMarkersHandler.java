@@ -2,6 +2,7 @@ package io.strata.engine.handler.txn;
 
 import io.strata.engine.cluster.Partition;
 import io.strata.engine.cluster.ReplicaManager;
+import io.strata.engine.coordinator.CoordinatorErrors;
 import io.strata.engine.handler.TypedApiHandler;
 import io.strata.engine.metadata.MetadataCache;
 import io.strata.engine.network.RequestContext;
@@ -19,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -180,15 +180,8 @@ public final class WriteTxnMarkersHandler extends TypedApiHandler<WriteTxnMarker
 
     /** Never fails: a failed fsync answers the partition with its error. */
     private CompletableFuture<Void> makeDurable(MarkerWrite w) {
-        CompletableFuture<Void> durable;
-        try {
-            durable = w.partition().makeDurableAsync(w.nextOffset(), flushers, Runnable::run);
-        } catch (RuntimeException e) {
-            durable = CompletableFuture.failedFuture(e);
-        }
-        return durable.exceptionally(failure -> {
-            Throwable e = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+        return w.partition().makeDurableAsync(w.nextOffset(), flushers, Runnable::run).exceptionally(failure -> {
+            Throwable e = CoordinatorErrors.unwrapped(failure);
             log.error("Making the transaction marker on {} durable failed", w.tp(), e);
             Errors error = Errors.forException(e);
             w.result().setErrorCode((error == Errors.UNKNOWN_SERVER_ERROR ? Errors.KAFKA_STORAGE_ERROR : error).code());
