@@ -191,7 +191,11 @@ final class LogLoader {
             }
             expected = segment.nextOffset();
         }
+        LogSegment active = segments.active();
         for (LogSegment segment : recovered) {
+            if (segment != active) {
+                segment.onBecomeInactive(); // seals the rebuilt indexes, as a roll would have
+            }
             segment.flushLog();
             segment.flushIndexes();
         }

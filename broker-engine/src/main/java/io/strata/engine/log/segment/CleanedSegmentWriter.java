@@ -151,12 +151,14 @@ public final class CleanedSegmentWriter implements Closeable {
         }
     }
 
-    /** Writes the final time index entry and fsyncs the log file and both indexes. */
+    /** Writes the final time index entry and fsyncs the log file and the indexes (trimmed to their entries). */
     public void finish() throws IOException {
         if (maxTimestamp.timestamp() >= 0) {
             timeIndex.maybeAppend(maxTimestamp.timestamp(), maxTimestamp.offset(), true);
         }
         channel.force(true);
+        offsetIndex.seal();
+        timeIndex.seal();
         offsetIndex.flush();
         timeIndex.flush();
         txnIndex.flush();

@@ -2,39 +2,75 @@ package io.strata.engine.log.segment;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A file of fixed-size entries sorted by a key, read with positional reads (no mmap, no heap copy: the
- * page cache keeps hot indexes in memory) and appended at its end.
+ * A file of fixed-size entries sorted by a key, memory-mapped and appended at its end. It holds no file
+ * descriptor: the file is opened only to map it (or to size it) and closed at once, so a segment costs one
+ * open file, its {@code .log}, as in Kafka.
  *
- * <p>Threading: appends, truncation and reset happen under the owning log's append lock; lookups run on
- * request threads without locks and see only entries published through the volatile {@link #entries}.
+ * <p>Two states. <em>Sealed</em> (a segment loaded from disk or rolled): the file is exactly its entries long
+ * and is mapped read-only on the first lookup, so a broker with many segments maps only those it reads.
+ * <em>Writable</em> (the active segment, once appended to, truncated or rebuilt): the file is extended to its
+ * full capacity (sparse) and mapped read-write, so an append is a memory write, not a system call.
+ * {@link #seal()} (on roll and graceful close) trims it to its entries, and {@link #flush()} makes that
+ * durable. After a crash a writable
+ * file is left at its capacity with zeros after the last entry; such an index fails its sanity check and is
+ * rebuilt, and the active segment is always rebuilt anyway.
+ *
+ * <p>Mappings are never unmapped explicitly: a reader may still hold one, and touching an unmapped buffer
+ * crashes the JVM. The garbage collector releases them; until then a deleted index's pages stay allocated.
+ *
+ * <p>Threading: appends, truncation, reset and sealing happen under the owning log's append lock; lookups run
+ * on request threads without locks and see only entries published through the volatile {@link #entries}.
+ * Readers read {@link #entries} before the mapping and writers publish a new mapping before new entries, so
+ * a reader's mapping always covers the entries it saw. Mapping changes take {@code this} as their lock.
  */
 abstract class IndexFile implements Closeable {
-    protected final Path file;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     protected final long baseOffset;
     private final int entrySize;
     private final int maxEntries;
-    private final FileChannel channel;
+    private volatile Path file;
     /** Guarded by the append lock, like every change. */
     private boolean wellFormed;
     private volatile int entries;
+    /** The current mapping: null until first needed (sealed) or after close. */
+    private volatile ByteBuffer map;
+    /** Whether {@link #map} is the read-write mapping of the extended file. Guarded by {@code this}. */
+    private boolean writable;
+    /** Sealed since the last flush: written entries or the trim may not be on disk yet. Guarded by {@code this}. */
+    private boolean sealedUnflushed;
+    private volatile boolean closed;
 
     protected IndexFile(Path file, long baseOffset, int entrySize, int maxEntries) throws IOException {
         this.file = file;
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
         this.maxEntries = maxEntries;
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        long size = channel.size();
+        if (!Files.exists(file)) {
+            Files.createFile(file);
+        }
+        long size = Files.size(file);
         this.wellFormed = size % entrySize == 0 && size / entrySize <= Integer.MAX_VALUE;
         this.entries = wellFormed ? (int) (size / entrySize) : 0;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** The file was renamed (for deletion); later mappings and sealing use the new name. */
+    void renamedTo(Path renamed) {
+        this.file = renamed;
     }
 
     int entries() {
@@ -55,37 +91,88 @@ abstract class IndexFile implements Closeable {
         return wellFormed;
     }
 
-    protected ByteBuffer read(int n) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(entrySize);
-        long position = (long) n * entrySize;
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer, position + buffer.position()) < 0) {
-                throw new IOException("Index " + file + " ended before entry " + n);
-            }
-        }
-        return buffer.flip();
+    /**
+     * The current mapping; read it with absolute gets only (it is shared), and only below
+     * {@link #visible(ByteBuffer, int)} of the count read from {@link #entries()} before calling this.
+     */
+    protected ByteBuffer entriesBuffer() throws IOException {
+        ByteBuffer m = map;
+        return m != null ? m : mapSealed();
     }
 
-    protected void write(ByteBuffer entry) throws IOException {
-        int n = entries;
-        long position = (long) n * entrySize;
-        while (entry.hasRemaining()) {
-            channel.write(entry, position + entry.position());
+    private synchronized ByteBuffer mapSealed() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
         }
+        if (map == null) {
+            long length = (long) entries * entrySize;
+            if (length == 0) {
+                return EMPTY;
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                map = channel.map(FileChannel.MapMode.READ_ONLY, 0, length);
+            }
+        }
+        return map;
+    }
+
+    /**
+     * How many of {@code count} entries {@code m} holds: all of them, unless a truncation and a seal shrank the
+     * file between the caller's reads of the count and of the mapping.
+     */
+    protected int visible(ByteBuffer m, int count) {
+        return Math.min(count, m.capacity() / entrySize);
+    }
+
+    /** The read-write mapping, extending the file to its capacity first if the index is sealed. */
+    private synchronized ByteBuffer writableBuffer() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        if (!writable) {
+            // Room for every entry the file already holds (segment.index.bytes may have shrunk since) and for
+            // the time index's final entry on roll, which may exceed the limit.
+            long capacity = ((long) Math.max(maxEntries, entries) + 1) * entrySize;
+            if (capacity > Integer.MAX_VALUE) {
+                throw new IOException("Index " + file + " would exceed 2 GiB");
+            }
+            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength(capacity);
+                map = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, capacity);
+            }
+            writable = true;
+        }
+        return map;
+    }
+
+    /** Writes entry {@code entries} through {@code writer} at its byte offset, then publishes it. */
+    protected void appendEntry(EntryWriter writer) throws IOException {
+        ByteBuffer m = writableBuffer();
+        int n = entries;
+        if ((long) (n + 1) * entrySize > m.capacity()) {
+            throw new IllegalStateException("Index " + file + " is full at " + n + " entries");
+        }
+        writer.write(m, n * entrySize);
         entries = n + 1;
     }
 
+    /** Writes one entry's fields at {@code at} with absolute puts. */
+    @FunctionalInterface
+    protected interface EntryWriter {
+        void write(ByteBuffer map, int at);
+    }
+
     /** The key (relative offset or timestamp) of entry n. */
-    protected abstract long keyAt(int n) throws IOException;
+    protected abstract long keyAt(ByteBuffer map, int n);
 
     /** Index of the last entry whose key is <= target among the first {@code count} entries, or -1. */
-    protected int floor(long target, int count) throws IOException {
+    protected int floor(ByteBuffer m, long target, int count) {
         int lo = 0;
-        int hi = count - 1;
+        int hi = visible(m, count) - 1;
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (keyAt(mid) <= target) {
+            if (keyAt(m, mid) <= target) {
                 found = mid;
                 lo = mid + 1;
             } else {
@@ -95,27 +182,68 @@ abstract class IndexFile implements Closeable {
         return found;
     }
 
-    /** Keeps the first n entries. */
+    /**
+     * Keeps the first n entries. The file is not shrunk (a reader may still be reading the dropped entries
+     * through its mapping); the dropped ones are zeroed, and {@link #seal()} trims the file.
+     */
     protected void truncateEntries(int n) throws IOException {
-        if (n < entries) {
+        int old = entries;
+        if (n < old) {
+            ByteBuffer m = writableBuffer();
             entries = n;
-            channel.truncate((long) n * entrySize);
+            zero(m, n, old);
         }
     }
 
     void reset() throws IOException {
-        entries = 0;
-        channel.truncate(0);
+        truncateEntries(0);
         wellFormed = true;
     }
 
-    void flush() throws IOException {
-        channel.force(true);
+    private void zero(ByteBuffer m, int from, int to) {
+        for (int at = from * entrySize, end = to * entrySize; at < end; at++) {
+            m.put(at, (byte) 0);
+        }
     }
 
+    /** Makes the entries written so far durable (and the trim of the last {@link #seal()}). */
+    synchronized void flush() throws IOException {
+        if (closed) {
+            return;
+        }
+        if (writable && map instanceof MappedByteBuffer mapped) {
+            mapped.force(0, entries * entrySize);
+        } else if (sealedUnflushed) {
+            // fsync through any descriptor writes back the file's dirty pages, mapped ones included
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            sealedUnflushed = false;
+        }
+    }
+
+    /**
+     * Trims the file to its entries; the index stays readable and becomes writable again on the next change.
+     * Not durable until {@link #flush()} (a roll must not wait for an fsync). A no-op when already sealed.
+     */
+    synchronized void seal() throws IOException {
+        if (!writable || closed) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate((long) entries * entrySize);
+        }
+        writable = false;
+        sealedUnflushed = true;
+        map = null; // the next lookup maps the trimmed file read-only; readers keep the old mapping meanwhile
+    }
+
+    /** Drops the mapping; nothing is written (a graceful close seals first, a crash leaves the file as it is). */
     @Override
-    public void close() throws IOException {
-        channel.close();
+    public synchronized void close() {
+        closed = true;
+        writable = false;
+        map = null;
     }
 
     void deleteFile() throws IOException {

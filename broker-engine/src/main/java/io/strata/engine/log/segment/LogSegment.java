@@ -207,7 +207,10 @@ public final class LogSegment implements Closeable {
         txnIndex.append(txn);
     }
 
-    /** Records the final max timestamp in the time index and trims preallocated space. */
+    /**
+     * Records the final max timestamp in the time index, trims preallocated space and seals both indexes
+     * (forced and trimmed to their entries: see {@link IndexFile}).
+     */
     public void onBecomeInactive() throws IOException {
         TimestampOffset max = maxTimestamp;
         if (max.timestamp() >= 0) {
@@ -216,6 +219,8 @@ public final class LogSegment implements Closeable {
         if (channel.size() > size) {
             channel.truncate(size);
         }
+        offsetIndex.seal();
+        timeIndex.seal();
     }
 
     // ---- reads ----
@@ -448,6 +453,10 @@ public final class LogSegment implements Closeable {
                 Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 if (file.equals(txnIndex.file())) {
                     txnIndex.renamedTo(target);
+                } else if (file.equals(offsetIndex.file())) {
+                    offsetIndex.renamedTo(target);
+                } else if (file.equals(timeIndex.file())) {
+                    timeIndex.renamedTo(target);
                 }
             }
             renamed.add(target);

@@ -20,27 +20,27 @@ public final class OffsetIndex extends IndexFile {
 
     public OffsetIndex(Path file, long baseOffset, int maxEntries) throws IOException {
         super(file, baseOffset, ENTRY_SIZE, maxEntries);
-        this.lastOffset = entries() == 0 ? -1 : entry(entries() - 1).offset();
+        OffsetPosition last = lastOrNull();
+        this.lastOffset = last == null ? -1 : last.offset();
     }
 
-    private OffsetPosition entry(int n) throws IOException {
-        ByteBuffer buffer = read(n);
-        return new OffsetPosition(baseOffset + buffer.getInt(0), buffer.getInt(4));
+    private OffsetPosition entry(ByteBuffer map, int n) {
+        int at = n * ENTRY_SIZE;
+        return new OffsetPosition(baseOffset + map.getInt(at), map.getInt(at + 4));
     }
 
     @Override
-    protected long keyAt(int n) throws IOException {
-        return read(n).getInt(0);
+    protected long keyAt(ByteBuffer map, int n) {
+        return map.getInt(n * ENTRY_SIZE);
     }
 
     /** Appends an entry; offsets must increase. */
     void append(long offset, int position) throws IOException {
         if (offset <= lastOffset || offset - baseOffset > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("Offset " + offset + " cannot follow " + lastOffset + " in " + file);
+            throw new IllegalArgumentException("Offset " + offset + " cannot follow " + lastOffset + " in " + file());
         }
-        ByteBuffer entry = ByteBuffer.allocate(ENTRY_SIZE);
-        entry.putInt((int) (offset - baseOffset)).putInt(position).flip();
-        write(entry);
+        int relative = (int) (offset - baseOffset);
+        appendEntry((map, at) -> map.putInt(at, relative).putInt(at + 4, position));
         lastOffset = offset;
     }
 
@@ -50,22 +50,35 @@ public final class OffsetIndex extends IndexFile {
         if (count == 0 || target < baseOffset) {
             return new OffsetPosition(baseOffset, 0);
         }
+        ByteBuffer map = entriesBuffer();
         long relative = Math.min(target - baseOffset, Integer.MAX_VALUE);
-        int n = floor(relative, count);
-        return n < 0 ? new OffsetPosition(baseOffset, 0) : entry(n);
+        int n = floor(map, relative, count);
+        return n < 0 ? new OffsetPosition(baseOffset, 0) : entry(map, n);
     }
 
     /** The last entry, or the segment start when there is none. */
     OffsetPosition last() throws IOException {
+        OffsetPosition last = lastOrNull();
+        return last == null ? new OffsetPosition(baseOffset, 0) : last;
+    }
+
+    private OffsetPosition lastOrNull() throws IOException {
         int count = entries();
-        return count == 0 ? new OffsetPosition(baseOffset, 0) : entry(count - 1);
+        if (count == 0) {
+            return null;
+        }
+        ByteBuffer map = entriesBuffer();
+        int visible = visible(map, count);
+        return visible == 0 ? null : entry(map, visible - 1);
     }
 
     /** Removes entries for offsets >= {@code offset}. */
     void truncateTo(long offset) throws IOException {
-        int keep = offset <= baseOffset ? 0 : floor(Math.min(offset - 1 - baseOffset, Integer.MAX_VALUE), entries()) + 1;
+        int keep = offset <= baseOffset ? 0
+                : floor(entriesBuffer(), Math.min(offset - 1 - baseOffset, Integer.MAX_VALUE), entries()) + 1;
         truncateEntries(keep);
-        lastOffset = entries() == 0 ? -1 : entry(entries() - 1).offset();
+        OffsetPosition last = lastOrNull();
+        lastOffset = last == null ? -1 : last.offset();
     }
 
     @Override
@@ -83,8 +96,9 @@ public final class OffsetIndex extends IndexFile {
         if (count == 0) {
             return true;
         }
-        OffsetPosition first = entry(0);
-        OffsetPosition last = entry(count - 1);
+        ByteBuffer map = entriesBuffer();
+        OffsetPosition first = entry(map, 0);
+        OffsetPosition last = entry(map, visible(map, count) - 1);
         return first.offset() >= baseOffset && last.offset() >= first.offset()
                 && last.position() >= first.position() && last.position() < logSize;
     }

@@ -23,53 +23,61 @@ public final class TimeIndex extends IndexFile {
 
     public TimeIndex(Path file, long baseOffset, int maxEntries) throws IOException {
         super(file, baseOffset, ENTRY_SIZE, maxEntries);
-        this.lastTimestamp = entries() == 0 ? RecordBatch.NO_TIMESTAMP : entry(entries() - 1).timestamp();
+        TimestampOffset last = last();
+        this.lastTimestamp = last == null ? RecordBatch.NO_TIMESTAMP : last.timestamp();
     }
 
-    private TimestampOffset entry(int n) throws IOException {
-        ByteBuffer buffer = read(n);
-        return new TimestampOffset(buffer.getLong(0), baseOffset + buffer.getInt(8));
+    private TimestampOffset entry(ByteBuffer map, int n) {
+        int at = n * ENTRY_SIZE;
+        return new TimestampOffset(map.getLong(at), baseOffset + map.getInt(at + 8));
     }
 
     @Override
-    protected long keyAt(int n) throws IOException {
-        return read(n).getLong(0);
+    protected long keyAt(ByteBuffer map, int n) {
+        return map.getLong(n * ENTRY_SIZE);
     }
 
     /**
-     * Appends (timestamp, offset) if the timestamp is larger than the last entry's. The size limit is soft
-     * (the file is not preallocated): {@code ignoreLimit} lets a segment record its final max timestamp
-     * when it stops being active, even with a full index.
+     * Appends (timestamp, offset) if the timestamp is larger than the last entry's. The size limit is soft:
+     * {@code ignoreLimit} lets a segment record its final max timestamp when it stops being active, even with a
+     * full index (the writable file has room for one entry beyond the limit).
      */
     void maybeAppend(long timestamp, long offset, boolean ignoreLimit) throws IOException {
         if (timestamp <= lastTimestamp || (!ignoreLimit && isFull()) || offset - baseOffset > Integer.MAX_VALUE) {
             return;
         }
-        ByteBuffer entry = ByteBuffer.allocate(ENTRY_SIZE);
-        entry.putLong(timestamp).putInt((int) (offset - baseOffset)).flip();
-        write(entry);
+        int relative = (int) (offset - baseOffset);
+        appendEntry((map, at) -> map.putLong(at, timestamp).putInt(at + 8, relative));
         lastTimestamp = timestamp;
     }
 
     /** The last entry with timestamp <= target, or (NO_TIMESTAMP, segment base) when there is none. */
     TimestampOffset lookup(long target) throws IOException {
-        int n = floor(target, entries());
-        return n < 0 ? new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset) : entry(n);
+        int count = entries();
+        ByteBuffer map = count == 0 ? null : entriesBuffer();
+        int n = map == null ? -1 : floor(map, target, count);
+        return n < 0 ? new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset) : entry(map, n);
     }
 
     /** The last entry, or null. */
     TimestampOffset last() throws IOException {
         int count = entries();
-        return count == 0 ? null : entry(count - 1);
+        if (count == 0) {
+            return null;
+        }
+        ByteBuffer map = entriesBuffer();
+        int visible = visible(map, count);
+        return visible == 0 ? null : entry(map, visible - 1);
     }
 
     /** Removes entries for offsets >= {@code offset}. Offsets are non-decreasing, so this is a suffix. */
     void truncateTo(long offset) throws IOException {
         int lo = 0;
         int hi = entries();
+        ByteBuffer map = hi == 0 ? null : entriesBuffer();
         while (lo < hi) { // first entry with offset >= target
             int mid = (lo + hi) >>> 1;
-            if (entry(mid).offset() < offset) {
+            if (entry(map, mid).offset() < offset) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -77,7 +85,8 @@ public final class TimeIndex extends IndexFile {
         }
         int keep = lo;
         truncateEntries(keep);
-        lastTimestamp = keep == 0 ? RecordBatch.NO_TIMESTAMP : entry(keep - 1).timestamp();
+        TimestampOffset last = last();
+        lastTimestamp = last == null ? RecordBatch.NO_TIMESTAMP : last.timestamp();
     }
 
     @Override
@@ -94,8 +103,9 @@ public final class TimeIndex extends IndexFile {
         if (count == 0) {
             return true;
         }
-        TimestampOffset first = entry(0);
-        TimestampOffset last = entry(count - 1);
+        ByteBuffer map = entriesBuffer();
+        TimestampOffset first = entry(map, 0);
+        TimestampOffset last = entry(map, visible(map, count) - 1);
         return first.offset() >= baseOffset && last.offset() >= first.offset()
                 && last.timestamp() >= first.timestamp();
     }
