@@ -8,5 +8,7 @@ COPY platform-app/target/platform-app-0.1.0-SNAPSHOT.jar /opt/strata/strata.jar
 USER strata
 WORKDIR /var/lib/strata
 ENV STRATA_DATA_DIR=/var/lib/strata
+# The broker's JVM settings (README, "JVM settings"); override JAVA_OPTS to change them.
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=40 -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError"
 EXPOSE 9092 8080
-ENTRYPOINT ["java", "-jar", "/opt/strata/strata.jar"]
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /opt/strata/strata.jar"]
