@@ -44,18 +44,24 @@ final class SwapRecovery {
             files = listing.sorted().toList();
         }
         String logSwap = LogFileNames.LOG_SUFFIX + LogFileNames.SWAP_SUFFIX;
+        boolean changed = false;
         for (Path file : files) {
             String name = file.getFileName().toString();
             if (name.endsWith(LogFileNames.CLEANED_SUFFIX)) {
                 log.info("{}: deleting {} left by an interrupted clean", tp, name);
                 Files.deleteIfExists(file);
+                changed = true;
             }
         }
         for (Path file : files) {
             OptionalLong base = LogFileNames.parseOffset(file.getFileName().toString(), logSwap);
             if (base.isPresent()) {
                 completeSwap(dir, tp, base.getAsLong(), file);
+                changed = true;
             }
+        }
+        if (!changed && files.stream().noneMatch(f -> f.getFileName().toString().endsWith(LogFileNames.SWAP_SUFFIX))) {
+            return; // nothing left by a clean: no second listing, no directory fsync (most starts of most logs)
         }
         try (Stream<Path> listing = Files.list(dir)) {
             for (Path file : listing.toList()) { // index .swap files whose log file never reached .swap

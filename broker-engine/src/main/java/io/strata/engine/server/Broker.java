@@ -85,6 +85,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -178,7 +179,8 @@ public final class Broker implements AutoCloseable {
             logManager.setRetentionListener((tp, plan) ->
                     metrics.recordRetentionDeletion(tp.topic(), plan.reason().tag(), plan.segments()));
             logDefaults.update(metadataStore.brokerConfigs()); // logs recover with the stored dynamic defaults
-            logManager.loadLogs(this::recoveryConfig);
+            Map<String, LogConfig> recoveryConfigs = new ConcurrentHashMap<>(); // one store read per topic, not per partition
+            logManager.loadLogs(tp -> recoveryConfigs.computeIfAbsent(tp.topic(), this::recoveryConfig));
             logCleaner = new LogCleaner(config.logManager(), logManager::logs, executors.logCleaner(), time,
                     metrics.registry());
 
@@ -321,9 +323,9 @@ public final class Broker implements AutoCloseable {
                 executors.transactionTimer());
     }
 
-    /** Config used while recovering a log: the topic's if the store knows it, else the broker defaults. */
-    private LogConfig recoveryConfig(TopicPartition tp) {
-        Map<String, String> overrides = metadataStore.topic(tp.topic()).map(TopicMetadata::configs).orElse(Map.of());
+    /** Config used while recovering a topic's logs: the topic's if the store knows it, else the broker defaults. */
+    private LogConfig recoveryConfig(String topic) {
+        Map<String, String> overrides = metadataStore.topic(topic).map(TopicMetadata::configs).orElse(Map.of());
         return logDefaults.logConfig(overrides);
     }
 

@@ -90,7 +90,8 @@ public final class BrokerExecutors implements AutoCloseable {
 
     /** One per available core, as Kafka's recovery threads scale with the disk and CPU at hand. */
     public static BrokerExecutors forBroker(int ioThreads, int coordinatorThreads) {
-        return new BrokerExecutors(ioThreads, Math.max(1, Runtime.getRuntime().availableProcessors()),
+        // Opening a log mostly waits on fsyncs (its directory, checkpoints): more threads than cores overlap them.
+        return new BrokerExecutors(ioThreads, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
                 coordinatorThreads);
     }
 
