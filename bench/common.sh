@@ -55,6 +55,29 @@ find_platform_jar() {
         ! -name '*-plain.jar' ! -name '*-sources.jar' ! -name '*.original' 2>/dev/null | head -n 1
 }
 
+# platform_cds JAR: the platform as the Dockerfile runs it, Spring Boot's extracted layout plus a class data
+# sharing archive from one training start, in bench/out/cds (redone when JAR is newer). Sets PLATFORM_LAUNCH to
+# the java arguments that run it.
+platform_cds() {
+    local jar=$1 dir="$BENCH/out/cds"
+    if [[ ! -f "$dir/strata.jsa" || "$jar" -nt "$dir/strata.jsa" ]]; then
+        log "extracting $(basename "$jar") and recording its class data sharing archive (as the Dockerfile does)"
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        cp "$jar" "$dir/fat.jar"
+        java -Djarmode=tools -jar "$dir/fat.jar" extract --destination "$dir/app" >"$dir/extract.log" 2>&1 \
+            || { cat "$dir/extract.log" >&2; die "extracting the platform jar failed"; }
+        mv "$dir/app/fat.jar" "$dir/app/strata.jar"
+        rm "$dir/fat.jar"
+        java -XX:ArchiveClassesAtExit="$dir/strata.jsa.tmp" -Dspring.context.exit=onRefresh -jar "$dir/app/strata.jar" \
+            "--$DATA_DIR_PROPERTY=$dir/training-data" "--$KAFKA_PORT_PROPERTY=0" "--$HTTP_PORT_PROPERTY=0" \
+            >"$dir/training.log" 2>&1 || { tail -n 30 "$dir/training.log" >&2; die "the CDS training start failed"; }
+        rm -rf "$dir/training-data"
+        mv "$dir/strata.jsa.tmp" "$dir/strata.jsa"
+    fi
+    PLATFORM_LAUNCH=("-XX:SharedArchiveFile=$dir/strata.jsa" -jar "$dir/app/strata.jar")
+}
+
 # ensure_lib POM_DIR JAR_GLOB WHAT: unless POM_DIR/lib holds a JAR_GLOB jar, copies the dependencies of
 # POM_DIR/pom.xml (WHAT names them in the log) into POM_DIR/lib.
 ensure_lib() {
@@ -127,10 +150,15 @@ cpu_seconds() {
 # start_kafka FSYNC: formats and starts a single-node KRaft Kafka of reference_kafka_version on free ports,
 # data in $RUN_DIR/kafka-data, log in $RUN_DIR/kafka.log, heap KAFKA_HEAP; FSYNC=1 adds
 # log.flush.interval.messages=1 (fsync every append). Sets KAFKA_PID, KAFKA_DATA_DIR, KAFKA_VERSION and BOOTSTRAP.
+# KAFKA_RESTART=1 starts the broker of the previous start_kafka again, on its data, configuration and ports.
 start_kafka() {
     local fsync=$1 broker_port controller_port cluster_id
     command -v java >/dev/null || die "java not found"
     ensure_reference_lib
+    if [[ "${KAFKA_RESTART:-0}" == "1" ]]; then
+        run_kafka "restarting Apache Kafka $KAFKA_VERSION on $BOOTSTRAP (same data and configuration)"
+        return
+    fi
     broker_port=$(free_port)
     controller_port=$(free_port)
     while [[ "$controller_port" == "$broker_port" ]]; do controller_port=$(free_port); done
@@ -155,17 +183,23 @@ PROPS
     cluster_id=$(java -cp "$KAFKA_CP" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
     java -cp "$KAFKA_CP" kafka.tools.StorageTool format -t "$cluster_id" -c "$RUN_DIR/server.properties" --standalone \
         >"$RUN_DIR/format.log" 2>&1 || { cat "$RUN_DIR/format.log" >&2; die "storage format failed"; }
-    log "starting Apache Kafka $KAFKA_VERSION on 127.0.0.1:$broker_port (fsync every append: $fsync)"
+    BOOTSTRAP="127.0.0.1:$broker_port"
+    run_kafka "starting Apache Kafka $KAFKA_VERSION on $BOOTSTRAP (fsync every append: $fsync)"
+}
+
+# run_kafka MESSAGE: starts kafka.Kafka on $RUN_DIR/server.properties (log appended to $RUN_DIR/kafka.log) and
+# waits for its port (the port of BOOTSTRAP).
+run_kafka() {
+    log "$1"
     # shellcheck disable=SC2086
-    java $KAFKA_HEAP -cp "$KAFKA_CP" kafka.Kafka "$RUN_DIR/server.properties" >"$RUN_DIR/kafka.log" 2>&1 &
+    java $KAFKA_HEAP -cp "$KAFKA_CP" kafka.Kafka "$RUN_DIR/server.properties" >>"$RUN_DIR/kafka.log" 2>&1 &
     KAFKA_PID=$!
     for _ in $(seq 1 120); do
         kill -0 "$KAFKA_PID" 2>/dev/null || { tail -n 50 "$RUN_DIR/kafka.log" >&2; die "Kafka exited during start-up"; }
-        port_in_use "$broker_port" && break
+        port_in_use "${BOOTSTRAP##*:}" && return
         sleep 0.5
     done
-    port_in_use "$broker_port" || die "Kafka did not open its port"
-    BOOTSTRAP="127.0.0.1:$broker_port"
+    die "Kafka did not open its port"
 }
 
 # stop_kafka: stops the broker start_kafka started (SIGTERM, then SIGKILL after 30 s).
@@ -184,7 +218,9 @@ stop_kafka() {
 
 # ---- platform ----
 # Builds the jar if needed, starts it on free ports with a fresh data dir ($RUN_DIR/data) and waits until
-# it is ready. Sets BOOTSTRAP, PLATFORM_PID, PLATFORM_DATA_DIR and PLATFORM_HTTP_URL.
+# it is ready. Sets BOOTSTRAP, PLATFORM_PID, PLATFORM_DATA_DIR and PLATFORM_HTTP_URL. PLATFORM_RESTART=1 starts it
+# again on the data dir and ports of the previous start_platform in the same RUN_DIR. PLATFORM_CDS=1 runs it as the
+# Dockerfile does (extracted, with a class data sharing archive: see platform_cds).
 start_platform() {
     local jar kafka_port http_port data_dir ready=0
     jar=$(find_platform_jar)
@@ -196,19 +232,26 @@ start_platform() {
     fi
     data_dir="$RUN_DIR/data"
     mkdir -p "$data_dir"
-    kafka_port=$(free_port)
-    http_port=$(free_port)
-    while [[ "$http_port" == "$kafka_port" ]]; do http_port=$(free_port); done
-
-    log "starting $(basename "$jar"): kafka port $kafka_port, http port $http_port, data $data_dir"
+    if [[ "${PLATFORM_RESTART:-0}" == "1" ]]; then
+        kafka_port=${BOOTSTRAP##*:}
+        http_port=${PLATFORM_HTTP_URL##*:}
+        log "restarting $(basename "$jar") on the same ports and data"
+    else
+        kafka_port=$(free_port)
+        http_port=$(free_port)
+        while [[ "$http_port" == "$kafka_port" ]]; do http_port=$(free_port); done
+        log "starting $(basename "$jar"): kafka port $kafka_port, http port $http_port, data $data_dir"
+    fi
+    PLATFORM_LAUNCH=(-jar "$jar")
+    [[ "${PLATFORM_CDS:-0}" == "1" ]] && platform_cds "$jar"
     # shellcheck disable=SC2086
-    java $PLATFORM_HEAP -jar "$jar" \
+    java $PLATFORM_HEAP "${PLATFORM_LAUNCH[@]}" \
         "--$KAFKA_HOST_PROPERTY=127.0.0.1" \
         "--$KAFKA_PORT_PROPERTY=$kafka_port" \
         "--$HTTP_PORT_PROPERTY=$http_port" \
         "--$DATA_DIR_PROPERTY=$data_dir" \
         "--strata.groups.initial-rebalance-delay=0s" \
-        >"$RUN_DIR/platform.log" 2>&1 &
+        >>"$RUN_DIR/platform.log" 2>&1 &
     PLATFORM_PID=$!
 
     for _ in $(seq 1 240); do

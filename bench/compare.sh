@@ -14,11 +14,18 @@
 # workload; for produce also the average and p99 latency ProducerPerformance reports; for end-to-end its
 # average and p99.
 #
-# Usage: bench/compare.sh [--quick] [--rounds N] [--kafka-fsync]
+# Usage: bench/compare.sh [--quick] [--rounds N] [--kafka-fsync] [--scale]
 #   --quick        RECORDS=200000, E2E_RECORDS=2000, one round: a check during development
 #   --rounds N     rounds (default 3)
 #   --kafka-fsync  adds a third broker per round: Kafka with log.flush.interval.messages=1 (its fsync-every-
 #                  batch mode), so the cost of durability is visible beside both defaults
+#   --scale        instead of the workloads above: for each P in SCALE_PARTITIONS ("100 1000 3000"), a fresh
+#                  broker, one topic of P partitions, SCALE_RECORDS (500000) records produced acks=all with 16 KiB
+#                  batches (records/s, broker CPU s/GB), the broker's open files, then a SIGTERM and a restart
+#                  on the same data: seconds from the restart's exec until a produce (acks=all, partition 0) is
+#                  acknowledged (bench/FirstProduce.java, started before the restart), and the open files after
+#                  it. No warm-up unless WARMUP_RECORDS is set. The platform runs as the Dockerfile runs it
+#                  (extracted, with a class data sharing archive) unless PLATFORM_CDS=0 (the fat jar).
 # Environment (all optional): RECORDS=1000000, RECORD_SIZE=1024, E2E_RECORDS=10000, PLATFORM_HEAP=-Xmx1g,
 # KAFKA_HEAP=-Xmx1g, TOOLS_HEAP=-Xmx512m, KEEP_DATA=1 (keep the run dir with every tool's log), REBUILD=0 (bench
 # the platform jar already built instead of packaging the tree first), QUICK_RECORDS=200000 (records of --quick),
@@ -33,17 +40,26 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ROUNDS=3
 KAFKA_FSYNC_ROW=0
+SCALE=0
 E2E_RECORDS=${E2E_RECORDS:-10000}
 while [[ $# -gt 0 ]]; do
     case $1 in
         --quick) RECORDS=${QUICK_RECORDS:-200000}; E2E_RECORDS=2000; ROUNDS=1 ;;
         --rounds) ROUNDS=$2; shift ;;
         --kafka-fsync) KAFKA_FSYNC_ROW=1 ;;
+        --scale) SCALE=1 ;;
         *) die "unknown argument $1 (see the header of bench/compare.sh)" ;;
     esac
     shift
 done
-WARMUP_RECORDS=${WARMUP_RECORDS:-$((RECORDS / 2))}
+if [[ $SCALE == 1 ]]; then
+    WARMUP_RECORDS=${WARMUP_RECORDS:-0}
+else
+    WARMUP_RECORDS=${WARMUP_RECORDS:-$((RECORDS / 2))}
+fi
+[[ $SCALE == 1 ]] && export PLATFORM_CDS=${PLATFORM_CDS:-1}
+SCALE_PARTITIONS=${SCALE_PARTITIONS:-"100 1000 3000"}
+SCALE_RECORDS=${SCALE_RECORDS:-500000}
 ALL_WORKLOADS="produce-all-1p-16k produce-1-1p-16k produce-idem-6p-16k produce-all-1p-64k produce-1-1p-64k \
 produce-idem-6p-64k consume-1p consume-6p e2e-all"
 WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
@@ -153,16 +169,94 @@ bench_broker() {
     local broker=$1 round=$2
     RUN_DIR="$ROOT_DIR/$broker-round$round"
     mkdir -p "$RUN_DIR"
-    case $broker in
+    start_broker "$broker"
+    run_workloads "$broker" "$round"
+    stop_broker
+}
+
+# ---- summaries: medians per broker and workload ----
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# stat BROKER WORKLOAD COLUMN (4 rate, 5 cpu/GB, 6 avg latency or files, 7 p99 or restart s, 8 files after)
+med() { awk -v b="$1" -v w="$2" -v c="$3" '$1 == b && $3 == w && $c != "-" { print $c }' "$RESULTS" | median; }
+ratio() { awk -v s="$1" -v k="$2" 'BEGIN { if (s == "-" || k == "-" || k == 0) print "-"; else printf "%.2f", s / k }'; }
+
+open_files() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+
+start_broker() {
+    case $1 in
         strata) start_platform; BROKER_PID=$PLATFORM_PID ;;
         kafka) start_kafka 0; BROKER_PID=$KAFKA_PID ;;
         kafka-fsync) start_kafka 1; BROKER_PID=$KAFKA_PID ;;
     esac
-    run_workloads "$broker" "$round"
+}
+
+stop_broker() {
     stop_platform
     PLATFORM_PID=""
     stop_kafka
 }
+
+# scale_broker BROKER ROUND P: the --scale measurement of one broker at P partitions
+scale_broker() {
+    local broker=$1 round=$2 p=$3 name="scale-$3" before after rate cpu fds ready acked t0 probe
+    RUN_DIR="$ROOT_DIR/$broker-$name-round$round"
+    mkdir -p "$RUN_DIR"
+    start_broker "$broker"
+    warm_up "$broker"
+    PARTITIONS=$p create_topic "$name"
+    log "$broker round $round: $name ($SCALE_RECORDS records, acks=all, 16 KiB batches)"
+    before=$(cpu_seconds "$BROKER_PID")
+    perf_produce "$name" "$name" "$SCALE_RECORDS" "acks=all linger.ms=5 batch.size=16384" --record-size "$RECORD_SIZE"
+    after=$(cpu_seconds "$BROKER_PID")
+    rate=$(printf %.0f "$PRODUCE_RATE")
+    cpu=$(per_gb "$before" "$after" "$SCALE_RECORDS")
+    fds=$(open_files "$BROKER_PID")
+    stop_broker
+    ready="$RUN_DIR/probe.ready"
+    java $TOOLS_HEAP -cp "$TOOLS_CP" "$BENCH/FirstProduce.java" "$BOOTSTRAP" "$name" "$ready" 300 \
+        >"$RUN_DIR/probe.log" 2>&1 &
+    probe=$!
+    for _ in $(seq 1 600); do [[ -e "$ready" ]] && break; kill -0 "$probe" 2>/dev/null || break; sleep 0.1; done
+    [[ -e "$ready" ]] || { cat "$RUN_DIR/probe.log" >&2; die "the restart probe did not start"; }
+    t0=$(date +%s%3N)
+    case $broker in
+        strata) PLATFORM_RESTART=1 start_broker strata ;;
+        *) KAFKA_RESTART=1 start_broker "$broker" ;;
+    esac
+    wait "$probe" || { cat "$RUN_DIR/probe.log" >&2; die "no produce acknowledged after the restart"; }
+    acked=$(sed -nE 's/^ACKED ([0-9]+)$/\1/p' "$RUN_DIR/probe.log")
+    [[ -n "$acked" ]] || die "no ACKED line in $RUN_DIR/probe.log"
+    record "$broker" "$round" "$name" "$rate" "$cpu" "$fds" \
+        "$(awk -v a="$acked" -v t="$t0" 'BEGIN { printf "%.1f", (a - t) / 1000 }')" "$(open_files "$BROKER_PID")"
+    stop_broker
+}
+
+if [[ $SCALE == 1 ]]; then
+    for round in $(seq 1 "$ROUNDS"); do
+        order=$BROKERS
+        (( round % 2 == 0 )) && order=$(tr ' ' '\n' <<<"$BROKERS" | tac | tr '\n' ' ')
+        for p in $SCALE_PARTITIONS; do
+            for broker in $order; do
+                scale_broker "$broker" "$round" "$p"
+            done
+        done
+    done
+    printf '\nStrata vs Apache Kafka %s with P partitions: %s records x %s bytes, acks=all, batch.size=16384, linger.ms=5, medians of %s round(s)\n' \
+        "$KAFKA_VERSION" "$SCALE_RECORDS" "$RECORD_SIZE" "$ROUNDS"
+    printf 'restart: seconds from exec after a SIGTERM until a produce is acknowledged; files: open descriptors of the broker\n'
+    printf 'Strata launched as the Dockerfile does (class data sharing archive): %s\n' "$([[ ${PLATFORM_CDS:-0} == 1 ]] && echo yes || echo no)"
+    printf '%-6s %10s %10s | %8s %8s | %11s %11s | %9s %9s | %12s %12s\n' P kafka/s strata/s k-cpu/GB s-cpu/GB \
+        k-files s-files k-restart s-restart k-files-after s-files-after
+    for p in $SCALE_PARTITIONS; do
+        w="scale-$p"
+        printf '%-6s %10s %10s | %8s %8s | %11s %11s | %9s %9s | %12s %12s\n' "$p" "$(med kafka "$w" 4)" \
+            "$(med strata "$w" 4)" "$(med kafka "$w" 5)" "$(med strata "$w" 5)" "$(med kafka "$w" 6)" \
+            "$(med strata "$w" 6)" "$(med kafka "$w" 7)" "$(med strata "$w" 7)" "$(med kafka "$w" 8)" "$(med strata "$w" 8)"
+    done
+    printf 'raw results (broker round workload rate cpu/GB files restart-s files-after):\n'
+    cat "$RESULTS"
+    exit 0
+fi
 
 for round in $(seq 1 "$ROUNDS"); do
     order=$BROKERS
@@ -173,10 +267,6 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 # ---- summary: medians per broker and workload, ratios Strata / Kafka ----
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# stat BROKER WORKLOAD COLUMN (4 rate, 5 cpu/GB, 6 avg latency, 7 p99)
-med() { awk -v b="$1" -v w="$2" -v c="$3" '$1 == b && $3 == w && $c != "-" { print $c }' "$RESULTS" | median; }
-ratio() { awk -v s="$1" -v k="$2" 'BEGIN { if (s == "-" || k == "-" || k == 0) print "-"; else printf "%.2f", s / k }'; }
 
 printf '\nStrata vs Apache Kafka %s: %s records x %s bytes, linger.ms=5, medians of %s round(s)\n' \
     "$KAFKA_VERSION" "$RECORDS" "$RECORD_SIZE" "$ROUNDS"
