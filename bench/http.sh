@@ -30,11 +30,13 @@
 #   CONCURRENCY=4         parallel v2 produce connections
 #   STREAMS=4             parallel v3 produce streams
 #   READ_LIMIT=1000       records per v3 read page (the endpoint allows 1 to 10000)
-#   WARMUP_RECORDS=RECORDS/4   records through every path (produce and consume) into a throw-away topic
-#                         first, so the measured runs do not pay the JIT; 0 skips it. More than run.sh's
-#                         tenth: the HTTP path (Spring MVC, Jackson, the shared producer) is far more code than
-#                         the broker's, and with a tenth a v2 run measured right after was still ~1.5x slower
-#                         than the same run repeated later
+#   WARMUP_RECORDS=RECORDS/4   records per warm-up run through every path (produce and consume) on throw-away
+#                         topics, repeated for each path until the platform's JIT took less than a tenth of a
+#                         run's wall time (jstat -compiler), so the measured runs do not pay for compilation;
+#                         0 skips it. The HTTP path (Tomcat, Spring MVC, Jackson, the shared producer) is thousands
+#                         of methods run once per request: one warm-up of 75k records left C2 busy for a core,
+#                         and v2 produce kept speeding up over 8 runs of 300k (29k -> 68k records/s)
+#   WARMUP_MAX_RUNS=12    at most this many warm-up runs per path
 #   HTTP_JFR=1            record a JFR profile (settings=profile) of the platform into OUT_DIR/platform.jfr
 #   OUT_DIR=bench/out/http-<time>  where the summary and every log are copied, also on failure
 set -euo pipefail
@@ -49,6 +51,7 @@ CONCURRENCY=${CONCURRENCY:-4}
 STREAMS=${STREAMS:-4}
 READ_LIMIT=${READ_LIMIT:-1000}
 WARMUP_RECORDS=${WARMUP_RECORDS:-$((RECORDS / 4))}
+WARMUP_MAX_RUNS=${WARMUP_MAX_RUNS:-12}
 HTTP_JFR=${HTTP_JFR:-0}
 OUT_DIR=${OUT_DIR:-$BENCH/out/http-$(date +%Y%m%d-%H%M%S)}
 CLK_TCK=$(getconf CLK_TCK)
@@ -157,15 +160,38 @@ measure() {
     log "$label: ${ROWS[-1]}"
 }
 
-# ---- warm-up: every path once, so the measured runs do not pay the JIT ----
+# ---- warm-up: every path until the platform's JIT is quiet, so the measured runs do not pay for it ----
+# jit_seconds: the platform JVM's total JIT compilation time so far (jstat), or empty without jstat.
+jit_seconds() { command -v jstat >/dev/null && jstat -compiler "$PLATFORM_PID" 2>/dev/null | awk 'NR == 2 { print $4 }'; }
+
+# warm COMMAND ARGS...: runs the command (a warm-up run) until the platform spent less than a tenth of a run's
+# wall time compiling, at most WARMUP_MAX_RUNS times. The HTTP path is thousands of methods run once per request
+# (Tomcat, Spring MVC, Jackson): at a few hundred requests per run, C2 reaches them over several runs.
+warm() {
+    local run start end j0 j1
+    for run in $(seq 1 "$WARMUP_MAX_RUNS"); do
+        j0=$(jit_seconds) start=$(date +%s.%N)
+        "$@"
+        j1=$(jit_seconds) end=$(date +%s.%N)
+        [[ -n "$j0" && -n "$j1" ]] || return 0
+        log "  $2 run $run: JIT $(awk -v a="$j0" -v b="$j1" 'BEGIN { printf "%.1f", b - a }') s of $(awk \
+            -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s"
+        awk -v a="$j0" -v b="$j1" -v s="$start" -v e="$end" 'BEGIN { exit !((b - a) < 0.1 * (e - s)) }' && return 0
+    done
+    log "  $2: the JIT was still busy after $WARMUP_MAX_RUNS runs"
+}
+
 if [[ "$WARMUP_RECORDS" -gt 0 ]]; then
     create_topic "$PREFIX-warmup"
-    log "warm-up: $WARMUP_RECORDS records through ProducerPerformance, v2 and v3 produce, then the consumers"
-    perf_produce warmup-pp "$PREFIX-warmup" "$WARMUP_RECORDS" "$HTTP_PRODUCER_PROPS" --record-size "$RECORD_SIZE"
-    http_load warmup-v2 v2-produce "--topic=$PREFIX-warmup" "--records=$WARMUP_RECORDS" "--batch=$BATCH" "--concurrency=$CONCURRENCY"
-    http_load warmup-v3 v3-produce "--topic=$PREFIX-warmup" "--records=$WARMUP_RECORDS" "--streams=$STREAMS"
-    http_load warmup-v2-consume v2-consume "--topic=$PREFIX-warmup" "--records=$((3 * WARMUP_RECORDS))"
-    http_load warmup-v3-read v3-read "--topic=$PREFIX-warmup" "--records=$((3 * WARMUP_RECORDS))" "--limit=$READ_LIMIT"
+    create_topic "$PREFIX-warmup-read"
+    log "warm-up: runs of $WARMUP_RECORDS records through ProducerPerformance, v2 and v3 produce, then the consumers"
+    warm perf_produce warmup-pp "$PREFIX-warmup" "$WARMUP_RECORDS" "$HTTP_PRODUCER_PROPS" --record-size "$RECORD_SIZE"
+    warm http_load warmup-v2 v2-produce "--topic=$PREFIX-warmup" "--records=$WARMUP_RECORDS" "--batch=$BATCH" "--concurrency=$CONCURRENCY"
+    warm http_load warmup-v3 v3-produce "--topic=$PREFIX-warmup" "--records=$WARMUP_RECORDS" "--streams=$STREAMS"
+    # the readers check the record count, so they read a topic of exactly WARMUP_RECORDS
+    perf_produce warmup-read "$PREFIX-warmup-read" "$WARMUP_RECORDS" "$HTTP_PRODUCER_PROPS" --record-size "$RECORD_SIZE"
+    warm http_load warmup-v2-consume v2-consume "--topic=$PREFIX-warmup-read" "--records=$WARMUP_RECORDS"
+    warm http_load warmup-v3-read v3-read "--topic=$PREFIX-warmup-read" "--records=$WARMUP_RECORDS" "--limit=$READ_LIMIT"
 fi
 
 # ---- produce ----
@@ -211,7 +237,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
     printf '\n%s HTTP bench: %s records x %s bytes per phase, %s partitions per topic, broker-default flush (fsync per batch)\n' \
         "${BENCH_LABEL:-Strata}" "$RECORDS" "$RECORD_SIZE" "$PARTITIONS"
     printf 'producer settings (HTTP shared producer = ProducerPerformance): %s\n' "$HTTP_PRODUCER_PROPS"
-    printf 'warm-up %s records per path; %s cores; load average before %s, after %s\n' \
+    printf 'warm-up: runs of %s records per path until the JIT was quiet; %s cores; load average before %s, after %s\n' \
         "$WARMUP_RECORDS" "$(nproc)" "$LOAD_BEFORE" "$LOAD_AFTER"
     printf '%s\n' "${ROWS[@]}" | awk -F'|' '
         BEGIN {
