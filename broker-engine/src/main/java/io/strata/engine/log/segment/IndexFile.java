@@ -45,8 +45,8 @@ abstract class IndexFile implements Closeable {
     private volatile int entries;
     /** The current mapping: null until first needed (sealed) or after close. */
     private volatile ByteBuffer map;
-    /** Whether {@link #map} is the read-write mapping of the extended file. Guarded by {@code this}. */
-    private boolean writable;
+    /** Whether {@link #map} is the read-write mapping of the extended file. Changed under {@code this}. */
+    private volatile boolean writable;
     /** Sealed since the last flush: written entries or the trim may not be on disk yet. Guarded by {@code this}. */
     private boolean sealedUnflushed;
     private volatile boolean closed;
@@ -125,7 +125,12 @@ abstract class IndexFile implements Closeable {
     }
 
     /** The read-write mapping, extending the file to its capacity first if the index is sealed. */
-    private synchronized ByteBuffer writableBuffer() throws IOException {
+    private ByteBuffer writableBuffer() throws IOException {
+        ByteBuffer m = map;
+        return writable && m != null ? m : extendAndMap(); // the append path takes no lock once writable
+    }
+
+    private synchronized ByteBuffer extendAndMap() throws IOException {
         if (closed) {
             throw new ClosedChannelException();
         }
