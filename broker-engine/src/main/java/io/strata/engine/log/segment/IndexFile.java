@@ -17,7 +17,8 @@ import java.nio.file.StandardOpenOption;
  * open file, its {@code .log}, as in Kafka.
  *
  * <p>Two states. <em>Sealed</em> (a segment loaded from disk or rolled): the file is exactly its entries long
- * and is mapped read-only on the first lookup, so a broker with many segments maps only those it reads.
+ * and is mapped read-only when first read (opening an index reads its last entry, so every loaded segment maps
+ * both; a rolled one maps again on its next lookup).
  * <em>Writable</em> (the active segment, once appended to, truncated or rebuilt): the file is extended to its
  * full capacity (sparse) and mapped read-write, so an append is a memory write, not a system call.
  * {@link #seal()} (on roll and graceful close) trims it to its entries, and {@link #flush()} makes that

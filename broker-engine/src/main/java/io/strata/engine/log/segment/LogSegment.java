@@ -209,7 +209,7 @@ public final class LogSegment implements Closeable {
 
     /**
      * Records the final max timestamp in the time index, trims preallocated space and seals both indexes
-     * (forced and trimmed to their entries: see {@link IndexFile}).
+     * (trimmed to their entries, durable at the next {@link #flushIndexes()}: see {@link IndexFile}).
      */
     public void onBecomeInactive() throws IOException {
         TimestampOffset max = maxTimestamp;
