@@ -1,6 +1,7 @@
 package io.strata.admin.service;
 
 import io.strata.admin.gateway.KafkaGateway;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.springframework.stereotype.Service;
@@ -29,19 +30,32 @@ public class ProduceService {
      */
     public CompletableFuture<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, String api) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
-        try {
-            gateway.producer().send(record, (metadata, error) -> {
-                if (error != null) {
-                    result.completeExceptionally(error);
-                } else {
-                    metrics.produced(api, 1);
-                    result.complete(metadata);
-                }
-            });
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-        }
+        send(record, (metadata, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                metrics.produced(api, 1);
+                result.complete(metadata);
+            }
+        });
         return result;
     }
 
+    /**
+     * Sends {@code record} and calls {@code callback} (on the producer's I/O thread) when the cluster has
+     * acknowledged or refused it; a record the producer refuses at once is also reported to the callback, on
+     * this thread. Does not count the record: the caller reports what was acknowledged with {@link #produced}.
+     */
+    public void send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+        try {
+            gateway.producer().send(record, callback);
+        } catch (RuntimeException e) {
+            callback.onCompletion(null, e);
+        }
+    }
+
+    /** Counts {@code records} acknowledged records of {@code api}. */
+    public void produced(String api, long records) {
+        metrics.produced(api, records);
+    }
 }

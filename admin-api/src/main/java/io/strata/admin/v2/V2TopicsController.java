@@ -1,16 +1,14 @@
 package io.strata.admin.v2;
 
+import io.strata.admin.config.HttpApiProperties;
 import io.strata.admin.error.ErrorBody;
-import io.strata.admin.error.RestException;
 import io.strata.admin.service.v2.OutgoingRecord;
 import io.strata.admin.service.v2.ProduceOutcome;
 import io.strata.admin.service.v2.RecordProduceService;
 import io.strata.admin.service.v2.V2TopicService;
-import io.strata.admin.v2.model.V2Header;
 import io.strata.admin.v2.model.V2Partition;
 import io.strata.admin.v2.model.V2PartitionOffset;
 import io.strata.admin.v2.model.V2PartitionOffsets;
-import io.strata.admin.v2.model.V2ProduceRecord;
 import io.strata.admin.v2.model.V2ProduceRequest;
 import io.strata.admin.v2.model.V2ProduceResponse;
 import io.strata.admin.v2.model.V2Replica;
@@ -21,23 +19,20 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.util.ArrayList;
-import java.util.Base64;
+import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
 
@@ -54,9 +49,12 @@ public class V2TopicsController {
     private final V2TopicService topics;
     private final RecordProduceService producer;
 
-    public V2TopicsController(V2TopicService topics, RecordProduceService producer) {
+    private final V2ProduceBodyReader bodies;
+
+    public V2TopicsController(V2TopicService topics, RecordProduceService producer, HttpApiProperties properties) {
         this.topics = topics;
         this.producer = producer;
+        this.bodies = new V2ProduceBodyReader(properties.maxRequestSize().toBytes());
     }
 
     @GetMapping
@@ -120,7 +118,12 @@ public class V2TopicsController {
                     + "application/vnd.kafka.text.v2+json (UTF-8 strings). Strata's extensions: headers "
                     + "[{name, value: base64}] and timestamp (epoch ms) on each record. When the topic does not "
                     + "exist it is created if the cluster creates topics on use (auto.create.topics.enable), "
-                    + "otherwise 404/40401.")
+                    + "otherwise 404/40401.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                    @Content(mediaType = V2MediaTypes.JSON, schema = @Schema(implementation = V2ProduceRequest.class)),
+                    @Content(mediaType = V2MediaTypes.BINARY, schema = @Schema(implementation = V2ProduceRequest.class)),
+                    @Content(mediaType = V2MediaTypes.TEXT, schema = @Schema(implementation = V2ProduceRequest.class)),
+                    @Content(mediaType = V2MediaTypes.GENERIC, schema = @Schema(implementation = V2ProduceRequest.class))}))
     @ApiResponse(responseCode = "404", description = "Topic not found (error_code 40401)",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @ApiResponse(responseCode = "413", description = "Body over strata.http.max-request-size",
@@ -132,15 +135,20 @@ public class V2TopicsController {
     public ResponseEntity<V2ProduceResponse> produceToTopic(
             @Parameter(description = "The topic's name.") @PathVariable("topic") String topic,
             @Parameter(hidden = true) @RequestHeader(name = "Content-Type", required = false) String contentType,
-            @RequestBody V2ProduceRequest request) {
-        return produce(topic, null, contentType, request);
+            @Parameter(hidden = true) HttpServletRequest body) throws IOException {
+        return produce(topic, null, contentType, body);
     }
 
     @PostMapping(path = "/{topic}/partitions/{partition}", consumes = {V2MediaTypes.JSON, V2MediaTypes.BINARY,
             V2MediaTypes.TEXT, V2MediaTypes.GENERIC})
     @Operation(operationId = "produceToPartitionV2", summary = "Produce records to a partition (v2)",
             description = "Produces every record to the given partition; otherwise as producing to the topic "
-                    + "(records' own partition fields are ignored). Strata's extensions: headers and timestamp.")
+                    + "(records' own partition fields are ignored). Strata's extensions: headers and timestamp.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                    @Content(mediaType = V2MediaTypes.JSON, schema = @Schema(implementation = V2ProduceRequest.class)),
+                    @Content(mediaType = V2MediaTypes.BINARY, schema = @Schema(implementation = V2ProduceRequest.class)),
+                    @Content(mediaType = V2MediaTypes.TEXT, schema = @Schema(implementation = V2ProduceRequest.class)),
+                    @Content(mediaType = V2MediaTypes.GENERIC, schema = @Schema(implementation = V2ProduceRequest.class))}))
     @ApiResponse(responseCode = "404", description = "Topic (40401) or partition (40402) not found",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @ApiResponse(responseCode = "413", description = "Body over strata.http.max-request-size",
@@ -153,26 +161,14 @@ public class V2TopicsController {
             @Parameter(description = "The topic's name.") @PathVariable("topic") String topic,
             @Parameter(description = "The partition's id.") @PathVariable("partition") int partition,
             @Parameter(hidden = true) @RequestHeader(name = "Content-Type", required = false) String contentType,
-            @RequestBody V2ProduceRequest request) {
-        return produce(topic, partition, contentType, request);
+            @Parameter(hidden = true) HttpServletRequest body) throws IOException {
+        return produce(topic, partition, contentType, body);
     }
 
     private ResponseEntity<V2ProduceResponse> produce(String topic, Integer partition, String contentType,
-                                                      V2ProduceRequest request) {
-        if (request.records() == null || request.records().isEmpty()) {
-            throw new RestException(HttpStatus.UNPROCESSABLE_CONTENT, 422, "records may not be empty");
-        }
-        EmbeddedFormat format = EmbeddedFormat.ofContentType(contentType);
-        List<OutgoingRecord> records = new ArrayList<>(request.records().size());
-        for (int i = 0; i < request.records().size(); i++) {
-            V2ProduceRecord record = request.records().get(i);
-            if (record == null) {
-                throw EmbeddedFormat.payloadError("records[" + i + "] is null");
-            }
-            records.add(new OutgoingRecord(record.partition(), format.decode(record.key(), "records[" + i + "].key"),
-                    format.decode(record.value(), "records[" + i + "].value"), headers(record.headers(), i),
-                    record.timestamp()));
-        }
+                                                      HttpServletRequest body) throws IOException {
+        List<OutgoingRecord> records = bodies.read(body.getInputStream(), body.getContentLengthLong(),
+                EmbeddedFormat.ofContentType(contentType));
         List<ProduceOutcome> outcomes = producer.produce(topic, partition, records, API);
         List<V2PartitionOffset> offsets = outcomes.stream()
                 .map(o -> new V2PartitionOffset(o.partition(), o.offset(), o.errorCode(), o.error())).toList();
@@ -183,27 +179,6 @@ public class V2TopicsController {
                 : outcomes.stream().anyMatch(o -> Integer.valueOf(40301).equals(o.errorCode()))
                 ? HttpStatus.FORBIDDEN : HttpStatus.OK;
         return ResponseEntity.status(status).body(new V2ProduceResponse(offsets, null, null));
-    }
-
-    private static List<Header> headers(List<V2Header> headers, int index) {
-        if (headers == null) {
-            return List.of();
-        }
-        List<Header> result = new ArrayList<>(headers.size());
-        for (V2Header header : headers) {
-            if (header == null || header.name() == null) {
-                throw EmbeddedFormat.payloadError("records[" + index + "].headers: every header needs a name");
-            }
-            byte[] value;
-            try {
-                value = header.value() == null ? null : Base64.getDecoder().decode(header.value());
-            } catch (IllegalArgumentException e) {
-                throw EmbeddedFormat.payloadError("records[" + index + "].headers: the value of " + header.name()
-                        + " is not valid base64");
-            }
-            result.add(new RecordHeader(header.name(), value));
-        }
-        return result;
     }
 
     static V2Partition toPartition(TopicPartitionInfo info) {
