@@ -1,8 +1,10 @@
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -35,8 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * go to stderr; the exit status is non-zero when the run failed or its data did not check out):
  * <ul>
  *   <li>{@code v2-produce}: {@code POST /topics/{t}} with {@code application/vnd.kafka.binary.v2+json},
- *       {@code --batch} records per request on {@code --concurrency} connections, each sending its next request
- *       when the previous one answered. Counts the offsets answered without an error code.</li>
+ *       {@code --batch} records per request on {@code --concurrency} kept-alive connections (raw HTTP/1.1), each
+ *       sending its next request when the previous one answered. Counts the offsets answered without an error code.</li>
  *   <li>{@code v3-produce}: {@code --streams} parallel {@code POST /v3/clusters/{c}/topics/{t}/records}
  *       requests, each a chunked stream of concatenated JSON records (BINARY values) written by one thread while
  *       another reads the delivery reports. Counts the reports with error_code 200.</li>
@@ -61,6 +63,7 @@ public class HttpLoad {
     static final String V2_BINARY = "application/vnd.kafka.binary.v2+json";
     /** Distinct payloads cycled through: enough that no two neighbouring records are alike, cheap to prepare. */
     static final int DISTINCT_VALUES = 64;
+    static final String STORED_REPORT = "{\"error_code\":200,";
 
     final Map<String, String> options;
     final URI base;
@@ -146,36 +149,34 @@ public class HttpLoad {
         long start = System.nanoTime();
         List<Future<?>> workers = new ArrayList<>();
         for (int w = 0; w < concurrency; w++) {
-            HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // one connection each
             workers.add(pool.submit(() -> {
-                long b;
-                while ((b = nextBatch.getAndIncrement()) < batches) {
-                    int count = (int) Math.min(batch, records - b * batch);
-                    byte[] body = count == batch ? bodies[(int) (b % bodies.length)] : v2Body(values, 0, count);
-                    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120))
-                            .header("Content-Type", V2_BINARY).header("Accept", V2_JSON)
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-                    long sent = System.nanoTime();
-                    HttpResponse<String> response = own.send(request, HttpResponse.BodyHandlers.ofString());
-                    latencies.add(System.nanoTime() - sent);
-                    if (response.statusCode() != 200) {
-                        failed.addAndGet(count);
-                        firstError.compareAndSet(null, "HTTP " + response.statusCode() + ": " + abbreviate(response.body()));
-                        continue;
-                    }
-                    int ok = 0;
-                    for (Object o : list(map(Json.parse(response.body())).get("offsets"))) {
-                        Map<String, Object> offset = map(o);
-                        if (offset.get("error_code") == null && offset.get("offset") != null) {
-                            ok++;
-                        } else {
-                            firstError.compareAndSet(null, String.valueOf(offset));
+                try (KeepAlive connection = new KeepAlive(base)) {
+                    long b;
+                    while ((b = nextBatch.getAndIncrement()) < batches) {
+                        int count = (int) Math.min(batch, records - b * batch);
+                        byte[] body = count == batch ? bodies[(int) (b % bodies.length)] : v2Body(values, 0, count);
+                        long sent = System.nanoTime();
+                        KeepAlive.Response response = connection.post(uri.getRawPath(), V2_BINARY, V2_JSON, body);
+                        latencies.add(System.nanoTime() - sent);
+                        if (response.status() != 200) {
+                            failed.addAndGet(count);
+                            firstError.compareAndSet(null, "HTTP " + response.status() + ": " + abbreviate(response.body()));
+                            continue;
                         }
+                        int ok = 0;
+                        for (Object o : list(map(Json.parse(response.body())).get("offsets"))) {
+                            Map<String, Object> offset = map(o);
+                            if (offset.get("error_code") == null && offset.get("offset") != null) {
+                                ok++;
+                            } else {
+                                firstError.compareAndSet(null, String.valueOf(offset));
+                            }
+                        }
+                        acked.addAndGet(ok);
+                        failed.addAndGet(count - ok);
                     }
-                    acked.addAndGet(ok);
-                    failed.addAndGet(count - ok);
+                    return null;
                 }
-                return null;
             }));
         }
         for (Future<?> worker : workers) {
@@ -257,12 +258,15 @@ public class HttpLoad {
                     }
                     long reports = 0;
                     String line;
-                    while (reports < count && (line = response.readLine()) != null) {
+                    BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(),
+                            StandardCharsets.UTF_8), 1 << 16);
+                    while (reports < count && (line = lines.readLine()) != null) {
                         if (line.isBlank()) {
                             continue;
                         }
                         reports++;
-                        Object code = map(Json.parse(line)).get("error_code");
+                        // Reports start with their error_code (ProduceResponse's first field); others are parsed.
+                        Object code = line.startsWith(STORED_REPORT) ? 200 : map(Json.parse(line)).get("error_code");
                         if (code instanceof Number n && n.intValue() == 200) {
                             acked.incrementAndGet();
                         } else {
@@ -508,6 +512,57 @@ public class HttpLoad {
     }
 
     /**
+     * One HTTP/1.1 connection used for request after request, as a load generator such as wrk uses it: each request
+     * is written straight from its prepared body and its response read in bulk; the connection is reopened when the server
+     * closes it (Tomcat does after {@code max-keep-alive-requests}, 100 by default). The JDK's HttpClient, used
+     * here before, took the bench client as much CPU as the platform's whole HTTP layer, on the two cores both share.
+     * Not thread-safe: one per worker.
+     */
+    static final class KeepAlive implements AutoCloseable {
+        record Response(int status, String body) {
+        }
+
+        private final URI base;
+        private Socket socket;
+        private OutputStream out;
+        private InputStream in;
+
+        KeepAlive(URI base) {
+            this.base = base;
+        }
+
+        Response post(String path, String contentType, String accept, byte[] body) throws IOException {
+            byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nContent-Type: " + contentType
+                    + "\r\nAccept: " + accept + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            if (socket == null) {
+                socket = new Socket(base.getHost(), base.getPort());
+                socket.setSoTimeout(120_000);
+                socket.setTcpNoDelay(true);
+                out = socket.getOutputStream();
+                in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+            }
+            out.write(head);
+            out.write(body);
+            out.flush();
+            HttpStream response = new HttpStream(in);
+            String text = new String(response.readBody(), StandardCharsets.UTF_8);
+            if ("close".equalsIgnoreCase(response.headers.get("connection"))) {
+                close();
+            }
+            return new Response(response.status, text);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (socket != null) {
+                socket.close();
+                socket = null;
+            }
+        }
+    }
+
+    /**
      * The response side of a raw HTTP/1.1 exchange: status line and headers, then the body (chunked or not) line
      * by line. JDK's HttpClient sends a whole request body before it reads the response, which a server that
      * answers while it reads would block on; hence a socket.
@@ -517,11 +572,14 @@ public class HttpLoad {
         final int status;
         final Map<String, String> headers = new HashMap<>();
         final boolean chunked;
+        /** The body's Content-Length, or -1 when chunked or read until the connection closes. */
+        final long contentLength;
         private int chunkLeft;
         private boolean done;
 
+        /** Reads the status line and headers from {@code raw} (used as it is when already buffered). */
         HttpStream(InputStream raw) throws IOException {
-            in = new BufferedInputStream(raw, 1 << 16);
+            in = raw instanceof BufferedInputStream buffered ? buffered : new BufferedInputStream(raw, 1 << 16);
             String statusLine = rawLine();
             if (statusLine.isEmpty()) {
                 throw new IOException("the server closed the connection without a response");
@@ -533,6 +591,77 @@ public class HttpLoad {
                 headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
             }
             chunked = "chunked".equalsIgnoreCase(headers.get("transfer-encoding"));
+            contentLength = chunked || !headers.containsKey("content-length") ? -1
+                    : Long.parseLong(headers.get("content-length"));
+        }
+
+        /** The whole body, read in bulk; the connection is then at the next response. */
+        byte[] readBody() throws IOException {
+            if (contentLength >= 0) {
+                byte[] body = in.readNBytes((int) contentLength);
+                if (body.length < contentLength) {
+                    throw new IOException("the connection closed inside a response body");
+                }
+                return body;
+            }
+            if (!chunked) {
+                return in.readAllBytes();
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 15);
+            while (true) {
+                String sizeLine = rawLine();
+                if (sizeLine.isEmpty()) {
+                    throw new IOException("the connection closed inside a chunked response");
+                }
+                int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+                if (size == 0) {
+                    while (!rawLine().isEmpty()) {
+                        // trailers
+                    }
+                    return body.toByteArray();
+                }
+                byte[] chunk = in.readNBytes(size);
+                if (chunk.length < size) {
+                    throw new IOException("the connection closed inside a chunk");
+                }
+                body.write(chunk);
+                rawLine(); // the CRLF after the chunk
+            }
+        }
+
+        /** The body as a stream (chunked framing removed), read in bulk. */
+        InputStream body() {
+            return new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    return bodyByte();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (len == 0) {
+                        return 0;
+                    }
+                    if (done) {
+                        return -1;
+                    }
+                    if (!chunked) {
+                        return in.read(b, off, len);
+                    }
+                    int first = bodyByte(); // reads the next chunk's size line when needed
+                    if (first < 0) {
+                        return -1;
+                    }
+                    b[off] = (byte) first;
+                    int n = chunkLeft == 0 ? 0 : in.read(b, off + 1, Math.min(len - 1, chunkLeft));
+                    if (n < 0) {
+                        done = true;
+                        return 1;
+                    }
+                    chunkLeft -= n;
+                    return 1 + n;
+                }
+            };
         }
 
         /** The next body line without its newline, or null at the end of the body. */
