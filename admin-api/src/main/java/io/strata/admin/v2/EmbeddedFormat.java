@@ -30,9 +30,10 @@ public enum EmbeddedFormat {
             }
         }
 
+        /** A binary node: written as standard padded base64 straight into the response, with no String between. */
         @Override
         JsonNode encodeNonNull(byte[] bytes) {
-            return NODES.stringNode(Base64.getEncoder().encodeToString(bytes));
+            return NODES.binaryNode(bytes);
         }
     },
     JSON(V2MediaTypes.JSON) {

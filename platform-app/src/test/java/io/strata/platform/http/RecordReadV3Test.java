@@ -39,6 +39,41 @@ class RecordReadV3Test extends HttpPlatformTestBase {
     }
 
     @Test
+    void pagingThroughAPartitionReturnsEveryRecordOnceInOrderAcrossJumpsAndDeletions() throws Exception {
+        createTopic("read-paging", 1);
+        produce("read-paging", 0, 0, 500, 1_000_000L);
+        // Each page's poll fetches far more than its 7 records; the next page continues from those.
+        List<Long> offsets = new ArrayList<>();
+        long offset = 0;
+        for (int page = 0; page < 10; page++) {
+            JsonNode body = http().get(v3("/topics/read-paging/partitions/0/records?offset=" + offset
+                    + "&limit=7&format=string")).json();
+            for (JsonNode record : body.get("data")) {
+                offsets.add(record.get("offset").asLong());
+                assertThat(record.at("/value/data").asString()).isEqualTo("value-" + record.get("offset").asLong());
+            }
+            offset = body.get("next_offset").asLong();
+        }
+        assertThat(offsets).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 70).boxed().toList());
+
+        // A jump back, and a jump forward, read what is there, not what the paging cursor held.
+        assertThat(http().get(v3("/topics/read-paging/partitions/0/records?offset=3&limit=2")).json().get("data"))
+                .extracting(r -> r.get("offset").asLong()).containsExactly(3L, 4L);
+        assertThat(http().get(v3("/topics/read-paging/partitions/0/records?offset=400&limit=2")).json().get("data"))
+                .extracting(r -> r.get("offset").asLong()).containsExactly(400L, 401L);
+
+        // Records deleted after a cursor fetched them are not answered from it.
+        JsonNode before = http().get(v3("/topics/read-paging/partitions/0/records?offset=100&limit=5")).json();
+        assertThat(before.get("next_offset").asLong()).isEqualTo(105);
+        kafkaAdmin().deleteRecords(java.util.Map.of(new org.apache.kafka.common.TopicPartition("read-paging", 0),
+                org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(110))).all().get();
+        JsonNode after = http().get(v3("/topics/read-paging/partitions/0/records?offset=105&limit=5")).json();
+        assertThat(after.get("beginning_offset").asLong()).isEqualTo(110);
+        assertThat(after.get("data")).extracting(r -> r.get("offset").asLong())
+                .containsExactly(110L, 111L, 112L, 113L, 114L);
+    }
+
+    @Test
     void aReadAtATimeStartsAtTheFirstRecordAtOrAfterIt() throws Exception {
         createTopic("read-time", 1);
         produce("read-time", 0, 0, 5, 1_000_000L);

@@ -86,8 +86,14 @@ public enum RecordView {
         return new RecordData.Data("STRING", bytes.length, text);
     }
 
+    /**
+     * The bytes themselves: Jackson writes a {@code byte[]} as standard padded base64 (its default variant, the
+     * same text as {@link Base64#getEncoder()}) straight into its output buffer, without the String that it would
+     * otherwise build and then check character by character for escapes (writing those strings took 15% of the
+     * request threads' CPU of a paging read).
+     */
     private static RecordData.Data binary(byte[] bytes) {
-        return new RecordData.Data("BINARY", bytes.length, Base64.getEncoder().encodeToString(bytes));
+        return new RecordData.Data("BINARY", bytes.length, bytes);
     }
 
     private static String utf8(byte[] bytes) {
