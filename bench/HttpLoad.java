@@ -318,14 +318,18 @@ public class HttpLoad {
         expect(send("POST", URI.create(instance + "/subscription"), V2_JSON,
                 "{\"topics\":[\"" + topic + "\"]}", V2_JSON), 204, "subscribing");
         URI poll = URI.create(instance + "/records?timeout=1000&max_bytes=" + maxBytes);
+        KeepAlive polls = new KeepAlive(poll);
         Map<Integer, BitSet> seen = new HashMap<>();
         long count = 0, bytes = 0, duplicates = 0, wrongSize = 0, requests = 0;
         long firstRecord = 0, lastProgress = System.nanoTime();
         try {
             while (count < records) {
-                HttpResponse<String> response = send("GET", poll, null, null, V2_BINARY);
+                KeepAlive.Response response = polls.get(poll.getRawPath() + "?" + poll.getRawQuery(), V2_BINARY);
                 requests++;
-                expect(response, 200, "polling records");
+                if (response.status() != 200) {
+                    throw new IllegalStateException("polling records: HTTP " + response.status() + " "
+                            + abbreviate(response.body()));
+                }
                 List<Object> batch = list(Json.parse(response.body()));
                 if (batch.isEmpty()) {
                     if (System.nanoTime() - lastProgress > idleMillis * 1_000_000) {
@@ -354,6 +358,7 @@ public class HttpLoad {
                 }
             }
         } finally {
+            polls.close();
             send("DELETE", URI.create(instance), V2_JSON, null, V2_JSON);
         }
         long end = System.nanoTime();
@@ -382,14 +387,18 @@ public class HttpLoad {
         }
         long count = 0, bytes = 0, requests = 0, gaps = 0, wrongSize = 0;
         long start = System.nanoTime();
+        KeepAlive connection = new KeepAlive(base);
         for (int partition : partitions) {
             long offset = -1, end = -1;
             do {
                 String query = "?limit=" + limit + (offset < 0 ? "&from=earliest" : "&offset=" + offset);
-                HttpResponse<String> page = send("GET", base.resolve(partitionsPath + "/" + partition + "/records" + query),
-                        null, null, "application/json");
+                KeepAlive.Response page = connection.get(base.getRawPath() + partitionsPath + "/" + partition
+                        + "/records" + query, "application/json");
                 requests++;
-                expect(page, 200, "reading partition " + partition);
+                if (page.status() != 200) {
+                    throw new IllegalStateException("reading partition " + partition + ": HTTP " + page.status() + " "
+                            + abbreviate(page.body()));
+                }
                 Map<String, Object> body = map(Json.parse(page.body()));
                 if (end < 0) {
                     end = ((Number) body.get("end_offset")).longValue();
@@ -412,6 +421,7 @@ public class HttpLoad {
                 offset = Math.max(offset, ((Number) body.get("next_offset")).longValue());
             } while (offset < end);
         }
+        connection.close();
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("requests", requests);
@@ -532,9 +542,17 @@ public class HttpLoad {
         }
 
         Response post(String path, String contentType, String accept, byte[] body) throws IOException {
-            byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nContent-Type: " + contentType
-                    + "\r\nAccept: " + accept + "\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
+            return exchange("POST " + path + " HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nContent-Type: "
+                    + contentType + "\r\nAccept: " + accept + "\r\nContent-Length: " + body.length + "\r\n\r\n", body);
+        }
+
+        Response get(String pathAndQuery, String accept) throws IOException {
+            return exchange("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nAccept: " + accept
+                    + "\r\n\r\n", new byte[0]);
+        }
+
+        private Response exchange(String requestHead, byte[] body) throws IOException {
+            byte[] head = requestHead.getBytes(StandardCharsets.US_ASCII);
             if (socket == null) {
                 socket = new Socket(base.getHost(), base.getPort());
                 socket.setSoTimeout(120_000);
