@@ -1,8 +1,10 @@
 package io.strata.admin.v3.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.strata.admin.v3.records.ProduceDataDeserializer;
 import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * A record's key or value in a v3 produce request: its {@code type} (BINARY: base64 {@code data}, JSON: any JSON
@@ -20,5 +22,6 @@ public record ProduceRequestData(
         @JsonProperty("schema_version") @Schema(nullable = true) Integer schemaVersion,
         @JsonProperty("schema") @Schema(nullable = true) String schema,
         @JsonProperty("data") @Schema(description = "The data: base64 for BINARY, a string for STRING, any JSON for JSON")
+        @JsonDeserialize(using = ProduceDataDeserializer.class)
         JsonNode data) {
 }

@@ -35,6 +35,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
@@ -110,7 +111,10 @@ public class ProduceRecordsController {
             HttpServletRequest request, HttpServletResponse response) throws IOException, InterruptedException {
         clusters.requireCluster(clusterId);
         int partitions = topics.describe(topic).partitions().size();
-        try (JsonParser parser = json.createParser(request.getInputStream())) {
+        RetainedInput body = new RetainedInput(request.getInputStream(),
+                (int) Math.min(Integer.MAX_VALUE - 1024 * 1024, maxRecordBytes) + 1024 * 1024);
+        ObjectReader records = json.readerFor(ProduceRequest.class).withAttribute(RetainedInput.class, body);
+        try (JsonParser parser = json.createParser(body)) {
             JsonToken first = nextToken(parser);
             if (first == null) {
                 throw new RestException(HttpStatus.UNPROCESSABLE_CONTENT, 42206,
@@ -122,7 +126,7 @@ public class ProduceRecordsController {
             }
             // The first record is read before answering, so a body that is one bad or oversized record gets an
             // HTTP error status rather than a 200 with an error report.
-            ProduceRequest firstRecord = readRecord(parser);
+            ProduceRequest firstRecord = readRecord(records, body, parser);
             response.setStatus(HttpStatus.OK.value());
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             DeliveryReportStream reports = new DeliveryReportStream(response.getOutputStream(), json, executor,
@@ -137,7 +141,7 @@ public class ProduceRecordsController {
                 }
                 ProduceRequest node;
                 try {
-                    node = readRecord(parser);
+                    node = readRecord(records, body, parser);
                 } catch (RestException e) {
                     reports.push(CompletableFuture.completedFuture(ProduceResponse.error(e.errorCode(), e.getMessage())));
                     break;
@@ -193,13 +197,16 @@ public class ProduceRecordsController {
     /**
      * The record object the parser is at, bound in one pass; 400 when it is malformed or a field has the wrong
      * type, 413 when larger than the limit (the stream cannot continue after either: the parser is no longer at
-     * a record boundary, as with kafka-rest, which also ends the stream on such input).
+     * a record boundary, as with kafka-rest, which also ends the stream on such input). The body's bytes before
+     * the record are released; its data strings may be taken from the bytes retained since (see
+     * {@link ProduceDataDeserializer}).
      */
-    private ProduceRequest readRecord(JsonParser parser) {
+    private ProduceRequest readRecord(ObjectReader records, RetainedInput body, JsonParser parser) {
         long start = parser.currentLocation().getByteOffset();
+        body.release(parser.currentTokenLocation().getByteOffset());
         ProduceRequest node;
         try {
-            node = json.readValue(parser, ProduceRequest.class);
+            node = records.readValue(parser);
         } catch (StreamConstraintsException e) {
             throw tooLarge();
         } catch (JacksonException e) {
