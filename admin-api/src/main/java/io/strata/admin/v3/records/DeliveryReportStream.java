@@ -2,6 +2,8 @@ package io.strata.admin.v3.records;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
@@ -26,11 +28,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class DeliveryReportStream {
     private static final Logger log = LoggerFactory.getLogger(DeliveryReportStream.class);
-    private static final byte[] NEWLINE = {'\n'};
     private static final int FLUSH_EVERY = 256;
 
     private final OutputStream out;
-    private final JsonMapper json;
+    /** Writes the reports one after another into {@code out}, each followed by a newline; no separator between. */
+    private final ObjectWriter writer;
+    private JsonGenerator generator;
     private final Executor executor;
     private final Semaphore window;
     private final Queue<CompletableFuture<?>> reports = new ConcurrentLinkedQueue<>();
@@ -42,7 +45,9 @@ final class DeliveryReportStream {
 
     DeliveryReportStream(OutputStream out, JsonMapper json, Executor executor, int window) {
         this.out = out;
-        this.json = json;
+        // Not flushed after each report: that made every report a chunk and a write to the socket of its own.
+        this.writer = json.writer().withRootValueSeparator("")
+                .without(tools.jackson.databind.SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
         this.executor = executor;
         this.window = new Semaphore(window);
     }
@@ -115,15 +120,20 @@ final class DeliveryReportStream {
         if (broken) {
             return;
         }
-        out.write(json.writeValueAsBytes(report));
-        out.write(NEWLINE);
+        if (generator == null) {
+            generator = writer.createGenerator(out);
+        }
+        writer.writeValue(generator, report);
+        generator.writeRaw('\n');
         if (++unflushed >= FLUSH_EVERY) {
             flush();
         }
     }
 
+    /** Flushes the generator's buffer into {@code out} and {@code out} to the client. */
     private void flush() throws IOException {
         if (unflushed > 0 && !broken) {
+            generator.flush();
             out.flush();
             unflushed = 0;
         }
