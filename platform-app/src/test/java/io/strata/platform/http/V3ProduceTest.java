@@ -113,6 +113,33 @@ class V3ProduceTest extends HttpPlatformTestBase {
     }
 
     @Test
+    void aClientThatWaitsForEachReportBeforeItsNextRecordGetsIt() throws Exception {
+        createTopic("v3-produce-lockstep", 1);
+        try (ChunkedHttpStream stream = new ChunkedHttpStream(httpPort, "POST",
+                v3("/topics/v3-produce-lockstep/records"), "application/json")) {
+            for (int i = 0; i < 5; i++) {
+                String value = java.util.Base64.getEncoder().encodeToString(("lockstep-" + i).getBytes(StandardCharsets.UTF_8));
+                stream.send(("{\"value\":{\"data\":\"" + value + "\"}}").getBytes(StandardCharsets.UTF_8));
+                stream.flush();
+                if (i == 0) {
+                    assertThat(stream.readStatus()).isEqualTo(200);
+                }
+                String line = stream.readLine();
+                while (line != null && line.isBlank()) {
+                    line = stream.readLine();
+                }
+                assertThat(line).as("the report of record %d, before the next is sent", i).isNotNull();
+                JsonNode report = HttpTestClient.JSON.readTree(line);
+                assertThat(report.get("error_code").asInt()).isEqualTo(200);
+                assertThat(report.get("offset").asLong()).isEqualTo(i);
+            }
+            stream.endBody();
+        }
+        assertThat(readAll("v3-produce-lockstep", 1, 5)).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly("lockstep-0", "lockstep-1", "lockstep-2", "lockstep-3", "lockstep-4");
+    }
+
+    @Test
     void aBadRecordInAStreamFailsAloneAndTheOthersAreStored() {
         createTopic("v3-produce-bad-record", 1);
         var response = http().post(v3("/topics/v3-produce-bad-record/records"),
