@@ -15,9 +15,9 @@
 # Each produce goes into its own topic of PARTITIONS partitions; afterwards the summed end offsets of each
 # topic (GetOffsetShell) must equal the records acknowledged, and each consumer must see every record once
 # with values of RECORD_SIZE bytes, or the bench fails. The HTTP client is bench/HttpLoad.java, run with the
-# JDK's source launcher (no build step, no dependencies); it sends v2 produce requests on kept-alive raw HTTP/1.1
-# connections, as wrk does (the JDK's HttpClient took the client as much CPU as the platform's HTTP layer, and
-# client and platform share the cores).
+# JDK's source launcher (no build step, no dependencies); its v2 produce requests, v2 polls and v3 pages go on
+# kept-alive raw HTTP/1.1 connections, as wrk's do (the JDK's HttpClient took the client as much CPU as the
+# platform's HTTP layer, and client and platform share the cores).
 #
 # Prints records/s and MB/s (2^20 bytes of values) per phase with the ratio to the Kafka-protocol figure
 # (produce rows: to ProducerPerformance; consume rows: to ConsumerPerformance), the platform's CPU seconds
