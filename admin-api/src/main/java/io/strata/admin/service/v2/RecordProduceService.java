@@ -95,7 +95,7 @@ public class RecordProduceService {
      * highest partition the request names) is beyond it: describing the topic per request cost the HTTP path a
      * tenth of its CPU (the admin client's round trip and the broker's metadata answer), and partitions added
      * since are then still seen at once. A topic deleted within that second is still taken to exist: its records
-     * wait the producer's {@code max.block.ms} and fail with 50003, as they did when the deletion came between
+     * wait for the producer's metadata, up to {@code max.block.ms}, as they could when the deletion came between
      * the lookup and the send.
      */
     private int partitionCount(String topic, int highest) {
