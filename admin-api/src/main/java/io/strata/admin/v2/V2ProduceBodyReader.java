@@ -1,6 +1,7 @@
 package io.strata.admin.v2;
 
 import io.strata.admin.error.RestException;
+import io.strata.admin.http.BodyJson;
 import io.strata.admin.service.v2.OutgoingRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -10,8 +11,6 @@ import tools.jackson.core.Base64Variants;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
@@ -44,13 +43,7 @@ final class V2ProduceBodyReader {
 
     V2ProduceBodyReader(long maxRequestBytes) {
         this.maxRequestBytes = maxRequestBytes;
-        int maxString = (int) Math.min(Integer.MAX_VALUE, maxRequestBytes);
-        this.json = JsonMapper.builder(JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxString).build())
-                .build())
-                // A JSON key or value is read as a tree in the middle of the body.
-                .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build();
+        this.json = BodyJson.mapper(maxRequestBytes); // a JSON key or value is read as a tree mid-body
     }
 
     /**

@@ -4,6 +4,7 @@ import io.strata.admin.config.HttpApiProperties;
 import io.strata.admin.error.ErrorBody;
 import io.strata.admin.error.KafkaErrorMapper;
 import io.strata.admin.error.RestException;
+import io.strata.admin.http.BodyJson;
 import io.strata.admin.http.HttpStreamingExecutor;
 import io.strata.admin.service.ClusterService;
 import io.strata.admin.service.ProduceService;
@@ -32,9 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.exc.StreamConstraintsException;
-import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -74,13 +73,7 @@ public class ProduceRecordsController {
         this.executor = executor;
         this.maxRecordBytes = properties.maxRequestSize().toBytes();
         this.maxBatchEntries = properties.produceBatchMaxEntries();
-        int maxString = (int) Math.min(Integer.MAX_VALUE, maxRecordBytes);
-        this.json = JsonMapper.builder(JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxString).build())
-                .build())
-                // A stream is many root values; each record is read on its own.
-                .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build();
+        this.json = BodyJson.mapper(maxRecordBytes); // a stream is many root values, each record read on its own
         this.encoder = new RecordEncoder(json);
     }
 
