@@ -2,6 +2,7 @@ package io.strata.admin.v2;
 
 import io.strata.admin.error.RestException;
 import io.strata.admin.http.BodyJson;
+import io.strata.admin.http.PlainJsonString;
 import io.strata.admin.service.v2.OutgoingRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -129,8 +130,8 @@ final class V2ProduceBodyReader {
             String name = parser.currentName();
             parser.nextToken();
             switch (name) {
-                case "key" -> key = embedded(parser, body, format, "records[" + index + "].key");
-                case "value" -> value = embedded(parser, body, format, "records[" + index + "].value");
+                case "key" -> key = embedded(parser, body, format, index, "key");
+                case "value" -> value = embedded(parser, body, format, index, "value");
                 case "partition" -> {
                     Long number = number(parser, "partition");
                     if (number != null && number != number.intValue()) {
@@ -146,8 +147,8 @@ final class V2ProduceBodyReader {
         return new OutgoingRecord(partition, key, value, headers, timestamp);
     }
 
-    /** A key or value: the parser is at its first token. */
-    private byte[] embedded(JsonParser parser, Body body, EmbeddedFormat format, String field) {
+    /** Record {@code index}'s key or value ({@code name}): the parser is at its first token. */
+    private byte[] embedded(JsonParser parser, Body body, EmbeddedFormat format, int index, String name) {
         JsonToken token = parser.currentToken();
         if (token == JsonToken.VALUE_NULL) {
             return null;
@@ -155,28 +156,35 @@ final class V2ProduceBodyReader {
         switch (format) {
             case BINARY -> {
                 if (token != JsonToken.VALUE_STRING) {
-                    throw EmbeddedFormat.payloadError(field + " must be a base64 string in the binary format");
+                    throw EmbeddedFormat.payloadError(field(index, name)
+                            + " must be a base64 string in the binary format");
                 }
-                byte[] decoded = body.base64At(parser, field);
+                byte[] decoded = body.base64At(parser, index, name);
                 if (decoded != null) {
                     return decoded;
                 }
                 try {
                     return parser.getBinaryValue(BASE64);
                 } catch (JacksonException e) {
-                    throw EmbeddedFormat.payloadError(field + " is not valid base64: " + firstLine(e.getOriginalMessage()));
+                    throw EmbeddedFormat.payloadError(field(index, name) + " is not valid base64: "
+                            + firstLine(e.getOriginalMessage()));
                 }
             }
             case TEXT -> {
                 if (token != JsonToken.VALUE_STRING) {
-                    throw EmbeddedFormat.payloadError(field + " must be a string in the text format");
+                    throw EmbeddedFormat.payloadError(field(index, name) + " must be a string in the text format");
                 }
                 return parser.getString().getBytes(StandardCharsets.UTF_8);
             }
             default -> {
-                return EmbeddedFormat.JSON.decode(json.readTree(parser), field);
+                return EmbeddedFormat.JSON.decode(json.readTree(parser), field(index, name));
             }
         }
+    }
+
+    /** A key's or value's name in errors ({@code records[3].value}), built only for one. */
+    private static String field(int index, String name) {
+        return "records[" + index + "]." + name;
     }
 
     /** An integer field: a JSON number or a numeric string (as the former binding coerced it), or null. */
@@ -256,17 +264,17 @@ final class V2ProduceBodyReader {
      * string as an unread token.
      */
     private record Body(byte[] bytes, int length) {
-        /** The decoded string token the parser is at, or null when it holds escapes (the parser decodes those). */
-        byte[] base64At(JsonParser parser, String field) {
+        /**
+         * The decoded string token the parser is at, or null when it holds escapes or bytes that are not printable
+         * ASCII (the parser decodes those, and refuses what is not base64).
+         */
+        byte[] base64At(JsonParser parser, int index, String name) {
             long quote = parser.currentTokenLocation().getByteOffset();
             if (quote < 0 || quote >= length || bytes[(int) quote] != '"') {
                 return null;
             }
             int from = (int) quote + 1;
-            int end = from;
-            while (end < length && bytes[end] != '"' && bytes[end] != '\\') {
-                end++;
-            }
+            int end = PlainJsonString.scan(bytes, from, length);
             if (end >= length || bytes[end] != '"') {
                 return null;
             }
@@ -275,7 +283,7 @@ final class V2ProduceBodyReader {
                 return decoded.remaining() == decoded.array().length ? decoded.array()
                         : Arrays.copyOf(decoded.array(), decoded.remaining());
             } catch (IllegalArgumentException e) {
-                throw EmbeddedFormat.payloadError(field + " is not valid base64: " + e.getMessage());
+                throw EmbeddedFormat.payloadError(field(index, name) + " is not valid base64: " + e.getMessage());
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.strata.admin.v3.records;
 
+import io.strata.admin.http.PlainJsonString;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -111,14 +113,9 @@ final class RetainedInput extends InputStream {
         int from = at + 1;
         int i = from;
         while (true) {
-            for (; i < tail; i++) {
-                byte b = buffer[i];
-                if (b == '"') {
-                    return new String(buffer, from, i - from, StandardCharsets.ISO_8859_1);
-                }
-                if (b == '\\' || b < 0x20) { // an escape, a control character, or (negative) a non-ASCII byte
-                    return null;
-                }
+            i = PlainJsonString.scan(buffer, i, tail);
+            if (i < tail) {
+                return buffer[i] == '"' ? new String(buffer, from, i - from, StandardCharsets.ISO_8859_1) : null;
             }
             int before = head;
             if (suspended || fill() < 0 || suspended) {
