@@ -23,7 +23,9 @@
 #   STRATA_BENCH_PG_URL, STRATA_BENCH_PG_USER, STRATA_BENCH_PG_PASSWORD
 #                           use this PostgreSQL (JDBC URL) instead of starting one; the brokers get a fresh
 #                           schema in it (created, and dropped at the end)
-#   OUT_DIR=bench/out/cluster-<time>  where the summary and every log are copied, also on failure
+#   OUT_DIR=bench/out/cluster-<time>  where the summary and every log are copied, also on failure; its
+#                           results.txt has one line per system for scripts (bench/compare.sh --cluster):
+#                           system records records/s MB/s avg-ms p50-ms p99-ms max-ms cluster-CPU-s
 #
 # The throw-away PostgreSQL comes from Debian's server packages (/usr/lib/postgresql/<version>/bin:
 # initdb, pg_ctl); as root it runs as the postgres user. Data dirs live in a temp dir removed at exit
@@ -204,6 +206,7 @@ bench_cluster() {
         'BEGIN { printf "%.0f %.0f %.0f", c / hz, p1 - p0, (m - c) / hz - (p1 - p0) }')
     log "$system: $PRODUCE_RATE records/s, $PRODUCE_MB MB/s, avg $PRODUCE_LATENCY ms, p99 $PRODUCE_P99 ms; CPU s cluster/producer/other ${CPU[$system]}"
     RESULT[$system]="$PRODUCED $PRODUCE_RATE $PRODUCE_MB $PRODUCE_LATENCY $PRODUCE_P50 $PRODUCE_P99 $PRODUCE_MAX"
+    echo "$system ${RESULT[$system]} ${CPU[$system]%% *}" >>"$OUT_DIR/results.txt"
     LOAD[$system]=$(cut -d' ' -f1-3 /proc/loadavg)
 }
 

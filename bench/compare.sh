@@ -14,7 +14,7 @@
 # workload; for produce also the average and p99 latency ProducerPerformance reports; for end-to-end its
 # average and p99.
 #
-# Usage: bench/compare.sh [--quick] [--rounds N] [--kafka-fsync] [--scale]
+# Usage: bench/compare.sh [--quick] [--rounds N] [--kafka-fsync] [--scale | --cluster]
 #   --quick        RECORDS=200000, E2E_RECORDS=2000, one round: a check during development
 #   --rounds N     rounds (default 3)
 #   --kafka-fsync  adds a third broker per round: Kafka with log.flush.interval.messages=1 (its fsync-every-
@@ -26,6 +26,11 @@
 #                  acknowledged (bench/FirstProduce.java, started before the restart), and the open files after
 #                  it. No warm-up unless WARMUP_RECORDS is set. The platform runs as the Dockerfile runs it
 #                  (extracted, with a class data sharing archive) unless PLATFORM_CDS=0 (the fat jar).
+#   --cluster      instead of the workloads above: the replicated ones, on three-broker clusters started by
+#                  bench/cluster.sh (Strata: three brokers on a throw-away PostgreSQL; Kafka: one controller and
+#                  three brokers): produce acks=all to CLUSTER_PARTITIONS (3) partitions with replication factor 3
+#                  and min.insync.replicas=2, with 16 KiB and with 64 KiB batches (cluster-rf3-16k,
+#                  cluster-rf3-64k); CPU per GB is the whole cluster's (brokers, controller, PostgreSQL).
 # Environment (all optional): RECORDS=1000000, RECORD_SIZE=1024, E2E_RECORDS=10000, PLATFORM_HEAP=-Xmx1g,
 # KAFKA_HEAP=-Xmx1g, TOOLS_HEAP=-Xmx512m, KEEP_DATA=1 (keep the run dir with every tool's log), REBUILD=0 (bench
 # the platform jar already built instead of packaging the tree first), QUICK_RECORDS=200000 (records of --quick),
@@ -41,6 +46,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ROUNDS=3
 KAFKA_FSYNC_ROW=0
 SCALE=0
+CLUSTER=0
 E2E_RECORDS=${E2E_RECORDS:-10000}
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -48,6 +54,7 @@ while [[ $# -gt 0 ]]; do
         --rounds) ROUNDS=$2; shift ;;
         --kafka-fsync) KAFKA_FSYNC_ROW=1 ;;
         --scale) SCALE=1 ;;
+        --cluster) CLUSTER=1 ;;
         *) die "unknown argument $1 (see the header of bench/compare.sh)" ;;
     esac
     shift
@@ -60,8 +67,11 @@ fi
 [[ $SCALE == 1 ]] && export PLATFORM_CDS=${PLATFORM_CDS:-1}
 SCALE_PARTITIONS=${SCALE_PARTITIONS:-"100 1000 3000"}
 SCALE_RECORDS=${SCALE_RECORDS:-500000}
+[[ $SCALE == 1 && $CLUSTER == 1 ]] && die "--scale and --cluster are separate runs"
+CLUSTER_PARTITIONS=${CLUSTER_PARTITIONS:-3}
 ALL_WORKLOADS="produce-all-1p-16k produce-1-1p-16k produce-idem-6p-16k produce-all-1p-64k produce-1-1p-64k \
 produce-idem-6p-64k consume-1p consume-6p e2e-all"
+[[ $CLUSTER == 1 ]] && ALL_WORKLOADS="cluster-rf3-16k cluster-rf3-64k"
 WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
 BROKERS="kafka strata"
 [[ $KAFKA_FSYNC_ROW == 1 ]] && BROKERS="kafka kafka-fsync strata"
@@ -258,9 +268,32 @@ if [[ $SCALE == 1 ]]; then
     exit 0
 fi
 
+# cluster_workload ROUND NAME BATCH_BYTES SYSTEMS [KAFKA_FSYNC]: one bench/cluster.sh run of SYSTEMS in that order
+cluster_workload() {
+    local round=$1 name=$2 batch=$3 systems=$4 fsync=${5:-0} out system n rate avg p99 cpu
+    wanted "$name" || return 0
+    out="$ROOT_DIR/$name-round$round${5:+-kafka-fsync}"
+    log "round $round: $name ($systems${5:+, fsync every append}), log $out.log"
+    SYSTEMS=$systems OUT_DIR=$out PARTITIONS=$CLUSTER_PARTITIONS KAFKA_FSYNC=$fsync WARMUP_RECORDS=$WARMUP_RECORDS \
+        PRODUCER_PROPS="linger.ms=5 batch.size=$batch" RECORDS=$RECORDS bash "$BENCH/cluster.sh" >"$out.log" 2>&1 \
+        || { tail -n 30 "$out.log" >&2; die "bench/cluster.sh failed (log: $out.log)"; }
+    while read -r system n rate _ avg _ p99 _ cpu; do
+        [[ $fsync == 1 ]] && system=kafka-fsync
+        record "$system" "$round" "$name" "$(printf %.0f "$rate")" "$(per_gb 0 "$cpu" "$n")" "$avg" "$p99"
+    done <"$out/results.txt"
+}
+
 for round in $(seq 1 "$ROUNDS"); do
     order=$BROKERS
     (( round % 2 == 0 )) && order=$(tr ' ' '\n' <<<"$BROKERS" | tac | tr '\n' ' ')
+    if [[ $CLUSTER == 1 ]]; then
+        systems=$(tr ' ' '\n' <<<"$order" | grep -v kafka-fsync | tr '\n' ' ')
+        for kb in 16 64; do
+            cluster_workload "$round" "cluster-rf3-${kb}k" $((kb * 1024)) "$systems"
+            [[ $KAFKA_FSYNC_ROW == 1 ]] && cluster_workload "$round" "cluster-rf3-${kb}k" $((kb * 1024)) kafka 1
+        done
+        continue
+    fi
     for broker in $order; do
         bench_broker "$broker" "$round"
     done
@@ -271,6 +304,8 @@ done
 printf '\nStrata vs Apache Kafka %s: %s records x %s bytes, linger.ms=5, medians of %s round(s)\n' \
     "$KAFKA_VERSION" "$RECORDS" "$RECORD_SIZE" "$ROUNDS"
 printf 'Strata on its defaults (every acknowledged batch fsynced); Kafka on its defaults (no fsync on the produce path)\n'
+[[ $CLUSTER == 1 ]] && printf 'Three-broker clusters, %s partitions, RF 3, min.insync.replicas=2, acks=all; CPU of the whole cluster\n' \
+    "$CLUSTER_PARTITIONS"
 printf '%-20s %10s %10s %6s | %8s %8s %6s | %9s %9s | %9s %9s' workload kafka/s strata/s ratio \
     k-cpu/GB s-cpu/GB ratio k-avg-ms s-avg-ms k-p99-ms s-p99-ms
 [[ $KAFKA_FSYNC_ROW == 1 ]] && printf ' | %11s %11s' kfsync/s kfsync-cpu

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Where a broker's CPU goes on the produce path: starts Strata (and/or Apache Kafka of bench/reference/pom.xml) in
+# turn with frame pointers kept (-XX:+PreserveFramePointer), warms it up, samples the broker process with perf over
+# one ProducerPerformance run, names its JIT-compiled frames from the JVM's perf map (jcmd Compiler.perfmap) and
+# writes a flame graph with a summary (bench/FlameGraph.java). Not part of `mvn verify`.
+#
+# Usage: bench/profile.sh [strata|kafka|kafka-fsync]...   (default: strata kafka)
+# Environment (all optional): PROFILE_RECORDS=300000 (the measured run), WARMUP_RUNS=2 (runs of as many on the topic
+# before it: the JIT takes minutes of CPU on a small machine), PROFILE_PARTITIONS=1 (partitions of the topic),
+# PROFILE_PROPS="acks=1 linger.ms=5 batch.size=16384" (producer properties), PERF_FREQ=999 (samples per second),
+# REBUILD=0 (profile the platform jar already built), plus PLATFORM_HEAP, KAFKA_HEAP, TOOLS_HEAP of bench/common.sh.
+# Output: bench/out/profile-<time>/<broker>/ with flame.svg (open it in a browser; hover a frame for its share),
+# folded.txt (folded stacks, for other flame graph tools), summary.txt (samples per thread group, the hottest
+# frames) and producer.log. kafka-fsync is Kafka with log.flush.interval.messages=1.
+# Needs perf (Debian package linux-perf) allowed to sample the broker: root, or kernel.perf_event_paranoid <= 1.
+set -euo pipefail
+export LC_ALL=C
+LOG_TAG=profile
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+RECORDS=${PROFILE_RECORDS:-300000}
+PARTITIONS=${PROFILE_PARTITIONS:-1}
+WARMUP_RUNS=${WARMUP_RUNS:-2}
+PROFILE_PROPS=${PROFILE_PROPS:-"acks=1 linger.ms=5 batch.size=16384"}
+PERF_FREQ=${PERF_FREQ:-999}
+BROKERS=${*:-"strata kafka"}
+PLATFORM_HEAP="$PLATFORM_HEAP -XX:+PreserveFramePointer"
+KAFKA_HEAP="$KAFKA_HEAP -XX:+PreserveFramePointer"
+
+command -v java >/dev/null || die "java not found"
+command -v jcmd >/dev/null || die "jcmd not found (it comes with the JDK)"
+command -v perf >/dev/null || die "perf not found (Debian: apt-get install linux-perf)"
+for b in $BROKERS; do
+    [[ $b == strata || $b == kafka || $b == kafka-fsync ]] || die "unknown broker $b (strata, kafka or kafka-fsync)"
+done
+ensure_lib "$BENCH" 'kafka-tools-*.jar' kafka-tools
+TOOLS_CP="$BENCH/lib/*"
+[[ " $BROKERS " == *" kafka"* ]] && ensure_reference_lib
+if [[ " $BROKERS " == *" strata "* ]] && [[ -z "$(find_platform_jar)" || "${REBUILD:-1}" == "1" ]]; then
+    log "building platform-app (mvn package -DskipTests)"
+    (cd "$BENCH_ROOT" && mvn -B -q package -DskipTests)
+fi
+OUT="$BENCH/out/profile-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$OUT"
+ROOT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/strata-profile.XXXXXX")
+PLATFORM_PID=""
+KAFKA_PID=""
+PERF_PID=""
+CLEANUP_DIR=$ROOT_DIR
+cleanup() {
+    local status=$?
+    if [[ -n "$PERF_PID" ]]; then
+        kill -INT "$PERF_PID" 2>/dev/null || true
+    fi
+    (exit "$status") # bench_cleanup reads the script's exit status from $?
+    bench_cleanup
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+profile_broker() {
+    local broker=$1 dir="$OUT/$1" pid before after
+    RUN_DIR="$ROOT_DIR/$broker"
+    mkdir -p "$RUN_DIR" "$dir"
+    case $broker in
+        strata) start_platform; pid=$PLATFORM_PID ;;
+        kafka) start_kafka 0; pid=$KAFKA_PID ;;
+        kafka-fsync) start_kafka 1; pid=$KAFKA_PID ;;
+    esac
+    create_topic profile
+    for i in $(seq 1 "$WARMUP_RUNS"); do
+        log "$broker: warm-up run $i of $WARMUP_RUNS"
+        perf_produce "warmup-$i" profile "$RECORDS" "$PROFILE_PROPS" --record-size "$RECORD_SIZE"
+    done
+    log "$broker: profiling ProducerPerformance, $RECORDS records ($PROFILE_PROPS)"
+    perf record -F "$PERF_FREQ" -g -p "$pid" -o "$RUN_DIR/perf.data" >"$RUN_DIR/perf-record.log" 2>&1 &
+    PERF_PID=$!
+    sleep 1
+    before=$(cpu_seconds "$pid")
+    perf_produce measured profile "$RECORDS" "$PROFILE_PROPS" --record-size "$RECORD_SIZE"
+    after=$(cpu_seconds "$pid")
+    kill -INT "$PERF_PID"
+    wait "$PERF_PID" 2>/dev/null || true
+    PERF_PID=""
+    # The map names the code the JIT has compiled so far; written after the run so it covers every sampled frame.
+    jcmd "$pid" Compiler.perfmap >/dev/null
+    cp "$RUN_DIR/measured.log" "$dir/producer.log"
+    {
+        printf '%s, %s records of %s bytes to %s partition(s), %s\n' "$broker" "$RECORDS" "$RECORD_SIZE" \
+            "$PARTITIONS" "$PROFILE_PROPS"
+        printf '%.0f records/s, broker CPU %.2f s (%.2f s per GB of payload)\n\n' "$PRODUCE_RATE" \
+            "$(awk -v a="$before" -v b="$after" 'BEGIN { print b - a }')" \
+            "$(awk -v a="$before" -v b="$after" -v n="$RECORDS" -v s="$RECORD_SIZE" 'BEGIN { print (b - a) / (n * s / 1e9) }')"
+    } >"$dir/header.txt"
+    perf script -i "$RUN_DIR/perf.data" -F comm,tid,period,ip,sym,dso 2>/dev/null \
+        | java -Xmx1g "$BENCH/FlameGraph.java" "$dir" "$broker: $(head -n 1 "$dir/header.txt")" >/dev/null
+    cat "$dir/header.txt" "$dir/summary.txt" >"$dir/summary.tmp" && mv "$dir/summary.tmp" "$dir/summary.txt"
+    rm "$dir/header.txt" "/tmp/perf-$pid.map" 2>/dev/null || true
+    stop_platform
+    PLATFORM_PID=""
+    stop_kafka
+    log "$broker: $dir/flame.svg"
+}
+
+for broker in $BROKERS; do
+    profile_broker "$broker"
+done
+for broker in $BROKERS; do
+    printf '\n==== %s ====\n' "$broker"
+    head -n 40 "$OUT/$broker/summary.txt"
+done
+printf '\nFlame graphs: %s/*/flame.svg\n' "$OUT"
