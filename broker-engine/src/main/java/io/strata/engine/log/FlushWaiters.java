@@ -8,15 +8,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.LongSupplier;
 
 /**
  * Callers of one log waiting, without holding a thread, for offsets to become durable. The first waiter
  * schedules one flush task on the broker's flusher pool; that task fsyncs everything written so far (a
  * {@link LogFlusher} group commit) and completes every waiter it covered at once. Waiters that arrived during
- * the fsync for data written after it started schedule the next task, which queues behind other logs' tasks,
- * so one busy partition cannot hold the pool. At most one task per log is queued or running: a log's fsyncs
- * never wait on each other's monitor, and the pool's threads fsync different logs in parallel.
+ * the fsync for data written after it started need the next flush: the task goes on with it on its own thread
+ * while no other task waits in the pool's queue (a {@link ThreadPoolExecutor}'s; with any other executor it never
+ * does), and otherwise queues it behind the other logs' tasks, so one busy partition cannot hold the pool. Going
+ * on saves handing every fsync of a busy log to another thread, a wake-up each. At most one task per log is queued
+ * or running: a log's fsyncs never wait on each other's monitor, and the pool's threads fsync different logs in
+ * parallel.
  *
  * <p>Waiters are completed on the flusher thread, so their continuations must not block.
  *
@@ -76,21 +80,30 @@ final class FlushWaiters {
         }
     }
 
-    /** The flush task; the next one, if due, goes to the same pool. */
+    /** The flush task: flushes while waiters remain and no other task waits for the pool, then queues the next one. */
     private void flush(Executor pool) {
-        long target;
-        synchronized (this) {
-            target = waiters.stream().mapToLong(Waiter::target).max().orElse(0);
-        }
-        RuntimeException failure = null;
-        try {
-            flusher.flushTo(target, logEnd);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        if (finish(failure)) {
+        boolean again;
+        do {
+            long target;
+            synchronized (this) {
+                target = waiters.stream().mapToLong(Waiter::target).max().orElse(0);
+            }
+            RuntimeException failure = null;
+            try {
+                flusher.flushTo(target, logEnd);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            again = finish(failure);
+        } while (again && !othersWaiting(pool));
+        if (again) {
             schedule(pool);
         }
+    }
+
+    /** True unless {@code pool} is a running {@link ThreadPoolExecutor} with nothing in its queue. */
+    private static boolean othersWaiting(Executor pool) {
+        return !(pool instanceof ThreadPoolExecutor threads) || threads.isShutdown() || !threads.getQueue().isEmpty();
     }
 
     /** Completes the waiters now covered (all of them on failure); true if others remain and a flush is due. */

@@ -10,6 +10,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -158,5 +159,77 @@ class FlushWaitersTest {
         assertThat(first).isCompleted();
         assertThat(second).isCompleted();
         assertThat(groupCommit.fsyncs).isEqualTo(1);
+    }
+
+    /** A one-thread pool that counts the tasks handed to it. */
+    private static final class CountingPool extends ThreadPoolExecutor {
+        final java.util.concurrent.atomic.AtomicInteger executed = new java.util.concurrent.atomic.AtomicInteger();
+
+        CountingPool() {
+            super(1, 1, 0, java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>());
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            executed.incrementAndGet();
+            super.execute(task);
+        }
+    }
+
+    @Test
+    void aBusyLogKeepsFlushingOnItsThreadWhileNoOtherTaskWaitsForThePool() throws Exception {
+        CountingPool flushers = new CountingPool();
+        try {
+            List<CompletableFuture<Void>> late = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Thread> fsyncThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+            groupCommit.duringFsync = () -> {
+                fsyncThreads.add(Thread.currentThread());
+                if (late.size() < 3) { // data written during each of the first three fsyncs
+                    logEnd += 10;
+                    late.add(waiters.await(logEnd, flushers, Runnable::run));
+                }
+            };
+            logEnd = 10;
+            CompletableFuture<Void> first = waiters.await(10, flushers, Runnable::run);
+
+            first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            org.awaitility.Awaitility.await().until(() -> late.size() == 3 && late.stream().allMatch(CompletableFuture::isDone));
+
+            assertThat(groupCommit.fsyncs).isEqualTo(4);
+            assertThat(flushers.executed).as("one task for all four flushes").hasValue(1);
+            assertThat(fsyncThreads).hasSize(4).allMatch(t -> t == fsyncThreads.get(0));
+        } finally {
+            flushers.shutdown();
+        }
+    }
+
+    @Test
+    void aBusyLogYieldsThePoolToAnotherLogsQueuedTaskBetweenFlushes() throws Exception {
+        CountingPool flushers = new CountingPool();
+        try {
+            List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<Void> otherLog = new CompletableFuture<>();
+            List<CompletableFuture<Void>> late = new java.util.concurrent.CopyOnWriteArrayList<>();
+            groupCommit.duringFsync = () -> {
+                order.add("fsync " + groupCommit.fsyncs);
+                if (late.isEmpty()) {
+                    // Another log's flush task is queued, and this log gets data for its next flush.
+                    flushers.execute(() -> {
+                        order.add("other log");
+                        otherLog.complete(null);
+                    });
+                    logEnd = 20;
+                    late.add(waiters.await(20, flushers, Runnable::run));
+                }
+            };
+            logEnd = 10;
+            waiters.await(10, flushers, Runnable::run);
+
+            org.awaitility.Awaitility.await().until(() -> !late.isEmpty() && late.get(0).isDone() && otherLog.isDone());
+
+            assertThat(order).containsExactly("fsync 1", "other log", "fsync 2");
+        } finally {
+            flushers.shutdown();
+        }
     }
 }
