@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -85,13 +86,23 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        // A produce request is handled straight from the frame's pooled buffer, which is released once its response
+        // is written or dropped: its records are validated, given offsets in place and written to the log from
+        // there, where a heap copy was the produce path's one large allocation per request (and FileChannel copied
+        // a heap buffer again into a direct one to write it). Other requests are copied to the heap and the frame
+        // released at once, so nothing they keep can point into a buffer that goes back to the pool.
+        ByteBuf held = isProduce(frame) && frame.nioBufferCount() == 1 ? frame : null;
         ByteBuffer buffer;
-        try {
-            buffer = ByteBuffer.allocate(frame.readableBytes());
-            frame.readBytes(buffer);
-            buffer.flip();
-        } finally {
-            frame.release();
+        if (held != null) {
+            buffer = frame.nioBuffer();
+        } else {
+            try {
+                buffer = ByteBuffer.allocate(frame.readableBytes());
+                frame.readBytes(buffer);
+                buffer.flip();
+            } finally {
+                frame.release();
+            }
         }
         long received = System.nanoTime();
         inFlight.started();
@@ -113,8 +124,29 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
                     ctx.close();
                     return null;
                 });
-        // Queued after this response's write task, so the connection cannot close before that write.
-        written.whenComplete((ignored, error) -> ctx.executor().execute(() -> inFlight.finished()));
+        // Queued after this response's write task, so the connection cannot close before that write, and the frame
+        // of a produce request is released only after its response has been serialized.
+        written.whenComplete((ignored, error) -> {
+            try {
+                ctx.executor().execute(() -> {
+                    inFlight.finished();
+                    release(held);
+                });
+            } catch (RejectedExecutionException e) {
+                release(held); // the event loop has shut down
+            }
+        });
+    }
+
+    private static void release(ByteBuf held) {
+        if (held != null) {
+            held.release();
+        }
+    }
+
+    /** Whether the frame holds a Produce request (header: api key int16 at 0). */
+    private static boolean isProduce(ByteBuf frame) {
+        return frame.readableBytes() >= 2 && frame.getShort(frame.readerIndex()) == ApiKeys.PRODUCE.id;
     }
 
     /** Whether the request's handler takes it on the event loop (peeking at the header's api key, int16 at 0). */

@@ -24,7 +24,13 @@ import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,6 +58,7 @@ class KafkaRequestHandlerTest {
     private final List<ApiKeys> completed = new ArrayList<>();
     private final CountingAllocator allocator = new CountingAllocator();
     private final PendingFetches fetches = new PendingFetches();
+    private final PendingProduces produces = new PendingProduces();
     /** Where each fetch was handled, in the order handled: true on the event loop. */
     private final List<Boolean> handledOnEventLoop = new ArrayList<>();
     /** True while a task queued on the test's request executor runs. */
@@ -86,7 +93,8 @@ class KafkaRequestHandlerTest {
     private EmbeddedChannel channel(Executor requestExecutor) {
         EmbeddedChannel created = new ClientChannel();
         created.config().setAllocator(allocator);
-        created.pipeline().addLast(new KafkaRequestHandler(new ApiRegistry().register(fetches), requestExecutor,
+        created.pipeline().addLast(new KafkaRequestHandler(new ApiRegistry().register(fetches).register(produces),
+                requestExecutor,
                 (api, latency, error) -> completed.add(api)));
         return created;
     }
@@ -137,6 +145,97 @@ class KafkaRequestHandlerTest {
 
         assertThat(completed).as("the request was handled").containsExactly(ApiKeys.FETCH);
         assertThat(allocator.allocated).as("no buffer was allocated, so none can leak").isZero();
+    }
+
+    @Test
+    void aProduceRequestIsHandledFromItsFrameWhichIsReleasedOnceItsResponseIsWritten() {
+        ByteBuf frame = produceFrame();
+        channel.writeInbound(frame);
+
+        assertThat(frame.refCnt()).as("held while the request is in progress").isEqualTo(1);
+        assertThat(produces.records).hasSize(1);
+        MemoryRecords records = produces.records.get(0);
+        assertThat(records.buffer().isDirect()).as("read from the frame itself, not a heap copy").isTrue();
+        assertThat(records.records().iterator().next().value()).isEqualTo(ByteBuffer.wrap(VALUE));
+
+        produces.pending.get(0).complete(new ProduceResponseData());
+        channel.runPendingTasks();
+
+        ByteBuf response = channel.readOutbound();
+        assertThat(response).as("the response was written").isNotNull();
+        response.release();
+        assertThat(frame.refCnt()).as("released after the response was written").isZero();
+    }
+
+    @Test
+    void aProduceFrameIsReleasedWhenItsResponseIsDroppedBecauseTheConnectionClosed() {
+        ByteBuf frame = produceFrame();
+        channel.writeInbound(frame);
+        channel.close();
+        assertThat(frame.refCnt()).as("the handler may still read it").isEqualTo(1);
+
+        produces.pending.get(0).complete(new ProduceResponseData());
+        channel.runPendingTasks();
+
+        assertThat(frame.refCnt()).isZero();
+    }
+
+    @Test
+    void anotherRequestIsCopiedSoItsFrameIsReleasedWhileItIsStillInProgress() {
+        ByteBuf frame = Unpooled.directBuffer().writeBytes(fetchFrame());
+        channel.writeInbound(frame);
+
+        assertThat(pending).as("the fetch is still in progress").hasSize(1).noneMatch(CompletableFuture::isDone);
+        assertThat(frame.refCnt()).isZero();
+    }
+
+    private static final byte[] VALUE = "value".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final short PRODUCE_VERSION = 9;
+
+    /** A produce request of one record in a direct buffer, as Netty's frame decoder hands it over. */
+    private static ByteBuf produceFrame() {
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(30_000);
+        data.topicData().add(new ProduceRequestData.TopicProduceData().setName("t")
+                .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData().setIndex(0)
+                        .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(VALUE))))));
+        ByteBuffer serialized = ProduceRequest.builder(data).build(PRODUCE_VERSION)
+                .serializeWithHeader(new RequestHeader(ApiKeys.PRODUCE, PRODUCE_VERSION, "test", 2));
+        return Unpooled.directBuffer(serialized.remaining()).writeBytes(serialized);
+    }
+
+    /** Produce whose responses wait until the test completes them; keeps the records each request carried. */
+    private static final class PendingProduces implements ApiHandler {
+        final List<CompletableFuture<ApiMessage>> pending = new ArrayList<>();
+        final List<MemoryRecords> records = new ArrayList<>();
+
+        @Override
+        public ApiKeys apiKey() {
+            return ApiKeys.PRODUCE;
+        }
+
+        @Override
+        public short minVersion() {
+            return PRODUCE_VERSION;
+        }
+
+        @Override
+        public short maxVersion() {
+            return PRODUCE_VERSION;
+        }
+
+        @Override
+        public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+            records.add((MemoryRecords) ((ProduceRequest) request).data().topicData().iterator().next()
+                    .partitionData().get(0).records());
+            CompletableFuture<ApiMessage> response = new CompletableFuture<>();
+            pending.add(response);
+            return response;
+        }
+
+        @Override
+        public boolean runsOnEventLoop(int requestBytes) {
+            return true;
+        }
     }
 
     private static ByteBuf fetchFrame() {
