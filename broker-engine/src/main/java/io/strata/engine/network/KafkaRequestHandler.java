@@ -91,13 +91,15 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
         // there, where a heap copy was the produce path's one large allocation per request (and FileChannel copied
         // a heap buffer again into a direct one to write it). Other requests are copied to the heap and the frame
         // released at once, so nothing they keep can point into a buffer that goes back to the pool.
-        ByteBuf held = isProduce(frame) && frame.nioBufferCount() == 1 ? frame : null;
+        int size = frame.readableBytes();
+        short apiId = apiKeyId(frame);
+        ByteBuf held = apiId == ApiKeys.PRODUCE.id && frame.nioBufferCount() == 1 ? frame : null;
         ByteBuffer buffer;
         if (held != null) {
             buffer = frame.nioBuffer();
         } else {
             try {
-                buffer = ByteBuffer.allocate(frame.readableBytes());
+                buffer = ByteBuffer.allocate(size);
                 frame.readBytes(buffer);
                 buffer.flip();
             } finally {
@@ -107,7 +109,7 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
         long received = System.nanoTime();
         inFlight.started();
         CompletableFuture<CompletableFuture<Outgoing>> started;
-        if (invoked.isDone() && runsOnEventLoop(buffer)) {
+        if (invoked.isDone() && runsOnEventLoop(apiId, size)) {
             // Tasks queued on the event loop from here run after the rest of this read is handled.
             started = CompletableFuture.completedFuture(process(ctx, buffer, received, ctx.executor()));
         } else {
@@ -144,19 +146,15 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Whether the frame holds a Produce request (header: api key int16 at 0). */
-    private static boolean isProduce(ByteBuf frame) {
-        return frame.readableBytes() >= 2 && frame.getShort(frame.readerIndex()) == ApiKeys.PRODUCE.id;
+    /** The header's api key (int16 at 0), or -1 if the frame is too short to hold one. */
+    private static short apiKeyId(ByteBuf frame) {
+        return frame.readableBytes() >= 2 ? frame.getShort(frame.readerIndex()) : -1;
     }
 
-    /** Whether the request's handler takes it on the event loop (peeking at the header's api key, int16 at 0). */
-    private boolean runsOnEventLoop(ByteBuffer buffer) {
-        if (buffer.remaining() < 2) {
-            return false;
-        }
-        short id = buffer.getShort(buffer.position());
+    /** Whether the handler of api {@code id} takes a request of {@code size} bytes on the event loop. */
+    private boolean runsOnEventLoop(short id, int size) {
         ApiHandler handler = ApiKeys.hasId(id) ? registry.handler(ApiKeys.forId(id)) : null;
-        return handler != null && handler.runsOnEventLoop(buffer.remaining());
+        return handler != null && handler.runsOnEventLoop(size);
     }
 
     /**
