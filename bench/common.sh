@@ -146,6 +146,9 @@ cpu_seconds() {
     awk -v u="${12}" -v s="${13}" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (u + s) / hz }'
 }
 
+# per_gb CPU_BEFORE CPU_AFTER RECORDS: CPU seconds per 10^9 bytes of payload (RECORDS x RECORD_SIZE)
+per_gb() { awk -v a="$1" -v b="$2" -v n="$3" -v s="$RECORD_SIZE" 'BEGIN { printf "%.2f", (b - a) / (n * s / 1e9) }'; }
+
 # ---- Apache Kafka (the reference broker) ----
 # start_kafka FSYNC: formats and starts a single-node KRaft Kafka of reference_kafka_version on free ports,
 # data in $RUN_DIR/kafka-data, log in $RUN_DIR/kafka.log, heap KAFKA_HEAP; FSYNC=1 adds

@@ -100,8 +100,6 @@ wanted() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 # record BROKER ROUND WORKLOAD RATE CPU_S_PER_GB LAT_AVG LAT_P99
 record() { echo "$*" >>"$RESULTS"; }
 
-# per_gb CPU_BEFORE CPU_AFTER RECORDS: broker CPU seconds per 10^9 payload bytes
-per_gb() { awk -v a="$1" -v b="$2" -v n="$3" -v s="$RECORD_SIZE" 'BEGIN { printf "%.2f", (b - a) / (n * s / 1e9) }'; }
 
 # produce_workload BROKER ROUND NAME PARTITIONS PROPS
 produce_workload() {
@@ -270,10 +268,13 @@ fi
 
 # cluster_workload ROUND NAME BATCH_BYTES SYSTEMS [KAFKA_FSYNC]: one bench/cluster.sh run of SYSTEMS in that order
 cluster_workload() {
-    local round=$1 name=$2 batch=$3 systems=$4 fsync=${5:-0} out system n rate avg p99 cpu
+    local round=$1 name=$2 batch=$3 systems=$4 fsync=${5:-0} out="$ROOT_DIR/$2-round$1" note="" system n rate avg p99 cpu
     wanted "$name" || return 0
-    out="$ROOT_DIR/$name-round$round${5:+-kafka-fsync}"
-    log "round $round: $name ($systems${5:+, fsync every append}), log $out.log"
+    if [[ $fsync == 1 ]]; then
+        out+=-kafka-fsync
+        note=", fsync every append"
+    fi
+    log "round $round: $name ($systems$note), log $out.log"
     SYSTEMS=$systems OUT_DIR=$out PARTITIONS=$CLUSTER_PARTITIONS KAFKA_FSYNC=$fsync WARMUP_RECORDS=$WARMUP_RECORDS \
         PRODUCER_PROPS="linger.ms=5 batch.size=$batch" RECORDS=$RECORDS bash "$BENCH/cluster.sh" >"$out.log" 2>&1 \
         || { tail -n 30 "$out.log" >&2; die "bench/cluster.sh failed (log: $out.log)"; }

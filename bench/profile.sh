@@ -91,7 +91,7 @@ profile_broker() {
             "$PARTITIONS" "$PROFILE_PROPS"
         printf '%.0f records/s, broker CPU %.2f s (%.2f s per GB of payload)\n\n' "$PRODUCE_RATE" \
             "$(awk -v a="$before" -v b="$after" 'BEGIN { print b - a }')" \
-            "$(awk -v a="$before" -v b="$after" -v n="$RECORDS" -v s="$RECORD_SIZE" 'BEGIN { print (b - a) / (n * s / 1e9) }')"
+            "$(per_gb "$before" "$after" "$RECORDS")"
     } >"$dir/header.txt"
     perf script -i "$RUN_DIR/perf.data" -F comm,tid,period,ip,sym,dso 2>/dev/null \
         | java -Xmx1g "$BENCH/FlameGraph.java" "$dir" "$broker: $(head -n 1 "$dir/header.txt")" >/dev/null
