@@ -32,6 +32,9 @@ public class FirstProduce {
         props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "20");
         props.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "20");
         props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "50");
+        // metadata retries back off exponentially up to this (1 s by default), which rounded every restart up
+        // to the next backoff step
+        props.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "50");
         props.put(ProducerConfig.METADATA_MAX_AGE_CONFIG, "100");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
