@@ -259,7 +259,7 @@ public final class Broker implements AutoCloseable {
         ConfigDescriber describer = new ConfigDescriber(this::config, logDefaults);
         BrokerConfigService brokerConfigs = new BrokerConfigService(config.brokerId(), metadataStore, topics);
         PartitionFetchReader fetchReader = new PartitionFetchReader(cache, replicaManager, metrics);
-        registry.register(new ApiVersionsHandler(registry, cache))
+        registry.register(new ApiVersionsHandler(registry, cache, clusterId, config.brokerId()))
                 .register(new UpdateFeaturesHandler(metadataStore))
                 .register(new MetadataHandler(config.brokerId(), config.autoCreateTopics(), clusterId, cache, topics))
                 .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests(), executors.flushers(),

@@ -1,5 +1,6 @@
 package io.strata.engine.it;
 
+import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -90,7 +91,7 @@ class ProtocolVersionsTest {
             Map.entry(ApiKeys.SYNC_GROUP, "0-5"),
             Map.entry(ApiKeys.DESCRIBE_GROUPS, "0-6"),
             Map.entry(ApiKeys.LIST_GROUPS, "0-5"),
-            Map.entry(ApiKeys.API_VERSIONS, "0-4"),
+            Map.entry(ApiKeys.API_VERSIONS, "0-5"),
             Map.entry(ApiKeys.UPDATE_FEATURES, "0-2"),
             Map.entry(ApiKeys.CREATE_TOPICS, "2-7"),
             Map.entry(ApiKeys.DELETE_TOPICS, "1-6"),
@@ -154,6 +155,32 @@ class ProtocolVersionsTest {
                 assertThat(table(response.data())).as("v%d", v).isEqualTo(table(advertised));
             }
         }
+    }
+
+    @Test
+    void aV5ApiVersionsNamingAnotherClusterOrNodeIsToldToRebootstrap() throws Exception {
+        DescribeClusterResult cluster = fixture.admin().describeCluster();
+        String clusterId = cluster.clusterId().get();
+        int nodeId = cluster.nodes().get().iterator().next().id();
+        try (RawKafkaConnection c = new RawKafkaConnection(fixture.bootstrapServers())) {
+            assertThat(apiVersionsV5(c, clusterId, nodeId).errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(table(apiVersionsV5(c, clusterId, nodeId))).isEqualTo(table(advertised));
+            assertThat(apiVersionsV5(c, "another-cluster", nodeId).errorCode())
+                    .isEqualTo(Errors.REBOOTSTRAP_REQUIRED.code());
+            assertThat(apiVersionsV5(c, clusterId, nodeId + 1).errorCode())
+                    .isEqualTo(Errors.REBOOTSTRAP_REQUIRED.code());
+            assertThat(apiVersionsV5(c, null, -1).errorCode()).as("a bootstrap connection names neither")
+                    .isEqualTo(Errors.NONE.code());
+        }
+    }
+
+    private static ApiVersionsResponseData apiVersionsV5(RawKafkaConnection c, String clusterId, int nodeId)
+            throws Exception {
+        ApiVersionsRequest.Builder builder = new ApiVersionsRequest.Builder();
+        builder.setClusterId(clusterId);
+        builder.setNodeId(nodeId);
+        ApiVersionsResponse response = c.send(builder, (short) 5);
+        return response.data();
     }
 
     @Test
