@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /**
  * The checkpoint files of one {@link PartitionLog}: high watermark, recovery point and log start offset, each
- * rewritten only when its value differs from the last one written, plus the clean-shutdown marker.
+ * rewritten only when its value differs from the last one written.
  *
  * <p>Concurrency: every method runs with {@link #lock()} held, the log's checkpoint lock. The log also holds it
  * while it renames its directory or marks itself closed or deleted, so no checkpoint lands in a moved or deleted
@@ -63,9 +63,4 @@ final class LogCheckpoints {
         }
     }
 
-    /** Writes the clean-shutdown marker (the log end at a graceful close). Caller holds {@link #lock()}. */
-    void writeCleanShutdownMarker(long logEndOffset) throws IOException {
-        assert Thread.holdsLock(lock);
-        CheckpointFile.writeOffset(dir.get().resolve(LogFileNames.CLEAN_SHUTDOWN), logEndOffset);
-    }
 }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.OptionalLong;
 
 /**
  * The lifecycle of one {@link PartitionLog}: open, then closed (gracefully or as a crash) or deleted (its
@@ -83,11 +84,11 @@ final class LogLifecycle {
         }
     }
 
-    /** Graceful close; see {@link PartitionLog#close()}. Caller holds the append lock. */
-    void close() {
+    /** Graceful close; see {@link PartitionLog#closeGracefully()}. Caller holds the append lock. */
+    OptionalLong close() {
         if (state != State.OPEN) {
             closeSegments();
-            return;
+            return OptionalLong.empty();
         }
         try {
             groupCommit.flushTo(offsets.logEnd(), offsets::logEnd);
@@ -98,11 +99,12 @@ final class LogLifecycle {
             producerState.takeSnapshot(offsets.logEnd());
             synchronized (checkpoints.lock()) {
                 checkpoints.write(offsets.highWatermark(), offsets.logEnd(), offsets.logStart());
-                checkpoints.writeCleanShutdownMarker(offsets.logEnd());
                 state = State.CLOSED;
             }
+            return OptionalLong.of(offsets.logEnd());
         } catch (IOException | RuntimeException e) {
             log.error("{}: graceful close failed; the next start will recover the log", topicPartition, e);
+            return OptionalLong.empty();
         } finally {
             state = State.CLOSED;
             groupCommit.close();

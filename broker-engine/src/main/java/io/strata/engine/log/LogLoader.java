@@ -2,6 +2,7 @@ package io.strata.engine.log;
 
 import io.strata.engine.config.LogConfig;
 import io.strata.engine.log.checkpoint.CheckpointFile;
+import io.strata.engine.log.checkpoint.CleanShutdownFile;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
 import io.strata.engine.log.checkpoint.LogFileNames;
 import io.strata.engine.log.producer.ProducerStateManager;
@@ -30,8 +31,8 @@ import java.util.stream.Stream;
 /**
  * Opens a partition directory and brings it to a consistent state.
  *
- * <p>After a clean shutdown (a {@code clean-shutdown} marker whose log end offset matches what the files
- * hold) segments are trusted: only index sanity and the tail after each segment's last index entry are
+ * <p>After a clean shutdown (the data dir's {@link CleanShutdownFile} recorded a log end offset for this log
+ * and it matches what the files hold) segments are trusted: only index sanity and the tail after each segment's last index entry are
  * checked. Otherwise every segment from the one holding the checkpointed recovery point (and always the
  * last one) is validated batch by batch; the log is cut at the first bad or torn batch, later segments are
  * deleted, indexes are rebuilt, and the result is fsynced. Segments below the recovery point are still
@@ -58,11 +59,15 @@ final class LogLoader {
     private LogLoader() {
     }
 
-    static Loaded load(Path dir, TopicPartition tp, LogConfig config, Time time) throws IOException {
+    /**
+     * @param cleanEnd the log end a graceful shutdown recorded for this log ({@link CleanShutdownFile}), taken
+     *                 by the caller before this load; empty after a crash or for a log that was not closed cleanly
+     */
+    static Loaded load(Path dir, TopicPartition tp, LogConfig config, Time time, OptionalLong cleanEnd)
+            throws IOException {
         Files.createDirectories(dir);
         SwapRecovery.recover(dir, tp); // an interrupted clean: back to the old segments or on to the new
         deleteStrayFiles(dir);
-        OptionalLong cleanEnd = takeCleanShutdownMarker(dir, tp);
         boolean brandNew = !hasSegmentFiles(dir);
         LogSegments segments = openSegments(dir, config);
         try {
@@ -73,7 +78,7 @@ final class LogLoader {
                 rebuiltFrom = trusted.lowestBase();
                 clean = trusted.truncatedBytes() == 0 && segments.active().nextOffset() == cleanEnd.getAsLong();
                 if (!clean) {
-                    log.warn("{}: clean-shutdown marker does not match the files; validating the log", tp);
+                    log.warn("{}: the log end recorded at the clean shutdown does not match the files; validating the log", tp);
                 }
             }
             if (!clean) {
@@ -106,22 +111,16 @@ final class LogLoader {
                 boolean orphanIndex = (name.endsWith(LogFileNames.INDEX_SUFFIX) || name.endsWith(LogFileNames.TIME_INDEX_SUFFIX)
                         || name.endsWith(LogFileNames.TXN_INDEX_SUFFIX))
                         && !Files.exists(file.resolveSibling(name.substring(0, name.lastIndexOf('.')) + LogFileNames.LOG_SUFFIX));
-                if (name.endsWith(LogFileNames.TEMP_SUFFIX) || name.endsWith(LogFileNames.DELETED_SUFFIX) || orphanIndex) {
+                // a clean-shutdown marker in a partition directory is from an older version: never trusted
+                boolean oldMarker = name.equals(LogFileNames.CLEAN_SHUTDOWN);
+                if (name.endsWith(LogFileNames.TEMP_SUFFIX) || name.endsWith(LogFileNames.DELETED_SUFFIX) || orphanIndex
+                        || oldMarker) {
                     Files.deleteIfExists(file);
                 }
             }
         }
     }
 
-    /** Reads and removes the clean-shutdown marker, so a crash after this open is never taken as clean. */
-    private static OptionalLong takeCleanShutdownMarker(Path dir, TopicPartition tp) throws IOException {
-        Path marker = dir.resolve(LogFileNames.CLEAN_SHUTDOWN);
-        OptionalLong end = readOffset(marker, tp);
-        if (Files.deleteIfExists(marker)) {
-            Utils.flushDir(dir);
-        }
-        return end;
-    }
 
     private static LogSegments openSegments(Path dir, LogConfig config) throws IOException {
         List<Long> bases;

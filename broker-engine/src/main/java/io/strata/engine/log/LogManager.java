@@ -2,6 +2,7 @@ package io.strata.engine.log;
 
 import io.strata.engine.config.LogConfig;
 import io.strata.engine.config.LogManagerConfig;
+import io.strata.engine.log.checkpoint.CleanShutdownFile;
 import io.strata.engine.log.checkpoint.LogFileNames;
 import io.strata.engine.log.checkpoint.PartitionMetadataFile;
 import io.strata.engine.log.producer.ProducerStateManager;
@@ -23,7 +24,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -131,6 +134,7 @@ public final class LogManager implements Closeable {
     public void loadLogs(Function<TopicPartition, LogConfig> configFor) throws IOException {
         Files.createDirectories(dataDir);
         long startMs = time.milliseconds();
+        Map<String, Long> cleanEnds = CleanShutdownFile.take(dataDir); // before any log opens: see its doc
         List<Callable<PartitionLog>> tasks = new ArrayList<>();
         try (Stream<Path> entries = Files.list(dataDir)) {
             for (Path dir : entries.filter(Files::isDirectory).toList()) {
@@ -145,8 +149,9 @@ public final class LogManager implements Closeable {
                     log.warn("Skipping {}: not a partition directory with readable partition metadata", dir);
                     continue;
                 }
+                Long cleanEnd = cleanEnds.get(name);
                 tasks.add(() -> PartitionLog.open(dir, tp.get(), topicId.get(), configFor.apply(tp.get()), time,
-                        background));
+                        background, cleanEnd == null ? OptionalLong.empty() : OptionalLong.of(cleanEnd)));
             }
         }
         for (PartitionLog opened : runInParallel(tasks, PartitionLog::closeWithoutFlush)) {
@@ -201,7 +206,7 @@ public final class LogManager implements Closeable {
                     isNew = true;
                 }
             }
-            PartitionLog created = PartitionLog.open(dir, tp, topicId, config, time, background);
+            PartitionLog created = PartitionLog.open(dir, tp, topicId, config, time, background, OptionalLong.empty());
             if (isNew) {
                 Utils.flushDir(dataDir);
             }
@@ -281,22 +286,33 @@ public final class LogManager implements Closeable {
         }
     }
 
-    /** Graceful shutdown: every log is flushed, checkpointed and marked cleanly shut down. */
+    /**
+     * Graceful shutdown: every log is flushed and checkpointed, then the log ends of those that closed cleanly
+     * are recorded in the data dir's {@link CleanShutdownFile}, so the next start trusts them without validating.
+     */
     @Override
     public void close() {
         List<PartitionLog> toClose = stop();
         for (PartitionLog removed : List.copyOf(pendingDeletion)) {
             deletePending(removed);
         }
+        Map<String, Long> cleanEnds = new ConcurrentHashMap<>();
         try {
             runInParallel(toClose.stream().<Callable<PartitionLog>>map(l -> () -> {
-                l.close();
+                l.closeGracefully().ifPresent(end -> cleanEnds.put(l.dir().getFileName().toString(), end));
                 return l;
             }).toList(), l -> { });
         } catch (IOException e) {
             log.warn("Closing logs of {} was interrupted", dataDir, e);
         }
-        log.info("Closed {} partition log(s) in {}", toClose.size(), dataDir);
+        if (!cleanEnds.isEmpty()) {
+            try {
+                CleanShutdownFile.write(dataDir, cleanEnds);
+            } catch (IOException | RuntimeException e) {
+                log.warn("Could not record the clean shutdown in {}; the next start validates every log", dataDir, e);
+            }
+        }
+        log.info("Closed {} partition log(s) in {} ({} cleanly)", toClose.size(), dataDir, cleanEnds.size());
     }
 
     /** Crash simulation: closes files without flushing, checkpointing or deleting anything. */

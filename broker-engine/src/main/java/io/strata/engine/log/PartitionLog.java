@@ -30,6 +30,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -124,20 +125,27 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
                 checkpoints);
     }
 
-    /** Opens the log with no deletion delay: deleted segments go as soon as no reader holds them. */
+    /**
+     * Opens the log with no deletion delay (deleted segments go as soon as no reader holds them), validating it
+     * as after a crash.
+     */
     public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time)
             throws IOException {
-        return open(dir, tp, topicId, config, time, null);
+        return open(dir, tp, topicId, config, time, null, OptionalLong.empty());
     }
 
     /**
      * Opens (creating if needed) the log in {@code dir}, running recovery. Deleted segments' files are removed
-     * on {@code deletionScheduler} after file.delete.delay.ms.
+     * on {@code deletionScheduler} after file.delete.delay.ms. {@code cleanEnd} is the log end its last
+     * {@link #closeGracefully()} returned, if the caller recorded one durably (LogManager: in the data dir's
+     * {@link io.strata.engine.log.checkpoint.CleanShutdownFile}) and took it back before this open; the log's data
+     * is then trusted if its files end there.
      */
     public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time,
-                                    ScheduledExecutorService deletionScheduler) throws IOException {
+                                    ScheduledExecutorService deletionScheduler, OptionalLong cleanEnd)
+            throws IOException {
         TopicIdCheck.claim(dir, tp, topicId);
-        LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, time);
+        LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, time, cleanEnd);
         PartitionLog partitionLog = new PartitionLog(dir, tp, topicId, config, time, loaded, deletionScheduler);
         log.info("Opened {} ({}): log start {}, log end {}, high watermark {}, {} segment(s){}", tp, dir.getFileName(),
                 partitionLog.logStartOffset(), partitionLog.logEndOffset(), partitionLog.highWatermark(),
@@ -586,12 +594,21 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
 
     // ---- lifecycle ----
 
-    /** Graceful close: flush, snapshot producer state, write checkpoints and the clean-shutdown marker. */
+    /** Graceful close ({@link #closeGracefully()}), not recording where the log ended. */
     @Override
     public void close() {
+        closeGracefully();
+    }
+
+    /**
+     * Graceful close: flush, snapshot producer state, write checkpoints. Returns the log end offset if all of
+     * that succeeded (for the caller to record, see {@link #open(Path, TopicPartition, Uuid, LogConfig, Time,
+     * ScheduledExecutorService, OptionalLong)}), empty if it failed or the log was already closed.
+     */
+    public OptionalLong closeGracefully() {
         appendLock.lock();
         try {
-            lifecycle.close();
+            return lifecycle.close();
         } finally {
             appendLock.unlock();
         }

@@ -212,8 +212,8 @@ class BrokerRestartTest extends BrokerTestBase {
     }
 
     /**
-     * Deletes the storage engine's clean-shutdown markers ({@code clean-shutdown}, see io.strata.engine.log's
-     * LogFileNames) wherever they are in the data dir, as if the broker had crashed after its last flush.
+     * Deletes the storage engine's clean-shutdown record ({@code clean-shutdown}, see io.strata.engine.log's
+     * LogFileNames) wherever it is in the data dir, as if the broker had crashed after its last flush.
      */
     private void removeCleanShutdownMarkers() throws IOException {
         try (Stream<Path> files = Files.walk(dataDir)) {

@@ -3,6 +3,7 @@ package io.strata.engine.log;
 import io.strata.engine.server.BrokerExecutors;
 
 import io.strata.engine.config.LogConfig;
+import io.strata.engine.log.checkpoint.LogFileNames;
 import io.strata.engine.testing.ManualTime;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +35,9 @@ class LogManagerTest {
 
     @TempDir
     Path dataDir;
+
+    /** An index entry about every batch. */
+    private static final LogConfig DENSE_INDEX = LogConfig.of(Map.of("index.interval.bytes", "64"));
 
     private final ManualTime time = new ManualTime(T0);
     private final BrokerExecutors executors = new BrokerExecutors(1, 2);
@@ -85,6 +90,81 @@ class LogManagerTest {
         manager.loadLogs(tp -> LogConfig.defaults());
         assertThat(manager.log(A0).orElseThrow().logEndOffset()).isEqualTo(3);
         assertThat(manager.log(B0).orElseThrow().logEndOffset()).isEqualTo(4);
+    }
+
+    @Test
+    void aGracefulCloseRecordsEveryLogEndInOneFileWhichTheNextLoadTakes() throws Exception {
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
+        manager.loadLogs(tp -> LogConfig.defaults());
+        manager.getOrCreateLog(A0, ALPHA, LogConfig.defaults()).appendAsLeader(batch(T0, "a", 3), 0);
+        manager.getOrCreateLog(A1, ALPHA, LogConfig.defaults());
+        manager.getOrCreateLog(B0, BETA, LogConfig.defaults()).appendAsLeader(batch(T0, "b", 4), 0);
+        manager.close();
+
+        Path record = dataDir.resolve(LogFileNames.CLEAN_SHUTDOWN);
+        assertThat(record).content().isEqualTo("0\n3\nalpha-0 3\nalpha-1 0\nbeta-with-dashes-0 4\n");
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            assertThat(files.filter(f -> f.getFileName().toString().equals(LogFileNames.CLEAN_SHUTDOWN)))
+                    .as("no marker per partition").containsExactly(record);
+        }
+
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
+        manager.loadLogs(tp -> LogConfig.defaults());
+        assertThat(record).as("taken: a crash from now on is not a clean shutdown").doesNotExist();
+        assertThat(manager.log(A0).orElseThrow().logEndOffset()).isEqualTo(3);
+        assertThat(manager.log(B0).orElseThrow().logEndOffset()).isEqualTo(4);
+    }
+
+    @Test
+    void onlyALogWhoseRecordedEndMatchesIsTrustedWithoutValidatingItsData() throws Exception {
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
+        manager.loadLogs(tp -> DENSE_INDEX);
+        PartitionLog a0 = manager.getOrCreateLog(A0, ALPHA, DENSE_INDEX);
+        PartitionLog b0 = manager.getOrCreateLog(B0, BETA, DENSE_INDEX);
+        for (int i = 0; i < 20; i++) {
+            a0.appendAsLeader(batch(T0, "a" + i, 3), 0);
+            b0.appendAsLeader(batch(T0, "b" + i, 3), 0);
+        }
+        manager.close();
+        // the same bit flipped in both logs, inside the first batch's records, ahead of the last index entry (a
+        // clean start checks only the tail after it; any other start validates the whole last segment)
+        for (String dir : new String[]{"alpha-0", "beta-with-dashes-0"}) {
+            flipByte(dataDir.resolve(dir).resolve("00000000000000000000.log"), 70);
+        }
+        Path record = dataDir.resolve(LogFileNames.CLEAN_SHUTDOWN);
+        Files.writeString(record, Files.readString(record).replace("beta-with-dashes-0 60", "beta-with-dashes-0 59"));
+
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
+        manager.loadLogs(tp -> DENSE_INDEX);
+        assertThat(manager.log(A0).orElseThrow().logEndOffset()).as("trusted: its recorded end matched")
+                .isEqualTo(60);
+        assertThat(manager.log(B0).orElseThrow().logEndOffset()).as("validated, and cut at the bad batch")
+                .isZero();
+    }
+
+    @Test
+    void afterACrashNoLogIsTakenForCleanlyClosed() throws Exception {
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
+        manager.loadLogs(tp -> DENSE_INDEX);
+        PartitionLog a0 = manager.getOrCreateLog(A0, ALPHA, DENSE_INDEX);
+        for (int i = 0; i < 20; i++) {
+            a0.appendAsLeader(batch(T0, "a" + i, 3), 0);
+        }
+        manager.close();
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
+        manager.loadLogs(tp -> DENSE_INDEX);
+        manager.closeWithoutFlush();
+        flipByte(dataDir.resolve("alpha-0").resolve("00000000000000000000.log"), 70);
+
+        manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
+        manager.loadLogs(tp -> DENSE_INDEX);
+        assertThat(manager.log(A0).orElseThrow().logEndOffset()).isZero();
+    }
+
+    private static void flipByte(Path file, int position) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[position] ^= 0x01;
+        Files.write(file, bytes);
     }
 
     @Test

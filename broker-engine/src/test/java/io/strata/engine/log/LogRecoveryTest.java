@@ -159,12 +159,12 @@ class LogRecoveryTest {
         fill(log, 30);
         log.updateHighWatermark(250);
         long segments = log.segmentCount();
-        log.close();
-        assertThat(dir.resolve(LogFileNames.CLEAN_SHUTDOWN)).exists();
+        assertThat(log.closeGracefully()).hasValue(300);
+        assertThat(log.closeGracefully()).as("already closed").isEmpty();
 
-        log = LogTestSupport.open(dir, SMALL_SEGMENTS, time);
+        log = PartitionLog.open(dir, LogTestSupport.TP, LogTestSupport.TOPIC_ID, SMALL_SEGMENTS, time, null,
+                OptionalLong.of(300));
         try {
-            assertThat(dir.resolve(LogFileNames.CLEAN_SHUTDOWN)).as("consumed on open").doesNotExist();
             assertThat(log.logEndOffset()).isEqualTo(300);
             assertThat(log.highWatermark()).isEqualTo(250);
             assertThat(log.flushedOffset()).isEqualTo(300);

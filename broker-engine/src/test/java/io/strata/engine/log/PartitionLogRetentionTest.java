@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
@@ -166,7 +167,7 @@ class PartitionLogRetentionTest {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             log = PartitionLog.open(dir, TP, TOPIC_ID, config("retention.ms", String.valueOf(HOUR),
-                    "file.delete.delay.ms", "0"), time, scheduler);
+                    "file.delete.delay.ms", "0"), time, scheduler, OptionalLong.empty());
             fill(T0 - 2 * HOUR, 2);
             fill(T0, 3);
             FileSlice held = (FileSlice) log.read(0, 1 << 20, log.highWatermark(), true).records();
@@ -190,7 +191,7 @@ class PartitionLogRetentionTest {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             log = PartitionLog.open(dir, TP, TOPIC_ID, config("retention.ms", String.valueOf(HOUR),
-                    "file.delete.delay.ms", "3600000"), time, scheduler);
+                    "file.delete.delay.ms", "3600000"), time, scheduler, OptionalLong.empty());
             fill(T0 - 2 * HOUR, 2);
             fill(T0, 3);
             log.deleteOldSegments(time.milliseconds());

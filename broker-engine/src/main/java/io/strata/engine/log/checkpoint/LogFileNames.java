@@ -27,6 +27,7 @@ public final class LogFileNames {
     public static final String HIGH_WATERMARK_CHECKPOINT = "high-watermark-checkpoint";
     public static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
     public static final String LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
+    /** At the top of a data dir: the log ends of a graceful shutdown ({@link CleanShutdownFile}). */
     public static final String CLEAN_SHUTDOWN = "clean-shutdown";
     /** How far the log cleaner has cleaned this partition (its first dirty offset). */
     public static final String CLEANER_OFFSET_CHECKPOINT = "cleaner-offset-checkpoint";
