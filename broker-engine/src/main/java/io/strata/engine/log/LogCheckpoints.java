@@ -62,5 +62,4 @@ final class LogCheckpoints {
             writtenLogStartOffset = offset;
         }
     }
-
 }

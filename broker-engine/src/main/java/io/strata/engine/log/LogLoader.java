@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  * Opens a partition directory and brings it to a consistent state.
  *
  * <p>After a clean shutdown (the data dir's {@link CleanShutdownFile} recorded a log end offset for this log
- * and it matches what the files hold) segments are trusted: only index sanity and the tail after each segment's last index entry are
- * checked. Otherwise every segment from the one holding the checkpointed recovery point (and always the
+ * and it matches what the files hold) segments are trusted: only index sanity and the tail after each
+ * segment's last index entry are checked. Otherwise every segment from the one holding the checkpointed recovery point (and always the
  * last one) is validated batch by batch; the log is cut at the first bad or torn batch, later segments are
  * deleted, indexes are rebuilt, and the result is fsynced. Segments below the recovery point are still
  * rebuilt if an index is missing or inconsistent.
@@ -78,7 +78,8 @@ final class LogLoader {
                 rebuiltFrom = trusted.lowestBase();
                 clean = trusted.truncatedBytes() == 0 && segments.active().nextOffset() == cleanEnd.getAsLong();
                 if (!clean) {
-                    log.warn("{}: the log end recorded at the clean shutdown does not match the files; validating the log", tp);
+                    log.warn("{}: the log end recorded at the clean shutdown does not match the files; validating the log",
+                            tp);
                 }
             }
             if (!clean) {
@@ -120,7 +121,6 @@ final class LogLoader {
             }
         }
     }
-
 
     private static LogSegments openSegments(Path dir, LogConfig config) throws IOException {
         List<Long> bases;

@@ -161,6 +161,31 @@ class LogManagerTest {
         assertThat(manager.log(A0).orElseThrow().logEndOffset()).isZero();
     }
 
+    @Test
+    void aMalformedRecordIsDeletedAndEveryLogValidated() throws Exception {
+        for (String malformed : new String[]{"0\n1\nalpha-0 x\n", "0\n1\nalpha-0\n", "0\n2\nalpha-0 60\nalpha-0 60\n",
+                "0\n1\n 60\n", "0\n1\nalpha-0 -1\n"}) {
+            manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
+            manager.loadLogs(tp -> DENSE_INDEX);
+            PartitionLog a0 = manager.getOrCreateLog(A0, ALPHA, DENSE_INDEX);
+            a0.truncateFullyAndStartAt(0);
+            for (int i = 0; i < 20; i++) {
+                a0.appendAsLeader(batch(T0, "a" + i, 3), 0);
+            }
+            manager.close();
+            flipByte(dataDir.resolve("alpha-0").resolve("00000000000000000000.log"), 70);
+            Path record = dataDir.resolve(LogFileNames.CLEAN_SHUTDOWN);
+            Files.writeString(record, malformed);
+
+            manager = new LogManager(dataDir, time, executors.logBackground(), executors.logOpenClose());
+            manager.loadLogs(tp -> DENSE_INDEX);
+            assertThat(record).as(malformed).doesNotExist();
+            assertThat(manager.log(A0).orElseThrow().logEndOffset()).as(malformed).isZero();
+            manager.close();
+        }
+        manager = null;
+    }
+
     private static void flipByte(Path file, int position) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         bytes[position] ^= 0x01;
