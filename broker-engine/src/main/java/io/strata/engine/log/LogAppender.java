@@ -8,6 +8,7 @@ import io.strata.engine.log.producer.ProducerStateManager.ProducerBatch;
 import io.strata.engine.log.producer.TxnMarker;
 import io.strata.engine.log.segment.AbortedTxn;
 import io.strata.engine.log.segment.BatchHeader;
+import io.strata.engine.log.segment.FillAhead;
 import io.strata.engine.log.segment.LogSegment;
 import io.strata.engine.log.segment.LogSegments;
 import io.strata.engine.log.validation.AppendOrigin;
@@ -44,9 +45,10 @@ final class LogAppender {
     private final ProducerStateManager producerState;
     private final LogFlusher groupCommit;
     private final LogOffsets offsets;
+    private final FillAhead fillAhead;
 
     LogAppender(TopicPartition topicPartition, Supplier<Path> dir, LogSegments segments, LeaderEpochCache epochCache,
-                ProducerStateManager producerState, LogFlusher groupCommit, LogOffsets offsets) {
+                ProducerStateManager producerState, LogFlusher groupCommit, LogOffsets offsets, FillAhead fillAhead) {
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.segments = segments;
@@ -54,6 +56,7 @@ final class LogAppender {
         this.producerState = producerState;
         this.groupCommit = groupCommit;
         this.offsets = offsets;
+        this.fillAhead = fillAhead;
     }
 
     /**
@@ -82,6 +85,7 @@ final class LogAppender {
             active = roll(firstOffset, cfg);
         }
         epochCache.assign(leaderEpoch, firstOffset);
+        active.fillAhead(fillAhead, cfg.segmentBytes());
         active.append(batch.buffer(), stored, cfg.indexIntervalBytes(), now);
         applyToProducerState(active, stored, marker, now);
         offsets.setLogEnd(stored.nextOffset()); // publishes the batch to readers
@@ -124,6 +128,7 @@ final class LogAppender {
                 active = roll(header.baseOffset(), cfg);
             }
             epochCache.assign(header.partitionLeaderEpoch(), header.baseOffset());
+            active.fillAhead(fillAhead, cfg.segmentBytes());
             active.append(batch.buffer(), header, cfg.indexIntervalBytes(), now);
             applyToProducerState(active, header, header.isControl() ? TxnMarker.parse(batch.buffer()) : null, now);
             offsets.setLogEnd(header.nextOffset());

@@ -6,6 +6,7 @@ import io.strata.engine.log.checkpoint.CleanShutdownFile;
 import io.strata.engine.log.checkpoint.LogFileNames;
 import io.strata.engine.log.checkpoint.PartitionMetadataFile;
 import io.strata.engine.log.producer.ProducerStateManager;
+import io.strata.engine.log.segment.FillAhead;
 import io.strata.engine.log.retention.RetentionPlan;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -69,6 +70,8 @@ public final class LogManager implements Closeable {
     private final Set<PartitionLog> pendingDeletion = ConcurrentHashMap.newKeySet();
     /** The broker's log background pool and open/close pool: owned and stopped by the broker, not here. */
     private final ScheduledExecutorService background;
+    /** Active segments are zero-filled ahead of their end on the background thread (LogManagerConfig). */
+    private final FillAhead fillAhead;
     private final ExecutorService openClose;
     private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
     /**
@@ -98,6 +101,8 @@ public final class LogManager implements Closeable {
         this.time = time;
         this.background = background;
         this.openClose = openClose;
+        this.fillAhead = config.zeroFillAheadBytes() > 0 ? new FillAhead(background, config.zeroFillAheadBytes())
+                : FillAhead.OFF;
         periodic.add(background.scheduleWithFixedDelay(() -> forEachLog(l -> l.flushIfDue(time.milliseconds()), "flush"),
                 FLUSH_CHECK_INTERVAL_MS, FLUSH_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS));
         periodic.add(background.scheduleWithFixedDelay(() -> forEachLog(
@@ -151,7 +156,7 @@ public final class LogManager implements Closeable {
                 }
                 Long cleanEnd = cleanEnds.get(name);
                 tasks.add(() -> PartitionLog.open(dir, tp.get(), topicId.get(), configFor.apply(tp.get()), time,
-                        background, cleanEnd == null ? OptionalLong.empty() : OptionalLong.of(cleanEnd)));
+                        background, fillAhead, cleanEnd == null ? OptionalLong.empty() : OptionalLong.of(cleanEnd)));
             }
         }
         for (PartitionLog opened : runInParallel(tasks, PartitionLog::closeWithoutFlush)) {
@@ -206,7 +211,8 @@ public final class LogManager implements Closeable {
                     isNew = true;
                 }
             }
-            PartitionLog created = PartitionLog.open(dir, tp, topicId, config, time, background, OptionalLong.empty());
+            PartitionLog created = PartitionLog.open(dir, tp, topicId, config, time, background, fillAhead,
+                    OptionalLong.empty());
             if (isNew) {
                 Utils.flushDir(dataDir);
             }

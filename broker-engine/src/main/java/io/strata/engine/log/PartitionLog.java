@@ -7,6 +7,7 @@ import io.strata.engine.log.producer.VerificationGuard;
 import io.strata.engine.log.retention.RetentionPlan;
 import io.strata.engine.log.retention.RetentionPlanner;
 import io.strata.engine.log.segment.AbortedTxn;
+import io.strata.engine.log.segment.FillAhead;
 import io.strata.engine.log.segment.LogSegment;
 import io.strata.engine.log.segment.LogSegments;
 import io.strata.engine.log.segment.OffsetAndEpoch;
@@ -101,7 +102,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     private volatile LogConfig config;
 
     private PartitionLog(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time, LogLoader.Loaded loaded,
-                         ScheduledExecutorService deletionScheduler) {
+                         ScheduledExecutorService deletionScheduler, FillAhead fillAhead) {
         this.topicPartition = tp;
         this.topicId = topicId;
         this.config = config;
@@ -115,7 +116,8 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         // Everything loaded was fsynced by recovery (or trusted after a clean close).
         this.groupCommit = new LogFlusher(segments, time, this::dir, loaded.logEndOffset());
         this.flushWaiters = new FlushWaiters(groupCommit, this::logEndOffset);
-        this.appender = new LogAppender(tp, this::dir, segments, epochCache, producerState, groupCommit, offsets);
+        this.appender = new LogAppender(tp, this::dir, segments, epochCache, producerState, groupCommit, offsets,
+                fillAhead);
         this.truncation = new LogTruncation(tp, this::dir, this::config, time, segments, epochCache, producerState,
                 groupCommit, offsets, checkpoints);
         this.retention = new LogRetention(tp, this::dir, this::config, segments, epochCache, producerState,
@@ -131,22 +133,24 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
      */
     public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time)
             throws IOException {
-        return open(dir, tp, topicId, config, time, null, OptionalLong.empty());
+        return open(dir, tp, topicId, config, time, null, FillAhead.OFF, OptionalLong.empty());
     }
 
     /**
      * Opens (creating if needed) the log in {@code dir}, running recovery. Deleted segments' files are removed
-     * on {@code deletionScheduler} after file.delete.delay.ms. {@code cleanEnd} is the log end its last
+     * on {@code deletionScheduler} after file.delete.delay.ms; the active segment is zero-filled ahead of its end as
+     * {@code fillAhead} says. {@code cleanEnd} is the log end its last
      * {@link #closeGracefully()} returned, if the caller recorded one durably (LogManager: in the data dir's
      * {@link io.strata.engine.log.checkpoint.CleanShutdownFile}) and took it back before this open; the log's data
      * is then trusted if its files end there.
      */
     public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time,
-                                    ScheduledExecutorService deletionScheduler, OptionalLong cleanEnd)
-            throws IOException {
+                                    ScheduledExecutorService deletionScheduler, FillAhead fillAhead,
+                                    OptionalLong cleanEnd) throws IOException {
         TopicIdCheck.claim(dir, tp, topicId);
         LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, time, cleanEnd);
-        PartitionLog partitionLog = new PartitionLog(dir, tp, topicId, config, time, loaded, deletionScheduler);
+        PartitionLog partitionLog = new PartitionLog(dir, tp, topicId, config, time, loaded, deletionScheduler,
+                fillAhead);
         log.info("Opened {} ({}): log start {}, log end {}, high watermark {}, {} segment(s){}", tp, dir.getFileName(),
                 partitionLog.logStartOffset(), partitionLog.logEndOffset(), partitionLog.highWatermark(),
                 loaded.segments().count(), loaded.cleanShutdown() ? "" : ", after recovery");
@@ -603,7 +607,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     /**
      * Graceful close: flush, snapshot producer state, write checkpoints. Returns the log end offset if all of
      * that succeeded (for the caller to record, see {@link #open(Path, TopicPartition, Uuid, LogConfig, Time,
-     * ScheduledExecutorService, OptionalLong)}), empty if it failed or the log was already closed.
+     * ScheduledExecutorService, FillAhead, OptionalLong)}), empty if it failed or the log was already closed.
      */
     public OptionalLong closeGracefully() {
         appendLock.lock();

@@ -48,7 +48,8 @@ class LogCompactionTest extends BrokerTestBase {
 
     private void startBroker(long dedupeBufferBytes) {
         fixture = BrokerFixture.start(dataDir, Map.of(), c -> c.withLogManager(new LogManagerConfig(300_000,
-                cleanerEnabled.get(), 1, dedupeBufferBytes, 512 * 1024, Double.MAX_VALUE, 100)));
+                cleanerEnabled.get(), 1, dedupeBufferBytes, 512 * 1024, Double.MAX_VALUE, 100,
+                LogManagerConfig.DEFAULT_ZERO_FILL_AHEAD_BYTES)));
     }
 
     private void createCompactedTopic(String topic, Map<String, String> extra) throws Exception {

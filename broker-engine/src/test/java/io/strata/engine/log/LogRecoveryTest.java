@@ -4,6 +4,7 @@ import io.strata.engine.config.LogConfig;
 import io.strata.engine.log.checkpoint.CheckpointFile;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
 import io.strata.engine.log.checkpoint.LogFileNames;
+import io.strata.engine.log.segment.FillAhead;
 import io.strata.engine.log.segment.OffsetAndEpoch;
 import io.strata.engine.log.segment.OffsetIndex;
 import io.strata.engine.log.segment.SegmentScanner;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
@@ -162,7 +165,7 @@ class LogRecoveryTest {
         assertThat(log.closeGracefully()).hasValue(300);
         assertThat(log.closeGracefully()).as("already closed").isEmpty();
 
-        log = PartitionLog.open(dir, LogTestSupport.TP, LogTestSupport.TOPIC_ID, SMALL_SEGMENTS, time, null,
+        log = PartitionLog.open(dir, LogTestSupport.TP, LogTestSupport.TOPIC_ID, SMALL_SEGMENTS, time, null, FillAhead.OFF,
                 OptionalLong.of(300));
         try {
             assertThat(log.logEndOffset()).isEqualTo(300);
@@ -176,6 +179,79 @@ class LogRecoveryTest {
         } finally {
             log.close();
         }
+    }
+
+    @Test
+    void zerosFilledAheadOfTheActiveSegmentAreCutAfterACrashAndNothingWrittenIsLost() throws Exception {
+        ExecutorService filler = Executors.newSingleThreadExecutor();
+        try {
+            PartitionLog log = openFilledAhead(filler);
+            Path segment = segmentFiles().get(0);
+            long dataEnd = lastBatchEnd(segment);
+            assertThat(Files.size(segment)).as("zeros ahead of the data").isGreaterThan(dataEnd);
+            log.closeWithoutFlush();
+
+            log = LogTestSupport.open(dir, LogConfig.defaults(), time);
+            try {
+                assertThat(log.logEndOffset()).isEqualTo(300);
+                assertContiguous(readAll(log), 300);
+                assertThat(Files.size(segment)).as("recovery cut the zeros").isEqualTo(dataEnd);
+                assertThat(log.appendAsLeader(batch(T0, "more", 1), 2).firstOffset()).isEqualTo(300);
+            } finally {
+                log.close();
+            }
+        } finally {
+            filler.shutdown();
+        }
+    }
+
+    @Test
+    void aCleanCloseTrimsTheZerosFilledAheadSoTheSegmentEndsAtItsLastBatch() throws Exception {
+        ExecutorService filler = Executors.newSingleThreadExecutor();
+        try {
+            PartitionLog log = openFilledAhead(filler);
+            Path segment = segmentFiles().get(0);
+            assertThat(Files.size(segment)).isGreaterThan(lastBatchEnd(segment));
+            assertThat(log.closeGracefully()).hasValue(300);
+            assertThat(Files.size(segment)).isEqualTo(lastBatchEnd(segment));
+
+            log = PartitionLog.open(dir, LogTestSupport.TP, LogTestSupport.TOPIC_ID, LogConfig.defaults(), time, null,
+                    FillAhead.OFF, OptionalLong.of(300));
+            try {
+                assertThat(log.logEndOffset()).isEqualTo(300);
+                assertContiguous(readAll(log), 300);
+            } finally {
+                log.close();
+            }
+        } finally {
+            filler.shutdown();
+        }
+    }
+
+    /** A log zero-filled ahead from its first byte, holding 300 records, with the fills scheduled so far done. */
+    private PartitionLog openFilledAhead(ExecutorService filler) throws Exception {
+        PartitionLog log = PartitionLog.open(dir, LogTestSupport.TP, LogTestSupport.TOPIC_ID, LogConfig.defaults(), time,
+                null, new FillAhead(filler, 1024 * 1024, 1), OptionalLong.empty());
+        fill(log, 30);
+        filler.submit(() -> { }).get();
+        return log;
+    }
+
+    /** Where the last whole batch of a segment file ends (its zeros or garbage after that aside). */
+    private static long lastBatchEnd(Path file) throws IOException {
+        long end = 0;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(12);
+            while (end + 12 <= channel.size()) {
+                channel.read(header.clear(), end);
+                int length = header.getInt(8);
+                if (length == 0) {
+                    break;
+                }
+                end += 12 + length;
+            }
+        }
+        return end;
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.strata.engine.config.LogConfig;
 import io.strata.engine.log.retention.RetentionPlan;
 import io.strata.engine.log.retention.RetentionReason;
 import io.strata.engine.log.segment.FileSlice;
+import io.strata.engine.log.segment.FillAhead;
 import io.strata.engine.testing.ManualTime;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -167,7 +168,7 @@ class PartitionLogRetentionTest {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             log = PartitionLog.open(dir, TP, TOPIC_ID, config("retention.ms", String.valueOf(HOUR),
-                    "file.delete.delay.ms", "0"), time, scheduler, OptionalLong.empty());
+                    "file.delete.delay.ms", "0"), time, scheduler, FillAhead.OFF, OptionalLong.empty());
             fill(T0 - 2 * HOUR, 2);
             fill(T0, 3);
             FileSlice held = (FileSlice) log.read(0, 1 << 20, log.highWatermark(), true).records();
@@ -191,7 +192,7 @@ class PartitionLogRetentionTest {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             log = PartitionLog.open(dir, TP, TOPIC_ID, config("retention.ms", String.valueOf(HOUR),
-                    "file.delete.delay.ms", "3600000"), time, scheduler, OptionalLong.empty());
+                    "file.delete.delay.ms", "3600000"), time, scheduler, FillAhead.OFF, OptionalLong.empty());
             fill(T0 - 2 * HOUR, 2);
             fill(T0, 3);
             log.deleteOldSegments(time.milliseconds());

@@ -79,10 +79,14 @@ public final class BrokerConfigFactory {
             throw new IllegalArgumentException("strata.log.cleaner.io-max-bytes-per-second must be positive, got "
                     + cleaner.ioMaxBytesPerSecond());
         }
+        if (log.zeroFillAhead().toBytes() < 0) {
+            throw new IllegalArgumentException("strata.log.zero-fill-ahead must not be negative, got "
+                    + log.zeroFillAhead());
+        }
         return new LogManagerConfig(positiveMillis("strata.log.retention-check-interval", log.retentionCheckInterval()),
                 cleaner.enabled(), cleaner.threads(), dedupe,
                 intBytes("strata.log.cleaner.io-buffer-size", cleaner.ioBufferSize()), ioMax,
-                nonNegativeMillis("strata.log.cleaner.backoff", cleaner.backoff()));
+                nonNegativeMillis("strata.log.cleaner.backoff", cleaner.backoff()), log.zeroFillAhead().toBytes());
     }
 
     static ReplicationConfig replicationConfig(StrataProperties.Replication replication) {

@@ -160,10 +160,15 @@ public record StrataProperties(
      * @param retentionCheckInterval how often segments past retention.ms or retention.bytes are looked for
      *                               ({@code log.retention.check.interval.ms})
      * @param cleaner                the log cleaner, which compacts topics with cleanup.policy=compact
+     * @param zeroFillAhead          Strata's own: how many zeros at most are kept written and fsynced ahead of each
+     *                               active segment's end (never more than the segment already holds), so that the
+     *                               fsync after an append does not also persist a grown file size and new blocks;
+     *                               0 turns it off
      */
     public record Log(
             @DefaultValue("5m") @NotNull java.time.Duration retentionCheckInterval,
-            @DefaultValue @Valid @NotNull Cleaner cleaner) {
+            @DefaultValue @Valid @NotNull Cleaner cleaner,
+            @DefaultValue("4MB") @NotNull DataSize zeroFillAhead) {
     }
 
     /**

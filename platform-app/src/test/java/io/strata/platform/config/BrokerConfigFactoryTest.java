@@ -1,6 +1,7 @@
 package io.strata.platform.config;
 
 import io.strata.engine.config.GroupConfig;
+import io.strata.engine.config.LogManagerConfig;
 import io.strata.engine.config.BrokerConfig;
 import io.strata.engine.config.ReplicationConfig;
 import io.strata.engine.config.TransactionConfig;
@@ -106,6 +107,18 @@ class BrokerConfigFactoryTest {
         assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of("strata.kafka.socket-request-max-bytes", "4GB"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("strata.kafka.socket-request-max-bytes");
+    }
+
+    @Test
+    void zeroFillAheadIsOnByDefaultAndZeroTurnsItOff() {
+        assertThat(BrokerConfigFactory.create(bind(Map.of())).logManager().zeroFillAheadBytes())
+                .isEqualTo(LogManagerConfig.DEFAULT_ZERO_FILL_AHEAD_BYTES);
+        assertThat(BrokerConfigFactory.create(bind(Map.of("strata.log.zero-fill-ahead", "1MB"))).logManager()
+                .zeroFillAheadBytes()).isEqualTo(1024 * 1024);
+        assertThat(BrokerConfigFactory.create(bind(Map.of("strata.log.zero-fill-ahead", "0"))).logManager()
+                .zeroFillAheadBytes()).isZero();
+        assertThatThrownBy(() -> BrokerConfigFactory.create(bind(Map.of("strata.log.zero-fill-ahead", "-1MB"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("strata.log.zero-fill-ahead");
     }
 
     @Test

@@ -122,11 +122,7 @@ final class Cleaner {
     }
 
     private static SegmentGroups.SegmentInfo info(LogSegment s) {
-        try {
-            return new SegmentGroups.SegmentInfo(s.baseOffset(), SegmentFacts.size(s), s.nextOffset());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return new SegmentGroups.SegmentInfo(s.baseOffset(), SegmentFacts.size(s), s.nextOffset());
     }
 
     /** Fills the map from {@code firstDirty}; returns the offset after the last batch it covers. */

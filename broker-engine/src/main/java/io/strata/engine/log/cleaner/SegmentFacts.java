@@ -12,9 +12,9 @@ final class SegmentFacts {
     private SegmentFacts() {
     }
 
-    /** Bytes of an inactive segment (its file is trimmed to its data when it stops being active). */
-    static long size(LogSegment segment) throws IOException {
-        return segment.channel().size();
+    /** Bytes of the segment's batches (not its file's size: an active segment's file holds zeros past them). */
+    static long size(LogSegment segment) {
+        return segment.sizeInBytes();
     }
 
     /** The largest batch timestamp in the segment, or {@link RecordBatch#NO_TIMESTAMP}. */

@@ -43,6 +43,10 @@ public final class LogSegment implements Closeable {
     private final TimeIndex timeIndex;
     private final TransactionIndex txnIndex;
     private final long rollJitterMs;
+    /** Zeros kept ahead of the end while the segment is active and the log asks for it; null otherwise. */
+    private volatile ZeroFillAhead fillAhead;
+    /** Set by {@link #onBecomeInactive}: no fill starts after it. Guarded by the append lock. */
+    private boolean inactive;
     /** False if an index file was missing when the segment was opened: it must be rebuilt. */
     private boolean indexesFound;
 
@@ -173,11 +177,26 @@ public final class LogSegment implements Closeable {
                 || lastOffset - baseOffset > Integer.MAX_VALUE;
     }
 
+    /**
+     * Keeps zeros written ahead of this active segment's end from now on (see {@link ZeroFillAhead}); does nothing if
+     * it already does, if {@code policy} is off, or once the segment is inactive.
+     */
+    public void fillAhead(FillAhead policy, int segmentBytes) {
+        if (fillAhead == null && !inactive && policy.enabled()) {
+            fillAhead = new ZeroFillAhead(channel, policy.executor(), policy.maxAheadBytes(), policy.fillFromBytes(),
+                    segmentBytes, size);
+        }
+    }
+
     /** Writes a batch (already given its offsets) at the end of the segment and indexes it. */
     public void append(ByteBuffer batch, BatchHeader header, int indexIntervalBytes, long nowMs) throws IOException {
         int position = size;
         ByteBuffer src = batch.duplicate();
         long at = position;
+        ZeroFillAhead fill = fillAhead;
+        if (fill != null) {
+            fill.beforeWrite(position, position + src.remaining());
+        }
         while (src.hasRemaining()) {
             at += channel.write(src, at);
         }
@@ -187,6 +206,9 @@ public final class LogSegment implements Closeable {
         index(header, position, indexIntervalBytes);
         nextOffset = header.nextOffset();
         size = Math.toIntExact(at); // publishes the batch to readers
+        if (fill != null) {
+            fill.afterWrite(at);
+        }
     }
 
     private void index(BatchHeader header, int position, int indexIntervalBytes) throws IOException {
@@ -216,6 +238,8 @@ public final class LogSegment implements Closeable {
         if (max.timestamp() >= 0) {
             timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
         }
+        inactive = true;
+        stopFillAhead();
         if (channel.size() > size) {
             channel.truncate(size);
         }
@@ -350,6 +374,10 @@ public final class LogSegment implements Closeable {
         offsetIndex.truncateTo(cut.baseOffset());
         timeIndex.truncateTo(cut.baseOffset());
         txnIndex.truncateTo(cut.baseOffset());
+        ZeroFillAhead fill = fillAhead;
+        if (fill != null) {
+            fill.truncated(newSize); // no zeros written after the cut below
+        }
         channel.truncate(newSize);
         loadTail(newSize);
         rollingBaseMs = newSize == 0 ? -1 : rollingBase;
@@ -368,8 +396,29 @@ public final class LogSegment implements Closeable {
         txnIndex.flush();
     }
 
+    private void stopFillAhead() {
+        ZeroFillAhead fill = fillAhead;
+        if (fill != null) {
+            fill.stop();
+            fillAhead = null;
+        }
+    }
+
+    /** For tests: the end of the zeros written ahead, or -1 if none are kept. */
+    long zeroFilledEnd() {
+        ZeroFillAhead fill = fillAhead;
+        return fill == null ? -1 : fill.zeroedEnd();
+    }
+
+    /** For tests: whether a fill ahead is scheduled or running. */
+    boolean zeroFilling() {
+        ZeroFillAhead fill = fillAhead;
+        return fill != null && fill.filling();
+    }
+
     @Override
     public void close() throws IOException {
+        stopFillAhead();
         closeAll(offsetIndex, timeIndex, txnIndex, channel);
     }
 

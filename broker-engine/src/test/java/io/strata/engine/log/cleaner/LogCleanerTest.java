@@ -75,7 +75,8 @@ class LogCleanerTest {
         ManualTime time = new ManualTime(LogTestSupport.T0);
         log = LogTestSupport.open(dir, CONFIG, time);
         fill(time);
-        LogManagerConfig disabled = new LogManagerConfig(300_000, false, 1, 1024 * 1024, 512 * 1024, Double.MAX_VALUE, 10);
+        LogManagerConfig disabled = new LogManagerConfig(300_000, false, 1, 1024 * 1024, 512 * 1024, Double.MAX_VALUE, 10,
+                LogManagerConfig.DEFAULT_ZERO_FILL_AHEAD_BYTES);
         LogCleaner cleaner = new LogCleaner(disabled, () -> List.of(log), pool, Time.SYSTEM, new SimpleMeterRegistry());
 
         cleaner.start();
