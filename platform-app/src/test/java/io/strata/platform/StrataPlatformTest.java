@@ -104,6 +104,7 @@ class StrataPlatformTest {
             assertThat(metrics).contains("jvm_memory_used_bytes");
             assertThat(metrics).containsPattern("(?m)^strata_topic_bytes_in_total\\{[^}]*topic=\"metrics-probe\"[^}]*} [1-9]");
             assertThat(metrics).containsPattern("(?m)^strata_topic_messages_in_total\\{[^}]*topic=\"metrics-probe\"[^}]*} 1\\.0");
+            assertThat(metrics).as("the acknowledged record was fsynced").containsPattern("(?m)^strata_log_flush_seconds_count [1-9]");
             var count = DESCRIBE_CLUSTER_COUNT.matcher(metrics);
             assertThat(count.find()).as("DescribeCluster request count in:%n%s", metrics).isTrue();
             assertThat(Double.parseDouble(count.group(1))).isGreaterThanOrEqualTo(1);

@@ -37,6 +37,7 @@ final class LogFlusher implements FlushWaiters.GroupCommit {
     private final LogSegments segments;
     private final Time time;
     private final Supplier<Path> dir;
+    private final FlushStats stats;
     private final ConcurrentLinkedQueue<LogSegment> rolledUnflushed = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean dirDirty = new AtomicBoolean();
     private volatile long flushedOffset;
@@ -44,10 +45,11 @@ final class LogFlusher implements FlushWaiters.GroupCommit {
     /** Guarded by this. */
     private boolean closed;
 
-    LogFlusher(LogSegments segments, Time time, Supplier<Path> dir, long flushedOffset) {
+    LogFlusher(LogSegments segments, Time time, Supplier<Path> dir, long flushedOffset, FlushStats stats) {
         this.segments = segments;
         this.time = time;
         this.dir = dir;
+        this.stats = stats;
         this.flushedOffset = flushedOffset;
         this.lastFlushMs = time.milliseconds();
     }
@@ -84,6 +86,7 @@ final class LogFlusher implements FlushWaiters.GroupCommit {
                 throw new KafkaStorageException("Log is closed; cannot fsync");
             }
             long end = logEnd.getAsLong();
+            long startNanos = System.nanoTime();
             try {
                 List<LogSegment> rolled = new ArrayList<>();
                 for (LogSegment s = rolledUnflushed.poll(); s != null; s = rolledUnflushed.poll()) {
@@ -104,6 +107,9 @@ final class LogFlusher implements FlushWaiters.GroupCommit {
                 }
                 if (dirDirty.getAndSet(false)) {
                     Utils.flushDir(dir.get());
+                }
+                if (!toSync.isEmpty()) {
+                    stats.recordPass(System.nanoTime() - startNanos);
                 }
             } catch (IOException e) {
                 throw new KafkaStorageException("fsync failed: " + e.getMessage(), e);

@@ -73,6 +73,8 @@ public final class LogManager implements Closeable {
     /** Active segments are zero-filled ahead of their end on the background thread (LogManagerConfig). */
     private final FillAhead fillAhead;
     private final ExecutorService openClose;
+    /** Counts every log's fsyncs (metrics); set once at wiring, before logs load. */
+    private volatile FlushStats flushStats = new FlushStats();
     private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
     /**
      * Passes over the logs (flush, producer expiry, checkpoints) hold the read lock, so they run side by side;
@@ -117,6 +119,11 @@ public final class LogManager implements Closeable {
         this.retentionListener = listener;
     }
 
+    /** Where the logs opened from now on count their fsyncs: one instance for all logs, outliving this manager. */
+    public void setFlushStats(FlushStats stats) {
+        this.flushStats = stats;
+    }
+
     /** One retention pass over every log (also called by tests to run it now). */
     public void runRetention() {
         forEachLog(l -> {
@@ -156,7 +163,8 @@ public final class LogManager implements Closeable {
                 }
                 Long cleanEnd = cleanEnds.get(name);
                 tasks.add(() -> PartitionLog.open(dir, tp.get(), topicId.get(), configFor.apply(tp.get()), time,
-                        background, fillAhead, cleanEnd == null ? OptionalLong.empty() : OptionalLong.of(cleanEnd)));
+                        background, fillAhead, cleanEnd == null ? OptionalLong.empty() : OptionalLong.of(cleanEnd),
+                        flushStats));
             }
         }
         for (PartitionLog opened : runInParallel(tasks, PartitionLog::closeWithoutFlush)) {
@@ -212,7 +220,7 @@ public final class LogManager implements Closeable {
                 }
             }
             PartitionLog created = PartitionLog.open(dir, tp, topicId, config, time, background, fillAhead,
-                    OptionalLong.empty());
+                    OptionalLong.empty(), flushStats);
             if (isNew) {
                 Utils.flushDir(dataDir);
             }

@@ -102,7 +102,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
     private volatile LogConfig config;
 
     private PartitionLog(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time, LogLoader.Loaded loaded,
-                         ScheduledExecutorService deletionScheduler, FillAhead fillAhead) {
+                         ScheduledExecutorService deletionScheduler, FillAhead fillAhead, FlushStats flushStats) {
         this.topicPartition = tp;
         this.topicId = topicId;
         this.config = config;
@@ -114,7 +114,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
         this.segmentDeletion = new SegmentDeletion(tp, deletionScheduler);
         this.checkpoints = new LogCheckpoints(this::dir, this::isDeleted);
         // Everything loaded was fsynced by recovery (or trusted after a clean close).
-        this.groupCommit = new LogFlusher(segments, time, this::dir, loaded.logEndOffset());
+        this.groupCommit = new LogFlusher(segments, time, this::dir, loaded.logEndOffset(), flushStats);
         this.flushWaiters = new FlushWaiters(groupCommit, this::logEndOffset);
         this.appender = new LogAppender(tp, this::dir, segments, epochCache, producerState, groupCommit, offsets,
                 fillAhead);
@@ -133,7 +133,7 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
      */
     public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time)
             throws IOException {
-        return open(dir, tp, topicId, config, time, null, FillAhead.OFF, OptionalLong.empty());
+        return open(dir, tp, topicId, config, time, null, FillAhead.OFF, OptionalLong.empty(), new FlushStats());
     }
 
     /**
@@ -142,15 +142,15 @@ public final class PartitionLog implements Closeable, LogGauges.LogStats {
      * {@code fillAhead} says. {@code cleanEnd} is the log end its last
      * {@link #closeGracefully()} returned, if the caller recorded one durably (LogManager: in the data dir's
      * {@link io.strata.engine.log.checkpoint.CleanShutdownFile}) and took it back before this open; the log's data
-     * is then trusted if its files end there.
+     * is then trusted if its files end there. Its fsyncs are counted in {@code flushStats}.
      */
     public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time,
                                     ScheduledExecutorService deletionScheduler, FillAhead fillAhead,
-                                    OptionalLong cleanEnd) throws IOException {
+                                    OptionalLong cleanEnd, FlushStats flushStats) throws IOException {
         TopicIdCheck.claim(dir, tp, topicId);
         LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, time, cleanEnd);
         PartitionLog partitionLog = new PartitionLog(dir, tp, topicId, config, time, loaded, deletionScheduler,
-                fillAhead);
+                fillAhead, flushStats);
         log.info("Opened {} ({}): log start {}, log end {}, high watermark {}, {} segment(s){}", tp, dir.getFileName(),
                 partitionLog.logStartOffset(), partitionLog.logEndOffset(), partitionLog.highWatermark(),
                 loaded.segments().count(), loaded.cleanShutdown() ? "" : ", after recovery");

@@ -1,6 +1,7 @@
 package io.strata.engine.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -27,6 +28,7 @@ public final class BrokerMetrics {
     private final Map<String, Counter> retentionDeletions = new ConcurrentHashMap<>();
     private final Counter isrShrinks;
     private final Counter isrExpands;
+    private volatile LogFlushes logFlushes;
 
     public BrokerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -78,6 +80,22 @@ public final class BrokerMetrics {
                 ReplicationState::offlineCount);
         Gauge.builder("strata.replica.fetcher.max.lag", maxFollowerLag::getAsLong)
                 .description("Messages the most lagging followed partition is behind its leader").register(registry);
+    }
+
+    /**
+     * {@code strata_log_flush_seconds}: the logs' fsync passes (Kafka's LogFlushRateAndTimeMs), as a count and
+     * their total time. One pass forces what one log wrote since its last, for every acknowledgement waiting on it.
+     */
+    public void registerLogFlushes(LongSupplier passes, LongSupplier totalNanos) {
+        // The registry holds the measured object weakly: this field keeps it alive.
+        logFlushes = new LogFlushes(passes, totalNanos);
+        FunctionTimer.builder("strata.log.flush", logFlushes, f -> f.passes().getAsLong(),
+                        f -> f.totalNanos().getAsLong(), TimeUnit.NANOSECONDS)
+                .description("fsync passes over the logs and their total time")
+                .register(registry);
+    }
+
+    private record LogFlushes(LongSupplier passes, LongSupplier totalNanos) {
     }
 
     private void gauge(String name, String description, Supplier<? extends ReplicationState> state,

@@ -52,6 +52,7 @@ import io.strata.engine.handler.data.OffsetForLeaderEpochHandler;
 import io.strata.engine.handler.data.PartitionFetchReader;
 import io.strata.engine.handler.data.ProduceHandler;
 import io.strata.engine.config.LogConfig;
+import io.strata.engine.log.FlushStats;
 import io.strata.engine.log.LogManager;
 import io.strata.engine.log.cleaner.LogCleaner;
 import io.strata.engine.log.PartitionLog;
@@ -140,6 +141,8 @@ public final class Broker implements AutoCloseable {
     private volatile boolean pollFailing;
     /** Set by the heartbeat thread once a newer incarnation of this broker id registered. */
     private volatile boolean staleEpoch;
+    /** Every log's fsyncs, across restarts of this broker (each start makes a new log manager). */
+    private final FlushStats flushStats = new FlushStats();
 
     public Broker(BrokerConfig config, MetadataStore metadataStore, MeterRegistry meterRegistry) {
         this.config = config;
@@ -156,6 +159,7 @@ public final class Broker implements AutoCloseable {
             ReplicaFetcherManager fetchers = replicaFetchers;
             return fetchers == null ? 0 : fetchers.maxLag();
         });
+        metrics.registerLogFlushes(flushStats::passes, flushStats::totalNanos);
     }
 
     /** Recovers logs, opens the listener, registers with the metadata store and takes leadership of its partitions. */
@@ -178,6 +182,7 @@ public final class Broker implements AutoCloseable {
                     executors.logOpenClose());
             logManager.setRetentionListener((tp, plan) ->
                     metrics.recordRetentionDeletion(tp.topic(), plan.reason().tag(), plan.segments()));
+            logManager.setFlushStats(flushStats);
             logDefaults.update(metadataStore.brokerConfigs()); // logs recover with the stored dynamic defaults
             Map<String, LogConfig> recoveryConfigs = new ConcurrentHashMap<>(); // one store read per topic, not per partition
             logManager.loadLogs(tp -> recoveryConfigs.computeIfAbsent(tp.topic(), this::recoveryConfig));

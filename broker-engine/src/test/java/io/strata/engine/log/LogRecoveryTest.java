@@ -166,7 +166,7 @@ class LogRecoveryTest {
         assertThat(log.closeGracefully()).as("already closed").isEmpty();
 
         log = PartitionLog.open(dir, LogTestSupport.TP, LogTestSupport.TOPIC_ID, SMALL_SEGMENTS, time, null, FillAhead.OFF,
-                OptionalLong.of(300));
+                OptionalLong.of(300), new FlushStats());
         try {
             assertThat(log.logEndOffset()).isEqualTo(300);
             assertThat(log.highWatermark()).isEqualTo(250);
@@ -216,7 +216,7 @@ class LogRecoveryTest {
             assertThat(Files.size(segment)).isEqualTo(lastBatchEnd(segment));
 
             log = PartitionLog.open(dir, LogTestSupport.TP, LogTestSupport.TOPIC_ID, LogConfig.defaults(), time, null,
-                    FillAhead.OFF, OptionalLong.of(300));
+                    FillAhead.OFF, OptionalLong.of(300), new FlushStats());
             try {
                 assertThat(log.logEndOffset()).isEqualTo(300);
                 assertContiguous(readAll(log), 300);
@@ -231,7 +231,7 @@ class LogRecoveryTest {
     /** A log zero-filled ahead from its first byte, holding 300 records, with the fills scheduled so far done. */
     private PartitionLog openFilledAhead(ExecutorService filler) throws Exception {
         PartitionLog log = PartitionLog.open(dir, LogTestSupport.TP, LogTestSupport.TOPIC_ID, LogConfig.defaults(), time,
-                null, new FillAhead(filler, 1024 * 1024, 1), OptionalLong.empty());
+                null, new FillAhead(filler, 1024 * 1024, 1), OptionalLong.empty(), new FlushStats());
         fill(log, 30);
         filler.submit(() -> { }).get();
         return log;

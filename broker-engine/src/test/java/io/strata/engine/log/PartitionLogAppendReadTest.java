@@ -3,6 +3,7 @@ package io.strata.engine.log;
 import io.strata.engine.config.LogConfig;
 import io.strata.engine.testing.ManualTime;
 import io.strata.engine.log.LogTestSupport.Read;
+import io.strata.engine.log.segment.FillAhead;
 import io.strata.engine.log.validation.AppendOrigin;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -185,6 +187,24 @@ class PartitionLogAppendReadTest {
         assertThat(log.flushedOffset()).as("the request thread does not fsync a deferred append").isZero();
         log.flushTo(8);
         assertThat(log.flushedOffset()).isEqualTo(8);
+    }
+
+    @Test
+    void oneFsyncPassIsCountedForAllTheAppendsItCoversAndNoneWhenNothingIsNew() throws Exception {
+        FlushStats stats = new FlushStats();
+        log = PartitionLog.open(dir, LogTestSupport.TP, LogTestSupport.TOPIC_ID, LogConfig.defaults(), time, null,
+                FillAhead.OFF, OptionalLong.empty(), stats);
+        log.appendAsLeader(batch(T0, "a", 4), 0, AppendOrigin.CLIENT, true);
+        log.appendAsLeader(batch(T0, "b", 4), 0, AppendOrigin.CLIENT, true);
+        log.flushTo(4);
+        assertThat(stats.passes()).as("the pass for offset 4 also covered the second batch").isEqualTo(1);
+        assertThat(stats.totalNanos()).isPositive();
+        log.flushTo(8);
+        log.flush();
+        assertThat(stats.passes()).isEqualTo(1);
+        log.appendAsLeader(batch(T0, "c", 1), 0, AppendOrigin.CLIENT, true);
+        log.flush();
+        assertThat(stats.passes()).isEqualTo(2);
     }
 
     @Test

@@ -168,7 +168,7 @@ class PartitionLogRetentionTest {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             log = PartitionLog.open(dir, TP, TOPIC_ID, config("retention.ms", String.valueOf(HOUR),
-                    "file.delete.delay.ms", "0"), time, scheduler, FillAhead.OFF, OptionalLong.empty());
+                    "file.delete.delay.ms", "0"), time, scheduler, FillAhead.OFF, OptionalLong.empty(), new FlushStats());
             fill(T0 - 2 * HOUR, 2);
             fill(T0, 3);
             FileSlice held = (FileSlice) log.read(0, 1 << 20, log.highWatermark(), true).records();
@@ -192,7 +192,7 @@ class PartitionLogRetentionTest {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             log = PartitionLog.open(dir, TP, TOPIC_ID, config("retention.ms", String.valueOf(HOUR),
-                    "file.delete.delay.ms", "3600000"), time, scheduler, FillAhead.OFF, OptionalLong.empty());
+                    "file.delete.delay.ms", "3600000"), time, scheduler, FillAhead.OFF, OptionalLong.empty(), new FlushStats());
             fill(T0 - 2 * HOUR, 2);
             fill(T0, 3);
             log.deleteOldSegments(time.milliseconds());
