@@ -146,6 +146,23 @@ cpu_seconds() {
     awk -v u="${12}" -v s="${13}" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (u + s) / hz }'
 }
 
+# compiler_cpu_seconds PID: CPU seconds (user + system) the JVM's JIT compiler threads (C1, C2) of PID have used,
+# a share of cpu_seconds that a long-running broker stops paying once its hot code is compiled.
+compiler_cpu_seconds() {
+    local task stat name ticks=0
+    for task in /proc/"$1"/task/*; do
+        stat=$(<"$task/stat") || continue
+        name=${stat#*(}
+        name=${name%%)*}
+        [[ $name == C1\ CompilerThre* || $name == C2\ CompilerThre* ]] || continue
+        stat=${stat##*) }
+        # shellcheck disable=SC2086
+        set -- $stat
+        ticks=$((ticks + ${12} + ${13}))
+    done
+    awk -v t="$ticks" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }'
+}
+
 # per_gb CPU_BEFORE CPU_AFTER RECORDS: CPU seconds per 10^9 bytes of payload (RECORDS x RECORD_SIZE)
 per_gb() { awk -v a="$1" -v b="$2" -v n="$3" -v s="$RECORD_SIZE" 'BEGIN { printf "%.2f", (b - a) / (n * s / 1e9) }'; }
 

@@ -34,9 +34,12 @@
 # Environment (all optional): RECORDS=1000000, RECORD_SIZE=1024, E2E_RECORDS=10000, PLATFORM_HEAP=-Xmx1g,
 # KAFKA_HEAP=-Xmx1g, TOOLS_HEAP=-Xmx512m, KEEP_DATA=1 (keep the run dir with every tool's log), REBUILD=0 (bench
 # the platform jar already built instead of packaging the tree first), QUICK_RECORDS=200000 (records of --quick),
-# WARMUP_RECORDS=RECORDS/2 (produced and consumed on a throw-away topic after each broker start, before the
-# measured workloads; 0 skips it), and WORKLOADS (space separated subset of the workload names printed in the
-# table's first column).
+# WARMUP_RECORDS=RECORDS/2 (records of one warm-up pass, after each broker start and before the measured workloads;
+# 0 skips the warm-up), WARMUP_JIT_SHARE=0.05 and WARMUP_MAX_PASSES=8 (passes go on until the JIT compiler threads
+# took less than that share of the broker's CPU over one; see warm_up), and WORKLOADS (space separated subset of
+# the workload names printed in the table's first column).
+# The table's k-jit and s-jit columns are the compiler threads' part of each broker's CPU per GB, read from
+# /proc/PID/task: a lower bound, since a compiler thread the JVM retires takes its CPU time out of that sum.
 set -euo pipefail
 export LC_ALL=C
 LOG_TAG=compare
@@ -64,6 +67,8 @@ if [[ $SCALE == 1 ]]; then
 else
     WARMUP_RECORDS=${WARMUP_RECORDS:-$((RECORDS / 2))}
 fi
+WARMUP_JIT_SHARE=${WARMUP_JIT_SHARE:-0.05}
+WARMUP_MAX_PASSES=${WARMUP_MAX_PASSES:-8}
 [[ $SCALE == 1 ]] && export PLATFORM_CDS=${PLATFORM_CDS:-1}
 SCALE_PARTITIONS=${SCALE_PARTITIONS:-"100 1000 3000"}
 SCALE_RECORDS=${SCALE_RECORDS:-500000}
@@ -97,39 +102,40 @@ trap 'exit 130' INT TERM
 
 wanted() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 
-# record BROKER ROUND WORKLOAD RATE CPU_S_PER_GB LAT_AVG LAT_P99
+# record BROKER ROUND WORKLOAD RATE CPU_S_PER_GB LAT_AVG LAT_P99 JIT_S_PER_GB (the JIT threads' part of CPU_S_PER_GB)
 record() { echo "$*" >>"$RESULTS"; }
 
 
 # produce_workload BROKER ROUND NAME PARTITIONS PROPS
 produce_workload() {
-    local broker=$1 round=$2 name=$3 partitions=$4 props=$5 before after
+    local broker=$1 round=$2 name=$3 partitions=$4 props=$5 before after jit_before jit_after
     wanted "$name" || return 0
     PARTITIONS=$partitions create_topic "$name"
     log "$broker round $round: $name ($props)"
-    before=$(cpu_seconds "$BROKER_PID")
+    before=$(cpu_seconds "$BROKER_PID") jit_before=$(compiler_cpu_seconds "$BROKER_PID")
     perf_produce "$name" "$name" "$RECORDS" "$props" --record-size "$RECORD_SIZE"
-    after=$(cpu_seconds "$BROKER_PID")
+    after=$(cpu_seconds "$BROKER_PID") jit_after=$(compiler_cpu_seconds "$BROKER_PID")
     record "$broker" "$round" "$name" "$(printf %.0f "$PRODUCE_RATE")" "$(per_gb "$before" "$after" "$RECORDS")" \
-        "$PRODUCE_LATENCY" "$PRODUCE_P99"
+        "$PRODUCE_LATENCY" "$PRODUCE_P99" "$(per_gb "$jit_before" "$jit_after" "$RECORDS")"
 }
 
 # consume_workload BROKER ROUND NAME TOPIC: fetch-only records/s of ConsumerPerformance over the whole topic
 consume_workload() {
-    local broker=$1 round=$2 name=$3 topic=$4 before after line rate
+    local broker=$1 round=$2 name=$3 topic=$4 before after jit_before jit_after line rate
     wanted "$name" || return 0
     wanted "$topic" || { log "skipping $name: it reads $topic, which is not in WORKLOADS"; return 0; }
     log "$broker round $round: $name (topic $topic)"
-    before=$(cpu_seconds "$BROKER_PID")
+    before=$(cpu_seconds "$BROKER_PID") jit_before=$(compiler_cpu_seconds "$BROKER_PID")
     tool "$name" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" --topic "$topic" \
         --num-records "$RECORDS" --timeout 60000 --hide-header
-    after=$(cpu_seconds "$BROKER_PID")
+    after=$(cpu_seconds "$BROKER_PID") jit_after=$(compiler_cpu_seconds "$BROKER_PID")
     grep -q 'WARNING: Exiting before consuming' "$RUN_DIR/$name.log" && die "$name timed out ($RUN_DIR/$name.log)"
     line=$(grep -E '^[0-9]{4}-' "$RUN_DIR/$name.log" | tail -n 1 || true)
     [[ -n "$line" ]] || die "no result line in $RUN_DIR/$name.log"
     # start, end, MB, MB.sec, nMsg, nMsg.sec, rebalance.ms, fetch.ms, fetch.MB.sec, fetch.nMsg.sec
     rate=$(tr -d ' ' <<<"$line" | awk -F, '{ print $10 }')
-    record "$broker" "$round" "$name" "$(printf %.0f "$rate")" "$(per_gb "$before" "$after" "$RECORDS")" - -
+    record "$broker" "$round" "$name" "$(printf %.0f "$rate")" "$(per_gb "$before" "$after" "$RECORDS")" - - \
+        "$(per_gb "$jit_before" "$jit_after" "$RECORDS")"
 }
 
 # e2e_workload BROKER ROUND: EndToEndLatency acks=all (one record in flight at a time)
@@ -143,24 +149,49 @@ e2e_workload() {
     avg=$(sed -nE 's/.*Avg latency: ([0-9.]+) ms.*/\1/p' "$RUN_DIR/$name.log" | tail -n 1)
     p99=$(sed -nE 's/.*99th = ([0-9.]+).*/\1/p' "$RUN_DIR/$name.log" | tail -n 1)
     [[ -n "$avg" && -n "$p99" ]] || die "no latency in $RUN_DIR/$name.log"
-    record "$broker" "$round" "$name" - - "$avg" "$p99"
+    record "$broker" "$round" "$name" - - "$avg" "$p99" -
 }
 
-# warm_up BROKER: WARMUP_RECORDS produced (acks=all, 16 KiB batches) and consumed on a throw-away topic, so the
-# measured workloads do not pay for the broker's JIT compilation (minutes of C2 time on a small machine)
+# warm_up BROKER: passes of every produce shape the workloads use (acks=all and acks=1 to 1 partition, idempotent
+# to 6 partitions, 16 and 64 KiB batches; WARMUP_RECORDS records per pass, a sixth each, appended to throw-away
+# topics) and a fetch-only read of the 6-partition one, until the broker's JIT compiler threads took less than
+# WARMUP_JIT_SHARE (0.05) of its CPU time over a pass, or after WARMUP_MAX_PASSES (8): the JIT takes minutes of
+# CPU on a small machine, and a measured workload that still pays for it reports up to twice its CPU per GB.
 warm_up() {
     [[ "$WARMUP_RECORDS" -gt 0 ]] || return 0
-    PARTITIONS=6 create_topic warmup
-    log "$1: warm-up, $WARMUP_RECORDS records"
-    perf_produce warmup-produce warmup "$WARMUP_RECORDS" "acks=all linger.ms=5 batch.size=16384" \
-        --record-size "$RECORD_SIZE"
-    tool warmup-consume org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" --topic warmup \
-        --num-records "$WARMUP_RECORDS" --timeout 60000 --hide-header
+    local pass kb cpu0 jit0 cpu1 jit1 share each=$((WARMUP_RECORDS / 6)) ready=0
+    for kb in 16 64; do
+        PARTITIONS=1 create_topic "warmup-1p-${kb}k"
+        PARTITIONS=6 create_topic "warmup-6p-${kb}k"
+    done
+    for pass in $(seq 1 "$WARMUP_MAX_PASSES"); do
+        cpu0=$(cpu_seconds "$BROKER_PID") jit0=$(compiler_cpu_seconds "$BROKER_PID")
+        for kb in 16 64; do
+            perf_produce warmup "warmup-1p-${kb}k" "$each" "acks=all linger.ms=5 batch.size=$((kb * 1024))" \
+                --record-size "$RECORD_SIZE"
+            perf_produce warmup "warmup-1p-${kb}k" "$each" "acks=1 linger.ms=5 batch.size=$((kb * 1024))" \
+                --record-size "$RECORD_SIZE"
+            perf_produce warmup "warmup-6p-${kb}k" "$each" \
+                "acks=all enable.idempotence=true linger.ms=5 batch.size=$((kb * 1024))" --record-size "$RECORD_SIZE"
+        done
+        tool warmup-consume org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" \
+            --topic warmup-6p-64k --num-records "$each" --timeout 60000 --hide-header
+        cpu1=$(cpu_seconds "$BROKER_PID") jit1=$(compiler_cpu_seconds "$BROKER_PID")
+        share=$(awk -v c0="$cpu0" -v c1="$cpu1" -v j0="$jit0" -v j1="$jit1" \
+            'BEGIN { printf "%.3f", (c1 > c0) ? (j1 - j0) / (c1 - c0) : 0 }')
+        log "$1: warm-up pass $pass of $((each * 6)) records: JIT threads took $share of the broker's CPU"
+        if awk -v s="$share" -v m="$WARMUP_JIT_SHARE" 'BEGIN { exit !(s < m) }'; then
+            ready=1
+            break
+        fi
+    done
+    [[ $ready == 1 ]] || log "$1: JIT still above $WARMUP_JIT_SHARE of the CPU after $WARMUP_MAX_PASSES warm-up passes"
+    record "$1" "$2" warmup-passes "$pass" - - - -
 }
 
 run_workloads() {
     local broker=$1 round=$2 kb batch
-    warm_up "$broker"
+    warm_up "$broker" "$round"
     for kb in 16 64; do
         batch=$((kb * 1024))
         produce_workload "$broker" "$round" "produce-all-1p-${kb}k" 1 "acks=all linger.ms=5 batch.size=$batch"
@@ -184,7 +215,8 @@ bench_broker() {
 
 # ---- summaries: medians per broker and workload ----
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# stat BROKER WORKLOAD COLUMN (4 rate, 5 cpu/GB, 6 avg latency or files, 7 p99 or restart s, 8 files after)
+# stat BROKER WORKLOAD COLUMN (4 rate, 5 cpu/GB, 6 avg latency or files, 7 p99 or restart s, 8 JIT cpu/GB or files
+# after)
 med() { awk -v b="$1" -v w="$2" -v c="$3" '$1 == b && $3 == w && $c != "-" { print $c }' "$RESULTS" | median; }
 ratio() { awk -v s="$1" -v k="$2" 'BEGIN { if (s == "-" || k == "-" || k == 0) print "-"; else printf "%.2f", s / k }'; }
 
@@ -210,7 +242,7 @@ scale_broker() {
     RUN_DIR="$ROOT_DIR/$broker-$name-round$round"
     mkdir -p "$RUN_DIR"
     start_broker "$broker"
-    warm_up "$broker"
+    warm_up "$broker" "$round"
     PARTITIONS=$p create_topic "$name"
     log "$broker round $round: $name ($SCALE_RECORDS records, acks=all, 16 KiB batches)"
     before=$(cpu_seconds "$BROKER_PID")
@@ -280,7 +312,7 @@ cluster_workload() {
         || { tail -n 30 "$out.log" >&2; die "bench/cluster.sh failed (log: $out.log)"; }
     while read -r system n rate _ avg _ p99 _ cpu; do
         [[ $fsync == 1 ]] && system=kafka-fsync
-        record "$system" "$round" "$name" "$(printf %.0f "$rate")" "$(per_gb 0 "$cpu" "$n")" "$avg" "$p99"
+        record "$system" "$round" "$name" "$(printf %.0f "$rate")" "$(per_gb 0 "$cpu" "$n")" "$avg" "$p99" -
     done <"$out/results.txt"
 }
 
@@ -307,17 +339,19 @@ printf '\nStrata vs Apache Kafka %s: %s records x %s bytes, linger.ms=5, medians
 printf 'Strata on its defaults (every acknowledged batch fsynced); Kafka on its defaults (no fsync on the produce path)\n'
 [[ $CLUSTER == 1 ]] && printf 'Three-broker clusters, %s partitions, RF 3, min.insync.replicas=2, acks=all; CPU of the whole cluster\n' \
     "$CLUSTER_PARTITIONS"
-printf '%-20s %10s %10s %6s | %8s %8s %6s | %9s %9s | %9s %9s' workload kafka/s strata/s ratio \
-    k-cpu/GB s-cpu/GB ratio k-avg-ms s-avg-ms k-p99-ms s-p99-ms
+[[ $CLUSTER == 1 ]] || printf 'warm-up passes (median): Kafka %s, Strata %s; k-jit, s-jit: the JIT compiler threads'"'"' part of cpu/GB\n' \
+    "$(med kafka warmup-passes 4)" "$(med strata warmup-passes 4)"
+printf '%-20s %10s %10s %6s | %8s %8s %6s | %9s %9s | %9s %9s | %6s %6s' workload kafka/s strata/s ratio \
+    k-cpu/GB s-cpu/GB ratio k-avg-ms s-avg-ms k-p99-ms s-p99-ms k-jit s-jit
 [[ $KAFKA_FSYNC_ROW == 1 ]] && printf ' | %11s %11s' kfsync/s kfsync-cpu
 printf '\n'
 for w in $WORKLOADS; do
     kr=$(med kafka "$w" 4) sr=$(med strata "$w" 4) kc=$(med kafka "$w" 5) sc=$(med strata "$w" 5)
-    printf '%-20s %10s %10s %6s | %8s %8s %6s | %9s %9s | %9s %9s' "$w" "$kr" "$sr" "$(ratio "$sr" "$kr")" \
+    printf '%-20s %10s %10s %6s | %8s %8s %6s | %9s %9s | %9s %9s | %6s %6s' "$w" "$kr" "$sr" "$(ratio "$sr" "$kr")" \
         "$kc" "$sc" "$(ratio "$sc" "$kc")" "$(med kafka "$w" 6)" "$(med strata "$w" 6)" \
-        "$(med kafka "$w" 7)" "$(med strata "$w" 7)"
+        "$(med kafka "$w" 7)" "$(med strata "$w" 7)" "$(med kafka "$w" 8)" "$(med strata "$w" 8)"
     [[ $KAFKA_FSYNC_ROW == 1 ]] && printf ' | %11s %11s' "$(med kafka-fsync "$w" 4)" "$(med kafka-fsync "$w" 5)"
     printf '\n'
 done
-printf 'raw results (broker round workload rate cpu/GB avg-ms p99-ms):\n'
+printf 'raw results (broker round workload rate cpu/GB avg-ms p99-ms jit-cpu/GB; warmup-passes: passes):\n'
 cat "$RESULTS"
