@@ -89,6 +89,35 @@ class TransactionVerificationGuardTest {
     }
 
     @Test
+    void aGuardForTheNextTransactionsBumpedEpochSurvivesTheMarkerThatEndsThePreviousOne() throws IOException {
+        try (PartitionLog log = LogTestSupport.open(dir, LogConfig.defaults(), time)) {
+            append(log, txn(EPOCH, 0, "previous"), log.startTransactionVerification(PID, EPOCH));
+            short next = (short) (EPOCH + 1);
+            // The producer's next transaction (transaction version 2: one epoch further) sends before the
+            // previous one's marker, written with that bumped epoch, lands here.
+            VerificationGuard early = log.startTransactionVerification(PID, next);
+            abort(log, next);
+            assertThat(log.startTransactionVerification(PID, next)).as("still the pending guard").isSameAs(early);
+            append(log, txn(next, 0, "next"), early);
+            assertThat(log.producerState().ongoingTransactionCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aMarkerEndingNoTransactionHereStillEndsAGuardOfItsEpoch() throws IOException {
+        try (PartitionLog log = LogTestSupport.open(dir, LogConfig.defaults(), time)) {
+            short next = (short) (EPOCH + 1);
+            VerificationGuard early = log.startTransactionVerification(PID, next);
+            // Nothing of the ended transaction is here, so nothing shows which epoch its batches had: the guard
+            // could be a stale verification of that very transaction.
+            abort(log, next);
+            assertThatThrownBy(() -> append(log, txn(next, 0, "late"), early))
+                    .isInstanceOf(InvalidTxnStateException.class);
+            assertThat(log.logEndOffset()).as("only the marker").isEqualTo(1);
+        }
+    }
+
+    @Test
     void aGuardOfAnOlderEpochDoesNotAdmitANewerEpochsBatch() throws IOException {
         try (PartitionLog log = LogTestSupport.open(dir, LogConfig.defaults(), time)) {
             VerificationGuard old = log.startTransactionVerification(PID, EPOCH);

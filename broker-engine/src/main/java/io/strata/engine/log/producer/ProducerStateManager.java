@@ -201,6 +201,7 @@ public final class ProducerStateManager {
             return Optional.empty();
         }
         ProducerStateEntry entry = producers.computeIfAbsent(batch.producerId(), ProducerStateEntry::new);
+        short epochBefore = entry.epoch;
         if (batch.producerEpoch() > entry.epoch) {
             entry.updateEpoch(batch.producerEpoch());
         }
@@ -210,7 +211,16 @@ public final class ProducerStateManager {
             if (marker == null || !marker.endsTransaction()) {
                 return Optional.empty();
             }
-            verifications.end(batch.producerId()); // a verification in progress must not reopen the transaction
+            // A verification in progress must not reopen the transaction this marker ends. A marker of a newer
+            // epoch than the transaction's batches here (transaction version 2 bumps the epoch at every end) leaves
+            // a guard of its own epoch alone: only the producer's next transaction has batches of that epoch, and
+            // the coordinator verifies them only once this one is complete. A pipelining producer's first batches
+            // of that next transaction were refused with CONCURRENT_TRANSACTIONS before this marker, and a retry
+            // holding the guard handed out then would otherwise fail with INVALID_TXN_STATE.
+            boolean bumpedPastItsTransaction = entry.currentTxnFirstOffset >= 0 && batch.producerEpoch() > epochBefore;
+            if (!bumpedPastItsTransaction) {
+                verifications.end(batch.producerId());
+            }
             entry.coordinatorEpoch = Math.max(entry.coordinatorEpoch, marker.coordinatorEpoch());
             long first = entry.currentTxnFirstOffset;
             if (first < 0) {
