@@ -135,16 +135,19 @@ bench_cleanup() {
     exit $status
 }
 
-# cpu_seconds PID: the process's utime+stime in seconds (fields 14 and 15 of /proc/PID/stat, counted
+# stat_ticks STAT: utime+stime in clock ticks from the text of a /proc stat file (fields 14 and 15, counted
 # after the "(comm)" field, which may contain spaces).
-cpu_seconds() {
-    local stat
-    stat=$(<"/proc/$1/stat")
-    stat=${stat##*) }
+stat_ticks() {
+    local rest=${1##*) }
     # shellcheck disable=SC2086
-    set -- $stat
-    awk -v u="${12}" -v s="${13}" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (u + s) / hz }'
+    set -- $rest
+    echo $((${12} + ${13}))
 }
+
+ticks_to_seconds() { awk -v t="$1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }'; }
+
+# cpu_seconds PID: the process's utime+stime in seconds.
+cpu_seconds() { ticks_to_seconds "$(stat_ticks "$(<"/proc/$1/stat")")"; }
 
 # compiler_cpu_seconds PID: CPU seconds (user + system) the JVM's JIT compiler threads (C1, C2) of PID have used,
 # a share of cpu_seconds that a long-running broker stops paying once its hot code is compiled.
@@ -155,12 +158,9 @@ compiler_cpu_seconds() {
         name=${stat#*(}
         name=${name%%)*}
         [[ $name == C1\ CompilerThre* || $name == C2\ CompilerThre* ]] || continue
-        stat=${stat##*) }
-        # shellcheck disable=SC2086
-        set -- $stat
-        ticks=$((ticks + ${12} + ${13}))
+        ticks=$((ticks + $(stat_ticks "$stat")))
     done
-    awk -v t="$ticks" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }'
+    ticks_to_seconds "$ticks"
 }
 
 # per_gb CPU_BEFORE CPU_AFTER RECORDS: CPU seconds per 10^9 bytes of payload (RECORDS x RECORD_SIZE)

@@ -106,6 +106,18 @@ wanted() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 record() { echo "$*" >>"$RESULTS"; }
 
 
+# The produce shapes, KIND:PARTITIONS, each run with 16 and 64 KiB batches by the workloads and the warm-up.
+PRODUCE_SHAPES="all:1 1:1 idem:6"
+
+# shape_props KIND BATCH_BYTES: the producer properties of a produce shape
+shape_props() {
+    case $1 in
+        all) echo "acks=all linger.ms=5 batch.size=$2" ;;
+        1) echo "acks=1 linger.ms=5 batch.size=$2" ;;
+        idem) echo "acks=all enable.idempotence=true linger.ms=5 batch.size=$2" ;;
+    esac
+}
+
 # produce_workload BROKER ROUND NAME PARTITIONS PROPS
 produce_workload() {
     local broker=$1 round=$2 name=$3 partitions=$4 props=$5 before after jit_before jit_after
@@ -159,7 +171,7 @@ e2e_workload() {
 # CPU on a small machine, and a measured workload that still pays for it reports up to twice its CPU per GB.
 warm_up() {
     [[ "$WARMUP_RECORDS" -gt 0 ]] || return 0
-    local pass kb cpu0 jit0 cpu1 jit1 share each=$((WARMUP_RECORDS / 6)) ready=0
+    local pass kb shape cpu0 jit0 cpu1 jit1 share each=$((WARMUP_RECORDS / 6)) ready=0
     for kb in 16 64; do
         PARTITIONS=1 create_topic "warmup-1p-${kb}k"
         PARTITIONS=6 create_topic "warmup-6p-${kb}k"
@@ -167,12 +179,10 @@ warm_up() {
     for pass in $(seq 1 "$WARMUP_MAX_PASSES"); do
         cpu0=$(cpu_seconds "$BROKER_PID") jit0=$(compiler_cpu_seconds "$BROKER_PID")
         for kb in 16 64; do
-            perf_produce warmup "warmup-1p-${kb}k" "$each" "acks=all linger.ms=5 batch.size=$((kb * 1024))" \
-                --record-size "$RECORD_SIZE"
-            perf_produce warmup "warmup-1p-${kb}k" "$each" "acks=1 linger.ms=5 batch.size=$((kb * 1024))" \
-                --record-size "$RECORD_SIZE"
-            perf_produce warmup "warmup-6p-${kb}k" "$each" \
-                "acks=all enable.idempotence=true linger.ms=5 batch.size=$((kb * 1024))" --record-size "$RECORD_SIZE"
+            for shape in $PRODUCE_SHAPES; do
+                perf_produce warmup "warmup-${shape#*:}p-${kb}k" "$each" "$(shape_props "${shape%:*}" $((kb * 1024)))" \
+                    --record-size "$RECORD_SIZE"
+            done
         done
         tool warmup-consume org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" \
             --topic warmup-6p-64k --num-records "$each" --timeout 60000 --hide-header
@@ -190,14 +200,14 @@ warm_up() {
 }
 
 run_workloads() {
-    local broker=$1 round=$2 kb batch
+    local broker=$1 round=$2 kb shape kind partitions
     warm_up "$broker" "$round"
     for kb in 16 64; do
-        batch=$((kb * 1024))
-        produce_workload "$broker" "$round" "produce-all-1p-${kb}k" 1 "acks=all linger.ms=5 batch.size=$batch"
-        produce_workload "$broker" "$round" "produce-1-1p-${kb}k" 1 "acks=1 linger.ms=5 batch.size=$batch"
-        produce_workload "$broker" "$round" "produce-idem-6p-${kb}k" 6 \
-            "acks=all enable.idempotence=true linger.ms=5 batch.size=$batch"
+        for shape in $PRODUCE_SHAPES; do
+            kind=${shape%:*} partitions=${shape#*:}
+            produce_workload "$broker" "$round" "produce-$kind-${partitions}p-${kb}k" "$partitions" \
+                "$(shape_props "$kind" $((kb * 1024)))"
+        done
     done
     consume_workload "$broker" "$round" consume-1p produce-all-1p-64k
     consume_workload "$broker" "$round" consume-6p produce-idem-6p-64k
