@@ -8,7 +8,9 @@ import java.nio.channels.FileChannel;
 
 /**
  * Walks the batch headers of a segment file between two positions without reading the records. Reads
- * ahead in blocks so runs of small batches cost one read, large batches one read per header.
+ * ahead in blocks so runs of small batches cost one read; after a batch larger than a block it reads only the
+ * next header, since the block would be mostly records skipped over (a consumer's fetch of 64 KiB batches copied
+ * an 8 KiB block per batch, an eighth of the data it then sent with sendfile).
  *
  * <p>Only meant for bytes already validated (below the published end of a segment, or trusted after a
  * clean shutdown): a header that does not fit before the end is reported as corruption. Not thread-safe:
@@ -23,6 +25,9 @@ public final class SegmentScanner {
     private long windowStart;
     private int windowLength;
     private long position;
+    private long lastBatchSize;
+    private int reads;
+    private long bytesRead;
 
     public SegmentScanner(FileChannel channel, long start, long end) {
         this.channel = channel;
@@ -30,6 +35,16 @@ public final class SegmentScanner {
         this.end = end;
         this.windowStart = start;
         this.windowLength = 0;
+    }
+
+    /** Reads from the file so far (for tests). */
+    int reads() {
+        return reads;
+    }
+
+    /** Bytes read from the file so far (for tests). */
+    long bytesRead() {
+        return bytesRead;
     }
 
     /** Position of the next batch (or the end). */
@@ -54,12 +69,15 @@ public final class SegmentScanner {
             throw new CorruptRecordException("Malformed batch header at position " + position + ": " + header);
         }
         position += header.sizeInBytes();
+        lastBatchSize = header.sizeInBytes();
         return header;
     }
 
     private void fill(long from) throws IOException {
         window.clear();
-        int want = (int) Math.min(READ_AHEAD, end - from);
+        int want = (int) Math.min(lastBatchSize > READ_AHEAD ? BatchHeader.SIZE : READ_AHEAD, end - from);
+        reads++;
+        bytesRead += want;
         window.limit(want);
         while (window.hasRemaining()) {
             if (channel.read(window, from + window.position()) < 0) {
