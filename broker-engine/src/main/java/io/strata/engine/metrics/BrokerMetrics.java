@@ -1,6 +1,7 @@
 package io.strata.engine.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +15,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 import java.util.function.IntSupplier;
 
 /**
@@ -29,6 +31,8 @@ public final class BrokerMetrics {
     private final Counter isrShrinks;
     private final Counter isrExpands;
     private volatile LogFlushes logFlushes;
+    /** The running broker's fetch sessions (null while none runs): the gauges, registered once, read it. */
+    private volatile FetchSessionCounts fetchSessions;
 
     public BrokerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -36,6 +40,39 @@ public final class BrokerMetrics {
                 .description("ISR shrinks this broker wrote as partition leader").register(registry);
         this.isrExpands = Counter.builder("strata.isr.expands")
                 .description("ISR expansions this broker wrote as partition leader").register(registry);
+        Gauge.builder("strata.fetch.sessions", () -> fetchSessionCount(FetchSessionCounts::sessions))
+                .description("Incremental fetch sessions cached (Kafka's NumIncrementalFetchSessions)")
+                .register(registry);
+        Gauge.builder("strata.fetch.session.partitions", () -> fetchSessionCount(FetchSessionCounts::partitions))
+                .description("Partitions cached over all fetch sessions").register(registry);
+        FunctionCounter.builder("strata.fetch.session.evictions", this,
+                        m -> m.fetchSessionCount(FetchSessionCounts::evictions))
+                .description("Fetch sessions evicted to make room for another").register(registry);
+    }
+
+    /** The fetch session gauges of the broker now running (a restarted broker registers its own). */
+    public void registerFetchSessions(IntSupplier sessions, LongSupplier partitions, LongSupplier evictions) {
+        fetchSessions = new FetchSessionCounts(sessions, partitions, evictions);
+    }
+
+    private record FetchSessionCounts(IntSupplier sessionCount, LongSupplier partitionCount,
+                                      LongSupplier evictionCount) {
+        static long sessions(FetchSessionCounts c) {
+            return c.sessionCount().getAsInt();
+        }
+
+        static long partitions(FetchSessionCounts c) {
+            return c.partitionCount().getAsLong();
+        }
+
+        static long evictions(FetchSessionCounts c) {
+            return c.evictionCount().getAsLong();
+        }
+    }
+
+    private double fetchSessionCount(ToLongFunction<FetchSessionCounts> value) {
+        FetchSessionCounts current = fetchSessions;
+        return current == null ? 0 : value.applyAsLong(current);
     }
 
     public void recordIsrShrink() {

@@ -34,6 +34,7 @@ import io.strata.engine.handler.admin.DescribeClusterHandler;
 import io.strata.engine.handler.admin.DescribeConfigsHandler;
 import io.strata.engine.handler.admin.DescribeLogDirsHandler;
 import io.strata.engine.handler.data.FetchHandler;
+import io.strata.engine.handler.data.FetchSessions;
 import io.strata.engine.handler.admin.IncrementalAlterConfigsHandler;
 import io.strata.engine.coordinator.ReplicaCoordinatorLog;
 import io.strata.engine.handler.txn.AddOffsetsToTxnHandler;
@@ -264,12 +265,15 @@ public final class Broker implements AutoCloseable {
         ConfigDescriber describer = new ConfigDescriber(this::config, logDefaults);
         BrokerConfigService brokerConfigs = new BrokerConfigService(config.brokerId(), metadataStore, topics);
         PartitionFetchReader fetchReader = new PartitionFetchReader(cache, replicaManager, metrics);
+        FetchSessions fetchSessions = new FetchSessions(fetchReader, time);
+        metrics.registerFetchSessions(fetchSessions::sessions, fetchSessions::cachedPartitions,
+                fetchSessions::evictions);
         registry.register(new ApiVersionsHandler(registry, cache, clusterId, config.brokerId()))
                 .register(new UpdateFeaturesHandler(metadataStore))
                 .register(new MetadataHandler(config.brokerId(), config.autoCreateTopics(), clusterId, cache, topics))
                 .register(new ProduceHandler(cache, replicaManager, metrics, executors.requests(), executors.flushers(),
                         config.transactions().partitionVerificationEnable() ? transactionVerifier : null))
-                .register(new FetchHandler(fetchReader, fetchPurgatory, time))
+                .register(new FetchHandler(fetchReader, fetchSessions, fetchPurgatory, time))
                 .register(new ListOffsetsHandler(cache, replicaManager))
                 .register(new DeleteRecordsHandler(cache, replicaManager))
                 .register(new OffsetForLeaderEpochHandler(cache, replicaManager))

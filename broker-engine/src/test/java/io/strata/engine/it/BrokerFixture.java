@@ -54,6 +54,8 @@ public final class BrokerFixture implements AutoCloseable {
     private final Map<String, String> logDefaults;
     private final UnaryOperator<BrokerConfig> customize;
     private final InMemoryMetadataStore metadataStore = new InMemoryMetadataStore();
+    /** The brokers' meters, across restarts (as the platform's registry is). */
+    private final SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
     private final Deque<AutoCloseable> clients = new ArrayDeque<>();
     private Broker broker;
     /** False once the current broker was halted or closed, so close() does not stop it twice. */
@@ -108,6 +110,10 @@ public final class BrokerFixture implements AutoCloseable {
 
     public Broker broker() {
         return broker;
+    }
+
+    public SimpleMeterRegistry meterRegistry() {
+        return meterRegistry;
     }
 
     public InMemoryMetadataStore metadataStore() {
@@ -168,7 +174,7 @@ public final class BrokerFixture implements AutoCloseable {
                 .withGroups(GroupConfig.defaults().withInitialRebalanceDelayMs(0).withMinSessionTimeoutMs(1_000)
                         .withOffsetsTopicReplicationFactor((short) 1))
                 .withTransactions(TransactionConfig.defaults().withStateLogReplicationFactor((short) 1));
-        return new Broker(customize.apply(config), metadataStore, new SimpleMeterRegistry());
+        return new Broker(customize.apply(config), metadataStore, meterRegistry);
     }
 
     // ---- clients ----

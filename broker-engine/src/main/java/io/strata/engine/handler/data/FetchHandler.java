@@ -12,7 +12,6 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchRequest;
-import org.apache.kafka.common.requests.FetchMetadata;
 import org.apache.kafka.common.utils.Time;
 
 import java.util.LinkedHashSet;
@@ -28,31 +27,33 @@ import java.util.concurrent.CompletableFuture;
  * it moves the ISR and the high watermark, and a follower whose last fetched epoch diverges from this log is
  * told where to truncate). Only the leader serves fetches. Long-polls per fetch.max.wait.ms / fetch.min.bytes.
  *
- * <p>Fetch sessions (KIP-227) are not created: every response carries session id 0, which tells the
- * client to keep sending full fetch requests. That is the protocol's sessionless mode, not an error.
+ * <p>Fetch sessions (KIP-227, {@link FetchSessions}): a full fetch of epoch 0 opens one, and then the fetcher's
+ * incremental fetches name only the partitions whose fetch state changed while the responses carry only the
+ * partitions with news; epoch -1 fetches are sessionless.
  */
 public final class FetchHandler extends TypedApiHandler<FetchRequest> {
     private final PartitionFetchReader reader;
+    private final FetchSessions sessions;
     private final DelayedOperationPurgatory purgatory;
     private final Time time;
 
-    public FetchHandler(PartitionFetchReader reader, DelayedOperationPurgatory purgatory, Time time) {
+    public FetchHandler(PartitionFetchReader reader, FetchSessions sessions, DelayedOperationPurgatory purgatory,
+                        Time time) {
         super(ApiKeys.FETCH, FetchRequest.class, 4, 18);
         this.reader = reader;
+        this.sessions = sessions;
         this.purgatory = purgatory;
         this.time = time;
     }
 
     @Override
     protected CompletableFuture<ApiMessage> handleRequest(RequestContext context, FetchRequest request) {
-        if (request.metadata().sessionId() != FetchMetadata.INVALID_SESSION_ID) {
-            // We never hand out a session id, so a client naming one is talking about a session we don't know.
-            return CompletableFuture.completedFuture(new FetchResponseData()
-                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()));
-        }
-        boolean byId = context.apiVersion() >= 13;
-        List<PartitionFetchReader.Target> targets = reader.resolve(request.data(), byId);
         boolean fromFollower = request.replicaId() >= 0;
+        FetchSessions.Context session = sessions.open(request, context.apiVersion(), fromFollower);
+        if (session.error() != null) {
+            return CompletableFuture.completedFuture(FetchSessions.errorResponse(session.error()));
+        }
+        List<PartitionFetchReader.Target> targets = session.targets();
         Partition.FetchBound bound = fromFollower
                 ? Partition.FetchBound.LOG_END
                 : request.isolationLevel() == IsolationLevel.READ_COMMITTED
@@ -62,12 +63,12 @@ public final class FetchHandler extends TypedApiHandler<FetchRequest> {
                 request.replicaId(), request.replicaEpoch(), time.milliseconds()) : null;
         PartitionFetchReader.Reads reads = reader.read(targets, maxBytes, bound, follower);
         if (request.maxWait() <= 0 || targets.isEmpty() || reads.anyError() || reads.bytes() >= request.minBytes()) {
-            return CompletableFuture.completedFuture(build(targets, reads));
+            return CompletableFuture.completedFuture(respond(session, reads));
         }
         reads.release(); // the delayed fetch reads again when it completes
         CompletableFuture<ApiMessage> response = new CompletableFuture<>();
         DelayedFetch delayed = new DelayedFetch(reader, targets, maxBytes, request.minBytes(), bound,
-                r -> build(targets, r), response);
+                r -> respond(session, r), response);
         Set<TopicPartition> keys = new LinkedHashSet<>();
         for (PartitionFetchReader.Target target : targets) {
             if (target.topicName() != null) {
@@ -78,11 +79,14 @@ public final class FetchHandler extends TypedApiHandler<FetchRequest> {
         return response;
     }
 
-    private FetchResponseData build(List<PartitionFetchReader.Target> targets, PartitionFetchReader.Reads reads) {
+    private FetchResponseData respond(FetchSessions.Context session, PartitionFetchReader.Reads reads) {
         reader.recordDelivered(reads);
-        FetchResponseData response = new FetchResponseData()
-                .setErrorCode(Errors.NONE.code())
-                .setSessionId(FetchMetadata.INVALID_SESSION_ID);
+        return session.respond(reads.partitions(), FetchHandler::build);
+    }
+
+    private static FetchResponseData build(List<PartitionFetchReader.Target> targets,
+                                           List<FetchResponseData.PartitionData> partitions) {
+        FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code());
         FetchResponseData.FetchableTopicResponse current = null;
         for (int i = 0; i < targets.size(); i++) {
             PartitionFetchReader.Target target = targets.get(i);
@@ -92,7 +96,7 @@ public final class FetchHandler extends TypedApiHandler<FetchRequest> {
                         .setTopicId(target.byId() ? target.topicId() : Uuid.ZERO_UUID);
                 response.responses().add(current);
             }
-            current.partitions().add(reads.partitions().get(i));
+            current.partitions().add(partitions.get(i));
         }
         return response;
     }

@@ -49,13 +49,18 @@ public final class PartitionFetchReader {
     List<Target> resolve(FetchRequestData data, boolean byId) {
         List<Target> targets = new ArrayList<>();
         for (FetchRequestData.FetchTopic topic : data.topics()) {
-            String name = byId ? metadata.topicName(topic.topicId()) : topic.topic();
-            Uuid id = byId ? topic.topicId() : metadata.topicId(topic.topic());
             for (FetchRequestData.FetchPartition partition : topic.partitions()) {
-                targets.add(new Target(name, id, byId, partition));
+                targets.add(target(byId, topic.topicId(), topic.topic(), partition));
             }
         }
         return targets;
+    }
+
+    /** A partition named by topic id ({@code byId}, Fetch v13+) or by topic name, resolved against the metadata. */
+    Target target(boolean byId, Uuid topicId, String topic, FetchRequestData.FetchPartition partition) {
+        String name = byId ? metadata.topicName(topicId) : topic;
+        Uuid id = byId ? topicId : metadata.topicId(topic);
+        return new Target(name, id, byId, partition);
     }
 
     /**
