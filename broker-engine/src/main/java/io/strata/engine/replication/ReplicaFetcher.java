@@ -5,6 +5,7 @@ import io.strata.engine.log.LogStartOffsetReason;
 import io.strata.engine.config.ReplicationConfig;
 import io.strata.engine.log.checkpoint.LeaderEpochCache;
 import io.strata.engine.metadata.BrokerRegistration;
+import org.apache.kafka.clients.FetchSessionHandler;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -14,11 +15,11 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.internals.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +29,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Replicates every partition this broker follows from one source broker: a loop of Fetch requests (replica id
- * and broker epoch set, KIP-903) that long-poll at the leader, appending what comes back byte for byte.
+ * and broker epoch set, KIP-903) that long-poll at the leader, appending what comes back byte for byte. The
+ * fetches run in an incremental fetch session (KIP-227, kafka-clients' {@link FetchSessionHandler}): after the
+ * first, full, fetch each names only the partitions whose fetch offset, log start, epochs or limits changed, and
+ * the leader answers only for the partitions with news, so idle partitions cost next to nothing per fetch.
  *
  * <p>Durability before acknowledgement: a follower's fetch offset tells the leader that everything below it
  * is durable here, so after appending, a topic that fsyncs each append is fsynced before the next fetch
@@ -55,6 +59,8 @@ final class ReplicaFetcher implements Runnable {
     private final ReplicationConfig config;
     private final Time time;
     private final BrokerChannel channel;
+    /** Fetcher thread only: the incremental fetch session (KIP-227) with the source broker. */
+    private final FetchSessionHandler sessions;
     private final Map<TopicPartition, FetchTarget> targets = new ConcurrentHashMap<>();
     private final Object wakeup = new Object();
     private volatile boolean running = true;
@@ -73,6 +79,9 @@ final class ReplicaFetcher implements Runnable {
         this.time = time;
         this.channel = new BrokerChannel("strata-replica-fetcher-" + localBrokerId + "-from-" + sourceBrokerId,
                 config.replicaFetchResponseMaxBytes() + 1024 * 1024);
+        this.sessions = new FetchSessionHandler(
+                new LogContext("[ReplicaFetcher broker " + localBrokerId + " from " + sourceBrokerId + "] "),
+                sourceBrokerId);
     }
 
     int sourceBrokerId() {
@@ -168,20 +177,38 @@ final class ReplicaFetcher implements Runnable {
             fail("broker " + sourceBrokerId + " is not registered", null);
             return;
         }
-        FetchRequest.Builder builder = FetchRequest.Builder.forReplica(
-                        (short) Math.min(ApiKeys.FETCH.latestVersion(), 18), localBrokerId, brokerEpoch.getAsLong(),
-                        config.replicaFetchWaitMaxMs(), config.replicaFetchMinBytes(), data)
+        FetchSessionHandler.Builder session = sessions.newBuilder();
+        data.forEach(session::add);
+        FetchSessionHandler.FetchRequestData request = session.build();
+        short version = (short) Math.min(ApiKeys.FETCH.latestVersion(), 18);
+        FetchRequest.Builder builder = FetchRequest.Builder.forReplica(version, localBrokerId,
+                        brokerEpoch.getAsLong(), config.replicaFetchWaitMaxMs(), config.replicaFetchMinBytes(),
+                        request.toSend())
+                .removed(request.toForget())
+                .replaced(request.toReplace())
+                .metadata(request.metadata())
                 .setMaxBytes(config.replicaFetchResponseMaxBytes());
         AbstractResponse response;
         try {
             response = channel.send(leader.get().host(), leader.get().port(), builder,
                     config.replicaFetchWaitMaxMs() + config.replicaSocketTimeoutMs());
         } catch (IOException e) {
+            sessions.handleError(e); // the next fetch is a full one, opening a new session
             fail("fetch from " + leader.get().host() + ":" + leader.get().port() + " failed: " + e, e);
             return;
         }
         if (!(response instanceof FetchResponse fetch)) {
+            sessions.handleError(new IllegalStateException("unexpected response"));
             fail("unexpected response " + response.getClass().getSimpleName(), null);
+            return;
+        }
+        if (!sessions.handleResponse(fetch, version)) {
+            // A session error (the leader restarted or evicted the session) or a response that does not fit the
+            // session: the handler starts a new session with the next, full, fetch; a real error is retried later.
+            if (fetch.error() != Errors.FETCH_SESSION_ID_NOT_FOUND
+                    && fetch.error() != Errors.INVALID_FETCH_SESSION_EPOCH) {
+                fail("fetch failed with " + fetch.error(), null);
+            }
             return;
         }
         if (fetch.error() != Errors.NONE) {
@@ -189,18 +216,12 @@ final class ReplicaFetcher implements Runnable {
             return;
         }
         failing = false;
-        Map<org.apache.kafka.common.Uuid, String> names = new HashMap<>();
-        for (FetchTarget target : batch.values()) {
-            names.put(target.partition.topicId(), target.partition.topicPartition().topic());
-        }
-        for (FetchResponseData.FetchableTopicResponse topic : fetch.data().responses()) {
-            String name = names.get(topic.topicId());
-            for (FetchResponseData.PartitionData partitionData : topic.partitions()) {
-                FetchTarget target = name == null ? null
-                        : batch.get(new TopicPartition(name, partitionData.partitionIndex()));
-                if (target != null) {
-                    process(target, partitionData);
-                }
+        // An incremental response carries only the partitions with news (records, moved offsets, errors).
+        for (Map.Entry<TopicPartition, FetchResponseData.PartitionData> e
+                : fetch.responseData(sessions.sessionTopicNames(), version).entrySet()) {
+            FetchTarget target = batch.get(e.getKey());
+            if (target != null) {
+                process(target, e.getValue());
             }
         }
     }

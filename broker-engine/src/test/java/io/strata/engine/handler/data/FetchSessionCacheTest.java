@@ -70,7 +70,8 @@ class FetchSessionCacheTest {
             Uuid topic = Uuid.randomUuid();
             for (int p = 0; p < partitions; p++) {
                 FetchSession.Key key = FetchSession.Key.of(true, topic, null, p);
-                map.put(key, new FetchSession.CachedPartition(key, new FetchRequestData.FetchPartition().setPartition(p)));
+                map.put(key, new FetchSession.CachedPartition(key,
+                        new FetchRequestData.FetchPartition().setPartition(p)));
             }
             return map;
         });

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three brokers replicating one RF 3 partition: followers fetch from the leader, the high watermark is the
- * minimum over the ISR, acks=all waits for it, and min.insync.replicas refuses writes the ISR cannot hold.
+ * Three brokers replicating one RF 3 partition: followers fetch from the leader (in fetch sessions), the high
+ * watermark is the minimum over the ISR, acks=all waits for it, and min.insync.replicas refuses writes the ISR
+ * cannot hold.
  */
 class ReplicationTest extends ThreeBrokerClusterTestBase {
     private static final String TOPIC = "replicated";
@@ -55,6 +56,8 @@ class ReplicationTest extends ThreeBrokerClusterTestBase {
                 assertThat(replica.log().highWatermark()).isEqualTo(1_000);
             });
         }
+        assertThat(gauge(cluster.meterRegistry(leaderOf()), "strata.fetch.sessions"))
+                .as("each follower replicates through a fetch session at the leader").isEqualTo(2);
         assertThat(consumeAll(1_000)).extracting(ConsumerRecord::value)
                 .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> "v" + i).toList());
     }
