@@ -112,6 +112,44 @@ public final class PartitionFetchReader {
         return null;
     }
 
+    /**
+     * Whether some target has records below its bound, or would be answered with an error: a delayed fetch of
+     * {@code fetch.min.bytes} 1 can complete then. Compares offsets only, where a read would look up segments and
+     * build a partition answer for every target (a consumer of many idle partitions is checked on every append to
+     * any of them).
+     */
+    boolean anyNews(List<Target> targets, Partition.FetchBound bound) {
+        for (Target target : targets) {
+            if (target.topicName() == null) {
+                return true;
+            }
+            Partition partition = replicaManager.partition(target.topicPartition()).orElse(null);
+            if (partition == null) {
+                return true;
+            }
+            FetchRequestData.FetchPartition request = target.request();
+            try {
+                partition.checkLeader();
+                partition.checkLeaderEpoch(request.currentLeaderEpoch());
+            } catch (RuntimeException e) {
+                return true;
+            }
+            long fetchOffset = request.fetchOffset();
+            if (fetchOffset < partition.log().logStartOffset() || fetchOffset > partition.log().logEndOffset()) {
+                return true; // out of range
+            }
+            long upper = switch (bound) {
+                case HIGH_WATERMARK -> partition.log().highWatermark();
+                case LAST_STABLE_OFFSET -> partition.lastStableOffset();
+                case LOG_END -> partition.log().logEndOffset();
+            };
+            if (upper > fetchOffset) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     Reads read(List<Target> targets, int maxBytes, Partition.FetchBound bound) {
         return read(targets, maxBytes, bound, null);
     }
