@@ -211,7 +211,15 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
                                                                         List<CompletableFuture<Appended>> verified) {
         ProduceResponseData.PartitionProduceResponse response = new ProduceResponseData.PartitionProduceResponse()
                 .setIndex(tp.partition());
-        Partition partition = replicaManager.leaderPartition(tp).orElse(null);
+        Partition partition;
+        try {
+            partition = replicaManager.leaderPartition(tp).orElse(null);
+        } catch (RuntimeException e) {
+            // Hosted here but not led (a follower, or leadership moving): this partition's error only. Thrown out
+            // of the request it failed every partition of it, also batches already appended for others, which the
+            // producer then retried as duplicates, acknowledged after its later batches.
+            return error(response, Errors.forException(e), e.getMessage());
+        }
         if (partition == null) {
             return error(response, metadata.missingPartitionError(tp), null);
         }

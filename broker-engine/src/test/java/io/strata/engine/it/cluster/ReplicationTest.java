@@ -10,7 +10,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import io.strata.engine.it.RawKafkaConnection;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -118,6 +126,45 @@ class ReplicationTest extends ThreeBrokerClusterTestBase {
         assertThat(gauge(followerMetrics, "strata.partitions")).isEqualTo(1);
         assertThat(gauge(followerMetrics, "strata.partitions.leader")).isZero();
         assertThat(gauge(followerMetrics, "strata.replica.fetcher.max.lag")).isZero();
+    }
+
+    /**
+     * A partition the broker hosts but does not lead gets NOT_LEADER_OR_FOLLOWER on its own; the request's other
+     * batches are stored and acknowledged (the refusal used to fail the whole request, batches already appended
+     * included, so the producer retried those as duplicates).
+     */
+    @Test
+    void aProduceNamingAPartitionTheBrokerOnlyFollowsStillStoresTheOthers() throws Exception {
+        String topic = "mixed-leaders";
+        cluster.createReplicatedTopic(topic, 3, Map.of());
+        List<PartitionMetadata> partitions = cluster.partitions(topic);
+        int led = partitions.get(0).leader();
+        int followed = -1;
+        for (PartitionMetadata p : partitions) {
+            if (p.leader() != led) {
+                followed = p.partition();
+            }
+        }
+        assertThat(followed).as("partition leaders are spread over the brokers").isPositive();
+        ProduceRequestData.TopicProduceData data = new ProduceRequestData.TopicProduceData().setName(topic);
+        for (int p : List.of(0, followed)) {
+            data.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(p).setRecords(
+                    MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(("to-" + p).getBytes()))));
+        }
+        ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
+        topics.add(data);
+        ProduceResponse response;
+        try (RawKafkaConnection c = new RawKafkaConnection(cluster.broker(led).bootstrapServers())) {
+            response = c.send(ProduceRequest.builder(new ProduceRequestData().setAcks((short) 1).setTimeoutMs(30_000)
+                    .setTopicData(topics)), (short) 12);
+        }
+        Map<Integer, Short> errors = new java.util.TreeMap<>();
+        response.data().responses().forEach(t -> t.partitionResponses()
+                .forEach(r -> errors.put(r.index(), r.errorCode())));
+        assertThat(errors).containsEntry(0, Errors.NONE.code())
+                .containsEntry(followed, Errors.NOT_LEADER_OR_FOLLOWER.code());
+        Partition stored = cluster.broker(led).replicaManager().partition(new TopicPartition(topic, 0)).orElseThrow();
+        assertThat(stored.log().logEndOffset()).isEqualTo(1);
     }
 
     private static double gauge(MeterRegistry registry, String name) {
