@@ -544,12 +544,16 @@ public final class Partition {
      * or a replica (bounded by the log end).
      */
     public LogReadResult read(long fetchOffset, int maxBytes, FetchBound bound, boolean minOneMessage) {
-        long upperBound = switch (bound) {
+        return log.read(fetchOffset, maxBytes, upperBound(bound), minOneMessage);
+    }
+
+    /** The offset a fetch under {@code bound} may read up to (exclusive). */
+    public long upperBound(FetchBound bound) {
+        return switch (bound) {
             case HIGH_WATERMARK -> log.highWatermark();
             case LAST_STABLE_OFFSET -> lastStableOffset();
             case LOG_END -> log.logEndOffset();
         };
-        return log.read(fetchOffset, maxBytes, upperBound, minOneMessage);
     }
 
     /** First offset that read_committed consumers must not pass: see {@link PartitionLog#lastStableOffset()}. */

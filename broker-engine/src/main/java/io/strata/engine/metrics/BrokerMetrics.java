@@ -40,13 +40,13 @@ public final class BrokerMetrics {
                 .description("ISR shrinks this broker wrote as partition leader").register(registry);
         this.isrExpands = Counter.builder("strata.isr.expands")
                 .description("ISR expansions this broker wrote as partition leader").register(registry);
-        Gauge.builder("strata.fetch.sessions", () -> fetchSessionCount(FetchSessionCounts::sessions))
+        Gauge.builder("strata.fetch.sessions", () -> fetchSessionCount(c -> c.sessions().getAsInt()))
                 .description("Incremental fetch sessions cached (Kafka's NumIncrementalFetchSessions)")
                 .register(registry);
-        Gauge.builder("strata.fetch.session.partitions", () -> fetchSessionCount(FetchSessionCounts::partitions))
+        Gauge.builder("strata.fetch.session.partitions", () -> fetchSessionCount(c -> c.partitions().getAsLong()))
                 .description("Partitions cached over all fetch sessions").register(registry);
         FunctionCounter.builder("strata.fetch.session.evictions", this,
-                        m -> m.fetchSessionCount(FetchSessionCounts::evictions))
+                        m -> m.fetchSessionCount(c -> c.evictions().getAsLong()))
                 .description("Fetch sessions evicted to make room for another").register(registry);
     }
 
@@ -55,19 +55,7 @@ public final class BrokerMetrics {
         fetchSessions = new FetchSessionCounts(sessions, partitions, evictions);
     }
 
-    private record FetchSessionCounts(IntSupplier sessionCount, LongSupplier partitionCount,
-                                      LongSupplier evictionCount) {
-        static long sessions(FetchSessionCounts c) {
-            return c.sessionCount().getAsInt();
-        }
-
-        static long partitions(FetchSessionCounts c) {
-            return c.partitionCount().getAsLong();
-        }
-
-        static long evictions(FetchSessionCounts c) {
-            return c.evictionCount().getAsLong();
-        }
+    private record FetchSessionCounts(IntSupplier sessions, LongSupplier partitions, LongSupplier evictions) {
     }
 
     private double fetchSessionCount(ToLongFunction<FetchSessionCounts> value) {

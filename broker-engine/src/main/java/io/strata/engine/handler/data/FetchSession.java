@@ -172,11 +172,6 @@ final class FetchSession {
         return partitions;
     }
 
-    /** For tests and logs: the keys in reading order. */
-    synchronized List<Key> keys() {
-        return new ArrayList<>(partitions.keySet());
-    }
-
     @Override
     public synchronized String toString() {
         return "FetchSession(id=" + id + ", privileged=" + privileged + ", partitions=" + partitions.size()

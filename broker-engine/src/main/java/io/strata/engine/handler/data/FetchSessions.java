@@ -80,9 +80,12 @@ public final class FetchSessions {
         private final boolean privileged;
         private final boolean usesTopicIds;
         private final List<PartitionFetchReader.Target> targets;
+        /** An incremental fetch's session keys, one per target (null for other fetches). */
+        private final List<FetchSession.Key> sessionKeys;
 
         private Context(Kind kind, Errors error, FetchSession session, int requestEpoch, boolean privileged,
-                        boolean usesTopicIds, List<PartitionFetchReader.Target> targets) {
+                        boolean usesTopicIds, List<PartitionFetchReader.Target> targets,
+                        List<FetchSession.Key> sessionKeys) {
             this.kind = kind;
             this.error = error;
             this.session = session;
@@ -90,6 +93,7 @@ public final class FetchSessions {
             this.privileged = privileged;
             this.usesTopicIds = usesTopicIds;
             this.targets = targets;
+            this.sessionKeys = sessionKeys;
         }
 
         /** A session error answers at once, with no partitions. */
@@ -129,7 +133,7 @@ public final class FetchSessions {
                     answers.forEach(FetchSessions::release);
                     return errorResponse(Errors.INVALID_FETCH_SESSION_EPOCH).setSessionId(session.id);
                 }
-                List<Integer> chosen = session.select(keys(targets), answers);
+                List<Integer> chosen = session.select(sessionKeys, answers);
                 List<PartitionFetchReader.Target> sentTargets = new ArrayList<>(chosen.size());
                 List<FetchResponseData.PartitionData> sent = new ArrayList<>(chosen.size());
                 int next = 0;
@@ -158,7 +162,7 @@ public final class FetchSessions {
             Context.Kind kind = metadata.epoch() == FetchMetadata.FINAL_EPOCH ? Context.Kind.SESSIONLESS
                     : Context.Kind.FULL;
             return new Context(kind, null, null, metadata.epoch(), fromFollower, byId,
-                    reader.resolve(request.data(), byId));
+                    reader.resolve(request.data(), byId), null);
         }
         FetchSession session = cache.get(metadata.sessionId());
         if (session == null) {
@@ -167,6 +171,7 @@ public final class FetchSessions {
         List<PartitionFetchReader.Target> named = reader.resolve(request.data(), byId);
         List<FetchSession.Key> forgotten = forgotten(request.data(), byId);
         List<PartitionFetchReader.Target> targets;
+        List<FetchSession.Key> sessionKeys;
         synchronized (session) {
             if (session.epoch != metadata.epoch()) {
                 return error(Errors.INVALID_FETCH_SESSION_EPOCH);
@@ -177,24 +182,29 @@ public final class FetchSessions {
             session.update(keys(named), requests(named), forgotten);
             if (session.size() == 0) {
                 targets = null;
+                sessionKeys = null;
             } else {
                 session.epoch = FetchMetadata.nextEpoch(session.epoch);
                 targets = new ArrayList<>(session.size());
+                sessionKeys = new ArrayList<>(session.size());
                 for (FetchSession.CachedPartition cached : session.snapshot()) {
                     targets.add(reader.target(byId, cached.key.topicId(), cached.key.topic(), cached.request()));
+                    sessionKeys.add(cached.key);
                 }
             }
         }
         if (targets == null) {
             cache.remove(session.id);
-            return new Context(Context.Kind.SESSIONLESS, null, null, metadata.epoch(), fromFollower, byId, named);
+            return new Context(Context.Kind.SESSIONLESS, null, null, metadata.epoch(), fromFollower, byId, named,
+                    null);
         }
         cache.touch(session, time.milliseconds());
-        return new Context(Context.Kind.INCREMENTAL, null, session, metadata.epoch(), fromFollower, byId, targets);
+        return new Context(Context.Kind.INCREMENTAL, null, session, metadata.epoch(), fromFollower, byId, targets,
+                sessionKeys);
     }
 
     private Context error(Errors error) {
-        return new Context(Context.Kind.ERROR, error, null, 0, false, false, List.of());
+        return new Context(Context.Kind.ERROR, error, null, 0, false, false, List.of(), null);
     }
 
     static FetchResponseData errorResponse(Errors error) {

@@ -138,12 +138,7 @@ public final class PartitionFetchReader {
             if (fetchOffset < partition.log().logStartOffset() || fetchOffset > partition.log().logEndOffset()) {
                 return true; // out of range
             }
-            long upper = switch (bound) {
-                case HIGH_WATERMARK -> partition.log().highWatermark();
-                case LAST_STABLE_OFFSET -> partition.lastStableOffset();
-                case LOG_END -> partition.log().logEndOffset();
-            };
-            if (upper > fetchOffset) {
+            if (partition.upperBound(bound) > fetchOffset) {
                 return true;
             }
         }
