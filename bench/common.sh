@@ -55,6 +55,14 @@ find_platform_jar() {
         ! -name '*-plain.jar' ! -name '*-sources.jar' ! -name '*.original' 2>/dev/null | head -n 1
 }
 
+# ensure_platform_jar: packages the platform (mvn package -DskipTests) unless REBUILD=0 and a jar is already built.
+ensure_platform_jar() {
+    if [[ -z "$(find_platform_jar)" || "${REBUILD:-1}" == "1" ]]; then
+        log "building platform-app (mvn package -DskipTests)"
+        (cd "$BENCH_ROOT" && mvn -B -q package -DskipTests)
+    fi
+}
+
 # platform_cds JAR: the platform as the Dockerfile runs it, Spring Boot's extracted layout plus a class data
 # sharing archive from one training start, in bench/out/cds (redone when JAR is newer). Sets PLATFORM_LAUNCH to
 # the java arguments that run it.

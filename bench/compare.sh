@@ -87,10 +87,7 @@ command -v mvn >/dev/null || die "mvn not found"
 ensure_lib "$BENCH" 'kafka-tools-*.jar' kafka-tools
 TOOLS_CP="$BENCH/lib/*"
 ensure_reference_lib
-if [[ -z "$(find_platform_jar)" || "${REBUILD:-1}" == "1" ]]; then
-    log "building platform-app (mvn package -DskipTests)"
-    (cd "$BENCH_ROOT" && mvn -B -q package -DskipTests)
-fi
+ensure_platform_jar
 ROOT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/strata-compare.XXXXXX")
 RESULTS="$ROOT_DIR/results.txt"
 : >"$RESULTS"

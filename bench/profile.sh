@@ -42,10 +42,7 @@ done
 ensure_lib "$BENCH" 'kafka-tools-*.jar' kafka-tools
 TOOLS_CP="$BENCH/lib/*"
 [[ " $BROKERS " == *" kafka"* ]] && ensure_reference_lib
-if [[ " $BROKERS " == *" strata "* ]] && [[ -z "$(find_platform_jar)" || "${REBUILD:-1}" == "1" ]]; then
-    log "building platform-app (mvn package -DskipTests)"
-    (cd "$BENCH_ROOT" && mvn -B -q package -DskipTests)
-fi
+[[ " $BROKERS " == *" strata "* ]] && ensure_platform_jar
 OUT="$BENCH/out/profile-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
 ROOT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/strata-profile.XXXXXX")

@@ -20,10 +20,7 @@ command -v java >/dev/null || die "java not found"
 ensure_lib "$BENCH" 'kafka-tools-*.jar' kafka-tools
 TOOLS_CP="$BENCH/lib/*"
 [[ " $SYSTEMS " == *" kafka "* ]] && ensure_reference_lib
-if [[ " $SYSTEMS " == *" strata "* ]] && [[ -z "$(find_platform_jar)" || "${REBUILD:-1}" == "1" ]]; then
-    log "building platform-app (mvn install -DskipTests)"
-    (cd "$BENCH_ROOT" && mvn -B -q install -DskipTests)
-fi
+[[ " $SYSTEMS " == *" strata "* ]] && ensure_platform_jar
 ROOT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/strata-wide-fetch.XXXXXX")
 PLATFORM_PID=""
 KAFKA_PID=""
