@@ -31,6 +31,14 @@ public abstract class DelayedOperation {
         return completed.get();
     }
 
+    /**
+     * Whether records appended but not yet committed can complete this operation (a follower's fetch), so that the
+     * purgatory checks it on every append and not only when the high watermark moves.
+     */
+    public boolean wakesOnAppend() {
+        return false;
+    }
+
     /** Whether the operation can complete now. Called from many threads; must be thread-safe. */
     protected abstract boolean isSatisfied();
 

@@ -2,29 +2,59 @@ package io.strata.engine.cluster;
 
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * Holds {@link DelayedOperation}s keyed by the partitions they wait on. Appends call
- * {@link #checkAndComplete(TopicPartition)}; the checks and completions run on the request executor,
- * never on the appending thread, so a produce is not slowed by the fetches it wakes. A single timer
- * thread expires operations at their deadline.
+ * Holds {@link DelayedOperation}s keyed by the partitions they wait on. A moved high watermark (and whatever else
+ * may complete them) calls {@link #checkAndComplete(TopicPartition)}; an append calls {@link #checkAppended}, which
+ * looks only at the operations that can use records before they are committed ({@link DelayedOperation#wakesOnAppend},
+ * a follower's fetch): a consumer's fetch parked on a partition cannot complete before the fsync that moves the high
+ * watermark, and checking it on every append cost a request-thread wake-up each. The checks and completions run on
+ * the request executor, never on the appending thread, so a produce is not slowed by the fetches it wakes.
+ *
+ * <p>Deadlines share timer tasks: each is rounded up to a tick of a fiftieth of its timeout (1 to 10 ms), and one
+ * task per tick expires every operation due then. A timer task per operation woke the timer thread for every parked
+ * fetch, and then a request thread to find the fetch long completed; now expiry skips completed operations on the
+ * timer thread, and a stream of fetches parking with the same timeout wakes it once per tick.
+ *
+ * <p>Threading: any thread may watch and check; {@code watchers}, {@code appendWatchers} and {@code due} are
+ * concurrent maps, and an operation completes exactly once ({@link DelayedOperation}).
  */
 public final class DelayedOperationPurgatory implements AutoCloseable {
+    static final long MAX_TICK_MS = 10;
+
+    private record Parked(DelayedOperation operation, Collection<TopicPartition> keys) {
+    }
+
     private final Executor executor;
     /** Owned and stopped by the broker; the purgatory only schedules deadlines on it. */
     private final ScheduledExecutorService timer;
+    private final LongSupplier nowMs;
     private final Map<TopicPartition, Set<DelayedOperation>> watchers = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Set<DelayedOperation>> appendWatchers = new ConcurrentHashMap<>();
+    /** Parked operations by the tick (absolute ms) they expire at; each tick has one timer task. */
+    private final Map<Long, Queue<Parked>> due = new ConcurrentHashMap<>();
 
     public DelayedOperationPurgatory(Executor executor, ScheduledExecutorService timer) {
+        this(executor, timer, () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
+    }
+
+    DelayedOperationPurgatory(Executor executor, ScheduledExecutorService timer, LongSupplier nowMs) {
         this.executor = executor;
         this.timer = timer;
+        this.nowMs = nowMs;
     }
 
     /**
@@ -37,20 +67,39 @@ public final class DelayedOperationPurgatory implements AutoCloseable {
         }
         for (TopicPartition key : keys) {
             watchers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(operation);
+            if (operation.wakesOnAppend()) {
+                appendWatchers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(operation);
+            }
         }
         if (operation.tryComplete()) {
             unwatch(operation, keys);
             return;
         }
-        timer.schedule(() -> executor.execute(() -> {
-            operation.forceComplete();
-            unwatch(operation, keys);
-        }), timeoutMs, TimeUnit.MILLISECONDS);
+        expireAt(tick(nowMs.getAsLong(), timeoutMs), new Parked(operation, keys));
     }
 
-    /** Re-checks the operations waiting on a partition whose data or high watermark moved. */
+    /** Re-checks the operations waiting on a partition whose high watermark (or leadership, or range) moved. */
     public void checkAndComplete(TopicPartition key) {
-        Set<DelayedOperation> waiting = watchers.get(key);
+        check(watchers.get(key));
+    }
+
+    /** Re-checks the operations waiting on a partition that got records not yet committed. */
+    public void checkAppended(TopicPartition key) {
+        check(appendWatchers.get(key));
+    }
+
+    public int watched() {
+        return watchers.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** The tick an operation parked at {@code nowMs} with {@code timeoutMs} expires at: never early. */
+    static long tick(long nowMs, long timeoutMs) {
+        long tick = Math.max(1, Math.min(MAX_TICK_MS, timeoutMs / 50));
+        long deadline = nowMs + Math.max(0, timeoutMs);
+        return (deadline + tick - 1) / tick * tick;
+    }
+
+    private void check(Set<DelayedOperation> waiting) {
         if (waiting == null || waiting.isEmpty()) {
             return;
         }
@@ -63,16 +112,59 @@ public final class DelayedOperationPurgatory implements AutoCloseable {
         });
     }
 
-    public int watched() {
-        return watchers.values().stream().mapToInt(Set::size).sum();
+    private void expireAt(long at, Parked parked) {
+        boolean[] first = new boolean[1];
+        due.compute(at, (k, queue) -> {
+            if (queue == null) {
+                queue = new ConcurrentLinkedQueue<>();
+                first[0] = true;
+            }
+            queue.add(parked);
+            return queue;
+        });
+        if (first[0]) {
+            try {
+                timer.schedule(() -> expire(at), Math.max(0, at - nowMs.getAsLong()), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // The broker is stopping; close() completes what is still parked.
+            }
+        }
+    }
+
+    /** On the timer thread: forgets the tick's operations and completes, on the executor, those still waiting. */
+    private void expire(long at) {
+        Queue<Parked> queue = due.remove(at);
+        if (queue == null) {
+            return;
+        }
+        List<DelayedOperation> expired = new ArrayList<>();
+        for (Parked parked : queue) {
+            unwatch(parked.operation(), parked.keys());
+            if (!parked.operation().isCompleted()) {
+                expired.add(parked.operation());
+            }
+        }
+        if (!expired.isEmpty()) {
+            try {
+                executor.execute(() -> expired.forEach(DelayedOperation::forceComplete));
+            } catch (RejectedExecutionException e) {
+                // The broker is stopping; close() completes what is still parked.
+            }
+        }
     }
 
     private void unwatch(DelayedOperation operation, Collection<TopicPartition> keys) {
         for (TopicPartition key : keys) {
-            Set<DelayedOperation> set = watchers.get(key);
-            if (set != null) {
-                set.remove(operation);
-            }
+            remove(watchers, key, operation);
+            remove(appendWatchers, key, operation);
+        }
+    }
+
+    private static void remove(Map<TopicPartition, Set<DelayedOperation>> map, TopicPartition key,
+                               DelayedOperation operation) {
+        Set<DelayedOperation> set = map.get(key);
+        if (set != null) {
+            set.remove(operation);
         }
     }
 
@@ -85,5 +177,7 @@ public final class DelayedOperationPurgatory implements AutoCloseable {
             }
         }
         watchers.clear();
+        appendWatchers.clear();
+        due.clear();
     }
 }

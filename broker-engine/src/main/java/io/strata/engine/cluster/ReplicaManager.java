@@ -226,7 +226,7 @@ public final class ReplicaManager implements PartitionListener, BrokerMetrics.Re
 
     /** Wakes followers' fetches parked on a partition that just got new records (before they are committed). */
     public void onAppended(TopicPartition tp) {
-        fetchPurgatory.checkAndComplete(tp);
+        fetchPurgatory.checkAppended(tp);
     }
 
     @Override

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * A fetch that had less than fetch.min.bytes available: it completes when an append makes enough
- * data visible, when a partition turns to an error (deleted, out of range), or at fetch.max.wait.ms.
+ * A fetch that had less than fetch.min.bytes available: it completes when an append (a follower's fetch) or a
+ * moved high watermark (a consumer's) makes enough data visible, when a partition turns to an error (deleted, out of range), or at fetch.max.wait.ms.
  * With fetch.min.bytes 1 (clients' default) a check compares offsets only; with more it re-reads the logs (reads
  * only look up positions, no bytes are copied).
  */
@@ -34,6 +34,12 @@ final class DelayedFetch extends DelayedOperation {
         this.bound = bound;
         this.responseBuilder = responseBuilder;
         this.response = response;
+    }
+
+    /** A follower reads up to the log end; a consumer up to the high watermark (or below), which an append leaves. */
+    @Override
+    public boolean wakesOnAppend() {
+        return bound == Partition.FetchBound.LOG_END;
     }
 
     @Override
