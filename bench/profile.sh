@@ -2,14 +2,16 @@
 # Where a broker's CPU goes on the produce (or fetch) path: starts Strata (and/or Apache Kafka of
 # bench/reference/pom.xml) in turn with frame pointers kept (-XX:+PreserveFramePointer), warms it up, samples the
 # broker process with perf over one ProducerPerformance run (or, with PROFILE_WORKLOAD=consume, over
-# PROFILE_CONSUME_RUNS fetch-only ConsumerPerformance reads of the whole topic the warm-up filled), names its JIT-compiled frames from the JVM's perf map (jcmd Compiler.perfmap) and
-# writes a flame graph with a summary (bench/FlameGraph.java). Not part of `mvn verify`.
+# PROFILE_CONSUME_RUNS fetch-only ConsumerPerformance reads of the whole topic the warm-up filled; with
+# PROFILE_WORKLOAD=e2e, over one EndToEndLatency run of PROFILE_RECORDS records, one in flight at a time, acks=all),
+# names its JIT-compiled frames from the JVM's perf map (jcmd Compiler.perfmap) and writes a flame graph with a summary (bench/FlameGraph.java). Not part of `mvn verify`.
 #
 # Usage: bench/profile.sh [strata|kafka|kafka-fsync]...   (default: strata kafka)
 # Environment (all optional): PROFILE_RECORDS=300000 (the measured run), WARMUP_RUNS=2 (runs of as many on the topic
 # before it: the JIT takes minutes of CPU on a small machine), PROFILE_PARTITIONS=1 (partitions of the topic),
 # PROFILE_PROPS="acks=1 linger.ms=5 batch.size=16384" (producer properties), PERF_FREQ=999 (samples per second),
-# PROFILE_WORKLOAD=produce|consume, PROFILE_CONSUME_RUNS=5 (reads sampled; the warm-up runs read the topic once
+# PROFILE_WORKLOAD=produce|consume|e2e (e2e: warm-up and measured runs are EndToEndLatency runs of
+# PROFILE_RECORDS records; try PROFILE_RECORDS=20000), PROFILE_CONSUME_RUNS=5 (reads sampled; the warm-up runs read the topic once
 # each too), REBUILD=0 (profile the platform jar already built), plus PLATFORM_HEAP, KAFKA_HEAP, TOOLS_HEAP of bench/common.sh.
 # Output: bench/out/profile-<time>/<broker>/ with flame.svg (open it in a browser; hover a frame for its share),
 # folded.txt (folded stacks, for other flame graph tools), summary.txt (samples per thread group, the hottest
@@ -28,7 +30,8 @@ PROFILE_PROPS=${PROFILE_PROPS:-"acks=1 linger.ms=5 batch.size=16384"}
 PERF_FREQ=${PERF_FREQ:-999}
 WORKLOAD=${PROFILE_WORKLOAD:-produce}
 CONSUME_RUNS=${PROFILE_CONSUME_RUNS:-5}
-[[ $WORKLOAD == produce || $WORKLOAD == consume ]] || { echo "PROFILE_WORKLOAD is produce or consume" >&2; exit 2; }
+[[ $WORKLOAD == produce || $WORKLOAD == consume || $WORKLOAD == e2e ]] \
+    || { echo "PROFILE_WORKLOAD is produce, consume or e2e" >&2; exit 2; }
 BROKERS=${*:-"strata kafka"}
 PLATFORM_HEAP="$PLATFORM_HEAP -XX:+PreserveFramePointer"
 KAFKA_HEAP="$KAFKA_HEAP -XX:+PreserveFramePointer"
@@ -72,6 +75,18 @@ consume_topic() {
     CONSUME_RATE=$(tr -d ' ' <<<"$line" | awk -F, '{ print $10 }')
 }
 
+# round_trips NAME: an EndToEndLatency run of RECORDS records (acks=all, one in flight); sets E2E_RATE (round trips
+# per second, from the run's wall time) and E2E_LATENCY (its "Avg latency" and percentiles line)
+round_trips() {
+    local t0 t1
+    t0=$(date +%s%N)
+    tool "$1" org.apache.kafka.tools.EndToEndLatency --bootstrap-server "$BOOTSTRAP" --topic profile \
+        --num-records "$RECORDS" --producer-acks all --record-size "$RECORD_SIZE"
+    t1=$(date +%s%N)
+    E2E_RATE=$(awk -v n="$RECORDS" -v a="$t0" -v b="$t1" 'BEGIN { print n / ((b - a) / 1e9) }')
+    E2E_LATENCY=$(grep -E 'Avg latency|Percentiles' "$RUN_DIR/$1.log" | tr '\n' ' ')
+}
+
 profile_broker() {
     local broker=$1 dir="$OUT/$1" pid before after measured rate i
     RUN_DIR="$ROOT_DIR/$broker"
@@ -84,7 +99,11 @@ profile_broker() {
     create_topic profile
     for i in $(seq 1 "$WARMUP_RUNS"); do
         log "$broker: warm-up run $i of $WARMUP_RUNS"
-        perf_produce "warmup-$i" profile "$RECORDS" "$PROFILE_PROPS" --record-size "$RECORD_SIZE"
+        if [[ $WORKLOAD == e2e ]]; then
+            round_trips "warmup-$i"
+        else
+            perf_produce "warmup-$i" profile "$RECORDS" "$PROFILE_PROPS" --record-size "$RECORD_SIZE"
+        fi
         [[ $WORKLOAD == consume ]] && consume_topic "warmup-consume-$i" $((RECORDS * i))
     done
     log "$broker: profiling $WORKLOAD, $RECORDS records ($PROFILE_PROPS)"
@@ -95,6 +114,9 @@ profile_broker() {
     if [[ $WORKLOAD == produce ]]; then
         perf_produce measured profile "$RECORDS" "$PROFILE_PROPS" --record-size "$RECORD_SIZE"
         measured=$RECORDS rate=$PRODUCE_RATE
+    elif [[ $WORKLOAD == e2e ]]; then
+        round_trips measured
+        measured=$RECORDS rate=$E2E_RATE
     else
         measured=0 rate=0
         for i in $(seq 1 "$CONSUME_RUNS"); do
@@ -114,13 +136,17 @@ profile_broker() {
         if [[ $WORKLOAD == produce ]]; then
             printf '%s, %s records of %s bytes to %s partition(s), %s\n' "$broker" "$RECORDS" "$RECORD_SIZE" \
                 "$PARTITIONS" "$PROFILE_PROPS"
+        elif [[ $WORKLOAD == e2e ]]; then
+            printf '%s, EndToEndLatency: %s records of %s bytes one at a time, acks=all; %s\n' "$broker" "$RECORDS" \
+                "$RECORD_SIZE" "$E2E_LATENCY"
         else
             printf '%s, %s fetch-only reads of %s records of %s bytes from %s partition(s) (written with %s)\n' \
                 "$broker" "$CONSUME_RUNS" $((RECORDS * WARMUP_RUNS)) "$RECORD_SIZE" "$PARTITIONS" "$PROFILE_PROPS"
         fi
-        printf '%.0f records/s, broker CPU %.2f s (%.2f s per GB of payload)\n\n' "$rate" \
+        printf '%.0f records/s, broker CPU %.2f s (%.2f s per GB of payload, %.1f us per record)\n\n' "$rate" \
             "$(awk -v a="$before" -v b="$after" 'BEGIN { print b - a }')" \
-            "$(per_gb "$before" "$after" "$measured")"
+            "$(per_gb "$before" "$after" "$measured")" \
+            "$(awk -v a="$before" -v b="$after" -v n="$measured" 'BEGIN { print (b - a) * 1e6 / n }')"
     } >"$dir/header.txt"
     perf script -i "$RUN_DIR/perf.data" -F comm,tid,period,ip,sym,dso 2>/dev/null \
         | java -Xmx1g "$BENCH/FlameGraph.java" "$dir" "$broker: $(head -n 1 "$dir/header.txt")" >/dev/null
