@@ -1,5 +1,6 @@
 package io.strata.engine.cluster;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -37,6 +38,14 @@ public abstract class DelayedOperation {
      */
     public boolean wakesOnAppend() {
         return false;
+    }
+
+    /**
+     * Where the purgatory runs this operation's checks, and so its completion, when woken; null for the purgatory's
+     * request executor. Checks run there as tasks, never inline on the waking thread.
+     */
+    public Executor checkExecutor() {
+        return null;
     }
 
     /** Whether the operation can complete now. Called from many threads; must be thread-safe. */

@@ -21,8 +21,10 @@ import java.util.function.LongSupplier;
  * may complete them) calls {@link #checkAndComplete(TopicPartition)}; an append calls {@link #checkAppended}, which
  * looks only at the operations that can use records before they are committed ({@link DelayedOperation#wakesOnAppend},
  * a follower's fetch): a consumer's fetch parked on a partition cannot complete before the fsync that moves the high
- * watermark, and checking it on every append cost a request-thread wake-up each. The checks and completions run on
- * the request executor, never on the appending thread, so a produce is not slowed by the fetches it wakes.
+ * watermark, and checking it on every append cost a request-thread wake-up each. The checks and completions run as
+ * tasks on the request executor, or on the operation's own {@link DelayedOperation#checkExecutor} (a parked fetch's
+ * connection event loop, which writes its response anyway), never inline on the waking thread, so a produce is not
+ * slowed by the fetches it wakes.
  *
  * <p>Deadlines share timer tasks: each is rounded up to a tick of a fiftieth of its timeout (1 to 10 ms), and one
  * task per tick expires every operation due then. A timer task per operation woke the timer thread for every parked
@@ -103,13 +105,36 @@ public final class DelayedOperationPurgatory implements AutoCloseable {
         if (waiting == null || waiting.isEmpty()) {
             return;
         }
-        executor.execute(() -> {
-            for (DelayedOperation operation : waiting) {
-                if (operation.isCompleted() || operation.tryComplete()) {
-                    waiting.remove(operation);
+        boolean shared = false;
+        for (DelayedOperation operation : waiting) {
+            Executor own = operation.checkExecutor();
+            if (own == null) {
+                shared = true;
+            } else if (!operation.isCompleted()) {
+                try {
+                    own.execute(() -> check(waiting, operation));
+                } catch (RejectedExecutionException e) {
+                    executor.execute(() -> check(waiting, operation)); // its connection's event loop has stopped
                 }
+            } else {
+                waiting.remove(operation);
             }
-        });
+        }
+        if (shared) {
+            executor.execute(() -> {
+                for (DelayedOperation operation : waiting) {
+                    if (operation.checkExecutor() == null) {
+                        check(waiting, operation);
+                    }
+                }
+            });
+        }
+    }
+
+    private static void check(Set<DelayedOperation> waiting, DelayedOperation operation) {
+        if (operation.isCompleted() || operation.tryComplete()) {
+            waiting.remove(operation);
+        }
     }
 
     private void expireAt(long at, Parked parked) {

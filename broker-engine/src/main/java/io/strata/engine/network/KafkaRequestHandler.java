@@ -196,7 +196,7 @@ final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
             return failed("Malformed " + apiKey + " v" + version + " body", e);
         }
         RequestContext context = new RequestContext(header, (InetSocketAddress) ctx.channel().remoteAddress(),
-                ctx.channel().id().asShortText(), received, afterRead);
+                ctx.channel().id().asShortText(), received, afterRead, ctx.executor());
         CompletableFuture<ApiMessage> result;
         try {
             result = handler.handle(context, request);

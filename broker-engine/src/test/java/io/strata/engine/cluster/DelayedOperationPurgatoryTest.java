@@ -35,9 +35,20 @@ class DelayedOperationPurgatoryTest {
         final AtomicInteger checks = new AtomicInteger();
         final AtomicInteger completions = new AtomicInteger();
         private final boolean wakesOnAppend;
+        private final Executor checkExecutor;
 
         Probe(boolean wakesOnAppend) {
+            this(wakesOnAppend, null);
+        }
+
+        Probe(boolean wakesOnAppend, Executor checkExecutor) {
             this.wakesOnAppend = wakesOnAppend;
+            this.checkExecutor = checkExecutor;
+        }
+
+        @Override
+        public Executor checkExecutor() {
+            return checkExecutor;
         }
 
         @Override
@@ -79,6 +90,29 @@ class DelayedOperationPurgatoryTest {
         purgatory.checkAndComplete(TP);
         assertThat(consumerFetch.completions).hasValue(1);
         assertThat(followerFetch.completions).hasValue(1);
+    }
+
+    @Test
+    void anOperationWithItsOwnExecutorIsCheckedAndCompletedThereAndNotOnTheRequestExecutor() {
+        DelayedOperationPurgatory purgatory = new DelayedOperationPurgatory(countingExecutor, timer);
+        List<Runnable> eventLoopTasks = new java.util.ArrayList<>();
+        Probe onEventLoop = new Probe(false, eventLoopTasks::add);
+        Probe onRequestThreads = new Probe(false);
+        purgatory.tryCompleteElseWatch(onEventLoop, List.of(TP), 60_000);
+        purgatory.tryCompleteElseWatch(onRequestThreads, List.of(TP), 60_000);
+        onEventLoop.satisfied.set(true);
+        onRequestThreads.satisfied.set(true);
+        int before = executions.get();
+
+        purgatory.checkAndComplete(TP);
+
+        assertThat(executions).hasValue(before + 1);
+        assertThat(onRequestThreads.completions).hasValue(1);
+        assertThat(onEventLoop.completions).hasValue(0); // queued, not run inline on the waking thread
+        assertThat(eventLoopTasks).hasSize(1);
+        eventLoopTasks.get(0).run();
+        assertThat(onEventLoop.completions).hasValue(1);
+        assertThat(purgatory.watched()).isZero();
     }
 
     @Test

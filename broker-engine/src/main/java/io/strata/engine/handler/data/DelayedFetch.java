@@ -7,6 +7,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -23,10 +24,15 @@ final class DelayedFetch extends DelayedOperation {
     private final Partition.FetchBound bound;
     private final Function<PartitionFetchReader.Reads, FetchResponseData> responseBuilder;
     private final CompletableFuture<ApiMessage> response;
+    private final Executor checkExecutor;
 
+    /**
+     * @param checkExecutor where its checks and completion run when woken: the connection's event loop, as a parked
+     *                      fetch is caught up and reads only the records just appended, from the page cache
+     */
     DelayedFetch(PartitionFetchReader reader, List<PartitionFetchReader.Target> targets, int maxBytes, int minBytes,
                  Partition.FetchBound bound, Function<PartitionFetchReader.Reads, FetchResponseData> responseBuilder,
-                 CompletableFuture<ApiMessage> response) {
+                 CompletableFuture<ApiMessage> response, Executor checkExecutor) {
         this.reader = reader;
         this.targets = targets;
         this.maxBytes = maxBytes;
@@ -34,6 +40,12 @@ final class DelayedFetch extends DelayedOperation {
         this.bound = bound;
         this.responseBuilder = responseBuilder;
         this.response = response;
+        this.checkExecutor = checkExecutor;
+    }
+
+    @Override
+    public Executor checkExecutor() {
+        return checkExecutor;
     }
 
     /** A follower reads up to the log end; a consumer up to the high watermark (or below), which an append leaves. */

@@ -68,7 +68,7 @@ public final class FetchHandler extends TypedApiHandler<FetchRequest> {
         reads.release(); // the delayed fetch reads again when it completes
         CompletableFuture<ApiMessage> response = new CompletableFuture<>();
         DelayedFetch delayed = new DelayedFetch(reader, targets, maxBytes, request.minBytes(), bound,
-                r -> respond(session, r), response);
+                r -> respond(session, r), response, context.eventLoop());
         Set<TopicPartition> keys = new LinkedHashSet<>();
         for (PartitionFetchReader.Target target : targets) {
             if (target.topicName() != null) {
