@@ -143,6 +143,39 @@ bench_cleanup() {
     exit $status
 }
 
+# systems_setup NAME: the set-up of a bench that runs each of SYSTEMS (strata, kafka) in turn: checks java, fetches the
+# perf tools (TOOLS_CP) and what SYSTEMS needs, creates ROOT_DIR (removed on exit like RUN_DIR, see bench_cleanup)
+# and installs the clean-up trap.
+systems_setup() {
+    command -v java >/dev/null || die "java not found"
+    ensure_lib "$BENCH" 'kafka-tools-*.jar' kafka-tools
+    TOOLS_CP="$BENCH/lib/*"
+    if [[ " $SYSTEMS " == *" kafka "* ]]; then ensure_reference_lib; fi
+    if [[ " $SYSTEMS " == *" strata "* ]]; then ensure_platform_jar; fi
+    ROOT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/strata-$1.XXXXXX")
+    PLATFORM_PID=""
+    KAFKA_PID=""
+    CLEANUP_DIR=$ROOT_DIR
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+# start_system SYSTEM: starts Strata (start_platform) or Kafka on its defaults (start_kafka 0); sets SYSTEM_PID.
+start_system() {
+    case $1 in
+        strata) start_platform; SYSTEM_PID=$PLATFORM_PID ;;
+        kafka) start_kafka 0; SYSTEM_PID=$KAFKA_PID ;;
+        *) die "unknown system $1 (strata or kafka)" ;;
+    esac
+}
+
+# stop_system: stops whichever start_system started.
+stop_system() {
+    stop_platform
+    PLATFORM_PID=""
+    stop_kafka
+}
+
 # stat_ticks STAT: utime+stime in clock ticks from the text of a /proc stat file (fields 14 and 15, counted
 # after the "(comm)" field, which may contain spaces).
 stat_ticks() {

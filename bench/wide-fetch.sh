@@ -16,17 +16,7 @@ PARTITION_COUNTS=${WIDE_PARTITIONS:-"100 1000"}
 ROUND_TRIPS=${WIDE_RECORDS:-3000}
 SYSTEMS=${SYSTEMS:-"strata kafka"}
 
-command -v java >/dev/null || die "java not found"
-ensure_lib "$BENCH" 'kafka-tools-*.jar' kafka-tools
-TOOLS_CP="$BENCH/lib/*"
-[[ " $SYSTEMS " == *" kafka "* ]] && ensure_reference_lib
-[[ " $SYSTEMS " == *" strata "* ]] && ensure_platform_jar
-ROOT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/strata-wide-fetch.XXXXXX")
-PLATFORM_PID=""
-KAFKA_PID=""
-CLEANUP_DIR=$ROOT_DIR
-trap bench_cleanup EXIT
-trap 'exit 130' INT TERM
+systems_setup wide-fetch
 
 RESULTS=()
 # round_trips NAME PARTITIONS RECORDS: sets RATE from WideFetch's RESULT line
@@ -41,24 +31,18 @@ round_trips() {
 for system in $SYSTEMS; do
     RUN_DIR="$ROOT_DIR/$system"
     mkdir -p "$RUN_DIR"
-    case $system in
-        strata) start_platform; pid=$PLATFORM_PID ;;
-        kafka) start_kafka 0; pid=$KAFKA_PID ;;
-        *) die "unknown system $system (strata or kafka)" ;;
-    esac
+    start_system "$system"
     for p in $PARTITION_COUNTS; do
         log "$system: $p partitions, warm-up"
         round_trips "warmup-$p" "$p" $((ROUND_TRIPS / 2))
         log "$system: $p partitions, $ROUND_TRIPS round trips"
-        before=$(cpu_seconds "$pid")
+        before=$(cpu_seconds "$SYSTEM_PID")
         round_trips "measured-$p" "$p" "$ROUND_TRIPS"
-        after=$(cpu_seconds "$pid")
+        after=$(cpu_seconds "$SYSTEM_PID")
         RESULTS+=("$(printf '%s %s %s %s' "$system" "$p" "$RATE" \
             "$(awk -v a="$before" -v b="$after" -v n="$ROUND_TRIPS" 'BEGIN { printf "%.0f", (b - a) / n * 1e6 }')")")
     done
-    stop_platform
-    PLATFORM_PID=""
-    stop_kafka
+    stop_system
 done
 printf '\n%-8s %10s %16s %28s\n' system partitions "round trips/s" "broker CPU per round trip us"
 for r in "${RESULTS[@]}"; do
