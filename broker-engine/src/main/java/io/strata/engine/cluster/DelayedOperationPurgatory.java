@@ -193,12 +193,20 @@ public final class DelayedOperationPurgatory implements AutoCloseable {
         }
     }
 
-    /** Completes everything still parked (their responses go out); deadlines that fire later find nothing. */
+    /**
+     * Completes everything still parked, also an operation watching no partition that only its deadline would have
+     * completed (their responses go out); deadlines that fire later find nothing.
+     */
     @Override
     public void close() {
         for (Set<DelayedOperation> set : watchers.values()) {
             for (DelayedOperation operation : set) {
                 operation.forceComplete();
+            }
+        }
+        for (Queue<Parked> queue : due.values()) {
+            for (Parked parked : queue) {
+                parked.operation().forceComplete();
             }
         }
         watchers.clear();

@@ -171,9 +171,12 @@ class DelayedOperationPurgatoryTest {
     void closeCompletesWhatIsStillParked() {
         DelayedOperationPurgatory purgatory = new DelayedOperationPurgatory(countingExecutor, timer);
         Probe probe = new Probe(true);
+        Probe watchingNothing = new Probe(false);
         purgatory.tryCompleteElseWatch(probe, List.of(TP), 60_000);
+        purgatory.tryCompleteElseWatch(watchingNothing, List.of(), 60_000);
         purgatory.close();
         assertThat(probe.completions).hasValue(1);
+        assertThat(watchingNothing.completions).hasValue(1);
         assertThat(purgatory.watched()).isZero();
     }
 }
