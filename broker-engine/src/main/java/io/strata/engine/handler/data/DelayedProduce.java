@@ -6,6 +6,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ProduceResponse;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * An acks=all produce waiting for the ISR: each appended partition is done once its high watermark covers
@@ -17,10 +18,21 @@ import java.util.List;
 final class DelayedProduce extends DelayedOperation {
     private final List<ProduceHandler.Appended> appended;
     private final Runnable respond;
+    private final Executor checkExecutor;
 
-    DelayedProduce(List<ProduceHandler.Appended> appended, Runnable respond) {
+    /**
+     * @param checkExecutor where its checks and completion run when woken: the producer's connection event loop,
+     *                      which writes the response anyway (the checks only compare offsets)
+     */
+    DelayedProduce(List<ProduceHandler.Appended> appended, Runnable respond, Executor checkExecutor) {
         this.appended = appended;
         this.respond = respond;
+        this.checkExecutor = checkExecutor;
+    }
+
+    @Override
+    public Executor checkExecutor() {
+        return checkExecutor;
     }
 
     @Override

@@ -142,18 +142,21 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
             response.responses().add(topicResponse);
         }
         if (verified.isEmpty()) {
-            return complete(request, response, appended, context.afterRead());
+            return complete(request, response, appended, context.afterRead(), context.eventLoop());
         }
         return CompletableFuture.allOf(verified.toArray(new CompletableFuture<?>[0])).thenCompose(ignored -> {
             List<Appended> all = new ArrayList<>(appended);
             verified.stream().map(CompletableFuture::join).filter(a -> a != null).forEach(all::add);
-            return complete(request, response, all, Runnable::run); // later, on a verification thread
+            return complete(request, response, all, Runnable::run, context.eventLoop()); // later, on a verification thread
         });
     }
 
-    /** Makes the appended batches durable (fsyncs started from {@code scheduleVia}) and, with acks=all, waits for the ISR. */
+    /**
+     * Makes the appended batches durable (fsyncs started from {@code scheduleVia}) and, with acks=all, waits for the
+     * ISR, checked on {@code eventLoop} (the connection's) when a high watermark moves.
+     */
     private CompletableFuture<ApiMessage> complete(ProduceRequest request, ProduceResponseData response,
-                                                   List<Appended> appended, Executor scheduleVia) {
+                                                   List<Appended> appended, Executor scheduleVia, Executor eventLoop) {
         List<CompletableFuture<Void>> durable = new ArrayList<>(appended.size());
         for (Appended a : appended) {
             durable.add(makeDurable(a, scheduleVia));
@@ -163,19 +166,19 @@ public final class ProduceHandler extends TypedApiHandler<ProduceRequest> {
         if (request.acks() != -1) {
             return allDurable.thenApply(ignored -> request.acks() == 0 ? null : response);
         }
-        return allDurable.thenCompose(ignored -> awaitReplication(request, response, appended));
+        return allDurable.thenCompose(ignored -> awaitReplication(request, response, appended, eventLoop));
     }
 
     /** acks=all: parks until the high watermark of every appended partition covers its batch. */
     private CompletableFuture<ApiMessage> awaitReplication(ProduceRequest request, ProduceResponseData response,
-                                                           List<Appended> appended) {
+                                                           List<Appended> appended, Executor eventLoop) {
         List<Appended> waiting = appended.stream()
                 .filter(a -> a.response().errorCode() == Errors.NONE.code()).toList();
         if (waiting.isEmpty()) {
             return CompletableFuture.completedFuture(response);
         }
         CompletableFuture<ApiMessage> done = new CompletableFuture<>();
-        DelayedProduce delayed = new DelayedProduce(waiting, () -> done.complete(response));
+        DelayedProduce delayed = new DelayedProduce(waiting, () -> done.complete(response), eventLoop);
         replicaManager.producePurgatory().tryCompleteElseWatch(delayed,
                 waiting.stream().map(Appended::tp).distinct().toList(), request.timeout());
         return done;
