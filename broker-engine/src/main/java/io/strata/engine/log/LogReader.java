@@ -69,7 +69,8 @@ final class LogReader {
                 }
                 if (first != null) {
                     handedOver = true;
-                    return new Slice(segment.retainedSlice(first.position(), (int) bytes), records, next);
+                    return new Slice(segment.retainedSlice(first.position(), (int) bytes,
+                            segment == segments.active()), records, next);
                 }
                 if (segment.nextOffset() > startOffset) {
                     return empty; // the segment holds later batches, all beyond the limit

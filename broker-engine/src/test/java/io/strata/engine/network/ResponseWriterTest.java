@@ -3,7 +3,9 @@ package io.strata.engine.network;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.strata.engine.config.LogConfig;
 import io.strata.engine.log.segment.FileSlice;
+import io.strata.engine.log.segment.LogSegment;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ResponseHeaderData;
@@ -46,13 +48,61 @@ class ResponseWriterTest {
             FileSlice slice = new FileSlice(file, 17, onDisk.sizeInBytes());
             short version = ApiKeys.FETCH.latestVersion();
 
-            byte[] sent = send(fetch(slice, inMemory), version);
+            byte[] sent = send(fetch(slice, inMemory), version, 1);
             ByteBuffer expected = RequestUtils.serialize(new ResponseHeader(42, (short) 1).data(), (short) 1,
                     fetch(onDisk, inMemory), version);
 
             assertThat(ByteBuffer.wrap(sent).getInt()).isEqualTo(expected.remaining());
             assertThat(ByteBuffer.wrap(sent, 4, sent.length - 4)).isEqualTo(expected);
             assertThat(file.isOpen()).as("the segment keeps its channel").isTrue();
+        }
+    }
+
+    @Test
+    void aSmallSliceOfTheActiveSegmentIsReadIntoTheFrameAndGivesItsSegmentBack() throws IOException {
+        MemoryRecords onDisk = MemoryRecords.withRecords(Compression.NONE,
+                new SimpleRecord("k1".getBytes(StandardCharsets.UTF_8), "v1".getBytes(StandardCharsets.UTF_8)));
+        MemoryRecords inMemory = MemoryRecords.withRecords(Compression.NONE,
+                new SimpleRecord("k3".getBytes(StandardCharsets.UTF_8), "v3".getBytes(StandardCharsets.UTF_8)));
+        LogSegment segment = LogSegment.create(dir, 0, LogConfig.defaults());
+        try {
+            segment.channel().write(ByteBuffer.wrap(new byte[17]), 0);
+            segment.channel().write(onDisk.buffer().duplicate(), 17);
+            short version = ApiKeys.FETCH.latestVersion();
+            ByteBuffer expected = RequestUtils.serialize(new ResponseHeader(42, (short) 1).data(), (short) 1,
+                    fetch(onDisk, inMemory), version);
+
+            assertThat(segment.tryRetain()).isTrue();
+            byte[] copied = send(fetch(segment.retainedSlice(17, onDisk.sizeInBytes(), true), inMemory), version, 0);
+            assertThat(ByteBuffer.wrap(copied, 4, copied.length - 4)).isEqualTo(expected);
+            assertThat(segment.referenceCount()).as("only the log's reference is left").isEqualTo(1);
+
+            assertThat(segment.tryRetain()).isTrue();
+            byte[] sent = send(fetch(segment.retainedSlice(17, onDisk.sizeInBytes(), false), inMemory), version, 1);
+            assertThat(sent).as("a rolled segment's slice leaves by sendfile, with the same bytes").isEqualTo(copied);
+            assertThat(segment.referenceCount()).isEqualTo(1);
+        } finally {
+            segment.close();
+        }
+    }
+
+    @Test
+    void aLargeSliceOfTheActiveSegmentKeepsTheZeroCopyPath() throws IOException {
+        int size = ResponseWriter.MAX_COPIED_SLICE_BYTES + 1;
+        LogSegment segment = LogSegment.create(dir, 0, LogConfig.defaults());
+        try {
+            segment.channel().write(ByteBuffer.allocate(size), 0);
+            assertThat(segment.tryRetain()).isTrue();
+            FetchResponseData data = new FetchResponseData();
+            FetchResponseData.FetchableTopicResponse topic = new FetchResponseData.FetchableTopicResponse()
+                    .setTopic("orders");
+            topic.partitions().add(new FetchResponseData.PartitionData().setPartitionIndex(0)
+                    .setRecords(segment.retainedSlice(0, size, true)));
+            data.responses().add(topic);
+            send(data, ApiKeys.FETCH.latestVersion(), 1);
+            assertThat(segment.referenceCount()).isEqualTo(1);
+        } finally {
+            segment.close();
         }
     }
 
@@ -69,7 +119,8 @@ class ResponseWriterTest {
         return data;
     }
 
-    private static byte[] send(ApiMessage body, short version) throws IOException {
+    /** Serializes and sends {@code body}, checking it leaves with {@code expectedRegions} FileRegions. */
+    private static byte[] send(ApiMessage body, short version, int expectedRegions) throws IOException {
         ResponseHeaderData header = new ResponseHeader(42, (short) 1).data();
         org.apache.kafka.common.protocol.ObjectSerializationCache cache =
                 new org.apache.kafka.common.protocol.ObjectSerializationCache();
@@ -104,7 +155,7 @@ class ResponseWriterTest {
                 buf.release();
             }
         }
-        assertThat(regions).as("segment bytes leave as a FileRegion, not through the heap").isEqualTo(1);
+        assertThat(regions).as("segment bytes sent as FileRegions, not through a buffer").isEqualTo(expectedRegions);
         return bytes.toByteArray();
     }
 }

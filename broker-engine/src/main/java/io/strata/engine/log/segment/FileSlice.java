@@ -30,19 +30,25 @@ public final class FileSlice implements TransferableRecords {
     private final int size;
     /** The segment whose reference this slice holds; null for a slice over a file no log owns (tests). */
     private final LogSegment owner;
+    /** Taken from its log's active segment, which appends still grow and fsync. */
+    private final boolean growing;
     private final AtomicBoolean released = new AtomicBoolean();
 
     /** A slice over a channel no segment reference protects. */
     public FileSlice(FileChannel channel, long position, int size) {
-        this(channel, position, size, null);
+        this(channel, position, size, null, false);
     }
 
-    /** A slice holding a reference the caller took on {@code owner} with {@link LogSegment#tryRetain()}. */
-    FileSlice(FileChannel channel, long position, int size, LogSegment owner) {
+    /**
+     * A slice holding a reference the caller took on {@code owner} with {@link LogSegment#tryRetain()};
+     * {@code growing} if {@code owner} was its log's active segment.
+     */
+    FileSlice(FileChannel channel, long position, int size, LogSegment owner, boolean growing) {
         this.channel = channel;
         this.position = position;
         this.size = size;
         this.owner = owner;
+        this.growing = growing;
     }
 
     public FileChannel channel() {
@@ -55,6 +61,11 @@ public final class FileSlice implements TransferableRecords {
 
     public int size() {
         return size;
+    }
+
+    /** Whether the slice was taken from its log's active segment, which appends still grow and fsync. */
+    public boolean growing() {
+        return growing;
     }
 
     /** Gives the segment reference back; later calls do nothing. */

@@ -478,9 +478,12 @@ public final class LogSegment implements Closeable {
         }
     }
 
-    /** A slice of this segment that takes over a reference the caller got from {@link #tryRetain()}. */
-    public FileSlice retainedSlice(long position, int bytes) {
-        return new FileSlice(channel, position, bytes, this);
+    /**
+     * A slice of this segment that takes over a reference the caller got from {@link #tryRetain()}; {@code growing}
+     * if this is its log's active segment.
+     */
+    public FileSlice retainedSlice(long position, int bytes, boolean growing) {
+        return new FileSlice(channel, position, bytes, this, growing);
     }
 
     /** References held (the log's included); for tests. */
