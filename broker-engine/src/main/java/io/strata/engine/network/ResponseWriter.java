@@ -27,9 +27,9 @@ final class ResponseWriter implements Writable {
     /**
      * Slices of an active segment up to this size are read into the frame instead of sent by sendfile.
      * {@code FileChannel.transferTo} stats the file before its sendfile, and since Linux 6.13 (multigrain
-     * timestamps) a stat makes the file's next write take a fine-grained modification time: the inode is then dirty
-     * after every append a reader stat the file before, and the fdatasync that makes the append durable writes the
-     * inode's block as well (a 1 KiB write and fdatasync here: 95 us and 42 us of CPU, with a stat in between 130-170
+     * timestamps) a stat makes the file's next write take a fine-grained modification time: an append after a
+     * reader's stat leaves the inode dirty, and the fdatasync that makes the append durable writes the inode's block
+     * as well (a 1 KiB write and fdatasync here: 95 us and 42 us of CPU, with a stat in between 130-170
      * us and 63-79 us). A consumer or follower keeping up reads small slices of the active segment after nearly
      * every append; copying a few KiB costs far less than that. Larger reads, and any read of a rolled segment,
      * which nothing appends to, keep the zero-copy path.

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A byte range of a segment file holding whole record batches (the last one may be cut short by a
  * fetch size limit, as in Kafka). The network layer sends it with a Netty FileRegion so batches go
- * from the page cache to the socket without passing through the heap.
+ * from the page cache to the socket without passing through the heap, or, when it is a small slice of an
+ * active ({@link #growing()}) segment, copies it into the response (a sendfile would stat the file first).
  *
  * <p>The channel belongs to the segment; a slice never closes it. A slice read from a log holds a reference
  * to its segment (so a deleted segment's channel stays open until the slice is sent or dropped): whoever ends
