@@ -3,7 +3,6 @@ package io.strata.engine.network;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -155,14 +154,11 @@ final class ResponseWriter implements Writable {
     private ByteBuf copy(FileSlice slice) {
         ByteBuf copy = allocator.directBuffer(slice.size());
         try {
-            FileChannel file = slice.channel();
-            while (copy.writerIndex() < slice.size()) {
-                int at = copy.writerIndex();
-                if (copy.writeBytes(file, slice.position() + at, slice.size() - at) < 0) {
-                    throw new IOException("Segment shrank below the fetched region [" + slice.position() + ", "
-                            + (slice.position() + slice.size()) + ")");
-                }
+            if (slice.readInto(copy.nioBuffer(0, slice.size())) < slice.size()) {
+                throw new IOException("Segment shrank below the fetched region [" + slice.position() + ", "
+                        + (slice.position() + slice.size()) + ")");
             }
+            copy.writerIndex(slice.size());
             return copy;
         } catch (IOException e) {
             copy.release();

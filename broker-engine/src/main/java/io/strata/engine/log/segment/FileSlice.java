@@ -106,17 +106,26 @@ public final class FileSlice implements TransferableRecords {
     public MemoryRecords toMemoryRecords() {
         ByteBuffer buffer = ByteBuffer.allocate(size);
         try {
-            while (buffer.hasRemaining()) {
-                int read = channel.read(buffer, position + buffer.position());
-                if (read < 0) {
-                    break;
-                }
-            }
+            readInto(buffer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         buffer.flip();
         return MemoryRecords.readableRecords(buffer);
+    }
+
+    /**
+     * Reads the slice from its start into {@code buffer} (positional reads: no stat of the file) until the buffer is
+     * full or the file ends; returns the bytes read. Does not release the slice.
+     */
+    public int readInto(ByteBuffer buffer) throws IOException {
+        int start = buffer.position();
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position() - start) < 0) {
+                break;
+            }
+        }
+        return buffer.position() - start;
     }
 
     @Override
