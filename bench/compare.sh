@@ -218,6 +218,13 @@ bench_broker() {
     start_broker "$broker"
     run_workloads "$broker" "$round"
     stop_broker
+    drop_data
+}
+
+# drop_data: removes the stopped broker's data (a full run writes about 7 GB per broker and round), keeping the
+# tools' and brokers' logs; KEEP_DATA=1 keeps it.
+drop_data() {
+    [[ "${KEEP_DATA:-0}" == "1" ]] || rm -rf "$RUN_DIR/data" "$RUN_DIR/kafka-data"
 }
 
 # ---- summaries: medians per broker and workload ----
@@ -275,7 +282,7 @@ scale_broker() {
     [[ -n "$acked" ]] || die "no ACKED line in $RUN_DIR/probe.log"
     record "$broker" "$round" "$name" "$rate" "$cpu" "$fds" \
         "$(awk -v a="$acked" -v t="$t0" 'BEGIN { printf "%.1f", (a - t) / 1000 }')" "$(open_files "$BROKER_PID")"
-    stop_broker
+    stop_broker    drop_data
 }
 
 if [[ $SCALE == 1 ]]; then
