@@ -282,7 +282,8 @@ scale_broker() {
     [[ -n "$acked" ]] || die "no ACKED line in $RUN_DIR/probe.log"
     record "$broker" "$round" "$name" "$rate" "$cpu" "$fds" \
         "$(awk -v a="$acked" -v t="$t0" 'BEGIN { printf "%.1f", (a - t) / 1000 }')" "$(open_files "$BROKER_PID")"
-    stop_broker    drop_data
+    stop_broker
+    drop_data
 }
 
 if [[ $SCALE == 1 ]]; then
