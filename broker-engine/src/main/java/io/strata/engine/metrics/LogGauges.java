@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.Tags;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -14,7 +16,7 @@ import java.util.function.ToDoubleFunction;
  * NumLogSegments, plus the last stable offset lag: high watermark minus LSO, what open transactions hold back from
  * read_committed consumers), tagged by topic and partition. Values are read from the logs at each scrape; which logs are
  * reported is refreshed by {@link #refresh}, called by the broker's checkpoint thread, so a log created or
- * deleted shows up or disappears within one checkpoint interval. Thread-safe.
+ * deleted shows up or disappears within one checkpoint interval Thread-safe.
  */
 public final class LogGauges {
     /** What the gauges read from one partition log. */
@@ -40,6 +42,8 @@ public final class LogGauges {
     private final MultiGauge endOffset;
     private final MultiGauge segments;
     private final MultiGauge lastStableOffsetLag;
+    /** The logs reported, by partition; replaced (never mutated) by {@link #refresh}, read by the gauges. */
+    private volatile Map<TopicPartition, LogStats> current = Map.of();
 
     public LogGauges(MeterRegistry registry) {
         size = MultiGauge.builder("strata.log.size").baseUnit("bytes")
@@ -55,12 +59,26 @@ public final class LogGauges {
                         + "read_committed consumers").register(registry);
     }
 
+    /**
+     * Makes the gauges report {@code logs}. Only a change in the set of partitions touches the registry: a gauge
+     * reads its partition's log through the map this replaces, so a log re-created for the same partition is read
+     * at the next scrape without re-registering. Re-registering every gauge at every refresh cost a meter removal
+     * and creation per gauge every few seconds, and kept the JIT recompiling the registry's code under load.
+     */
     public synchronized void refresh(Collection<? extends LogStats> logs) {
-        register(size, logs, LogStats::sizeInBytes);
-        register(startOffset, logs, LogStats::logStartOffset);
-        register(endOffset, logs, LogStats::logEndOffset);
-        register(segments, logs, LogStats::segmentCount);
-        register(lastStableOffsetLag, logs, LogStats::lastStableOffsetLag);
+        Map<TopicPartition, LogStats> next = new HashMap<>(Math.max(4, logs.size() * 2));
+        for (LogStats log : logs) {
+            next.put(log.topicPartition(), log);
+        }
+        boolean samePartitions = next.keySet().equals(current.keySet());
+        current = next;
+        if (!samePartitions) {
+            register(size, next.keySet(), LogStats::sizeInBytes);
+            register(startOffset, next.keySet(), LogStats::logStartOffset);
+            register(endOffset, next.keySet(), LogStats::logEndOffset);
+            register(segments, next.keySet(), LogStats::segmentCount);
+            register(lastStableOffsetLag, next.keySet(), LogStats::lastStableOffsetLag);
+        }
     }
 
     /** Stops reporting every log (broker stopped). */
@@ -68,9 +86,15 @@ public final class LogGauges {
         refresh(List.of());
     }
 
-    private static void register(MultiGauge gauge, Collection<? extends LogStats> logs,
-                                 ToDoubleFunction<LogStats> value) {
-        gauge.register(logs.stream().map(l -> MultiGauge.Row.of(Tags.of("topic", l.topicPartition().topic(),
-                "partition", String.valueOf(l.topicPartition().partition())), (LogStats) l, value)).toList(), true);
+    /** Rows of partitions already reported keep their gauge; new ones get one, and gone ones lose theirs. */
+    private void register(MultiGauge gauge, Collection<TopicPartition> partitions, ToDoubleFunction<LogStats> value) {
+        gauge.register(partitions.stream().map(tp -> MultiGauge.Row.of(Tags.of("topic", tp.topic(),
+                "partition", String.valueOf(tp.partition())), tp, (TopicPartition p) -> read(p, value))).toList(),
+                false);
+    }
+
+    private double read(TopicPartition tp, ToDoubleFunction<LogStats> value) {
+        LogStats log = current.get(tp);
+        return log == null ? Double.NaN : value.applyAsDouble(log);
     }
 }

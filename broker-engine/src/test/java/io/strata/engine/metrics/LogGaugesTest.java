@@ -36,6 +36,20 @@ class LogGaugesTest {
         assertThat(registry.find("strata.log.size").gauges()).isEmpty();
     }
 
+    @Test
+    void aRefreshWithTheSamePartitionsKeepsTheGaugesAndReadsALogReCreatedSince() {
+        TopicPartition tp = new TopicPartition("t", 0);
+        gauges.refresh(List.of(new FakeLog(tp, new AtomicLong(10))));
+        Gauge before = registry.find("strata.log.end.offset").tags("topic", "t", "partition", "0").gauge();
+
+        gauges.refresh(List.of(new FakeLog(tp, new AtomicLong(7)))); // the topic deleted and created again
+
+        assertThat(registry.find("strata.log.end.offset").tags("topic", "t", "partition", "0").gauge())
+                .isSameAs(before);
+        assertThat(value("strata.log.end.offset", "0")).isEqualTo(7);
+        assertThat(registry.find("strata.log.end.offset").gauges()).hasSize(1);
+    }
+
     private double value(String name, String partition) {
         Gauge gauge = registry.find(name).tags("topic", "t", "partition", partition).gauge();
         assertThat(gauge).as(name + " of partition " + partition).isNotNull();
