@@ -377,14 +377,9 @@ public final class Partition {
             if (role != Role.LEADER) {
                 return;
             }
-            long hw = durableOffset();
-            for (int member : pendingIsr.maximal(state.isr())) {
-                if (member == localBrokerId) {
-                    continue;
-                }
-                FollowerReplica follower = followers.get(member);
-                hw = Math.min(hw, follower == null ? -1 : follower.logEndOffset());
-            }
+            // The minimum over the maximal ISR: the committed members and those an in-flight change adds.
+            long hw = Math.min(minFollowerEnd(state.isr(), durableOffset()), minFollowerEnd(pendingIsr.proposedIsr(),
+                    Long.MAX_VALUE));
             if (hw >= 0) {
                 long before = log.highWatermark();
                 log.updateHighWatermark(hw);
@@ -396,6 +391,19 @@ public final class Partition {
         if (advanced) {
             listener.onHighWatermarkAdvanced(this);
         }
+    }
+
+    /** The lowest log end of the followers among {@code members}, at most {@code bound}; -1 for one not known. */
+    private long minFollowerEnd(List<Integer> members, long bound) {
+        long min = bound;
+        for (int i = 0; i < members.size(); i++) {
+            int member = members.get(i);
+            if (member != localBrokerId) {
+                FollowerReplica follower = followers.get(member);
+                min = Math.min(min, follower == null ? -1 : follower.logEndOffset());
+            }
+        }
+        return min;
     }
 
     /** Whether the high watermark covers everything below {@code requiredOffset}. */

@@ -2,9 +2,7 @@ package io.strata.engine.cluster;
 
 import io.strata.engine.metadata.PartitionMetadata;
 
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -62,13 +60,12 @@ final class PendingIsrChange {
         lostAtEpoch = -1;
     }
 
-    /** The committed ISR plus the members an in-flight change proposes (Kafka's maximal ISR). */
-    Set<Integer> maximal(List<Integer> committed) {
-        Set<Integer> isr = new LinkedHashSet<>(committed);
+    /**
+     * The members an in-flight change proposes (empty when none is in flight): with the committed ISR, Kafka's
+     * maximal ISR. Read on every high watermark check, so it hands out the proposal's list rather than a merged copy.
+     */
+    List<Integer> proposedIsr() {
         Proposal p = inFlight.get();
-        if (p != null) {
-            isr.addAll(p.isr());
-        }
-        return isr;
+        return p == null ? List.of() : p.isr();
     }
 }

@@ -84,9 +84,11 @@ final class FlushWaiters {
     private void flush(Executor pool) {
         boolean again;
         do {
-            long target;
+            long target = 0;
             synchronized (this) {
-                target = waiters.stream().mapToLong(Waiter::target).max().orElse(0);
+                for (Waiter waiter : waiters) {
+                    target = Math.max(target, waiter.target());
+                }
             }
             RuntimeException failure = null;
             try {
