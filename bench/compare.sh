@@ -36,8 +36,10 @@
 # the platform jar already built instead of packaging the tree first), QUICK_RECORDS=200000 (records of --quick),
 # WARMUP_RECORDS=RECORDS/2 (records of one warm-up pass, after each broker start and before the measured workloads;
 # 0 skips the warm-up), WARMUP_JIT_SHARE=0.05 and WARMUP_MAX_PASSES=8 (passes go on until the JIT compiler threads
-# took less than that share of the broker's CPU over one; see warm_up), and WORKLOADS (space separated subset of
-# the workload names printed in the table's first column).
+# took less than that share of the broker's CPU over one; see warm_up), WORKLOADS (space separated subset of
+# the workload names printed in the table's first column), and COMPARE_BROKERS (which brokers run, in the odd rounds'
+# order: default "kafka strata", with --kafka-fsync "kafka kafka-fsync strata"; "strata" alone for an A/B of builds or
+# settings, where the table's ratios read "-").
 # The table's k-jit and s-jit columns are the compiler threads' part of each broker's CPU per GB, read from
 # /proc/PID/task: a lower bound, since a compiler thread the JVM retires takes its CPU time out of that sum.
 set -euo pipefail
@@ -78,8 +80,8 @@ ALL_WORKLOADS="produce-all-1p-16k produce-1-1p-16k produce-idem-6p-16k produce-a
 produce-idem-6p-64k consume-1p consume-6p e2e-all"
 [[ $CLUSTER == 1 ]] && ALL_WORKLOADS="cluster-rf3-16k cluster-rf3-64k"
 WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
-BROKERS="kafka strata"
-[[ $KAFKA_FSYNC_ROW == 1 ]] && BROKERS="kafka kafka-fsync strata"
+BROKERS=${COMPARE_BROKERS:-"kafka strata"}
+[[ $KAFKA_FSYNC_ROW == 1 && -z ${COMPARE_BROKERS:-} ]] && BROKERS="kafka kafka-fsync strata"
 
 command -v java >/dev/null || die "java not found"
 command -v mvn >/dev/null || die "mvn not found"
@@ -163,12 +165,13 @@ e2e_workload() {
 
 # warm_up BROKER: passes of every produce shape the workloads use (acks=all and acks=1 to 1 partition, idempotent
 # to 6 partitions, 16 and 64 KiB batches; WARMUP_RECORDS records per pass, a sixth each, appended to throw-away
-# topics) and a fetch-only read of the 6-partition one, until the broker's JIT compiler threads took less than
-# WARMUP_JIT_SHARE (0.05) of its CPU time over a pass, or after WARMUP_MAX_PASSES (8): the JIT takes minutes of
-# CPU on a small machine, and a measured workload that still pays for it reports up to twice its CPU per GB.
+# topics) and fetch-only reads of the 64 KiB 1- and 6-partition ones from their start, until the broker's JIT
+# compiler threads took less than WARMUP_JIT_SHARE (0.05) of its CPU time over a pass, or after WARMUP_MAX_PASSES
+# (8): the JIT takes minutes of CPU on a small machine, and a measured workload that still pays for it reports up
+# to twice its CPU per GB.
 warm_up() {
     [[ "$WARMUP_RECORDS" -gt 0 ]] || return 0
-    local pass kb shape cpu0 jit0 cpu1 jit1 share each=$((WARMUP_RECORDS / 6)) ready=0
+    local pass kb shape topic cpu0 jit0 cpu1 jit1 share each=$((WARMUP_RECORDS / 6)) ready=0
     for kb in 16 64; do
         PARTITIONS=1 create_topic "warmup-1p-${kb}k"
         PARTITIONS=6 create_topic "warmup-6p-${kb}k"
@@ -181,8 +184,12 @@ warm_up() {
                     --record-size "$RECORD_SIZE"
             done
         done
-        tool warmup-consume org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" \
-            --topic warmup-6p-64k --num-records "$each" --timeout 60000 --hide-header
+        # Both consume rows' topic shapes, read in full: one small read per pass left the fetch path to be
+        # compiled during the measured consume rows (the JIT was a quarter to a half of their CPU per GB).
+        for topic in warmup-1p-64k warmup-6p-64k; do
+            tool warmup-consume org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" \
+                --topic "$topic" --num-records $((each * pass)) --timeout 60000 --hide-header
+        done
         cpu1=$(cpu_seconds "$BROKER_PID") jit1=$(compiler_cpu_seconds "$BROKER_PID")
         share=$(awk -v c0="$cpu0" -v c1="$cpu1" -v j0="$jit0" -v j1="$jit1" \
             'BEGIN { printf "%.3f", (c1 > c0) ? (j1 - j0) / (c1 - c0) : 0 }')
