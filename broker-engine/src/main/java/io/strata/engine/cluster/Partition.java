@@ -393,7 +393,7 @@ public final class Partition {
         }
     }
 
-    /** The lowest log end of the followers among {@code members}, at most {@code bound}; -1 for one not known. */
+    /** The lowest log end of the followers among {@code members}, at most {@code bound}; -1 if one is not known. */
     private long minFollowerEnd(List<Integer> members, long bound) {
         long min = bound;
         for (int i = 0; i < members.size(); i++) {

@@ -16,7 +16,7 @@ import java.util.function.ToDoubleFunction;
  * NumLogSegments, plus the last stable offset lag: high watermark minus LSO, what open transactions hold back from
  * read_committed consumers), tagged by topic and partition. Values are read from the logs at each scrape; which logs are
  * reported is refreshed by {@link #refresh}, called by the broker's checkpoint thread, so a log created or
- * deleted shows up or disappears within one checkpoint interval Thread-safe.
+ * deleted shows up or disappears within one checkpoint interval. Thread-safe.
  */
 public final class LogGauges {
     /** What the gauges read from one partition log. */
